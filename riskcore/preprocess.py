@@ -1,0 +1,158 @@
+"""Learned preprocessing: imputation, scaling and one-hot encoding, fitted on training rows only.
+
+Like a scikit-learn transformer, fit and transform are separate, and the fitted state is plain
+JSON saved beside the model, so scoring new data applies exactly the training transform and can
+never refit it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from riskcore.errors import DataValidationError
+
+BLOCKS = ("sequence", "macro", "sentiment", "static")
+OTHER = "other"
+
+
+@dataclass
+class ColumnState:
+    """What was learned about one numeric input column on the training rows."""
+
+    median: float
+    mean: float
+    std: float
+    indicator: bool  # whether a `<name>_missing` column is added
+
+
+@dataclass
+class Preprocessor:
+    """Fitted state for every input block; `columns[block]` lists the raw input columns."""
+
+    columns: dict[str, list[str]]
+    categorical: list[str] = field(default_factory=list)
+    numeric: dict[str, ColumnState] = field(default_factory=dict)
+    levels: dict[str, list[str]] = field(default_factory=dict)
+    min_level_share: float = 0.01
+
+    # ---- fitting -------------------------------------------------------------------------
+    def fit(
+        self, frame: pd.DataFrame, train: np.ndarray, indicator_rows: np.ndarray | None = None
+    ) -> Preprocessor:
+        """Learn medians, means, stds and category levels from the rows where `train` is True.
+
+        A missing-value indicator is added for a feature with gaps among `indicator_rows`
+        (training rows that end a full window; leading gaps of a derived feature are not gaps).
+        """
+        rows = frame.loc[train]
+        gaps = frame.loc[train if indicator_rows is None else train & indicator_rows]
+        if len(rows) == 0:
+            raise DataValidationError(
+                "the training period holds no rows; lower split.validation / split.test"
+            )
+        for block in BLOCKS:
+            for col in self.columns.get(block, []):
+                if col in self.categorical:
+                    self.levels[col] = self._fit_levels(rows[col])
+                else:
+                    state = self._fit_numeric(rows[col], col)
+                    state.indicator = block != "sentiment" and bool(gaps[col].isna().any())
+                    self.numeric[col] = state
+        return self
+
+    def _fit_numeric(self, values: pd.Series, name: str) -> ColumnState:
+        x = values.to_numpy(dtype=float)
+        finite = x[np.isfinite(x)]
+        if len(finite) == 0:
+            raise DataValidationError(
+                f"column '{name}' has no values in the training period; "
+                "drop it from the feature list or supply data for earlier dates"
+            )
+        med = float(np.median(finite))
+        filled = np.where(np.isfinite(x), x, med)
+        std = float(filled.std())
+        return ColumnState(
+            median=med,
+            mean=float(filled.mean()),
+            std=std if std > 1e-12 else 1.0,
+            indicator=False,
+        )
+
+    def _fit_levels(self, values: pd.Series) -> list[str]:
+        counts = values.astype("string").fillna(OTHER).value_counts()
+        keep = counts[counts >= max(1.0, self.min_level_share * len(values))].index
+        return sorted(str(v) for v in keep if v != OTHER) + [OTHER]
+
+    # ---- applying ------------------------------------------------------------------------
+    def feature_names(self) -> dict[str, list[str]]:
+        """Model input names per block, in column order (indicators and one-hot expanded)."""
+        names: dict[str, list[str]] = {}
+        for block in BLOCKS:
+            out: list[str] = []
+            for col in self.columns.get(block, []):
+                if col in self.categorical:
+                    out += [f"{col}={level}" for level in self.levels[col]]
+                else:
+                    out.append(col)
+                    if self.numeric[col].indicator:
+                        out.append(f"{col}_missing")
+            names[block] = out
+        return names
+
+    def transform(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Float32 matrix per block, one row per frame row."""
+        return {block: self._block(frame, block) for block in BLOCKS}
+
+    def _block(self, frame: pd.DataFrame, block: str) -> np.ndarray:
+        parts: list[np.ndarray] = []
+        for col in self.columns.get(block, []):
+            if col in self.categorical:
+                parts.append(self._one_hot(frame[col], col))
+                continue
+            state = self.numeric[col]
+            x = frame[col].to_numpy(dtype=float)
+            missing = ~np.isfinite(x)
+            x = np.where(missing, state.median, x)
+            parts.append(((x - state.mean) / state.std)[:, None])
+            if state.indicator:
+                parts.append(missing[:, None].astype(float))
+        if not parts:
+            return np.zeros((len(frame), 0), dtype=np.float32)
+        return np.hstack(parts).astype(np.float32)
+
+    def _one_hot(self, values: pd.Series, name: str) -> np.ndarray:
+        levels = self.levels[name]
+        text = values.astype("string").fillna(OTHER)
+        text = text.where(text.isin(levels), OTHER)  # unseen or rare levels pool into "other"
+        codes = pd.Categorical(text, categories=levels).codes.astype(int)
+        out = np.zeros((len(values), len(levels)))
+        out[np.arange(len(values)), codes] = 1.0
+        return out
+
+    def inverse_scale(self, column: str, scaled: np.ndarray) -> np.ndarray:
+        """Raw units of a scaled numeric column (for charts and scenario shocks)."""
+        s = self.numeric[column]
+        return scaled * s.std + s.mean
+
+    # ---- persistence ---------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "columns": self.columns,
+            "categorical": self.categorical,
+            "numeric": {k: vars(v) for k, v in self.numeric.items()},
+            "levels": self.levels,
+            "min_level_share": self.min_level_share,
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict) -> Preprocessor:
+        return cls(
+            columns=state["columns"],
+            categorical=state["categorical"],
+            numeric={k: ColumnState(**v) for k, v in state["numeric"].items()},
+            levels=state["levels"],
+            min_level_share=state["min_level_share"],
+        )
