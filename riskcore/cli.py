@@ -8,10 +8,70 @@ start fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from riskcore.errors import RiskcoreError
+
+FILE_ROLES = ("data", "macro", "sentiment")
+
+
+def _read_inputs(args: argparse.Namespace) -> tuple[dict, list[dict]]:
+    """Frames by role (primary, macro, sentiment) and their source records for meta.json."""
+    from riskcore.io import read_table
+    from riskcore.train import describe_source
+
+    frames, sources = {}, []
+    for flag in FILE_ROLES:
+        path = getattr(args, flag, None)
+        if not path:
+            continue
+        role = "primary" if flag == "data" else flag
+        frame, report = read_table(path)
+        for warning in report.warnings:
+            print(f"warning: {Path(path).name}: {warning}", file=sys.stderr)
+        frames[role] = frame
+        sources.append(describe_source(role, path, path, rows=report.rows))
+    return frames, sources
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _progress_emitter(console):
+    """A rich progress bar fed by the training events; returns (emit, close)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[logs]}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )
+    task = progress.add_task("preparing", total=None, logs="")
+
+    def emit(event: dict) -> None:
+        if event["type"] == "stage":
+            progress.update(task, description=event["stage"])
+            if not console.is_terminal:
+                console.print(f"{event['stage']}...")
+        elif event["type"] == "epoch":
+            logs = "  ".join(f"{k} {v:.4f}" for k, v in event["logs"].items())
+            progress.update(task, total=event["epochs"], completed=event["epoch"], logs=logs)
+            if not console.is_terminal:
+                console.print(f"epoch {event['epoch']}/{event['epochs']}  {logs}")
+
+    progress.start()
+    return emit, progress.stop
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
@@ -22,17 +82,114 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"inspect": _cmd_inspect}
+def _cmd_train(args: argparse.Namespace) -> int:
+    from riskcore.config import load_config
+    from riskcore.store import RunStore
+    from riskcore.train import train_run
+
+    config = load_config(args.config)
+    frames, sources = _read_inputs(args)
+    console = _console()
+    emit, close = _progress_emitter(console)
+    try:
+        run_id = train_run(
+            config,
+            frames["primary"],
+            frames.get("macro"),
+            frames.get("sentiment"),
+            store=RunStore(),
+            sources=sources,
+            emit=emit,
+        )
+    finally:
+        close()
+    run = RunStore().load(run_id)
+    _print_headline(console, run.metrics)
+    print(run.path)
+    return 0
+
+
+def _print_headline(console, metrics: dict) -> None:
+    key = "roc_auc" if metrics["task"] == "classification" else "rmse"
+    for name, values in metrics["test"].items():
+        lo, hi = values.get(f"{key}_ci", [float("nan")] * 2)
+        console.print(f"test {key} {name:>8}: {values[key]:.3f}  (95% CI {lo:.3f}-{hi:.3f})")
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from riskcore.metrics import psi_reading
+    from riskcore.scoring import score
+    from riskcore.store import RunStore
+
+    run = RunStore().load(args.run)
+    frames, _ = _read_inputs(args)
+    scored = score(run, frames["primary"], frames.get("macro"), frames.get("sentiment"))
+    scored.predictions.to_csv(args.out, index=False)
+    console = _console()
+    console.print(f"scored {len(scored.predictions)} rows -> {args.out}")
+    drift = scored.drift.sort_values("psi", ascending=False)
+    console.print(
+        "drift against the training data (PSI; < 0.1 stable, 0.1-0.25 moderate, > 0.25 major):"
+    )
+    for row in drift.head(10).itertuples():
+        console.print(f"  {row.feature:<30} {row.psi:7.3f}  {psi_reading(row.psi)}")
+    return 0
+
+
+def _cmd_runs(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from riskcore.store import RunStore
+
+    rows = RunStore().list()
+    if not rows:
+        print(f"no runs yet in {RunStore().root}; train one with `python -m riskcore train`")
+        return 0
+    table = Table("run", "created", "data", "task", "target", "test ROC-AUC / RMSE", "device")
+    for r in rows:
+        value = r["roc_auc"] if r["task"] == "classification" else r["rmse"]
+        shown = f"{value:.3f}" if isinstance(value, float) else "-"
+        table.add_row(
+            r["run_id"], r["created"], r["data"], r["task"], r["target"], shown, r["device"]
+        )
+    Console(width=max(120, os.get_terminal_size(0).columns if sys.stdin.isatty() else 120)).print(
+        table
+    )
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "inspect": _cmd_inspect,
+    "train": _cmd_train,
+    "score": _cmd_score,
+    "runs": _cmd_runs,
+}
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, help="primary time series (CSV / TSV / XLSX)")
+    p.add_argument("--macro", help="macro indicators file")
+    p.add_argument("--sentiment", help="news sentiment file")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m riskcore",
-        description="RiskLens: train, score, explain and report financial risk models.",
+        description="RiskLens: train, score, explain and report financial risk models. "
+        "Runs are stored under $RISKCORE_HOME/runs (default ./runs).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("inspect", help="show how a CSV / TSV / XLSX file is read")
     p.add_argument("file", help="path of the file")
+    p = sub.add_parser("train", help="train a run from a RunConfig JSON; prints the run folder")
+    p.add_argument("config", help="RunConfig JSON (download one from the Data page)")
+    _add_inputs(p)
+    p = sub.add_parser("score", help="score new data with a saved run")
+    p.add_argument("run", help="run id (see `runs`)")
+    _add_inputs(p)
+    p.add_argument("--out", required=True, help="output CSV of predictions")
+    sub.add_parser("runs", help="list saved runs")
     return parser
 
 
@@ -48,5 +205,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted; nothing was saved", file=sys.stderr)
         return 2

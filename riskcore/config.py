@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from riskcore.errors import ConfigError, DataValidationError
 
@@ -78,6 +85,15 @@ class DataConfig(_Strict):
     static_features: list[str] = Field(default_factory=list)
     macro_features: list[str] = Field(default_factory=list)
     sentiment_features: list[str] = Field(default_factory=list)
+    macro_time: str | None = Field(
+        default=None, description="Date column of the macro file, when not named as `time`."
+    )
+    sentiment_time: str | None = Field(
+        default=None, description="Date column of the sentiment file, when not named as `time`."
+    )
+    sentiment_entity: str | None = Field(
+        default=None, description="Entity column of the sentiment file, when not named as `entity`."
+    )
     macro_lag: int = Field(default=0, ge=0, le=1000)
     sentiment_lag: int = Field(
         default=0, ge=0, le=1000, description="Days between a news score and its use."
@@ -87,6 +103,14 @@ class DataConfig(_Strict):
     )
     derived: list[DerivedFeature] = Field(default_factory=list)
     target: Target
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _column_by_default(cls, value):
+        """A target without a kind is an existing column, the simplest case."""
+        if isinstance(value, dict) and "kind" not in value:
+            return {"kind": "column", **value}
+        return value
 
     @model_validator(mode="after")
     def _roles_consistent(self) -> DataConfig:
@@ -288,11 +312,13 @@ def required_columns(config: RunConfig) -> dict[str, list[str]]:
     primary = [c for c in (d.time, d.entity) if c]
     primary += d.sequence_features + d.static_features + [t.column for t in d.derived]
     primary.append(d.target.column)
-    keys = [d.time] if d.time else []
-    sentiment_keys = keys + ([d.entity] if d.entity else [])
+    macro_keys = [d.macro_time or d.time] if d.time else []
+    sentiment_keys = [d.sentiment_time or d.time] if d.time else []
+    if d.entity:
+        sentiment_keys.append(d.sentiment_entity or d.entity)
     return {
         "primary": list(dict.fromkeys(primary)),
-        "macro": keys + d.macro_features if d.macro_features else [],
+        "macro": macro_keys + d.macro_features if d.macro_features else [],
         "sentiment": sentiment_keys + d.sentiment_features if d.sentiment_features else [],
     }
 
@@ -308,8 +334,9 @@ def check_columns(config: RunConfig, frames: dict[str, pd.DataFrame | None]) -> 
             problems.append(f"the config uses {role} columns {cols} but no {role} file was given")
             continue
         missing = [c for c in cols if c not in frame.columns]
-        if role == "sentiment" and config.data.entity in missing:
-            missing.remove(config.data.entity)  # market-wide sentiment is allowed
+        sentiment_entity = config.data.sentiment_entity or config.data.entity
+        if role == "sentiment" and sentiment_entity in missing:
+            missing.remove(sentiment_entity)  # market-wide sentiment is allowed
         if missing:
             have = ", ".join(map(str, list(frame.columns)[:12]))
             problems.append(f"{role} file lacks column(s) {missing} (it has: {have})")

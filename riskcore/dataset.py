@@ -261,7 +261,7 @@ def build_frame(
     if d.macro_features:
         for col in d.macro_features:
             macro[col] = _numeric(macro, col, "macro")
-        joined = join_macro(times, macro, d.time, d.macro_features, d.macro_lag)
+        joined = join_macro(times, macro, d.macro_time or d.time, d.macro_features, d.macro_lag)
         frame[d.macro_features] = joined.to_numpy()
     if d.sentiment_features:
         for col in d.sentiment_features:
@@ -270,8 +270,8 @@ def build_frame(
             times,
             frame["_entity"].to_numpy(),
             sentiment,
-            d.time,
-            d.entity,
+            d.sentiment_time or d.time,
+            d.sentiment_entity or d.entity,
             d.sentiment_features,
             d.sentiment_lag,
             d.sentiment_window,

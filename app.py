@@ -1,0 +1,20 @@
+"""RiskLens dashboard entry: navigation in journey order and the shared sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+from ui.i18n import t
+
+from ui.sidebar import render_sidebar
+
+st.set_page_config(page_title="RiskLens", page_icon=":material/shield:", layout="wide")
+
+PAGES = [
+    st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:", default=True),
+    st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:"),
+    st.Page("pages/results.py", title=t("nav.results"), icon=":material/insights:"),
+]
+
+navigation = st.navigation(PAGES)
+render_sidebar()
+navigation.run()

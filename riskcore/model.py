@@ -1,0 +1,154 @@
+"""The Keras model: one function builds the functional model from the config.
+
+Inputs and layers are named ("sequence", "macro", "risk_score", ...) so that SHAP outputs and
+saved models are readable. Only stock Keras layers are used, so a saved model loads with
+safe_mode=True and no custom objects. Recurrent layers keep the defaults that make them
+eligible for the fused cuDNN kernel on a GPU (tanh / sigmoid, recurrent_dropout=0,
+unroll=False); dropout is applied between layers instead of inside the cell for that reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from riskcore.config import RunConfig
+
+if TYPE_CHECKING:
+    import keras
+
+ATTENTION_LAYER = "attention_weights"
+OUTPUT_LAYER = "risk_score"
+
+
+def _regularizer(config: RunConfig):
+    import keras
+
+    m = config.model
+    return keras.regularizers.L1L2(l1=m.l1, l2=m.l2) if (m.l1 or m.l2) else None
+
+
+def _dense(x, units: int, name: str, config: RunConfig):
+    """Dense + optional batch norm + dropout: the building block of every tower."""
+    import keras
+
+    x = keras.layers.Dense(
+        units, activation="relu", kernel_regularizer=_regularizer(config), name=name
+    )(x)
+    if config.model.batch_norm:
+        x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    if config.model.dropout > 0:
+        x = keras.layers.Dropout(config.model.dropout, name=f"{name}_dropout")(x)
+    return x
+
+
+def _sequence_tower(inp, config: RunConfig):
+    import keras
+
+    m = config.model
+    cell = keras.layers.LSTM if m.cell == "lstm" else keras.layers.GRU
+    x = inp
+    if m.noise_std > 0:  # active only while training: augmentation, not a change of the data
+        x = keras.layers.GaussianNoise(m.noise_std, name="sequence_noise")(x)
+    for i, units in enumerate(m.units):
+        last = i == len(m.units) - 1
+        x = cell(
+            units,
+            return_sequences=not last or m.attention,
+            kernel_regularizer=_regularizer(config),
+            name=f"{m.cell}_{i + 1}",
+        )(x)
+        if m.dropout > 0 and not last:
+            x = keras.layers.Dropout(m.dropout, name=f"{m.cell}_{i + 1}_dropout")(x)
+    if m.attention:
+        scores = keras.layers.Dense(1, name="attention_scores")(x)
+        weights = keras.layers.Softmax(axis=1, name=ATTENTION_LAYER)(scores)
+        x = keras.layers.Dot(axes=1, name="attention_pooling")([weights, x])
+        x = keras.layers.Flatten(name="attention_context")(x)
+    return _dense(x, m.dense_units, "sequence_dense", config)
+
+
+def build_model(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> keras.Model:
+    """The reference architecture (or the feed-forward one for cross-sectional data), compiled.
+
+    `shapes` maps each present input block to its shape without the batch axis.
+    """
+    import keras
+
+    inputs, towers = [], []
+    for name, shape in shapes.items():
+        inp = keras.Input(shape=shape, name=name)
+        inputs.append(inp)
+        if name == "sequence":
+            towers.append(_sequence_tower(inp, config))
+        elif config.cross_sectional:
+            x = _dense(inp, config.model.tower_units, f"{name}_dense_1", config)
+            towers.append(_dense(x, config.model.dense_units, f"{name}_dense_2", config))
+        else:
+            towers.append(_dense(inp, config.model.tower_units, f"{name}_dense", config))
+    x = towers[0] if len(towers) == 1 else keras.layers.Concatenate(name="fusion")(towers)
+    activation = "sigmoid" if config.task == "classification" else "linear"
+    out = keras.layers.Dense(1, activation=activation, dtype="float32", name=OUTPUT_LAYER)(x)
+    model = keras.Model(inputs=inputs, outputs=out, name="risklens")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=config.training.learning_rate),
+        loss=_loss(config),
+        metrics=_metrics(config),
+    )
+    return model
+
+
+def _loss(config: RunConfig):
+    import keras
+
+    return {
+        "binary_crossentropy": keras.losses.BinaryCrossentropy(),
+        "focal": keras.losses.BinaryFocalCrossentropy(gamma=2.0),
+        "mse": keras.losses.MeanSquaredError(),
+        "huber": keras.losses.Huber(),
+    }[config.resolved_loss]
+
+
+def _metrics(config: RunConfig) -> list:
+    import keras
+
+    if config.task == "classification":
+        return [keras.metrics.AUC(name="auc")]
+    return [keras.metrics.RootMeanSquaredError(name="rmse")]
+
+
+def parameter_count(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> int:
+    """Weights of the model this config builds, computed without importing TensorFlow.
+
+    The Train page shows it before training, and the dashboard server never imports
+    TensorFlow; a test checks it against Keras' own count_params().
+    """
+    m = config.model
+
+    def dense(n_in: int, n_out: int) -> int:
+        return n_in * n_out + n_out + (4 * n_out if m.batch_norm else 0)
+
+    total, fused = 0, 0
+    for name, shape in shapes.items():
+        if name == "sequence":
+            n_in = shape[-1]
+            gates = 4 if m.cell == "lstm" else 3
+            for units in m.units:
+                bias = units if m.cell == "lstm" else 2 * units  # GRU: reset_after biases
+                total += gates * (units * (n_in + units) + bias)
+                n_in = units
+            if m.attention:
+                total += n_in + 1
+            total += dense(n_in, m.dense_units)
+            fused += m.dense_units
+        elif config.cross_sectional:
+            total += dense(shape[0], m.tower_units) + dense(m.tower_units, m.dense_units)
+            fused += m.dense_units
+        else:
+            total += dense(shape[0], m.tower_units)
+            fused += m.tower_units
+    return total + fused + 1
+
+
+def input_shapes(names: dict[str, list[str]], blocks: list[str], window: int) -> dict:
+    """Shapes of the model inputs from the feature names per block."""
+    return {b: (window, len(names[b])) if b == "sequence" else (len(names[b]),) for b in blocks}

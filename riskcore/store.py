@@ -1,0 +1,229 @@
+"""The run registry on disk: $RISKCORE_HOME/runs/<run_id>/.
+
+A run is written into a hidden temporary folder and renamed into place, so a crash never leaves
+half a run. Run ids are generated (UTC time + random hex), never built from user text, and every
+id coming back from a user is checked against that pattern before it touches the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from riskcore.errors import RunStoreError
+
+RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+TMP_PREFIX = ".tmp-"
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("RISKCORE_HOME", ".")).expanduser()
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "item"):
+        return obj.item()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    return str(obj)
+
+
+class RunWriter:
+    """Files of a run being written; only visible in the store once the writer closes cleanly."""
+
+    def __init__(self, path: Path, run_id: str) -> None:
+        self.path = path
+        self.run_id = run_id
+
+    def write_json(self, name: str, obj: Any) -> None:
+        text = json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default)
+        (self.path / name).write_text(text, encoding="utf-8")
+
+    def write_csv(self, name: str, frame: pd.DataFrame) -> None:
+        frame.to_csv(self.path / name, index=False)
+
+    def save_model(self, model: Any, name: str = "model.keras") -> None:
+        model.save(self.path / name)
+
+
+@dataclass
+class Run:
+    """A finished run; files are read on first use."""
+
+    run_id: str
+    path: Path
+
+    def _json(self, name: str) -> Any:
+        p = self.path / name
+        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+
+    @cached_property
+    def config(self):
+        from riskcore.config import parse_config
+
+        return parse_config((self.path / "config.json").read_bytes(), f"run {self.run_id}")
+
+    @cached_property
+    def meta(self) -> dict:
+        return self._json("meta.json") or {}
+
+    @cached_property
+    def metrics(self) -> dict:
+        return self._json("metrics.json") or {}
+
+    @cached_property
+    def state(self) -> dict:
+        return self._json("preprocessing.json") or {}
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        return _read_csv(self.path / "history.csv")
+
+    @cached_property
+    def predictions(self) -> pd.DataFrame:
+        frame = _read_csv(self.path / "predictions.csv")
+        if "time" in frame and frame["time"].notna().any():
+            frame["time"] = pd.to_datetime(frame["time"])
+        if "entity" in frame:
+            frame["entity"] = frame["entity"].astype("string").fillna("").astype(str)
+        return frame
+
+    def json(self, name: str) -> Any:
+        """Any other JSON artefact of the run (explanations, scenarios), or None."""
+        return self._json(name)
+
+    def load_model(self):
+        """The Keras model, loaded with safe_mode so no code from the file can run."""
+        import keras
+
+        try:
+            return keras.saving.load_model(self.path / "model.keras", safe_mode=True)
+        except Exception as exc:  # a broken or hostile file is the user's problem to fix
+            raise RunStoreError(
+                f"run {self.run_id}: model.keras cannot be loaded safely ({exc}); retrain the run"
+            ) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path) if path.exists() else pd.DataFrame()
+
+
+class RunStore:
+    """All runs under one folder; safe to share between the dashboard and CLI jobs."""
+
+    def __init__(self, home: str | Path | None = None) -> None:
+        self.root = (Path(home) if home is not None else default_home()) / "runs"
+
+    def _ensure_root(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunStoreError(
+                f"cannot create the runs folder '{self.root}' ({exc.strerror}); set "
+                "RISKCORE_HOME to a writable folder"
+            ) from None
+
+    def path(self, run_id: str) -> Path:
+        """The folder of an existing run; rejects anything that is not a generated id."""
+        if not isinstance(run_id, str) or not RUN_ID.match(run_id):
+            raise RunStoreError(
+                f"'{run_id}' is not a run id (they look like 20260101-120000-a1b2c3); "
+                "list them with `python -m riskcore runs`"
+            )
+        path = self.root / run_id
+        if not path.is_dir():
+            raise RunStoreError(
+                f"run '{run_id}' not found in {self.root}; list them with `python -m riskcore runs`"
+            )
+        return path
+
+    def load(self, run_id: str) -> Run:
+        return Run(run_id, self.path(run_id))
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[RunWriter]:
+        """Write a run into a temporary folder and rename it into place when all went well."""
+        self._ensure_root()
+        run_id = new_run_id()
+        tmp = self.root / f"{TMP_PREFIX}{run_id}"
+        try:
+            tmp.mkdir()
+            yield RunWriter(tmp, run_id)
+            os.replace(tmp, self.root / run_id)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise RunStoreError(
+                f"could not save the run in '{self.root}' ({exc.strerror or exc}); free disk "
+                "space or set RISKCORE_HOME to a writable folder. Nothing was saved."
+            ) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def add_files(self, run_id: str, files: dict[str, Any]) -> None:
+        """Add JSON artefacts to a finished run atomically (each file written then renamed)."""
+        path = self.path(run_id)
+        for name, obj in files.items():
+            if "/" in name or name.startswith("."):
+                raise RunStoreError(f"'{name}' is not a valid artefact name")
+            tmp = path / f".{name}.tmp"
+            tmp.write_text(
+                json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default), "utf-8"
+            )
+            os.replace(tmp, path / name)
+
+    def ids(self) -> list[str]:
+        """Run ids, newest first; temporary folders of unfinished runs are ignored."""
+        if not self.root.is_dir():
+            return []
+        names = [p.name for p in self.root.iterdir() if p.is_dir() and RUN_ID.match(p.name)]
+        return sorted(names, reverse=True)
+
+    def list(self) -> list[dict]:
+        """One summary row per run for tables: id, created, data, task, headline metric."""
+        rows = []
+        for run_id in self.ids():
+            run = self.load(run_id)
+            meta, metrics = run.meta, run.metrics
+            test = (metrics.get("test") or {}).get("model") or {}
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "created": meta.get("created", ""),
+                    "data": ", ".join(f["name"] for f in meta.get("files", [])),
+                    "task": metrics.get("task", ""),
+                    "target": meta.get("target", ""),
+                    "roc_auc": test.get("roc_auc"),
+                    "rmse": test.get("rmse"),
+                    "device": meta.get("device", ""),
+                }
+            )
+        return rows
+
+    def delete(self, run_id: str) -> None:
+        shutil.rmtree(self.path(run_id))
+
+    def clean_temporary(self) -> int:
+        """Remove leftovers of runs that crashed while being written; returns how many."""
+        if not self.root.is_dir():
+            return 0
+        stale = [p for p in self.root.iterdir() if p.name.startswith(TMP_PREFIX)]
+        for p in stale:
+            shutil.rmtree(p, ignore_errors=True)
+        return len(stale)

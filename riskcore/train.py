@@ -1,0 +1,342 @@
+"""Fit a run end to end: prepare, train the Keras model and the baselines, evaluate, save.
+
+Progress goes out as small dicts through one `emit` callable, the single protocol that the CLI
+(rich progress bar) and the dashboard (worker-process job) both consume:
+  {"type": "stage", "stage": "preparing" | "training" | "baselines" | "evaluating" | "saving"}
+  {"type": "epoch", "epoch": 3, "epochs": 50, "logs": {...}, "elapsed_s": 12.0, "eta_s": 190.0}
+  {"type": "batch", "epoch": 3, "batch": 10, "batches": 120}
+  {"type": "done", "run_id": "..."}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from riskcore import metrics as M
+from riskcore.baselines import BASELINES, baseline_scores, fit_baselines
+from riskcore.config import RunConfig
+from riskcore.dataset import Dataset, Panel, prepare
+from riskcore.store import RunStore
+
+Emit = Callable[[dict], None]
+VERSIONED = ("tensorflow", "keras", "numpy", "pandas", "scikit-learn", "shap", "pydantic")
+
+
+def _quiet(_: dict) -> None:
+    pass
+
+
+def describe_source(role: str, name: str, data: bytes | str | Path, rows: int | None = None):
+    """What meta.json records about an input file: role, name, size and sha256."""
+    raw = Path(data).read_bytes() if isinstance(data, str | Path) else data
+    return {
+        "role": role,
+        "name": Path(name).name,
+        "bytes": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "rows": rows,
+    }
+
+
+# ---- device ---------------------------------------------------------------------------------
+def choose_device() -> dict:
+    """The GPU when TensorFlow sees one (memory growth, mixed precision), else the CPU."""
+    import keras
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        keras.mixed_precision.set_global_policy("float32")
+        return {"device": "CPU", "mixed_precision": False}
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # already initialised in this process
+            pass
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    details = tf.config.experimental.get_device_details(gpus[0])
+    return {"device": f"GPU: {details.get('device_name', gpus[0].name)}", "mixed_precision": True}
+
+
+def seed_everything(seed: int, deterministic: bool) -> None:
+    """Same config + data + seed -> same weights and, on the CPU, the same metrics."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+
+# ---- progress -------------------------------------------------------------------------------
+def progress_callback(emit: Emit, epochs: int, batches: int):
+    """A Keras callback that turns fit() into epoch / batch events with an ETA."""
+    import keras
+
+    class _Progress(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+            self.last_batch_emit = 0.0
+            self.epoch = 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch + 1
+
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.perf_counter()
+            if now - self.last_batch_emit > 0.5:
+                self.last_batch_emit = now
+                emit({"type": "batch", "epoch": self.epoch, "batch": batch + 1, "batches": batches})
+
+        def on_epoch_end(self, epoch, logs=None):
+            elapsed = time.perf_counter() - self.start
+            done = epoch + 1
+            emit(
+                {
+                    "type": "epoch",
+                    "epoch": done,
+                    "epochs": epochs,
+                    "logs": {k: float(v) for k, v in (logs or {}).items()},
+                    "elapsed_s": elapsed,
+                    "eta_s": elapsed / done * (epochs - done),
+                }
+            )
+
+    return _Progress()
+
+
+# ---- fitting --------------------------------------------------------------------------------
+def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
+    """Train the Keras model on one split with early stopping; returns (model, history frame)."""
+    import keras
+
+    from riskcore.batches import WindowBatches, balanced_class_weight
+    from riskcore.model import build_model, input_shapes
+
+    t = config.training
+    panel = ds.panel
+    weights = None
+    if config.task == "classification" and t.class_weight == "balanced" and not t.oversample:
+        weights = balanced_class_weight(panel.y[split["train"]])
+    train = WindowBatches(
+        panel,
+        split["train"],
+        t.batch_size,
+        shuffle=True,
+        seed=t.seed,
+        class_weight=weights,
+        oversample=t.oversample and config.task == "classification",
+    )
+    val = WindowBatches(panel, split["validation"], max(t.batch_size, 1024))
+    shapes = input_shapes(panel.names, panel.input_names, panel.window)
+    model = build_model(config, shapes)
+    callbacks = [progress_callback(emit, t.epochs, len(train))]
+    if t.patience > 0:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=t.patience, restore_best_weights=True
+            )
+        )
+    hist = model.fit(train, validation_data=val, epochs=t.epochs, verbose=0, callbacks=callbacks)
+    history = pd.DataFrame(hist.history)
+    history.insert(0, "epoch", np.arange(1, len(history) + 1))
+    return model, history
+
+
+def _evaluate(task: str, y: np.ndarray, scores: dict[str, np.ndarray], boot: bool, seed: int):
+    out = {}
+    for name, s in scores.items():
+        if boot:
+            out[name] = M.evaluate(y, s, task, n_boot=200, seed=seed)
+        elif task == "classification":
+            out[name] = M.classification_scores(y, s)
+        else:
+            out[name] = M.regression_scores(y, s)
+    return out
+
+
+def _score_all(model, panel: Panel, ends: np.ndarray) -> np.ndarray:
+    from riskcore.batches import predict_scores
+
+    return predict_scores(model, panel, ends)
+
+
+def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
+    """Deep model and baselines on one split; scores for every sample of the split."""
+    emit({"type": "stage", "stage": "training"})
+    model, history = fit_model(config, ds, split, emit)
+    emit({"type": "stage", "stage": "baselines"})
+    panel = ds.panel
+    x_train, names = panel.tabular(split["train"])
+    base = fit_baselines(
+        config.task,
+        x_train,
+        panel.y[split["train"]],
+        config.training.seed,
+        balanced=config.training.class_weight == "balanced",
+    )
+    scores = {}
+    for name in ("train", "validation", "test"):
+        ends = split[name]
+        scores[name] = {"model": _score_all(model, panel, ends)}
+        scores[name].update(baseline_scores(base, panel.tabular(ends)[0], config.task))
+    return model, history, scores
+
+
+def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
+    """Metrics per rolling-origin fold and their mean and standard deviation."""
+    folds = []
+    for k, fold in enumerate(ds.folds, start=1):
+        emit({"type": "stage", "stage": f"walk-forward fold {k} of {len(ds.folds)}"})
+        _, _, scores = fit_and_score(config, ds, fold, _quiet)
+        folds.append(_evaluate(config.task, ds.panel.y[fold["test"]], scores["test"], False, 0))
+    summary = {}
+    for model_name in ("model", *BASELINES):
+        for metric in folds[0][model_name]:
+            values = [f[model_name][metric] for f in folds]
+            summary.setdefault(model_name, {})[metric] = {
+                "mean": float(np.nanmean(values)),
+                "sd": float(np.nanstd(values)),
+            }
+    return {"folds": folds, "summary": summary}
+
+
+def _predictions(ds: Dataset, split: dict, scores: dict) -> pd.DataFrame:
+    parts = []
+    panel = ds.panel
+    for name in ("train", "validation", "test"):
+        ends = split[name]
+        part = pd.DataFrame(
+            {
+                "time": panel.time[ends] if panel.time is not None else pd.NaT,
+                "entity": panel.entity[ends],
+                "split": name,
+                "y_true": panel.y[ends],
+                "score": scores[name]["model"],
+                "score_logistic": scores[name]["logistic"],
+                "score_gbm": scores[name]["gbm"],
+                "row": ends,
+            }
+        )
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["time", "entity"] if panel.time is not None else ["row"]).reset_index(
+        drop=True
+    )
+
+
+def reference_sample(
+    ds: Dataset, train_scores: np.ndarray, seed: int, size: int = 5000
+) -> pd.DataFrame:
+    """Training inputs and scores kept with the run, the baseline for PSI drift on new data."""
+    ends = ds.splits["train"]
+    pick = np.random.default_rng(seed).permutation(len(ends))[:size]
+    return pd.concat(
+        [feature_frame(ds.panel, ends[pick]), pd.DataFrame({"score": train_scores[pick]})], axis=1
+    )
+
+
+def feature_frame(panel: Panel, ends: np.ndarray) -> pd.DataFrame:
+    """Each input feature's value at the sample's last row, one column per feature (for PSI)."""
+    cols = {}
+    for block in panel.input_names:
+        values = panel.blocks[block][ends]
+        for i, name in enumerate(panel.names[block]):
+            cols[name] = values[:, i]
+    return pd.DataFrame(cols)
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in VERSIONED:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def train_run(
+    config: RunConfig,
+    primary: pd.DataFrame,
+    macro: pd.DataFrame | None = None,
+    sentiment: pd.DataFrame | None = None,
+    *,
+    store: RunStore | None = None,
+    sources: list[dict] | None = None,
+    emit: Emit = _quiet,
+) -> str:
+    """Train, evaluate and save one run; returns its id. Nothing is saved unless all succeeds."""
+    store = store or RunStore()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    emit({"type": "stage", "stage": "preparing"})
+    ds = prepare(config, primary, macro, sentiment)
+    timings["prepare_s"] = time.perf_counter() - t0
+    device = choose_device()
+    seed_everything(config.training.seed, deterministic=device["device"] == "CPU")
+    t1 = time.perf_counter()
+    model, history, scores = fit_and_score(config, ds, ds.splits, emit)
+    timings["fit_s"] = time.perf_counter() - t1
+    emit({"type": "stage", "stage": "evaluating"})
+    seed = config.training.seed
+    metrics = {
+        "task": config.task,
+        "rows": {k: len(v) for k, v in ds.splits.items()},
+        "test": _evaluate(config.task, ds.panel.y[ds.splits["test"]], scores["test"], True, seed),
+        "validation": _evaluate(
+            config.task, ds.panel.y[ds.splits["validation"]], scores["validation"], False, seed
+        ),
+    }
+    if ds.folds:
+        metrics["walk_forward"] = _walk_forward(config, ds, emit)
+    timings["total_s"] = time.perf_counter() - t0
+    meta = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **device,
+        "files": sources or [],
+        "target": config.data.target.kind,
+        "summary": ds.summary(),
+        "parameters": int(model.count_params()),
+        "epochs_run": len(history),
+        "timings": timings,
+        "versions": _versions(),
+    }
+    emit({"type": "stage", "stage": "saving"})
+    with store.writer() as w:
+        w.write_json("config.json", config.model_dump(mode="json"))
+        w.write_json("preprocessing.json", ds.state())
+        w.write_json("metrics.json", metrics)
+        w.write_json("meta.json", meta)
+        w.write_csv("history.csv", history)
+        w.write_csv("predictions.csv", _predictions(ds, ds.splits, scores))
+        w.write_csv("reference.csv", reference_sample(ds, scores["train"]["model"], seed))
+        w.save_model(model)
+        run_id = w.run_id
+    emit({"type": "done", "run_id": run_id})
+    return run_id
+
+
+def training_task(payload: dict, emit: Emit) -> str:
+    """Worker-process entry (riskcore.jobs): payload holds the config JSON and the frames."""
+    from riskcore.config import parse_config
+
+    config = parse_config(payload["config"])
+    return train_run(
+        config,
+        payload["primary"],
+        payload.get("macro"),
+        payload.get("sentiment"),
+        store=RunStore(payload.get("home")),
+        sources=payload.get("sources"),
+        emit=emit,
+    )

@@ -1,0 +1,1 @@
+"""Small shared Streamlit helpers: session state, translations, shared widgets."""
