@@ -105,6 +105,8 @@ class Dataset:
                 out[name]["from"] = str(pd.Timestamp(times.min()).date())
                 out[name]["to"] = str(pd.Timestamp(times.max()).date())
         out["cuts"] = self.cuts
+        out["features"] = {b: len(self.panel.names[b]) for b in self.panel.input_names}
+        out["window"] = self.panel.window
         return out
 
     def state(self) -> dict:

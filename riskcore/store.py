@@ -113,7 +113,7 @@ class Run:
         import keras
 
         try:
-            return keras.saving.load_model(self.path / "model.keras", safe_mode=True)
+            return keras.saving.load_model(self.path / "model.keras", safe_mode=True, compile=False)
         except Exception as exc:  # a broken or hostile file is the user's problem to fix
             raise RunStoreError(
                 f"run {self.run_id}: model.keras cannot be loaded safely ({exc}); retrain the run"

@@ -1,0 +1,24 @@
+"""Data page: upload or load sample files, map columns to roles, define the target."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.data_widgets import (
+    config_io,
+    file_section,
+    mapping_form,
+    sample_buttons,
+    split_preview,
+)
+from ui.i18n import t
+
+st.title(t("data.title"))
+st.caption(t("data.caption"))
+
+sample_buttons()
+file_section()
+raw = mapping_form()
+if raw is not None:
+    split_preview(raw)
+config_io(raw)

@@ -1,0 +1,60 @@
+"""Results page: the model against honest baselines, curves, thresholds, risk timelines."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.i18n import t
+from ui.results_widgets import (
+    curves,
+    load_run,
+    metric_cards,
+    regression_views,
+    run_details,
+    threshold_section,
+    timeline_section,
+)
+from ui.state import active_run
+
+st.title(t("results.title"))
+run_id = active_run()
+if run_id is None:
+    st.info(t("results.no_run"), icon=":material/info:")
+    st.page_link("pages/train.py", label=t("nav.train"), icon=":material/model_training:")
+    st.stop()
+
+run = load_run(run_id)
+st.caption(
+    t(
+        "results.caption",
+        run_id=run_id,
+        created=run.meta.get("created", ""),
+        device=run.meta.get("device", ""),
+    )
+)
+metric_cards(run)
+if run.metrics["task"] == "classification":
+    tabs = st.tabs(
+        [
+            t("results.tab_curves"),
+            t("results.tab_threshold"),
+            t("results.tab_timeline"),
+            t("results.tab_run"),
+        ]
+    )
+    with tabs[0]:
+        curves(run)
+    with tabs[1]:
+        threshold_section(run)
+    with tabs[2]:
+        timeline_section(run)
+    with tabs[3]:
+        run_details(run)
+else:
+    tabs = st.tabs([t("results.tab_curves"), t("results.tab_timeline"), t("results.tab_run")])
+    with tabs[0]:
+        regression_views(run)
+    with tabs[1]:
+        timeline_section(run)
+    with tabs[2]:
+        run_details(run)

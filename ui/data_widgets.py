@@ -1,0 +1,348 @@
+"""Widgets of the Data page: files, column mapping, target builder, live split preview."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from riskcore.config import parse_config
+from riskcore.errors import RiskcoreError
+from riskcore.io import read_table
+from riskcore.roles import guess_roles
+from riskcore.train import describe_source
+from ui.i18n import t
+from ui.state import (
+    ROLES,
+    LoadedFile,
+    config_dict,
+    config_version,
+    files,
+    set_config_dict,
+)
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLES = {
+    "market": {
+        "primary": "market_prices.csv",
+        "macro": "market_macro.csv",
+        "sentiment": "market_sentiment.csv",
+        "config": "market_config.json",
+    },
+    "credit": {
+        "primary": "credit_payments.csv",
+        "macro": "credit_macro.csv",
+        "config": "credit_config.json",
+    },
+}
+TARGET_KINDS = ("column", "drawdown", "tail_loss", "forward_volatility")
+NONE = "—"
+
+
+def show_error(exc: RiskcoreError) -> None:
+    """A user's mistake, in their language, with the core's message naming what to fix."""
+    st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+
+
+# ---- files ----------------------------------------------------------------------------------
+def _load(role: str, name: str, data: bytes) -> None:
+    frame, report = read_table(data, name=name)
+    source = describe_source(role, name, data, rows=report.rows)
+    files()[role] = LoadedFile(name, frame, report, source)
+
+
+def sample_buttons() -> None:
+    st.subheader(t("data.samples"))
+    cols = st.columns(len(SAMPLES) + 1)
+    for col, (key, spec) in zip(cols, SAMPLES.items(), strict=False):
+        if col.button(t(f"data.sample_{key}"), key=f"sample_{key}", icon=":material/dataset:"):
+            files().clear()
+            for role in ROLES:
+                if role in spec:
+                    path = SAMPLE_DIR / spec[role]
+                    _load(role, path.name, path.read_bytes())
+            cfg = json.loads((SAMPLE_DIR / spec["config"]).read_text(encoding="utf-8"))
+            set_config_dict(cfg)
+            st.toast(t("data.sample_loaded"))
+
+
+def file_section() -> None:
+    st.subheader(t("data.files"))
+    seen = st.session_state.setdefault("upload_ids", {})
+    cols = st.columns(3)
+    for col, role in zip(cols, ROLES, strict=True):
+        with col:
+            upload = st.file_uploader(
+                t(f"data.upload_{role}"),
+                type=["csv", "tsv", "txt", "xlsx"],
+                key=f"upload_{role}",
+                help=t(f"data.upload_{role}_help"),
+            )
+            if upload is not None and seen.get(role) != upload.file_id:
+                seen[role] = upload.file_id
+                try:
+                    _load(role, upload.name, upload.getvalue())
+                    if role == "primary":
+                        set_config_dict({})  # a new primary file means a new mapping
+                except RiskcoreError as exc:
+                    files().pop(role, None)
+                    show_error(exc)
+            loaded = files().get(role)
+            if loaded:
+                _report(loaded)
+
+
+def _report(loaded: LoadedFile) -> None:
+    r = loaded.report
+    span = f" · {r.date_range[0]} → {r.date_range[1]}" if r.date_range else ""
+    st.success(
+        t("data.loaded", name=loaded.name, rows=r.rows, cols=len(r.columns)) + span,
+        icon=":material/check_circle:",
+    )
+    st.caption(t("data.read_as", encoding=r.encoding or "xlsx", delimiter=repr(r.delimiter)))
+    for warning in r.warnings:
+        st.warning(warning, icon=":material/warning:")
+    with st.expander(t("data.preview")):
+        st.dataframe(loaded.frame.head(50), hide_index=True, height=240)
+
+
+# ---- mapping --------------------------------------------------------------------------------
+def _pick(label: str, options: list, value, key: str, **kw):
+    options = [NONE, *options]
+    index = options.index(value) if value in options else 0
+    picked = st.selectbox(label, options, index=index, key=key, **kw)
+    return None if picked == NONE else picked
+
+
+def _multi(label: str, options: list, value: list, key: str, **kw) -> list:
+    default = [v for v in value if v in options]
+    return st.multiselect(label, options, default=default, key=key, **kw)
+
+
+def mapping_form() -> dict | None:
+    """Column roles and the target; returns the raw config dict (validated later)."""
+    primary = files().get("primary")
+    if primary is None:
+        st.info(t("data.need_primary"), icon=":material/info:")
+        return None
+    raw = config_dict()
+    macro, sentiment = files().get("macro"), files().get("sentiment")
+    if not raw.get("data"):
+        guessed = guess_roles(
+            primary.frame,
+            macro.frame if macro else None,
+            sentiment.frame if sentiment else None,
+        )
+        raw = {"data": guessed}
+        set_config_dict(raw)
+    v = config_version()
+    d = dict(raw["data"])
+    cols = list(primary.frame.columns)
+    st.subheader(t("data.mapping"))
+    c1, c2 = st.columns(2)
+    d["time"] = _pick(t("data.time"), cols, d.get("time"), f"time_{v}", help=t("data.time_help"))
+    d["entity"] = _pick(
+        t("data.entity"), cols, d.get("entity"), f"entity_{v}", help=t("data.entity_help")
+    )
+    d["sequence_features"] = c1.multiselect(
+        t("data.sequence"),
+        cols,
+        default=[c for c in d.get("sequence_features", []) if c in cols],
+        key=f"seq_{v}",
+        help=t("data.sequence_help"),
+    )
+    d["static_features"] = c2.multiselect(
+        t("data.static"),
+        cols,
+        default=[c for c in d.get("static_features", []) if c in cols],
+        key=f"static_{v}",
+        help=t("data.static_help"),
+    )
+    if macro:
+        mcols = list(macro.frame.columns)
+        d["macro_features"] = c1.multiselect(
+            t("data.macro"),
+            mcols,
+            default=[c for c in d.get("macro_features", []) if c in mcols],
+            key=f"macro_{v}",
+            help=t("data.macro_help"),
+        )
+        d["macro_lag"] = c1.number_input(
+            t("data.macro_lag"),
+            0,
+            24,
+            int(d.get("macro_lag", 0)),
+            key=f"lag_{v}",
+            help=t("data.macro_lag_help"),
+        )
+        if d.get("time") and d["time"] not in mcols:
+            d["macro_time"] = _pick(t("data.macro_time"), mcols, d.get("macro_time"), f"mt_{v}")
+    else:
+        d["macro_features"] = []
+    if sentiment:
+        scols = list(sentiment.frame.columns)
+        d["sentiment_features"] = c2.multiselect(
+            t("data.sentiment"),
+            scols,
+            default=[c for c in d.get("sentiment_features", []) if c in scols],
+            key=f"sent_{v}",
+            help=t("data.sentiment_help"),
+        )
+        if d.get("time") and d["time"] not in scols:
+            d["sentiment_time"] = _pick(
+                t("data.sentiment_time"), scols, d.get("sentiment_time"), f"st_{v}"
+            )
+    else:
+        d["sentiment_features"] = []
+    d["target"] = _target_builder(d.get("target") or {}, cols, v, d.get("time") is not None)
+    out = {**raw, "data": d}
+    if d.get("time"):
+        out.update(_window_horizon(raw, v))
+    else:
+        out.pop("window", None)
+        out.pop("horizon", None)
+    st.session_state.config = out
+    return out
+
+
+def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
+    st.subheader(t("data.target"))
+    kinds = TARGET_KINDS if has_time else ("column",)
+    c1, c2, c3 = st.columns(3)
+    kind = c1.selectbox(
+        t("data.target_kind"),
+        kinds,
+        index=kinds.index(target.get("kind", "column"))
+        if target.get("kind", "column") in kinds
+        else 0,
+        format_func=lambda k: t(f"target.{k}"),
+        key=f"tkind_{v}",
+        help=t("data.target_kind_help"),
+    )
+    column = _pick(t(f"data.target_column_{kind}"), cols, target.get("column"), f"tcol_{v}_{kind}")
+    out: dict = {"kind": kind, "column": column}
+    if kind == "drawdown":
+        out["threshold"] = c2.slider(
+            t("data.threshold"),
+            0.01,
+            0.5,
+            float(target.get("threshold", 0.10)),
+            0.01,
+            key=f"thr_{v}",
+            help=t("data.threshold_help"),
+        )
+    elif kind == "tail_loss":
+        out["quantile"] = c2.slider(
+            t("data.quantile"),
+            0.01,
+            0.3,
+            float(target.get("quantile", 0.05)),
+            0.01,
+            key=f"q_{v}",
+            help=t("data.quantile_help"),
+        )
+    elif kind == "column":
+        frame = files()["primary"].frame
+        if column and not pd.api.types.is_numeric_dtype(frame[column]):
+            labels = [str(x) for x in frame[column].dropna().unique()[:50]]
+            out["positive"] = c2.selectbox(
+                t("data.positive"),
+                labels,
+                index=labels.index(target["positive"]) if target.get("positive") in labels else 0,
+                key=f"pos_{v}_{column}",
+            )
+    return out
+
+
+def _window_horizon(raw: dict, v: int) -> dict:
+    c1, c2 = st.columns(2)
+    window = c1.slider(
+        t("train.window"),
+        2,
+        250,
+        int(raw.get("window", 30)),
+        key=f"win_{v}",
+        help=t("train.window_help"),
+    )
+    horizon = c2.slider(
+        t("train.horizon"),
+        1,
+        120,
+        int(raw.get("horizon", 20)),
+        key=f"hor_{v}",
+        help=t("train.horizon_help"),
+    )
+    return {"window": window, "horizon": horizon}
+
+
+# ---- preview and config files ----------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def _summary(shas: tuple, config_json: str, _frames: dict) -> dict:
+    from riskcore.dataset import prepare
+
+    config = parse_config(config_json)
+    return prepare(
+        config, _frames.get("primary"), _frames.get("macro"), _frames.get("sentiment")
+    ).summary()
+
+
+def split_preview(raw: dict) -> None:
+    """Samples and event rate per split, live as the mapping changes."""
+    st.subheader(t("data.preview_split"))
+    try:
+        config = parse_config(raw)
+        frames = {role: f.frame for role, f in files().items()}
+        shas = tuple(sorted((r, f.source["sha256"]) for r, f in files().items()))
+        with st.spinner(t("data.computing")):
+            summary = _summary(shas, config.to_json(), frames)
+    except RiskcoreError as exc:
+        show_error(exc)
+        return
+    rows = []
+    for split in ("train", "validation", "test"):
+        s = summary[split]
+        rows.append(
+            {
+                t("data.split"): t(f"split.{split}"),
+                t("data.samples_n"): s["samples"],
+                t("data.event_rate"): s.get("event_rate"),
+                t("data.from"): s.get("from"),
+                t("data.to"): s.get("to"),
+            }
+        )
+    table = pd.DataFrame(rows)
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={t("data.event_rate"): st.column_config.NumberColumn(format="percent")},
+    )
+    st.caption(t("data.embargo_note", rows=summary["rows"], entities=summary["entities"]))
+    st.session_state.config_ok = True
+
+
+def config_io(raw: dict | None) -> None:
+    st.subheader(t("data.config_file"))
+    c1, c2 = st.columns(2)
+    if raw is not None:
+        try:
+            text = parse_config(raw).to_json()
+            c1.download_button(
+                t("data.download_config"),
+                text,
+                "risklens_config.json",
+                "application/json",
+                icon=":material/download:",
+            )
+        except RiskcoreError as exc:
+            c1.caption(f"{t('data.config_invalid')} {exc}")
+    upload = c2.file_uploader(t("data.upload_config"), type=["json"], key="upload_config")
+    if upload is not None and st.session_state.get("config_upload_id") != upload.file_id:
+        st.session_state.config_upload_id = upload.file_id
+        try:
+            cfg = parse_config(upload.getvalue(), upload.name)
+            set_config_dict(json.loads(cfg.to_json()))
+            st.rerun()
+        except RiskcoreError as exc:
+            show_error(exc)

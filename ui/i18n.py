@@ -1,0 +1,384 @@
+"""One translation table for every label, message, chart title and help text (English / 简体中文).
+
+A test fails when a key used in the app lacks either language.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+# key: (English, 简体中文)
+TEXT: dict[str, tuple[str, str]] = {
+    # navigation and sidebar
+    "nav.data": ("Data", "数据"),
+    "nav.train": ("Train", "训练"),
+    "nav.results": ("Results", "结果"),
+    "sidebar.language": ("Language", "语言"),
+    "sidebar.device": ("Device: {device}", "设备：{device}"),
+    "sidebar.active_run": ("Active run", "当前运行"),
+    "sidebar.no_runs": (
+        "No runs yet: train one on the Train page.",
+        "还没有运行记录：请在训练页训练模型。",
+    ),
+    "error.prefix": ("Cannot continue:", "无法继续："),
+    # data page
+    "data.title": ("Data", "数据"),
+    "data.caption": (
+        "Upload a primary time series (prices, transactions or payment histories) and, "
+        "optionally, macro indicators and news sentiment. CSV, TSV or Excel; GBK and Wind "
+        "exports are fine.",
+        "上传主时间序列（价格、交易或还款记录），可选上传宏观指标与新闻情绪。支持 CSV、TSV、"
+        "Excel，GBK 编码与 Wind 导出文件均可。",
+    ),
+    "data.samples": ("Start with sample data", "使用示例数据"),
+    "data.sample_market": (
+        "Load sample: market risk (10 tickers)",
+        "加载示例：市场风险（10 只股票）",
+    ),
+    "data.sample_credit": (
+        "Load sample: credit risk (3,000 borrowers)",
+        "加载示例：信用风险（3000 名借款人）",
+    ),
+    "data.sample_loaded": ("Sample data and its config loaded.", "已加载示例数据及配置。"),
+    "data.files": ("Your files", "您的文件"),
+    "data.upload_primary": ("Primary time series", "主时间序列"),
+    "data.upload_primary_help": (
+        "One row per (time, entity): a date column, an optional entity column (ticker, "
+        "borrower), numeric features and optionally the target.",
+        "每行对应一个（时间，实体）：日期列、可选的实体列（股票代码、借款人）、数值特征及可选目标列。",
+    ),
+    "data.upload_macro": ("Macro indicators (optional)", "宏观指标（可选）"),
+    "data.upload_macro_help": (
+        "Dated indicators such as policy rate or credit spread; joined as of each date, never "
+        "from the future.",
+        "带日期的指标，如政策利率、信用利差；按日期向后关联，绝不使用未来数据。",
+    ),
+    "data.upload_sentiment": ("News sentiment (optional)", "新闻情绪（可选）"),
+    "data.upload_sentiment_help": (
+        "Dated scores, optionally per entity; several articles a day are averaged.",
+        "带日期的情绪分数，可按实体提供；同日多篇文章取平均。",
+    ),
+    "data.loaded": ("{name}: {rows:,} rows, {cols} columns", "{name}：{rows:,} 行，{cols} 列"),
+    "data.read_as": (
+        "Read as encoding {encoding}, delimiter {delimiter}",
+        "读取方式：编码 {encoding}，分隔符 {delimiter}",
+    ),
+    "data.preview": ("Preview", "预览"),
+    "data.need_primary": (
+        "Upload a primary file or load a sample to map columns.",
+        "请上传主文件或加载示例数据以映射列。",
+    ),
+    "data.mapping": ("Column roles", "列角色"),
+    "data.time": ("Time column", "时间列"),
+    "data.time_help": (
+        "Dates of the observations. Leave empty for a cross-sectional table (one row per "
+        "borrower, no history).",
+        "观测日期。横截面数据（每个借款人一行、无历史）请留空。",
+    ),
+    "data.entity": ("Entity column", "实体列"),
+    "data.entity_help": (
+        "Ticker, borrower or account. Windows never mix two entities.",
+        "股票代码、借款人或账户。窗口绝不会跨越两个实体。",
+    ),
+    "data.sequence": ("Sequence features", "序列特征"),
+    "data.sequence_help": (
+        "Time-varying features read by the LSTM over the last `window` rows.",
+        "随时间变化的特征，LSTM 读取最近 window 行。",
+    ),
+    "data.static": ("Static features", "静态特征"),
+    "data.static_help": (
+        "Attributes of the entity (age, region, product). Text is one-hot encoded; rare "
+        "levels are pooled.",
+        "实体属性（年龄、地区、产品）。文本做独热编码，稀有类别合并。",
+    ),
+    "data.macro": ("Macro features", "宏观特征"),
+    "data.macro_help": ("Indicators from the macro file.", "宏观文件中的指标。"),
+    "data.macro_lag": ("Macro publication lag (periods)", "宏观发布滞后（期）"),
+    "data.macro_lag_help": (
+        "Macro data are published late: with lag 1 the value of the previous period is "
+        "used at each date.",
+        "宏观数据发布有延迟：滞后 1 表示每个日期使用上一期的数值。",
+    ),
+    "data.macro_time": ("Date column of the macro file", "宏观文件的日期列"),
+    "data.sentiment": ("Sentiment features", "情绪特征"),
+    "data.sentiment_help": (
+        "Scores averaged over the last days before each date; days without news are marked.",
+        "对每个日期之前若干天的分数取平均；无新闻的日子会被标记。",
+    ),
+    "data.sentiment_time": ("Date column of the sentiment file", "情绪文件的日期列"),
+    "data.target": ("Target: what is the risk event?", "目标：风险事件是什么？"),
+    "data.target_kind": ("Target kind", "目标类型"),
+    "data.target_kind_help": (
+        "An existing 0/1 column, or an event derived from future prices or returns (drawdown, "
+        "tail loss) or forward volatility (regression).",
+        "现有的 0/1 列，或由未来价格或收益推导的事件（回撤、尾部损失），或远期波动率（回归）。",
+    ),
+    "target.column": ("Existing column", "现有列"),
+    "target.drawdown": ("Drawdown within horizon", "期内最大回撤"),
+    "target.tail_loss": ("Tail loss (VaR breach)", "尾部损失（VaR 突破）"),
+    "target.forward_volatility": ("Forward volatility (regression)", "远期波动率（回归）"),
+    "data.target_column_column": ("Target column", "目标列"),
+    "data.target_column_drawdown": ("Price column", "价格列"),
+    "data.target_column_tail_loss": ("Return column", "收益率列"),
+    "data.target_column_forward_volatility": ("Return column", "收益率列"),
+    "data.threshold": ("Drawdown threshold", "回撤阈值"),
+    "data.threshold_help": (
+        "Event = the price falls this much from its running peak within the horizon.",
+        "事件 = 在预测期内价格从峰值下跌达到该幅度。",
+    ),
+    "data.quantile": ("Tail quantile", "尾部分位数"),
+    "data.quantile_help": (
+        "Event = the forward return falls below this quantile of training returns.",
+        "事件 = 远期收益低于训练期收益的该分位数。",
+    ),
+    "data.positive": ("Label of the risk event", "风险事件的标签"),
+    "data.preview_split": ("Samples per split", "各数据集样本数"),
+    "data.computing": ("Building samples…", "正在构建样本…"),
+    "data.split": ("Split", "数据集"),
+    "data.samples_n": ("Samples", "样本数"),
+    "data.event_rate": ("Event rate", "事件率"),
+    "data.from": ("From", "起"),
+    "data.to": ("To", "止"),
+    "data.embargo_note": (
+        "{rows:,} rows, {entities:,} entities. One calendar cut for all entities; samples whose "
+        "label would reach into the next split are dropped (embargo).",
+        "{rows:,} 行，{entities:,} 个实体。所有实体使用同一日历切分；标签会跨入下一数据集的样本被剔除（隔离期）。",
+    ),
+    "data.config_file": ("Config file", "配置文件"),
+    "data.download_config": ("Download config (JSON)", "下载配置（JSON）"),
+    "data.upload_config": ("Restore a config (JSON)", "恢复配置（JSON）"),
+    "data.config_invalid": ("The config is not complete yet:", "配置尚不完整："),
+    "split.train": ("Train", "训练集"),
+    "split.validation": ("Validation", "验证集"),
+    "split.test": ("Test", "测试集"),
+    # train page
+    "train.title": ("Train", "训练"),
+    "train.caption": (
+        "Set the model and start training. Training runs in a background worker: you can "
+        "keep using the app, or stop it.",
+        "设置模型并开始训练。训练在后台进程中运行：您可以继续使用应用，也可以随时停止。",
+    ),
+    "train.need_data": (
+        "Load data and map columns on the Data page first.",
+        "请先在数据页加载数据并映射列。",
+    ),
+    "train.architecture": ("Architecture", "网络结构"),
+    "train.regularisation": ("Regularisation and augmentation", "正则化与数据增强"),
+    "train.optimisation": ("Optimisation", "优化"),
+    "train.window": ("Window (rows of history)", "窗口（历史行数）"),
+    "train.window_help": (
+        "How many past rows the model reads. Longer windows see slow build-ups of risk but "
+        "leave fewer samples.",
+        "模型读取的历史行数。窗口越长越能捕捉缓慢积累的风险，但样本更少。",
+    ),
+    "train.horizon": ("Horizon (rows ahead)", "预测期（未来行数）"),
+    "train.horizon_help": (
+        "How far ahead the event is predicted; also the embargo between splits.",
+        "预测事件的时间跨度；也是数据集之间的隔离期。",
+    ),
+    "train.cell": ("Recurrent cell", "循环单元"),
+    "train.cell_help": (
+        "LSTM is the reference; GRU is lighter and often as good.",
+        "LSTM 为参考结构；GRU 更轻量，效果常相近。",
+    ),
+    "train.layers": ("Recurrent layers", "循环层数"),
+    "train.layers_help": (
+        "More layers fit more complex patterns and overfit sooner.",
+        "层数越多越能拟合复杂模式，也更易过拟合。",
+    ),
+    "train.units": ("Units, layer {n}", "第 {n} 层单元数"),
+    "train.units_help": ("Width of the layer: capacity of the model.", "该层宽度：模型容量。"),
+    "train.dense_units": ("Dense units after the sequence", "序列后全连接单元"),
+    "train.tower_units": ("Tower units (macro, sentiment, static)", "支路单元（宏观、情绪、静态）"),
+    "train.tower_units_help": (
+        "Width of the dense tower of each other input.",
+        "其他输入各自全连接支路的宽度。",
+    ),
+    "train.attention": ("Attention pooling", "注意力池化"),
+    "train.attention_help": (
+        "Weights the time steps instead of using the last state; the weights are shown on "
+        "the Explain page (they are not attributions).",
+        "对时间步加权而非仅用最后状态；权重会在解释页展示（注意力不等于归因）。",
+    ),
+    "train.dropout": ("Dropout", "Dropout 比例"),
+    "train.dropout_help": (
+        "Share of units dropped while training; fights overfitting on small, noisy data.",
+        "训练时随机丢弃的单元比例；抑制小样本噪声数据上的过拟合。",
+    ),
+    "train.l1": ("L1 penalty", "L1 正则"),
+    "train.l1_help": (
+        "Pushes weights to zero: sparser, simpler models.",
+        "将权重推向零：更稀疏、更简单的模型。",
+    ),
+    "train.l2": ("L2 penalty", "L2 正则"),
+    "train.l2_help": ("Keeps weights small: smoother scores.", "使权重保持较小：分数更平滑。"),
+    "train.batch_norm": ("Batch normalisation", "批归一化"),
+    "train.batch_norm_help": (
+        "Normalises dense layers; can speed up training.",
+        "对全连接层做归一化；可加快训练。",
+    ),
+    "train.noise": ("Gaussian noise on windows (std)", "窗口高斯噪声（标准差）"),
+    "train.noise_help": (
+        "Augments training windows with noise; only while training.",
+        "训练时给窗口加噪声做增强；预测时不加。",
+    ),
+    "train.learning_rate": ("Learning rate", "学习率"),
+    "train.learning_rate_help": (
+        "Step size of Adam. Too high diverges, too low crawls.",
+        "Adam 的步长。过大发散，过小收敛慢。",
+    ),
+    "train.batch_size": ("Batch size", "批大小"),
+    "train.batch_size_help": (
+        "Samples per step. Larger is faster per epoch, noisier gradients when smaller.",
+        "每步样本数。越大每轮越快；越小梯度噪声越大。",
+    ),
+    "train.epochs": ("Epochs (maximum)", "最大轮数"),
+    "train.epochs_help": (
+        "Early stopping usually ends training sooner.",
+        "早停通常会提前结束训练。",
+    ),
+    "train.patience": ("Early-stopping patience", "早停耐心"),
+    "train.patience_help": (
+        "Epochs without validation improvement before stopping; the best weights are restored. 0 = off.",
+        "验证集无改进多少轮后停止，并恢复最佳权重。0 = 关闭。",
+    ),
+    "train.loss": ("Loss", "损失函数"),
+    "train.loss_help": (
+        "Auto: cross-entropy for events, MSE for numbers. Focal loss focuses on rare, hard events.",
+        "自动：事件用交叉熵，数值用 MSE。Focal 损失聚焦稀有难例。",
+    ),
+    "loss.auto": ("Auto", "自动"),
+    "loss.binary_crossentropy": ("Binary cross-entropy", "二元交叉熵"),
+    "loss.focal": ("Focal", "Focal 损失"),
+    "loss.mse": ("Mean squared error", "均方误差"),
+    "loss.huber": ("Huber", "Huber 损失"),
+    "train.class_weight": ("Class weights", "类别权重"),
+    "train.class_weight_help": (
+        "Balanced: rare events weigh as much as the rest in the loss. Scores are then not calibrated probabilities.",
+        "平衡：稀有事件在损失中与其余样本同等重要；此时分数不是校准概率。",
+    ),
+    "cw.balanced": ("Balanced", "平衡"),
+    "cw.none": ("None", "无"),
+    "train.oversample": ("Oversample events", "事件过采样"),
+    "train.oversample_help": (
+        "Repeats event windows in training instead of weighting them.",
+        "在训练中重复事件窗口，而非加权。",
+    ),
+    "train.seed": ("Seed", "随机种子"),
+    "train.seed_help": (
+        "Same data, config and seed give the same result on the CPU.",
+        "相同数据、配置与种子在 CPU 上结果一致。",
+    ),
+    "train.parameters": ("Parameters", "参数量"),
+    "train.device": ("Device", "设备"),
+    "train.start": ("Train", "开始训练"),
+    "train.stop": ("Stop", "停止"),
+    "train.queued": (
+        "Waiting for a worker: place {position} in the queue.",
+        "等待空闲进程：队列第 {position} 位。",
+    ),
+    "train.epoch_progress": (
+        "Epoch {epoch} of {epochs} · about {eta} left (at most)",
+        "第 {epoch}/{epochs} 轮 · 最多约剩 {eta}",
+    ),
+    "train.stage": ("Now: {stage}", "当前：{stage}"),
+    "stage.preparing": ("preparing samples", "准备样本"),
+    "stage.training": ("training the network", "训练神经网络"),
+    "stage.baselines": ("training the baselines", "训练基准模型"),
+    "stage.evaluating": ("evaluating on test", "在测试集上评估"),
+    "stage.walk-forward": ("walk-forward folds", "滚动窗口验证"),
+    "stage.saving": ("saving the run", "保存运行"),
+    "train.done": ("Run {run_id} saved.", "运行 {run_id} 已保存。"),
+    "train.see_results": ("See the results", "查看结果"),
+    "train.cancelled": ("Training stopped. Nothing was saved.", "训练已停止，未保存任何内容。"),
+    "train.failed": ("Training failed:", "训练失败："),
+    "train.retry": ("Retry", "重试"),
+    # results page
+    "results.title": ("Results", "结果"),
+    "results.no_run": ("No run selected: train one first.", "未选择运行：请先训练。"),
+    "results.caption": (
+        "Run {run_id} · {created} · {device}",
+        "运行 {run_id} · {created} · {device}",
+    ),
+    "results.test_metrics": (
+        "Test metrics with 95% bootstrap intervals",
+        "测试集指标（95% 自助法区间）",
+    ),
+    "results.ci": ("95% interval {lo} – {hi}", "95% 区间 {lo} – {hi}"),
+    "results.verdict_better": (
+        "The deep model beats the best baseline ({base}) on test beyond the 95% interval.",
+        "深度模型在测试集上显著优于最佳基准（{base}），超出 95% 区间。",
+    ),
+    "results.verdict_within": (
+        "The deep model is ahead of {base}, but within the 95% interval: not a clear win.",
+        "深度模型领先 {base}，但在 95% 区间内：优势不显著。",
+    ),
+    "results.verdict_worse": (
+        "The best baseline ({base}) does at least as well as the deep model on test.",
+        "最佳基准（{base}）在测试集上不逊于深度模型。",
+    ),
+    "model.model": ("Deep model", "深度模型"),
+    "model.logistic": ("Logistic regression", "逻辑回归"),
+    "model.gbm": ("Gradient boosting", "梯度提升"),
+    "results.tab_curves": ("Curves", "曲线"),
+    "results.tab_threshold": ("Threshold and cost", "阈值与成本"),
+    "results.tab_timeline": ("Risk timeline", "风险时间线"),
+    "results.tab_run": ("Run details", "运行详情"),
+    "results.lift_table": ("Lift / gains table", "提升 / 增益表"),
+    "results.threshold": ("Alert threshold", "预警阈值"),
+    "results.threshold_help": ("Scores at or above it raise an alert.", "分数不低于该值即预警。"),
+    "results.cost_missed": ("Cost of a missed event", "漏报成本"),
+    "results.cost_missed_help": (
+        "e.g. the loss given default of an average exposure.",
+        "例如平均敞口的违约损失。",
+    ),
+    "results.cost_alarm": ("Cost of a false alarm", "误报成本"),
+    "results.cost_alarm_help": (
+        "e.g. the cost of reviewing an account.",
+        "例如复核一个账户的成本。",
+    ),
+    "results.precision": ("Precision", "精确率"),
+    "results.recall": ("Recall", "召回率"),
+    "results.flagged": ("Flagged", "预警比例"),
+    "results.expected_cost": ("Expected cost on test", "测试集期望成本"),
+    "results.no_timeline": ("Cross-sectional run: no timeline.", "横截面运行：无时间线。"),
+    "results.entity": ("Entity", "实体"),
+    "results.entity_help": (
+        "The riskiest at the latest date come first.",
+        "最新日期风险最高的排在前面。",
+    ),
+    "results.riskiest": ("Riskiest entities at the latest date", "最新日期风险最高的实体"),
+    "results.config": ("Configuration", "配置"),
+    "results.data_files": ("Input files", "输入文件"),
+    "results.timings": ("Timings and device", "耗时与设备"),
+    "results.walk_forward": ("Walk-forward folds (mean and sd)", "滚动验证（均值与标准差）"),
+    "results.history": ("All runs", "全部运行"),
+    # chart labels
+    "chart.loss": ("Loss", "损失"),
+    "chart.metric": ("Metric", "指标"),
+    "chart.train": ("Train", "训练"),
+    "chart.validation": ("Validation", "验证"),
+    "chart.epoch": ("Epoch", "轮次"),
+    "chart.training_title": ("Training curves", "训练曲线"),
+}
+
+
+def language() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **values) -> str:
+    """The text of a key in the session's language, with {placeholders} filled."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if language() == "zh" else pair[0]
+    return text.format(**values) if values else text
+
+
+def chart_labels() -> dict[str, str]:
+    """Labels for riskcore.charts in the session's language."""
+    prefix = "chart."
+    return {k[len(prefix) :]: t(k) for k in TEXT if k.startswith(prefix)}
