@@ -1,0 +1,105 @@
+"""AppTest for every page: upload, mapping, a tiny training run, results, language switch."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.i18n import TEXT
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [i.value for i in at.info]
+    parts += [s.value for s in at.success] + [w.value for w in at.warning]
+    parts += [t.value for t in at.title] + [h.value for h in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def _wait_for_run(app: AppTest, timeout: float) -> str:
+    """Rerun the page (as the polling fragment would) until the job has saved its run."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        app.run()
+        assert not app.exception, app.exception
+        assert not app.error, [e.value for e in app.error]
+        if "run_id" in app.session_state and app.session_state["run_id"]:
+            return app.session_state["run_id"]
+        time.sleep(1)
+    raise AssertionError("training did not finish in time")
+
+
+def test_data_page_renders_with_sample_buttons(app: AppTest) -> None:
+    assert not app.exception
+    assert app.title[0].value == "Data"
+    labels = [b.label for b in app.button]
+    assert TEXT["data.sample_market"][0] in labels
+
+
+def test_upload_a_csv_and_map_columns(app: AppTest) -> None:
+    data = (SAMPLE / "market_prices.csv").read_bytes()
+    app.file_uploader(key="upload_primary").upload("prices.csv", data, "text/csv").run()
+    assert not app.exception
+    assert "prices.csv" in _texts(app)
+    time_box = next(s for s in app.selectbox if s.label == TEXT["data.time"][0])
+    assert time_box.value == "date"
+    entity_box = next(s for s in app.selectbox if s.label == TEXT["data.entity"][0])
+    assert entity_box.value == "ticker"
+    # the split preview is computed live
+    assert any(TEXT["data.samples_n"][0] in df.value.columns for df in app.dataframe)
+
+
+def test_a_messy_upload_gives_a_message_not_a_traceback(app: AppTest) -> None:
+    app.file_uploader(key="upload_primary").upload(
+        "page.csv", b"<!DOCTYPE html><html><body>login</body></html>", "text/csv"
+    ).run()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert "page.csv" in app.error[0].value
+
+
+def test_language_switch_translates_the_page(app: AppTest) -> None:
+    app.selectbox(key="lang_picker").set_value("zh").run()
+    assert not app.exception
+    assert app.title[0].value == TEXT["data.title"][1]
+    assert TEXT["data.sample_market"][1] in [b.label for b in app.button]
+
+
+def test_train_a_tiny_model_and_see_results(app: AppTest) -> None:
+    app.button(key="sample_market").click().run()
+    assert not app.exception
+    cfg = app.session_state["config"]
+    cfg["window"], cfg["horizon"] = 10, 10
+    cfg["model"] = {"units": [8], "dense_units": 4, "tower_units": 4}
+    cfg["training"] = {"epochs": 2, "batch_size": 256, "patience": 0}
+    app.session_state["config_version"] = 99
+    app.switch_page("pages/train.py").run()
+    assert not app.exception, app.exception
+    start = next(b for b in app.button if b.label == TEXT["train.start"][0])
+    start.click().run()
+    run_id = _wait_for_run(app, timeout=240)
+    app.switch_page("pages/results.py").run()
+    assert not app.exception, app.exception
+    text = _texts(app)
+    assert run_id in text
+    assert TEXT["results.test_metrics"][0] in text
+    metrics = [m.label for m in app.metric]
+    assert "ROC-AUC" in metrics and "PR-AUC" in metrics
+    # the threshold slider reruns the fragment with new numbers
+    app.slider(key="threshold").set_value(0.9).run()
+    assert not app.exception
