@@ -126,8 +126,11 @@ def _numeric(frame: pd.DataFrame, col: str, role: str) -> pd.Series:
     s = frame[col]
     if pd.api.types.is_bool_dtype(s):
         return s.astype(float)
+    if pd.api.types.is_float_dtype(s):  # keep float32 as is: memory scales with the data
+        values = s.to_numpy()
+        return s.mask(np.isinf(values)) if np.isinf(values).any() else s
     if pd.api.types.is_numeric_dtype(s):
-        return s.astype(float).replace([np.inf, -np.inf], np.nan)
+        return s.astype(float)
     conv = pd.to_numeric(s, errors="coerce")
     bad = conv.isna() & s.notna() & (s.astype("string").str.strip() != "")
     if bad.any():
@@ -253,7 +256,7 @@ def build_frame(
         frame[spec.name] = _per_entity(
             frame, frame[spec.column].to_numpy(), lambda v, s=spec: derive(v, s)
         )
-    if d.time is not None:
+    if d.time is not None and frame[d.all_sequence].isna().to_numpy().any():
         grouped = frame.groupby("_entity", sort=False)
         frame[d.all_sequence] = grouped[d.all_sequence].ffill()
     for col in d.static_features:

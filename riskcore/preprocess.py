@@ -107,21 +107,26 @@ class Preprocessor:
         return {block: self._block(frame, block) for block in BLOCKS}
 
     def _block(self, frame: pd.DataFrame, block: str) -> np.ndarray:
-        parts: list[np.ndarray] = []
+        """Filled column by column into one float32 matrix: no float64 copy of the block."""
+        names = self.feature_names()[block]
+        out = np.empty((len(frame), len(names)), dtype=np.float32)
+        j = 0
         for col in self.columns.get(block, []):
             if col in self.categorical:
-                parts.append(self._one_hot(frame[col], col))
+                onehot = self._one_hot(frame[col], col)
+                out[:, j : j + onehot.shape[1]] = onehot
+                j += onehot.shape[1]
                 continue
             state = self.numeric[col]
-            x = frame[col].to_numpy(dtype=float)
+            x = np.array(frame[col], dtype=np.float32)  # a copy: never write into the frame
             missing = ~np.isfinite(x)
-            x = np.where(missing, state.median, x)
-            parts.append(((x - state.mean) / state.std)[:, None])
+            x[missing] = state.median
+            out[:, j] = (x - np.float32(state.mean)) / np.float32(state.std)
+            j += 1
             if state.indicator:
-                parts.append(missing[:, None].astype(float))
-        if not parts:
-            return np.zeros((len(frame), 0), dtype=np.float32)
-        return np.hstack(parts).astype(np.float32)
+                out[:, j] = missing
+                j += 1
+        return out
 
     def _one_hot(self, values: pd.Series, name: str) -> np.ndarray:
         levels = self.levels[name]

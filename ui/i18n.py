@@ -342,7 +342,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "results.precision": ("Precision", "精确率"),
     "results.recall": ("Recall", "召回率"),
     "results.flagged": ("Flagged", "预警比例"),
-    "results.expected_cost": ("Expected cost on test", "测试集期望成本"),
+    "results.expected_cost": ("Expected cost per prediction", "每次预测的期望成本"),
     "results.no_timeline": ("Cross-sectional run: no timeline.", "横截面运行：无时间线。"),
     "results.entity": ("Entity", "实体"),
     "results.entity_help": (
