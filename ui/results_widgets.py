@@ -83,7 +83,7 @@ def _fmt(value) -> str:
 
 
 def _scores(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    return {_model_name(m): frame[c].to_numpy() for m, c in SCORE_COLUMNS.items()}
+    return {m: frame[c].to_numpy() for m, c in SCORE_COLUMNS.items()}
 
 
 def curves(run: Run) -> None:

@@ -10,7 +10,7 @@ from riskcore.errors import RiskcoreError
 from riskcore.jobs import get_manager
 from riskcore.model import parameter_count
 from ui.data_widgets import _summary, show_error
-from ui.i18n import t
+from ui.i18n import chart_labels, t
 from ui.sidebar import device_name
 from ui.state import config_dict, files, session_id, set_active_run
 
@@ -267,14 +267,7 @@ def _job_status() -> None:
             st.rerun(scope="app")
     if epochs:
         history = pd.DataFrame([{"epoch": e["epoch"], **e["logs"]} for e in epochs])
-        st.plotly_chart(training_curves(history, labels=_curve_labels()), key=f"live_{job}")
-
-
-def _curve_labels() -> dict:
-    return {
-        k: t(f"chart.{k}")
-        for k in ("loss", "metric", "train", "validation", "epoch", "training_title")
-    }
+        st.plotly_chart(training_curves(history, labels=chart_labels()), key=f"live_{job}")
 
 
 def _duration(seconds: float) -> str:

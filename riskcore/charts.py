@@ -1,0 +1,738 @@
+"""Plotly figure factories: pure functions of run results, so pages stay thin and charts testable.
+
+Nothing here imports streamlit or tensorflow. Every string a user sees comes from the `labels`
+argument, a flat mapping laid over `DEFAULT_LABELS` (English), so the UI passes one translated
+dict to every function; the keys each function reads are listed in its docstring. Legend names
+that hold numbers are format templates ("{name} (AUC {auc:.3f})") so a translation can reorder
+them. All figures share `TEMPLATE` and the colours in `COLOURS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from riskcore import metrics
+
+ArrayLike = np.ndarray | pd.Series | Sequence[float]
+
+COLOURS: dict[str, str] = {
+    "model": "#1f4e79",
+    "logistic": "#8c96a3",
+    "gbm": "#e08a1e",
+    "event": "#c0392b",
+    "non_event": "#3a7ca5",
+    "reference": "#a0a7b1",
+    "threshold": "#374151",
+    "validation": "#f4d58d",
+    "test": "#c9b6e4",
+    "stable": "#2e8b57",
+    "moderate": "#e6a23c",
+    "major": "#c0392b",
+}
+# Colours by position, for model names other than model / logistic / gbm (e.g. translated ones):
+# the UI passes the three in that order, so they keep their colours.
+SEQUENCE: tuple[str, ...] = (
+    COLOURS["model"],
+    COLOURS["logistic"],
+    COLOURS["gbm"],
+    "#16a085",
+    "#8e44ad",
+    "#2c3e50",
+)
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": "Inter, 'Noto Sans SC', 'Microsoft YaHei', sans-serif", "size": 12},
+        colorway=list(SEQUENCE),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=380,
+        margin={"l": 56, "r": 16, "t": 72, "b": 48},
+        title={"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 15}},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        xaxis={"gridcolor": "#eceff3", "linecolor": "#c8ced6", "zeroline": False},
+        yaxis={"gridcolor": "#eceff3", "linecolor": "#c8ced6", "zeroline": False},
+        hoverlabel={"font": {"size": 12}},
+    )
+)
+
+DEFAULT_LABELS: dict[str, str] = {
+    # shared
+    "model": "Deep model",
+    "logistic": "Logistic regression",
+    "gbm": "Gradient boosting",
+    "event": "Event",
+    "non_event": "No event",
+    "train": "Train",
+    "validation": "Validation",
+    "test": "Test",
+    "score": "Risk score",
+    "threshold_line": "Threshold {value:.2f}",
+    "count": "Count",
+    "no_data": "No data to show",
+    "one_class": "Needs both events and non-events",
+    # metric names
+    "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "ks": "KS",
+    "gini": "Gini",
+    "brier": "Brier score",
+    "log_loss": "Log loss",
+    "auc": "AUC",
+    "rmse": "RMSE",
+    "mae": "MAE",
+    "r2": "R²",
+    # training_curves
+    "training_title": "Training curves",
+    "epoch": "Epoch",
+    "loss": "Loss",
+    "waiting": "Waiting for the first epoch",
+    # roc_curves
+    "roc_title": "ROC curve",
+    "fpr": "False positive rate",
+    "tpr": "True positive rate",
+    "chance": "Chance",
+    "roc_legend": "{name} (AUC {auc:.3f})",
+    # pr_curves
+    "pr_title": "Precision–recall",
+    "recall": "Recall",
+    "precision": "Precision",
+    "pr_baseline": "Event rate {rate:.1%}",
+    "pr_legend": "{name} (AP {ap:.3f})",
+    # ks_curve
+    "ks_title": "KS curve",
+    "threshold": "Score threshold",
+    "cum_share": "Cumulative share",
+    "cum_events": "Events",
+    "cum_non_events": "Non-events",
+    "ks_marker": "KS {ks:.3f}",
+    # calibration_curve
+    "calibration_title": "Calibration",
+    "mean_score": "Mean predicted score",
+    "event_rate": "Observed event rate",
+    "perfect": "Perfect calibration",
+    # score_distribution
+    "distribution_title": "Score distribution",
+    "class_share": "Share of class (%)",
+    # lift_chart
+    "gains_title": "Cumulative gains",
+    "population_share": "Share of population, riskiest first",
+    "events_captured": "Share of events captured",
+    "gains": "Model",
+    "random": "Random",
+    "lift": "Lift",
+    # confusion_matrix
+    "confusion_title": "Confusion matrix",
+    "predicted": "Predicted",
+    "actual": "Actual",
+    # metric_comparison
+    "comparison_title": "Test metrics, 95% CI",
+    "metric": "Metric",
+    "value": "Value",
+    # risk_timeline
+    "timeline_title": "Risk over time: {entity}",
+    "time": "Date",
+    "actual_event": "Actual event",
+    # predicted_vs_actual, residuals
+    "pva_title": "Predicted vs actual",
+    "predictions": "Predictions",
+    "identity": "Perfect prediction",
+    "residuals_title": "Residuals",
+    "residual": "Actual − predicted",
+    # psi_bars
+    "psi_title": "Feature drift (PSI)",
+    "psi": "PSI",
+    "feature": "Feature",
+    "psi_stable": "Stable (< 0.1)",
+    "psi_moderate": "Moderate (0.1–0.25)",
+    "psi_major": "Major (≥ 0.25)",
+}
+
+PSI_BANDS = ("stable", "moderate", "major")  # below, between and above PSI_CUTS
+PSI_CUTS = (0.1, 0.25)
+TRAINING_METRICS = ("auc", "pr_auc", "rmse", "mae")
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
+    return {**DEFAULT_LABELS, **(labels or {})}
+
+
+def _figure(title: str, x_title: str = "", y_title: str = "", **layout: Any) -> go.Figure:
+    """A figure in the shared template, so every chart looks like the others."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title_text=title, **layout)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def _message(fig: go.Figure, text: str) -> go.Figure:
+    """Put a centred note on a figure that has nothing to plot (yet), with the axes hidden."""
+    fig.add_annotation(
+        text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _colour(name: str, position: int) -> str:
+    return COLOURS.get(name, SEQUENCE[position % len(SEQUENCE)])
+
+
+def _models(
+    scores: Mapping[str, ArrayLike], lab: Mapping[str, str]
+) -> Iterator[tuple[str, np.ndarray, str]]:
+    """(display name, scores, colour) per model, in the caller's order."""
+    for i, (name, score) in enumerate(scores.items()):
+        yield lab.get(name, name), np.asarray(score, dtype=float), _colour(name, i)
+
+
+def _reference(x: Sequence[float], y: Sequence[float], name: str) -> go.Scatter:
+    """A grey dashed reference line (chance, perfect calibration, identity)."""
+    return go.Scatter(
+        x=list(x),
+        y=list(y),
+        name=name,
+        mode="lines",
+        line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5},
+        hoverinfo="skip",
+    )
+
+
+def _threshold_line(fig: go.Figure, value: float, lab: Mapping[str, str], axis: str) -> None:
+    """A dark dashed threshold line, vertical (axis="x") or horizontal (axis="y"), labelled."""
+    add = fig.add_vline if axis == "x" else fig.add_hline
+    add(
+        value,
+        line={"color": COLOURS["threshold"], "dash": "dash", "width": 1.5},
+        annotation_text=lab["threshold_line"].format(value=value),
+        annotation_position="top right" if axis == "x" else "top left",
+        annotation_font_color=COLOURS["threshold"],
+    )
+
+
+def _one_class(y: np.ndarray) -> bool:
+    """Ranking curves are undefined when the split holds only events or only non-events."""
+    return np.unique(y[np.isfinite(y)]).size < 2
+
+
+def _unit_axes(fig: go.Figure) -> None:
+    fig.update_xaxes(range=[0, 1], constrain="domain")
+    fig.update_yaxes(range=[0, 1.02])
+
+
+# ---------------------------------------------------------------- training
+
+
+def training_curves(history: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Loss and one metric per epoch, train solid and validation dashed.
+
+    Works on the partial history streamed during training (a single row shows as markers) and on
+    an empty one (a "waiting" note), so the live chart can be drawn from the first poll.
+    Label keys: training_title, epoch, loss, train, validation, waiting, and the metric's own
+    key (auc, pr_auc, rmse or mae).
+    """
+    lab = _labels(labels)
+    if history is None or history.empty:
+        return _message(_figure(lab["training_title"]), lab["waiting"])
+    epochs = history["epoch"] if "epoch" in history else pd.Series(range(1, len(history) + 1))
+    metric = next((m for m in TRAINING_METRICS if m in history), None)
+    panels = ["loss"] + ([metric] if metric else [])
+    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.12)
+    fig.update_layout(template=TEMPLATE, title_text=lab["training_title"])
+    for col, key in enumerate(panels, start=1):
+        for split, dash in (("train", "solid"), ("validation", "dash")):
+            column = key if split == "train" else f"val_{key}"
+            if column not in history or history[column].isna().all():
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=history[column],
+                    name=lab[split],
+                    legendgroup=split,
+                    showlegend=col == 1,
+                    mode="lines+markers",
+                    marker={"size": 5},
+                    line={"color": COLOURS["model"], "dash": dash, "width": 2},
+                ),
+                row=1,
+                col=col,
+            )
+        # whole epochs only: with few epochs plotly would otherwise tick 1.5, 2.5
+        fig.update_xaxes(
+            title_text=lab["epoch"], dtick=1 if len(history) <= 12 else None, row=1, col=col
+        )
+        fig.update_yaxes(title_text=lab.get(key, key.upper()), row=1, col=col)
+    return fig
+
+
+# ---------------------------------------------------------------- classification curves
+
+
+def roc_curves(
+    y: ArrayLike, scores: Mapping[str, ArrayLike], labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """One ROC curve per model with its AUC in the legend, against the chance diagonal.
+
+    Label keys: roc_title, fpr, tpr, chance, roc_legend ({name}, {auc}), one_class, and each
+    model name (model, logistic, gbm; other names are shown as given).
+    """
+    lab = _labels(labels)
+    y = np.asarray(y, dtype=float)
+    fig = _figure(lab["roc_title"], lab["fpr"], lab["tpr"])
+    if _one_class(y):
+        return _message(fig, lab["one_class"])
+    fig.add_trace(_reference([0, 1], [0, 1], lab["chance"]))
+    for name, score, colour in _models(scores, lab):
+        table = metrics.roc_curve_table(y, score)
+        auc = roc_auc_score(y, score)
+        fig.add_trace(
+            go.Scatter(
+                x=table["fpr"],
+                y=table["tpr"],
+                name=lab["roc_legend"].format(name=name, auc=auc),
+                mode="lines",
+                line={"color": colour, "width": 2},
+            )
+        )
+    _unit_axes(fig)
+    return fig
+
+
+def pr_curves(
+    y: ArrayLike, scores: Mapping[str, ArrayLike], labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """One precision-recall curve per model, against the event rate (what guessing achieves).
+
+    The legend's AP (average precision) is the PR-AUC of metrics.json.
+    Label keys: pr_title, recall, precision, pr_baseline ({rate}), pr_legend ({name}, {ap}),
+    one_class, and each model name.
+    """
+    lab = _labels(labels)
+    y = np.asarray(y, dtype=float)
+    rate = float(np.mean(y == 1))
+    fig = _figure(lab["pr_title"], lab["recall"], lab["precision"])
+    if _one_class(y):
+        return _message(fig, lab["one_class"])
+    fig.add_trace(_reference([0, 1], [rate, rate], lab["pr_baseline"].format(rate=rate)))
+    for name, score, colour in _models(scores, lab):
+        table = metrics.pr_curve_table(y, score)
+        fig.add_trace(
+            go.Scatter(
+                x=table["recall"],
+                y=table["precision"],
+                name=lab["pr_legend"].format(name=name, ap=average_precision_score(y, score)),
+                mode="lines",
+                line={"color": colour, "width": 2, "shape": "hv"},
+            )
+        )
+    _unit_axes(fig)
+    return fig
+
+
+def ks_curve(y: ArrayLike, score: ArrayLike, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Cumulative shares of events and non-events by threshold, the KS gap marked where widest.
+
+    Label keys: ks_title, threshold, cum_share, cum_events, cum_non_events, ks_marker ({ks}),
+    one_class.
+    """
+    lab = _labels(labels)
+    y = np.asarray(y, dtype=float)
+    fig = _figure(lab["ks_title"], lab["threshold"], lab["cum_share"])
+    if _one_class(y):
+        return _message(fig, lab["one_class"])
+    table = metrics.ks_curve_table(y, np.asarray(score, dtype=float))
+    for column, colour in (("cum_events", "event"), ("cum_non_events", "non_event")):
+        fig.add_trace(
+            go.Scatter(
+                x=table["threshold"],
+                y=table[column],
+                name=lab[column],
+                mode="lines",
+                line={"color": COLOURS[colour], "width": 2},
+            )
+        )
+    gap = (table["cum_events"] - table["cum_non_events"]).abs()
+    at = table.loc[gap.idxmax()]
+    fig.add_trace(
+        go.Scatter(
+            x=[at["threshold"]] * 2,
+            y=[at["cum_events"], at["cum_non_events"]],
+            name=lab["ks_marker"].format(ks=gap.max()),
+            mode="lines+markers+text",
+            text=["", lab["ks_marker"].format(ks=gap.max())],
+            textposition="middle right",
+            line={"color": COLOURS["threshold"], "dash": "dot", "width": 2},
+            marker={"size": 7},
+        )
+    )
+    fig.update_yaxes(range=[0, 1.02])
+    return fig
+
+
+def calibration_curve(
+    y: ArrayLike,
+    scores: Mapping[str, ArrayLike],
+    bins: int = 10,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Observed event rate against mean score per bin; marker area shows how many rows back it.
+
+    Label keys: calibration_title, mean_score, event_rate, perfect, count, and each model name.
+    """
+    lab = _labels(labels)
+    y = np.asarray(y)
+    fig = _figure(lab["calibration_title"], lab["mean_score"], lab["event_rate"])
+    fig.add_trace(_reference([0, 1], [0, 1], lab["perfect"]))
+    for name, score, colour in _models(scores, lab):
+        table = metrics.calibration_table(y, score, bins=bins)
+        counts = table["count"].to_numpy(dtype=float)
+        fig.add_trace(
+            go.Scatter(
+                x=table["mean_score"],
+                y=table["event_rate"],
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                marker={"size": 5 + 11 * np.sqrt(counts / max(counts.max(), 1)), "opacity": 0.8},
+                customdata=counts,
+                hovertemplate=(
+                    f"{lab['mean_score']}: %{{x:.3f}}<br>{lab['event_rate']}: %{{y:.3f}}"
+                    f"<br>{lab['count']}: %{{customdata:,.0f}}<extra>{name}</extra>"
+                ),
+            )
+        )
+    _unit_axes(fig)
+    return fig
+
+
+def score_distribution(
+    y: ArrayLike,
+    score: ArrayLike,
+    threshold: float | None = None,
+    labels: Mapping[str, str] | None = None,
+    bins: int = 40,
+) -> go.Figure:
+    """Score histograms of events and non-events on shared bins, each as a share of its class,
+    so a rare event class stays visible; the threshold shows what a cut-off separates.
+
+    Label keys: distribution_title, score, class_share, event, non_event, threshold_line.
+    """
+    lab = _labels(labels)
+    y, score = np.asarray(y), np.asarray(score, dtype=float)
+    edges = np.histogram_bin_edges(score[np.isfinite(score)], bins=bins)
+    xbins = {"start": edges[0], "end": edges[-1], "size": edges[1] - edges[0]}
+    fig = _figure(lab["distribution_title"], lab["score"], lab["class_share"], barmode="overlay")
+    for value, key in ((0, "non_event"), (1, "event")):
+        fig.add_trace(
+            go.Histogram(
+                x=score[y == value],
+                name=lab[key],
+                xbins=xbins,
+                histnorm="percent",
+                marker={"color": COLOURS[key], "line": {"width": 0}},
+                opacity=0.6,
+            )
+        )
+    if threshold is not None:
+        _threshold_line(fig, float(threshold), lab, axis="x")
+    return fig
+
+
+def lift_chart(
+    y: ArrayLike, score: ArrayLike, groups: int = 10, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Cumulative gains: the share of events caught when reviewing the riskiest x% first, against
+    random review (the diagonal).
+
+    Label keys: gains_title, population_share, events_captured, gains, random, lift, one_class.
+    """
+    lab = _labels(labels)
+    y = np.asarray(y, dtype=float)
+    fig = _figure(lab["gains_title"], lab["population_share"], lab["events_captured"])
+    if _one_class(y):
+        return _message(fig, lab["one_class"])
+    table = metrics.lift_table(y, np.asarray(score, dtype=float), groups=groups)
+    table = table.sort_values("decile")
+    population = table["count"].cumsum() / table["count"].sum()
+    fig.add_trace(_reference([0, 1], [0, 1], lab["random"]))
+    fig.add_trace(
+        go.Scatter(
+            x=np.r_[0.0, population],
+            y=np.r_[0.0, table["cum_events_share"]],
+            name=lab["gains"],
+            mode="lines+markers",
+            line={"color": COLOURS["model"], "width": 2},
+            customdata=np.r_[np.nan, table["cum_lift"]],
+            hovertemplate=(
+                f"{lab['population_share']}: %{{x:.0%}}<br>{lab['events_captured']}: %{{y:.1%}}"
+                f"<br>{lab['lift']}: %{{customdata:.2f}}<extra></extra>"
+            ),
+        )
+    )
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=".0%")
+    _unit_axes(fig)
+    return fig
+
+
+def confusion_matrix(
+    tp: int, fp: int, tn: int, fn: int, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Counts and shares of all rows at the chosen threshold; actual classes as rows.
+
+    z is [[tn, fp], [fn, tp]]: rows actual (no event, event), columns predicted (same order).
+    Label keys: confusion_title, predicted, actual, event, non_event.
+    """
+    lab = _labels(labels)
+    z = np.array([[tn, fp], [fn, tp]], dtype=float)
+    total = max(z.sum(), 1.0)
+    text = [[f"{int(c):,}<br>{c / total:.1%}" for c in row] for row in z]
+    classes = [lab["non_event"], lab["event"]]
+    fig = _figure(lab["confusion_title"], lab["predicted"], lab["actual"])
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=classes,
+            y=classes,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 14},
+            colorscale=[[0, "#f3f6fa"], [1, COLOURS["model"]]],
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="bottom", showgrid=False)
+    return fig
+
+
+def metric_comparison(
+    metrics_test: Mapping[str, Mapping[str, Any]],
+    metric_keys: Sequence[str] = ("roc_auc", "pr_auc", "ks"),
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """The deep model beside its baselines, metric by metric, with bootstrap 95% intervals, so
+    an analyst sees at a glance whether the gap is larger than the noise.
+
+    `metrics_test` is the "test" part of metrics.json; models with no numbers are left out and a
+    metric without `<key>_ci` gets no error bar.
+    Label keys: comparison_title, metric, value, each metric key, and each model name.
+    """
+    lab = _labels(labels)
+    fig = _figure(lab["comparison_title"], lab["metric"], lab["value"], barmode="group")
+    names = [lab.get(k, k) for k in metric_keys]
+    for i, (model, values) in enumerate(metrics_test.items()):
+        if not values:
+            continue
+        point = np.array([_number(values.get(k)) for k in metric_keys])
+        ci = np.array([values.get(f"{k}_ci") or [np.nan, np.nan] for k in metric_keys], float)
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=point,
+                name=lab.get(model, model),
+                marker={"color": _colour(model, i)},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": np.nan_to_num(ci[:, 1] - point),
+                    "arrayminus": np.nan_to_num(point - ci[:, 0]),
+                    "color": COLOURS["threshold"],
+                    "thickness": 1.2,
+                    "width": 4,
+                },
+                text=[f"{v:.3f}" if np.isfinite(v) else "" for v in point],
+                textposition="inside",
+                insidetextanchor="start",
+            )
+        )
+    return fig
+
+
+def _number(value: Any) -> float:
+    return float(value) if value is not None else np.nan
+
+
+# ---------------------------------------------------------------- predictions over time
+
+
+def _times(pred: pd.DataFrame) -> pd.Series:
+    return pd.to_datetime(pred["time"], errors="coerce")
+
+
+def risk_timeline(
+    pred: pd.DataFrame,
+    entity: Any,
+    threshold: float | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One entity's score over time, its actual events in red, the validation and test periods
+    shaded, so an analyst sees whether warnings came before events and where the model was
+    tested on unseen dates.
+
+    `pred` has the predictions.csv columns time, entity, split, y_true, score; entity None takes
+    every row (a single series). Label keys: timeline_title ({entity}), time, score,
+    actual_event, validation, test, threshold_line, no_data.
+    """
+    lab = _labels(labels)
+    rows = pred if entity is None else pred[pred["entity"].astype(str) == str(entity)]
+    rows = rows.assign(time=_times(rows)).sort_values("time")
+    fig = _figure(
+        lab["timeline_title"].format(entity="" if entity is None else entity),
+        lab["time"],
+        lab["score"],
+    )
+    if rows.empty:
+        return _message(fig, lab["no_data"])
+    fig.add_trace(
+        go.Scatter(
+            x=rows["time"],
+            y=rows["score"],
+            name=lab["score"],
+            mode="lines",
+            line={"color": COLOURS["model"], "width": 1.8},
+        )
+    )
+    events = rows[rows["y_true"] == 1]
+    fig.add_trace(
+        go.Scatter(
+            x=events["time"],
+            y=events["score"],
+            name=lab["actual_event"],
+            mode="markers",
+            marker={"color": COLOURS["event"], "size": 8, "symbol": "circle"},
+        )
+    )
+    for split in ("validation", "test"):
+        period = rows.loc[rows["split"] == split, "time"]
+        if not period.empty:
+            fig.add_vrect(
+                x0=period.min(),
+                x1=period.max(),
+                fillcolor=COLOURS[split],
+                opacity=0.35,
+                layer="below",
+                line_width=0,
+                annotation_text=lab[split],
+                annotation_position="top left",
+            )
+    if threshold is not None:
+        _threshold_line(fig, float(threshold), lab, axis="y")
+    return fig
+
+
+def riskiest_table_frame(pred: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The latest date's predictions, riskiest first: what an analyst should look at today.
+
+    Columns entity, time, score, y_true (raw names: the UI labels them). Rows without a time
+    (cross-sectional data) are all "latest".
+    """
+    columns = ["entity", "time", "score", "y_true"]
+    frame = pred.reindex(columns=columns)
+    frame["time"] = _times(frame)
+    if frame["time"].notna().any():
+        frame = frame[frame["time"] == frame["time"].max()]
+    return frame.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- regression
+
+
+def _scatter(x: np.ndarray, y: np.ndarray, name: str) -> go.Scattergl:
+    """Points drawn with WebGL, so a test split of 100k rows stays responsive."""
+    return go.Scattergl(
+        x=x,
+        y=y,
+        name=name,
+        mode="markers",
+        marker={"color": COLOURS["model"], "size": 5, "opacity": 0.45},
+    )
+
+
+def predicted_vs_actual(
+    y: ArrayLike, pred: ArrayLike, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Predictions against actual values, with the identity line a perfect model would sit on.
+
+    Label keys: pva_title, actual, predicted, predictions, identity.
+    """
+    lab = _labels(labels)
+    y, pred = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
+    both = np.r_[y, pred]
+    both = both[np.isfinite(both)]
+    low, high = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
+    fig = _figure(lab["pva_title"], lab["actual"], lab["predicted"])
+    fig.add_trace(_reference([low, high], [low, high], lab["identity"]))
+    fig.add_trace(_scatter(y, pred, lab["predictions"]))
+    return fig
+
+
+def residuals(y: ArrayLike, pred: ArrayLike, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Residuals (actual minus predicted) against the prediction: a funnel or a curve here means
+    the errors depend on the level, which RMSE alone hides.
+
+    Label keys: residuals_title, predicted, residual, predictions.
+    """
+    lab = _labels(labels)
+    y, pred = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
+    fig = _figure(lab["residuals_title"], lab["predicted"], lab["residual"])
+    fig.add_trace(_scatter(pred, y - pred, lab["predictions"]))
+    fig.add_hline(0, line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5})
+    return fig
+
+
+# ---------------------------------------------------------------- drift
+
+
+def psi_bars(drift: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """PSI per feature, largest on top, coloured by the usual bands (< 0.1 stable, 0.1-0.25
+    moderate, >= 0.25 major shift) with the two cut-offs drawn.
+
+    Label keys: psi_title, psi, feature, psi_stable, psi_moderate, psi_major.
+    """
+    lab = _labels(labels)
+    data = drift.sort_values("psi", ascending=True)
+    band = pd.cut(data["psi"], [-np.inf, *PSI_CUTS, np.inf], right=False, labels=False)
+    fig = _figure(
+        lab["psi_title"],
+        lab["psi"],
+        lab["feature"],
+        height=max(360, 120 + 22 * len(data)),
+    )
+    for code, name in enumerate(PSI_BANDS):
+        part = data[band == code]
+        if not part.empty:
+            fig.add_trace(
+                go.Bar(
+                    x=part["psi"],
+                    y=part["feature"].astype(str),
+                    name=lab[f"psi_{name}"],
+                    orientation="h",
+                    marker={"color": COLOURS[name]},
+                )
+            )
+    for cut in PSI_CUTS:
+        fig.add_vline(cut, line={"color": COLOURS["reference"], "dash": "dot", "width": 1})
+    fig.update_yaxes(categoryorder="array", categoryarray=data["feature"].astype(str).tolist())
+    return fig
