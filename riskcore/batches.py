@@ -80,11 +80,14 @@ def balanced_class_weight(y: np.ndarray) -> dict[int, float]:
 
 
 def predict_scores(model: keras.Model, panel: Panel, ends: np.ndarray, batch_size: int = 4096):
-    """Scores for the samples, calling the model on batches (faster than predict() here)."""
-    out = np.empty(len(ends), dtype=np.float32)
-    for start in range(0, len(ends), batch_size):
-        idx = np.asarray(ends[start : start + batch_size])
-        out[start : start + len(idx)] = np.asarray(
-            model(panel.inputs(idx), training=False)
-        ).reshape(-1)
-    return out
+    """Scores for the samples.
+
+    model.predict runs a compiled function and scores 100,000 windows about 1.8x faster than
+    calling the model eagerly on batches (bench/bench_train.py); for a handful of rows the
+    eager call avoids predict's set-up cost.
+    """
+    ends = np.asarray(ends)
+    if len(ends) <= 512:
+        return np.asarray(model(panel.inputs(ends), training=False), dtype=np.float32).reshape(-1)
+    batches = WindowBatches(panel, ends, batch_size, labels=False)
+    return np.asarray(model.predict(batches, verbose=0), dtype=np.float32).reshape(-1)

@@ -142,10 +142,14 @@ def mapping_form() -> dict | None:
     cols = list(primary.frame.columns)
     st.subheader(t("data.mapping"))
     c1, c2 = st.columns(2)
-    d["time"] = _pick(t("data.time"), cols, d.get("time"), f"time_{v}", help=t("data.time_help"))
-    d["entity"] = _pick(
-        t("data.entity"), cols, d.get("entity"), f"entity_{v}", help=t("data.entity_help")
-    )
+    with c1:
+        d["time"] = _pick(
+            t("data.time"), cols, d.get("time"), f"time_{v}", help=t("data.time_help")
+        )
+    with c2:
+        d["entity"] = _pick(
+            t("data.entity"), cols, d.get("entity"), f"entity_{v}", help=t("data.entity_help")
+        )
     d["sequence_features"] = c1.multiselect(
         t("data.sequence"),
         cols,

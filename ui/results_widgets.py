@@ -32,24 +32,43 @@ def _model_name(key: str) -> str:
     return t(f"model.{key}")
 
 
+CLASSIFICATION_KEYS = ("roc_auc", "pr_auc", "ks", "gini", "brier", "log_loss")
+REGRESSION_KEYS = ("rmse", "mae", "r2")
+
+
 def metric_cards(run: Run) -> None:
+    """Headline metric per model as cards, then every metric with its interval in a table."""
     test = run.metrics["test"]
-    if run.metrics["task"] == "classification":
-        keys = [("roc_auc", "ROC-AUC"), ("pr_auc", "PR-AUC"), ("ks", "KS"), ("brier", "Brier")]
-    else:
-        keys = [("rmse", "RMSE"), ("mae", "MAE"), ("r2", "R²")]
+    classification = run.metrics["task"] == "classification"
+    keys = CLASSIFICATION_KEYS if classification else REGRESSION_KEYS
+    head = keys[0]
     st.subheader(t("results.test_metrics"))
     cols = st.columns(len(MODELS))
     for col, name in zip(cols, MODELS, strict=True):
-        with col.container(border=True):
-            st.markdown(f"**{_model_name(name)}**")
-            inner = st.columns(len(keys))
-            for c, (key, label) in zip(inner, keys, strict=True):
-                value = test[name].get(key)
-                lo, hi = test[name].get(f"{key}_ci", [np.nan, np.nan])
-                c.metric(label, _fmt(value), help=t("results.ci", lo=_fmt(lo), hi=_fmt(hi)))
-                c.caption(f"{_fmt(lo)}–{_fmt(hi)}")
-    if run.metrics["task"] == "classification":
+        lo, hi = test[name].get(f"{head}_ci", [np.nan, np.nan])
+        delta = None
+        if name == "model":
+            delta = (
+                f"{test['model'][head] - test['logistic'][head]:+.3f} vs {_model_name('logistic')}"
+            )
+        col.metric(
+            f"{_model_name(name)} · {t(f'chart.{head}')}",
+            _fmt(test[name][head]),
+            delta=delta,
+            delta_color="normal" if head != "rmse" else "inverse",
+            border=True,
+            help=t("results.ci", lo=_fmt(lo), hi=_fmt(hi)),
+        )
+        col.caption(t("results.ci", lo=_fmt(lo), hi=_fmt(hi)))
+    rows = []
+    for key in keys:
+        row = {t("chart.metric"): t(f"chart.{key}")}
+        for name in MODELS:
+            lo, hi = test[name].get(f"{key}_ci", [np.nan, np.nan])
+            row[_model_name(name)] = f"{_fmt(test[name].get(key))}  ({_fmt(lo)}–{_fmt(hi)})"
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if classification:
         st.plotly_chart(
             charts.metric_comparison(test, labels=chart_labels()), key="metric_comparison"
         )

@@ -1,0 +1,167 @@
+"""End to end in a real browser: Playwright drives Debian's chromium against `streamlit run`.
+
+Upload a CSV through the real file input, restore a tiny config, train, read the metric cards,
+switch to 简体中文. Screenshots go to test-artifacts/. These tests need /usr/bin/chromium
+(`make test` installs it); they fail, never skip, when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TINY_CONFIG = {
+    "data": {
+        "time": "date",
+        "entity": "ticker",
+        "sequence_features": ["ret_1d", "volume"],
+        "target": {"kind": "column", "column": "event"},
+    },
+    "window": 10,
+    "horizon": 20,
+    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
+    "training": {"epochs": 2, "batch_size": 512, "patience": 0},
+}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    assert Path(CHROMIUM).exists(), "install chromium: apt-get install -y chromium"
+    home = tmp_path_factory.mktemp("home")
+    port = _free_port()
+    env = {**os.environ, "RISKCORE_HOME": str(home)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise AssertionError("streamlit did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp']")
+    page.get_by_role("heading", name="Data").first.wait_for()
+    return page
+
+
+def _no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_first_render_is_fast(server, browser) -> None:
+    start = time.perf_counter()
+    page = _open(browser, server)
+    elapsed = time.perf_counter() - start
+    page.get_by_role("button", name="Load sample: market risk (10 tickers)").wait_for()
+    assert elapsed < 10, f"first render took {elapsed:.1f} s"
+    page.close()
+
+
+def test_upload_train_and_read_the_metrics(server, browser, tmp_path) -> None:
+    page = _open(browser, server)
+    uploads = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploads.nth(0).set_input_files(str(ROOT / "sample_data" / "market_prices.csv"))
+    page.get_by_text("market_prices.csv:").first.wait_for()
+    config = tmp_path / "tiny.json"
+    config.write_text(json.dumps(TINY_CONFIG), encoding="utf-8")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(config))
+    page.get_by_text("Samples per split").wait_for()
+    page.wait_for_timeout(1500)
+    _no_exception(page)
+    page.screenshot(path=ARTIFACTS / "browser_data.png", full_page=True)
+    page.get_by_role("link", name="Train").click()
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("saved.").wait_for(timeout=240_000)
+    page.screenshot(path=ARTIFACTS / "browser_train.png", full_page=True)
+    page.get_by_role("link", name="See the results").click()
+    page.get_by_text("Test metrics with 95% bootstrap intervals").wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    _no_exception(page)
+    cards = page.locator("[data-testid='stMetric']")
+    assert cards.count() >= 3
+    text = cards.first.inner_text()
+    assert "Deep model" in text and "ROC-AUC" in text
+    value = float(page.locator("[data-testid='stMetricValue']").first.inner_text())
+    assert 0.0 <= value <= 1.0
+    page.screenshot(path=ARTIFACTS / "browser_results.png", full_page=True)
+    page.close()
+
+
+def test_switch_to_chinese(server, browser) -> None:
+    page = _open(browser, server)
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="简体中文").click()
+    page.get_by_role("heading", name="数据").first.wait_for()
+    page.get_by_role("button", name="加载示例：市场风险（10 只股票）").wait_for()
+    _no_exception(page)
+    page.screenshot(path=ARTIFACTS / "browser_zh.png", full_page=True)
+    page.close()
