@@ -98,8 +98,15 @@ def test_train_a_tiny_model_and_see_results(app: AppTest) -> None:
     text = _texts(app)
     assert run_id in text
     assert TEXT["results.test_metrics"][0] in text
-    metrics = [m.label for m in app.metric]
-    assert "ROC-AUC" in metrics and "PR-AUC" in metrics
-    # the threshold slider reruns the fragment with new numbers
-    app.slider(key="threshold").set_value(0.9).run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert 0 <= float(metrics["Deep model · ROC-AUC"]) <= 1
+    table = app.dataframe[0].value
+    assert "PR-AUC" in set(table.iloc[:, 0])
+    # the threshold slider drives precision and recall
+    app.slider(key="threshold").set_value(0.99).run()
     assert not app.exception
+    high = {m.label: m.value for m in app.metric}
+    app.slider(key="threshold").set_value(0.01).run()
+    low = {m.label: m.value for m in app.metric}
+    assert float(low["Recall"]) >= float(high["Recall"])
+    assert low["Flagged"] != high["Flagged"]

@@ -434,8 +434,11 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text
+
+
 def language() -> str:
-    return st.session_state.get("lang", "en")
+    return st.session_state.get(LANGUAGE_KEY) or "en"
 
 
 def t(key: str, **values) -> str:

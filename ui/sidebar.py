@@ -8,7 +8,7 @@ import subprocess
 import streamlit as st
 
 from riskcore.store import RunStore
-from ui.i18n import LANGUAGES, t
+from ui.i18n import LANGUAGE_KEY, LANGUAGES, t
 from ui.state import active_run, set_active_run
 
 
@@ -35,17 +35,9 @@ def device_name() -> str:
 def render_sidebar() -> None:
     with st.sidebar:
         st.markdown("### RiskLens")
-        current = st.session_state.get("lang", "en")
-        choice = st.selectbox(
-            t("sidebar.language"),
-            list(LANGUAGES),
-            index=list(LANGUAGES).index(current),
-            format_func=LANGUAGES.get,
-            key="lang_picker",
+        st.selectbox(
+            t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key=LANGUAGE_KEY
         )
-        if choice != current:
-            st.session_state.lang = choice
-            st.rerun()
         st.badge(t("sidebar.device", device=device_name()), icon=":material/memory:", color="blue")
         run_picker()
 
