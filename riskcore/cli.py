@@ -8,7 +8,6 @@ start fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -147,15 +146,14 @@ def _cmd_runs(args: argparse.Namespace) -> int:
         print(f"no runs yet in {RunStore().root}; train one with `python -m riskcore train`")
         return 0
     table = Table("run", "created", "data", "task", "target", "test ROC-AUC / RMSE", "device")
+    table.columns[0].no_wrap = table.columns[1].no_wrap = True
     for r in rows:
         value = r["roc_auc"] if r["task"] == "classification" else r["rmse"]
         shown = f"{value:.3f}" if isinstance(value, float) else "-"
         table.add_row(
             r["run_id"], r["created"], r["data"], r["task"], r["target"], shown, r["device"]
         )
-    Console(width=max(120, os.get_terminal_size(0).columns if sys.stdin.isatty() else 120)).print(
-        table
-    )
+    Console(width=160).print(table)
     return 0
 
 
