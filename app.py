@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-from ui.i18n import t
 
+from ui.i18n import t
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="RiskLens", page_icon=":material/shield:", layout="wide")

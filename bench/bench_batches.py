@@ -70,9 +70,9 @@ def lazy(rows: int, features: int, window: int) -> dict:
     batches = WindowBatches(ds.panel, ds.splits["train"], 1024, shuffle=True, seed=0)
     t0 = time.perf_counter()
     for i in range(len(batches)):
-        x, _y = batches[i][:2]
+        _x, _y = batches[i][:2]
     return {
-        "samples": int(len(ds.splits["train"])),
+        "samples": len(ds.splits["train"]),
         "prepare_s": prep,
         "pass_s": time.perf_counter() - t0,
         "peak_rss_mb": peak_rss_mb(),

@@ -19,6 +19,7 @@ import threading
 import unicodedata
 import warnings
 import zipfile
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -70,13 +71,22 @@ DATE_PARTS = [
     (r"\d{1,2}-\d{1,2}-\d{4}", "DMY-"),
     (r"\d{1,2}\.\d{1,2}\.\d{4}", "DMY."),
 ]
-TIME_PARTS = [
-    ("", ""),
-    (r"[ T]\d{1,2}:\d{2}", " %H:%M"),
-    (r"[ T]\d{1,2}:\d{2}:\d{2}", " %H:%M:%S"),
-    (r"[ T]\d{1,2}:\d{2}:\d{2}\.\d{1,9}", " %H:%M:%S.%f"),
+TIME_PARTS = [("", "")] + [
+    (sep + regex, sep + fmt)
+    for sep in (" ", "T")
+    for regex, fmt in [
+        (r"\d{1,2}:\d{2}", "%H:%M"),
+        (r"\d{1,2}:\d{2}:\d{2}", "%H:%M:%S"),
+        (r"\d{1,2}:\d{2}:\d{2}\.\d{1,9}", "%H:%M:%S.%f"),
+    ]
 ]
-DATE_SHAPES = [(d + t, fd, ft) for d, fd in DATE_PARTS for t, ft in TIME_PARTS]
+# ISO 8601 with a UTC offset (2024-01-31T09:30:00+08:00): read as UTC, stored without a zone.
+ISO_OFFSET = (
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})",
+    "ISO8601",
+    "",
+)
+DATE_SHAPES = [(d + t, fd, ft) for d, fd in DATE_PARTS for t, ft in TIME_PARTS] + [ISO_OFFSET]
 ANY_DATE = "|".join(f"(?:{regex})" for regex, _, _ in DATE_SHAPES)
 _WARNINGS_LOCK = threading.Lock()  # warnings.catch_warnings is process-wide, not per thread
 
@@ -204,8 +214,7 @@ class _Source:
 
     def data(self) -> bytes:
         if self.loaded is None:
-            assert self.path is not None
-            self.loaded = _read_path(self.path, self.label, lambda f: f.read())
+            self.loaded = _read_path(self.path, self.label, max_bytes=None)
         return self.loaded
 
 
@@ -224,18 +233,21 @@ def _open_source(source: str | os.PathLike | bytes, name: str | None, max_bytes:
         raise DataFileError(f"{label}: no such file; check the path (relative to {Path.cwd()})")
     if path.is_dir():
         raise DataFileError(f"{label} is a folder, not a file; give the path of a .csv or .xlsx")
-    size = _read_path(path, label, lambda f: os.fstat(f.fileno()).st_size)
-    _check_size(size, label, max_bytes)
-    head = _read_path(path, label, lambda f: f.read(DETECT_BYTES + 1))
+    head = _read_path(path, label, max_bytes)
     if len(head) <= DETECT_BYTES:
         return _Source(label, head, path, loaded=head)
     return _Source(label, head[:DETECT_BYTES], path)
 
 
-def _read_path(path: Path, label: str, read):
+def _read_path(path: Path | None, label: str, max_bytes: int | None) -> bytes:
+    """The whole file, or (with max_bytes) its size checked first and then its head."""
+    assert path is not None
     try:
         with path.open("rb") as handle:
-            return read(handle)
+            if max_bytes is None:
+                return handle.read()
+            _check_size(os.fstat(handle.fileno()).st_size, label, max_bytes)
+            return handle.read(DETECT_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or exc
         raise DataFileError(f"{label} could not be read ({reason}); check its permissions") from exc
@@ -261,7 +273,7 @@ def _human_size(size: float) -> str:
 
 # ---- what kind of content --------------------------------------------------------------------
 def _sniff_kind(src: _Source, notes: list[str]) -> str:
-    """ "excel" or "text"; anything else (archive, binary, HTML, .xls, empty) is an error."""
+    """Whether to read it as "excel" or "text"; archives, binaries, HTML, .xls, empty: errors."""
     label, ext, head = src.label, src.ext, src.head[:8192]
     if ext == ".xls" or head.startswith(OLE_MAGIC):
         raise DataFileError(
@@ -394,9 +406,8 @@ def _parse_text(src, target, sample, encoding, on_bad_lines, notes):
         target = io.BytesIO(target)
     elif isinstance(target, str):
         target, encoding = io.StringIO(target), None
-    bad_mode = "warn" if on_bad_lines == "skip" else "error"
     frame, skipped = _parse_csv(
-        target, src.label, delimiter, names, encoding, bad_mode, leading_bad
+        target, src.label, delimiter, names, encoding, on_bad_lines, leading_bad
     )
     if skipped:
         notes.append(
@@ -500,7 +511,7 @@ def _sniff_delimiter(sample: str, ext: str) -> str:
     preferred = "\t" if ext == ".tsv" else ","
     best, best_score = preferred, (0.0, 0, False)
     for delimiter in DELIMITERS:
-        rows = _csv_rows(sample, delimiter)
+        rows = [row for _, row in _csv_records(sample, delimiter)]
         if not rows or len(rows[0]) < 2:
             continue
         consistent = sum(len(r) == len(rows[0]) for r in rows) / len(rows)
@@ -510,18 +521,23 @@ def _sniff_delimiter(sample: str, ext: str) -> str:
     return best
 
 
-def _csv_rows(sample: str, delimiter: str, limit: int = 50) -> list[list[str]]:
-    """The first `limit` non-blank records (quote-aware, so a quoted newline stays inside)."""
-    rows: list[list[str]] = []
+def _csv_records(sample: str, delimiter: str, limit: int = 50) -> list[tuple[int, list[str]]]:
+    """The first `limit` non-blank records with their 1-based line numbers.
+
+    Quote-aware, so a quoted delimiter or newline stays inside its field; universal newlines,
+    so old Mac files (CR only) split into lines too.
+    """
+    reader = csv.reader(io.StringIO(sample, newline=None), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
     try:
-        for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+        for row in reader:
             if any(v.strip() for v in row):
-                rows.append(row)
-                if len(rows) == limit:
+                records.append((reader.line_num, row))
+                if len(records) == limit:
                     break
     except csv.Error:
         pass
-    return rows
+    return records
 
 
 def _sniff_header(sample: str, delimiter: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -529,24 +545,24 @@ def _sniff_header(sample: str, delimiter: str) -> tuple[list[str], list[tuple[in
 
     pandas (index_col=False) would silently drop the extra fields of the first data line instead
     of treating it as malformed, so those lines are found here: (1-based line number, fields).
+    When most rows have more fields than the header, the header is short instead: it is padded
+    with blank names (named column_N later).
     """
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    header: list[str] | None = None
-    bad: list[tuple[int, int]] = []
-    try:
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if header is None:
-                header = row
-                continue
-            if len(row) > len(header) and any(v.strip() for v in row[len(header) :]):
-                bad.append((reader.line_num, len(row)))
-                continue
+    records = _csv_records(sample, delimiter, limit=200)
+    if not records:
+        return [""], []
+    header = records[0][1]
+    widths = Counter(len(row) for _, row in records[1:])
+    if widths:
+        width, count = widths.most_common(1)[0]
+        if width > len(header) and count > len(records[1:]) / 2:
+            header = header + [""] * (width - len(header))
+    bad = []
+    for line, row in records[1:]:
+        if len(row) <= len(header) or not any(v.strip() for v in row[len(header) :]):
             break
-    except csv.Error:
-        pass
-    return header or [""], bad
+        bad.append((line, len(row)))
+    return header, bad
 
 
 def _clean_headers(fields: list, notes: list[str]) -> list[str]:
@@ -578,8 +594,13 @@ def _header_text(value) -> str:
     return " ".join(str(value).replace("\ufeff", "").split())
 
 
-def _parse_csv(buffer, label, delimiter, names, encoding, on_bad_lines, leading_bad):
-    """One C-engine read_csv; malformed lines come back from pandas' own warnings."""
+def _parse_csv(target, label, delimiter, names, encoding, on_bad_lines, leading_bad):
+    """One C-engine read_csv; malformed lines come back from pandas' own warnings.
+
+    pandas (>= 3.1) parses a large local file in parallel chunks, but not in on_bad_lines="warn"
+    mode. So a file on disk is parsed with "error" first; only a file that has a malformed line
+    is parsed again, serially, with "warn" to skip those lines and collect their numbers.
+    """
     options = {
         "sep": delimiter,
         "names": names,
@@ -587,22 +608,49 @@ def _parse_csv(buffer, label, delimiter, names, encoding, on_bad_lines, leading_
         "index_col": False,
         "encoding": encoding,
         "na_values": MISSING_MARKERS,
-        "on_bad_lines": on_bad_lines,
         "skiprows": [line - 1 for line, _ in leading_bad] or None,
         "engine": "c",
     }
+    skipped = [line for line, _ in leading_bad]
+    if on_bad_lines == "error" or isinstance(target, Path):
+        strict = options | {"on_bad_lines": "error"}
+        try:
+            frame, _ = _read_csv(target, label, len(names), strict)
+        except _MalformedLine as exc:
+            if on_bad_lines == "error":
+                raise exc.error from None
+        else:
+            return frame, skipped
+    frame, caught = _read_csv(target, label, len(names), options | {"on_bad_lines": "warn"})
+    for message in caught:
+        skipped.extend(int(m.group(1)) for m in BAD_LINE.finditer(message))
+    return frame, skipped
+
+
+class _MalformedLine(Exception):
+    """A line with too many fields met in on_bad_lines="error" mode; carries the user's error."""
+
+    def __init__(self, error: DataFileError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _read_csv(target, label: str, expected: int, options: dict) -> tuple[pd.DataFrame, list[str]]:
+    """pandas.read_csv with its warnings collected and its exceptions turned into messages."""
+    if hasattr(target, "seek"):
+        target.seek(0)
     with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            frame = pd.read_csv(buffer, **options)
+            frame = pd.read_csv(target, **options)
         except UnicodeDecodeError:
             raise  # the caller falls back from UTF-8 to detecting the encoding
         except Exception as exc:  # any parser failure is about the file: say which and where
-            raise _parse_error(label, str(exc), len(names)) from exc
-    skipped = [line for line, _ in leading_bad]
-    for item in caught:
-        skipped.extend(int(m.group(1)) for m in BAD_LINE.finditer(str(item.message)))
-    return frame, skipped
+            error = _parse_error(label, str(exc), expected)
+            if C_ERROR_LINE.search(str(exc)):
+                raise _MalformedLine(error) from exc
+            raise error from exc
+    return frame, [str(item.message) for item in caught]
 
 
 def _parse_error(label: str, message: str, expected: int) -> DataFileError:
@@ -673,20 +721,27 @@ def _rows_to_frame(rows: list[list], label: str, notes: list[str]) -> pd.DataFra
 
 # ---- clean-up --------------------------------------------------------------------------------
 def _drop_footer(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Drop trailing note rows ("数据来源：Wind"): only the first field filled, with text."""
+    """Drop trailing note rows ("数据来源：Wind"): text in the first field, fields missing.
+
+    A note holding the delimiter ("Source: Wind, 2024") fills a second field, so a row counts
+    as a note when its first field is note-like text and any other field is empty.
+    """
     if frame.shape[1] < 2 or frame.empty:
         return frame
     tail = frame.iloc[-FOOTER_ROWS:]
-    rest_empty = tail.iloc[:, 1:].isna().all(axis=1).to_numpy()
+    gaps = tail.iloc[:, 1:].isna()
+    all_empty, some_empty = gaps.all(axis=1).to_numpy(), gaps.any(axis=1).to_numpy()
     firsts = tail.iloc[:, 0].tolist()
     body_numeric = _mostly_starts_with_digit(frame.iloc[: max(len(frame) - FOOTER_ROWS, 1), 0])
     dropped: list[str] = []
-    for value, empty in zip(reversed(firsts), reversed(rest_empty), strict=True):
-        if not empty:
-            break
+    for value, blank, gap in zip(
+        reversed(firsts), reversed(all_empty), reversed(some_empty), strict=True
+    ):
         if value is None or (isinstance(value, float) and np.isnan(value)):
+            if not blank:
+                break
             dropped.append("")
-        elif isinstance(value, str) and _is_note(value, body_numeric):
+        elif gap and isinstance(value, str) and _is_note(value, body_numeric):
             dropped.append(value.strip())
         else:
             break
@@ -712,19 +767,19 @@ def _is_note(value: str, body_numeric: bool) -> bool:
         return False
     if body_numeric:
         return True
-    return bool(re.search(r"[:：*]|来源|注|source|note|\s", text, re.I))
+    return bool(re.search(r"[:：*]|来源|注|说明|source|note", text, re.I))
 
 
 def _drop_empty(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """Drop rows with no values at all, and unnamed columns with no values (trailing commas)."""
     if all(frame[c].hasnans for c in frame.columns):  # stops at the first full column
         frame = frame[frame.notna().any(axis=1)]
-    unnamed = [
-        c for c in frame.columns if re.fullmatch(r"column_\d+", str(c)) and frame[c].isna().all()
-    ]
-    if unnamed:
-        frame = frame.drop(columns=unnamed)
-        notes.append(f"dropped {len(unnamed)} empty column(s) without a header")
+    unnamed = [c for c in frame.columns if re.fullmatch(r"column_\d+", str(c))]
+    empty = [c for c in unnamed if frame[c].isna().all()]
+    if empty:
+        frame = frame.drop(columns=empty)
+    if kept := [c for c in unnamed if c not in empty]:
+        notes.append(f"column(s) without a header were named {', '.join(kept)}")
     return frame.reset_index(drop=True)
 
 
@@ -776,14 +831,15 @@ def _convert_text(
     sample = _sample(text)
     if sample.empty:
         return None
+    converted = None
     if date_format and _fraction(_try_format(sample, date_format, label)) >= MIN_PARSED:
-        return _parse_dates(name, text, notes, fixed_format=date_format)
-    if _fraction(sample.str.fullmatch(ANY_DATE)) >= MIN_PARSED:
+        converted = _parse_dates(name, text, notes, fixed_format=date_format)
+    if converted is None and _fraction(sample.str.fullmatch(ANY_DATE)) >= MIN_PARSED:
         eight_digits = bool(sample.str.fullmatch(r"\d{8}").all())
         strict = eight_digits and not DATE_NAME.search(str(name))
         converted = _parse_dates(name, text, notes, label=label, min_parsed=1 if strict else 0)
-        if converted is not None:
-            return converted
+    if converted is not None:
+        return converted
     numeric = max(_fraction(sample.str.fullmatch(p)) for p in (NUMBER, EU_NUMBER))
     if numeric >= 0.5:
         return _parse_numbers(name, text, notes)
@@ -837,16 +893,22 @@ def _parse_dates(
     if fixed_format:
         parsed = pd.to_datetime(distinct, format=fixed_format, errors="coerce")
     else:
-        formats = _date_formats(name, distinct, label)
+        formats = _date_formats(name, distinct, label, notes)
         if formats is None:
             return None
         parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[us]")
         for fmt, mask in formats:
-            parsed[mask] = pd.to_datetime(distinct[mask], format=fmt, errors="coerce")
+            parsed[mask] = _to_datetime(distinct[mask], fmt)
     return _spread(name, column, codes, distinct, parsed, notes, "dates", min_parsed)
 
 
-def _date_formats(name: str, distinct: pd.Series, label: str) -> list | None:
+def _to_datetime(values: pd.Series, fmt: str) -> pd.Series:
+    if fmt != "ISO8601":
+        return pd.to_datetime(values, format=fmt, errors="coerce")
+    return pd.to_datetime(values, format=fmt, errors="coerce", utc=True).dt.tz_localize(None)
+
+
+def _date_formats(name: str, distinct: pd.Series, label: str, notes: list[str]) -> list | None:
     """(format, mask over distinct values) per date shape present; day/month order resolved."""
     groups = []
     timed = bool(distinct.str.contains(":", regex=False).any())
@@ -861,6 +923,10 @@ def _date_formats(name: str, distinct: pd.Series, label: str) -> list | None:
         in_family = np.logical_or.reduce([m for d, _, m in groups if d == f"DMY{sep}"])
         orders[sep] = _day_first(name, distinct[in_family], sep, label)
         if orders[sep] is None:
+            notes.append(
+                f"column '{name}' mixes day-first and month-first dates (e.g. 13{sep}01 and "
+                f"01{sep}13), so it stays text; pass date_format to read it as dates"
+            )
             return None
     out = []
     for date_fmt, time_fmt, mask in groups:

@@ -10,6 +10,7 @@ Progress goes out as small dicts through one `emit` callable, the single protoco
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import platform
 import time
@@ -58,10 +59,8 @@ def choose_device() -> dict:
         keras.mixed_precision.set_global_policy("float32")
         return {"device": "CPU", "mixed_precision": False}
     for gpu in gpus:
-        try:
+        with contextlib.suppress(RuntimeError):  # already initialised in this process
             tf.config.experimental.set_memory_growth(gpu, True)
-        except RuntimeError:  # already initialised in this process
-            pass
     keras.mixed_precision.set_global_policy("mixed_float16")
     details = tf.config.experimental.get_device_details(gpus[0])
     return {"device": f"GPU: {details.get('device_name', gpus[0].name)}", "mixed_precision": True}
@@ -176,7 +175,7 @@ def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], 
     model, history = fit_model(config, ds, split, emit)
     emit({"type": "stage", "stage": "baselines"})
     panel = ds.panel
-    x_train, names = panel.tabular(split["train"])
+    x_train, _names = panel.tabular(split["train"])
     base = fit_baselines(
         config.task,
         x_train,

@@ -38,7 +38,7 @@ def _wait_for_run(app: AppTest, timeout: float) -> str:
         app.run()
         assert not app.exception, app.exception
         assert not app.error, [e.value for e in app.error]
-        if "run_id" in app.session_state and app.session_state["run_id"]:
+        if app.session_state.get("run_id"):
             return app.session_state["run_id"]
         time.sleep(1)
     raise AssertionError("training did not finish in time")
@@ -110,3 +110,18 @@ def test_train_a_tiny_model_and_see_results(app: AppTest) -> None:
     low = {m.label: m.value for m in app.metric}
     assert float(low["Recall"]) >= float(high["Recall"])
     assert low["Flagged"] != high["Flagged"]
+
+
+def test_the_server_side_of_every_page_imports_no_tensorflow() -> None:
+    """TensorFlow costs seconds and memory; only worker processes may import it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import ui.data_widgets, ui.train_widgets, ui.results_widgets, ui.sidebar; "
+        "import riskcore.jobs, riskcore.charts, riskcore.scoring; "
+        "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

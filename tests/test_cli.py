@@ -91,7 +91,7 @@ def trained(tmp_path_factory):
 
 
 def test_train_prints_the_run_folder_last_and_writes_the_design_files(trained, capsys) -> None:
-    home, run_dir = trained
+    _home, run_dir = trained
     assert (run_dir / "metrics.json").exists() and (run_dir / "model.keras").exists()
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert set(metrics["test"]) == {"model", "logistic", "gbm"}

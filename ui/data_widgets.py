@@ -214,7 +214,7 @@ def mapping_form() -> dict | None:
 def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
     st.subheader(t("data.target"))
     kinds = TARGET_KINDS if has_time else ("column",)
-    c1, c2, c3 = st.columns(3)
+    c1, c2, _c3 = st.columns(3)
     kind = c1.selectbox(
         t("data.target_kind"),
         kinds,
