@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from riskcore.config import RunConfig, parse_config
-from riskcore.errors import RiskcoreError
+from riskcore.errors import JobError, RiskcoreError
 from riskcore.jobs import get_manager
 from riskcore.model import parameter_count
 from ui.data_widgets import _summary, show_error
@@ -200,7 +200,8 @@ def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
 
 def start_button(config: RunConfig) -> None:
     job = st.session_state.get("job_id")
-    busy = job is not None and manager().status(job).state in ("queued", "running")
+    status = job_status()
+    busy = status is not None and status.state in ("queued", "running")
     if st.button(t("train.start"), type="primary", disabled=busy, icon=":material/play_arrow:"):
         payload = {
             "config": config.to_json(),
@@ -212,11 +213,23 @@ def start_button(config: RunConfig) -> None:
         st.rerun()
 
 
-def job_panel() -> None:
+def job_status():
+    """This session's job, or None (also when the server restarted and forgot it)."""
     job = st.session_state.get("job_id")
     if job is None:
+        return None
+    try:
+        return manager().status(job)
+    except JobError:
+        st.session_state.job_id = None
+        return None
+
+
+def job_panel() -> None:
+    status = job_status()
+    if status is None:
         return
-    active = manager().status(job).state in ("queued", "running")
+    active = status.state in ("queued", "running")
     st.fragment(run_every=1.0 if active else None)(_job_status)()
 
 
@@ -224,8 +237,10 @@ def _job_status() -> None:
     """Polled every second while a job runs: progress, ETA, live curves, Stop."""
     from riskcore.charts import training_curves
 
-    job = st.session_state.job_id
-    status = manager().status(job)
+    status = job_status()
+    if status is None:
+        return
+    job = status.job_id
     epochs = [e for e in status.events if e.get("type") == "epoch"]
     stages = [e for e in status.events if e.get("type") == "stage"]
     if status.state == "queued":
