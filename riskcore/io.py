@@ -792,10 +792,14 @@ def _convert_columns(
         column = frame[name]
         if pd.api.types.is_bool_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
             continue
-        if pd.api.types.is_numeric_dtype(column):
-            converted = _integer_dates(name, column, notes)
-        else:
-            converted = _convert_text(name, column, label, date_format, notes)
+        try:
+            if pd.api.types.is_numeric_dtype(column):
+                converted = _integer_dates(name, column, notes)
+            else:
+                converted = _convert_text(name, column, label, date_format, notes)
+        except (ValueError, TypeError, ArithmeticError) as exc:  # never a traceback for a user
+            notes.append(f"column '{name}' kept as read: it could not be converted ({exc})")
+            converted = None
         if converted is not None:
             frame[name] = converted
     return frame

@@ -199,7 +199,6 @@ def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
 
 
 def start_button(config: RunConfig) -> None:
-    job = st.session_state.get("job_id")
     status = job_status()
     busy = status is not None and status.state in ("queued", "running")
     if st.button(t("train.start"), type="primary", disabled=busy, icon=":material/play_arrow:"):
