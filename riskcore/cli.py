@@ -205,3 +205,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; nothing was saved", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `inspect FILE | head`: the reader left, nothing went wrong
+        sys.stderr.close()
+        return 0

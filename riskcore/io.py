@@ -344,9 +344,12 @@ def _is_workbook_zip(raw: bytes) -> bool:
 
 
 # ---- text files ------------------------------------------------------------------------------
-def _read_text(src: _Source, on_bad_lines: str, notes: list[str]):
-    """UTF-8 goes straight to the C parser (from the path when there is one); other encodings
-    are detected, decoded, then parsed. Either way one read_csv call does the work."""
+def _read_text(src: _Source, on_bad_lines: str, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
+    """Parse a text file with one read_csv call; returns (frame, encoding, delimiter).
+
+    UTF-8 goes straight to the C parser (from the path when there is one, so pandas can read it
+    in parallel); other encodings are detected, decoded, then parsed.
+    """
     encoding = _utf8_head(src)
     if encoding is not None:
         target = src.path if src.path is not None and not src.complete else src.data()
@@ -394,7 +397,14 @@ def _head_lines(text: str, complete: bool) -> str:
     return text
 
 
-def _parse_text(src, target, sample, encoding, on_bad_lines, notes):
+def _parse_text(
+    src: _Source,
+    target: Path | bytes | str,
+    sample: str,
+    encoding: str,
+    on_bad_lines: str,
+    notes: list[str],
+) -> tuple[pd.DataFrame, str]:
     """Sniff delimiter and header on the sample, then parse the whole target (path/bytes/str)."""
     delimiter = _sniff_delimiter(sample, src.ext)
     header, leading_bad = _sniff_header(sample, delimiter)
@@ -402,12 +412,10 @@ def _parse_text(src, target, sample, encoding, on_bad_lines, notes):
     if leading_bad and on_bad_lines == "error":
         line, saw = leading_bad[0]
         raise _bad_line_error(src.label, line, len(names), saw)
-    if isinstance(target, bytes):
-        target = io.BytesIO(target)
-    elif isinstance(target, str):
-        target, encoding = io.StringIO(target), None
+    stream: Path | io.IOBase = target if isinstance(target, Path) else _stream(target)
+    codec = None if isinstance(target, str) else encoding  # decoded text needs none
     frame, skipped = _parse_csv(
-        target, src.label, delimiter, names, encoding, on_bad_lines, leading_bad
+        stream, src.label, delimiter, names, codec, on_bad_lines, leading_bad
     )
     if skipped:
         notes.append(
@@ -416,6 +424,10 @@ def _parse_text(src, target, sample, encoding, on_bad_lines, notes):
             "quoting there"
         )
     return frame, delimiter
+
+
+def _stream(data: bytes | str) -> io.IOBase:
+    return io.BytesIO(data) if isinstance(data, bytes) else io.StringIO(data)
 
 
 def _detect_encoding(raw: bytes, label: str, notes: list[str]) -> tuple[str, str]:
@@ -485,7 +497,7 @@ def _in_gb2312(ch: str) -> bool:
 
 
 def _codec_name(encoding: str) -> str:
-    return codecs.lookup(encoding).name.replace("-", "_")
+    return codecs.lookup(encoding).name
 
 
 def _decode(raw: bytes, encoding: str, label: str, notes: list[str]) -> str:
@@ -586,7 +598,7 @@ def _clean_headers(fields: list, notes: list[str]) -> list[str]:
     return names
 
 
-def _header_text(value) -> str:
+def _header_text(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
@@ -594,7 +606,15 @@ def _header_text(value) -> str:
     return " ".join(str(value).replace("\ufeff", "").split())
 
 
-def _parse_csv(target, label, delimiter, names, encoding, on_bad_lines, leading_bad):
+def _parse_csv(
+    target: Path | io.IOBase,
+    label: str,
+    delimiter: str,
+    names: list[str],
+    encoding: str | None,
+    on_bad_lines: str,
+    leading_bad: list[tuple[int, int]],
+) -> tuple[pd.DataFrame, list[int]]:
     """One C-engine read_csv; malformed lines come back from pandas' own warnings.
 
     pandas (>= 3.1) parses a large local file in parallel chunks, but not in on_bad_lines="warn"
@@ -635,7 +655,9 @@ class _MalformedLine(Exception):
         self.error = error
 
 
-def _read_csv(target, label: str, expected: int, options: dict) -> tuple[pd.DataFrame, list[str]]:
+def _read_csv(
+    target: Path | io.IOBase, label: str, expected: int, options: dict
+) -> tuple[pd.DataFrame, list[str]]:
     """pandas.read_csv with its warnings collected and its exceptions turned into messages."""
     if hasattr(target, "seek"):
         target.seek(0)
@@ -993,7 +1015,16 @@ def _eu_number(distinct: pd.Series) -> pd.Series:
     return values.where(~percent, values / 100)
 
 
-def _spread(name, column, codes, distinct, parsed, notes, what, min_parsed) -> pd.Series | None:
+def _spread(
+    name: str,
+    column: pd.Series,
+    codes: np.ndarray,
+    distinct: pd.Series,
+    parsed: pd.Series,
+    notes: list[str],
+    what: str,
+    min_parsed: float,
+) -> pd.Series | None:
     """Map parsed distinct values back to rows when enough of the non-empty rows parse.
 
     At least max(min_parsed, MIN_PARSED) of them must; the rest become missing, with a warning
@@ -1022,10 +1053,12 @@ def _spread(name, column, codes, distinct, parsed, notes, what, min_parsed) -> p
 
 
 # ---- the report ------------------------------------------------------------------------------
-def _build_report(frame, label, encoding, delimiter, notes) -> LoadReport:
+def _build_report(
+    frame: pd.DataFrame, label: str, encoding: str | None, delimiter: str | None, notes: list[str]
+) -> LoadReport:
     columns = []
     for name in frame.columns:
-        missing = int(frame[name].isna().sum())
+        missing = int(np.count_nonzero(frame[name].isna().to_numpy()))
         columns.append(ColumnInfo(str(name), _kind(frame[name], missing), missing))
     time_column = next((c.name for c in columns if c.kind == "date"), None)
     date_range = None
