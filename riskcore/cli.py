@@ -28,7 +28,7 @@ def _read_inputs(args: argparse.Namespace) -> tuple[dict, list[dict]]:
         if not path:
             continue
         role = "primary" if flag == "data" else flag
-        frame, report = read_table(path)
+        frame, report = read_table(path, date_format=args.date_format)
         for warning in report.warnings:
             print(f"warning: {Path(path).name}: {warning}", file=sys.stderr)
         frames[role] = frame
@@ -76,7 +76,7 @@ def _progress_emitter(console):
 def _cmd_inspect(args: argparse.Namespace) -> int:
     from riskcore.io import read_table
 
-    _, report = read_table(args.file)
+    _, report = read_table(args.file, date_format=args.date_format)
     print(report.to_text())
     return 0
 
@@ -169,6 +169,14 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, help="primary time series (CSV / TSV / XLSX)")
     p.add_argument("--macro", help="macro indicators file")
     p.add_argument("--sentiment", help="news sentiment file")
+    _add_date_format(p)
+
+
+def _add_date_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--date-format",
+        help="strftime format for date columns that are ambiguous, e.g. %%d/%%m/%%Y",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("inspect", help="show how a CSV / TSV / XLSX file is read")
     p.add_argument("file", help="path of the file")
+    _add_date_format(p)
     p = sub.add_parser("train", help="train a run from a RunConfig JSON; prints the run folder")
     p.add_argument("config", help="RunConfig JSON (download one from the Data page)")
     _add_inputs(p)

@@ -980,8 +980,9 @@ def _day_first(name: str, values: pd.Series, sep: str, label: str) -> bool | Non
         return True
     raise DataFileError(
         f"{label}: column '{name}' has dates like {values.iloc[0]} where day and month cannot "
-        f"be told apart (no value above 12); pass the format, e.g. date_format='%d{sep}%m{sep}%Y' "
-        f"(day first) or date_format='%m{sep}%d{sep}%Y' (month first)"
+        f"be told apart (no value above 12); give the date format '%d{sep}%m{sep}%Y' (day first) "
+        f"or '%m{sep}%d{sep}%Y' (month first): on the Data page under Reading options, or with "
+        "--date-format on the command line"
     )
 
 

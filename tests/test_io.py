@@ -252,7 +252,7 @@ def test_day_first_is_detected_from_the_values(tmp_path, cells: list[str], first
 
 def test_ambiguous_dates_raise_until_a_format_is_given(tmp_path) -> None:
     text = "date,x\n01/02/2024,1\n03/04/2024,2\n"
-    message = fails(tmp_path, "amb.csv", text, "'date'", "date_format='%d/%m/%Y'")
+    message = fails(tmp_path, "amb.csv", text, "'date'", "'%d/%m/%Y' (day first)")
     assert "01/02/2024" in message
     frame, _ = read(tmp_path, "amb.csv", text, date_format="%d/%m/%Y")
     assert frame["date"].tolist() == [pd.Timestamp("2024-02-01"), pd.Timestamp("2024-04-03")]

@@ -48,7 +48,8 @@ def show_error(exc: RiskcoreError) -> None:
 
 # ---- files ----------------------------------------------------------------------------------
 def _load(role: str, name: str, data: bytes) -> None:
-    frame, report = read_table(data, name=name)
+    date_format = st.session_state.get("date_format") or None
+    frame, report = read_table(data, name=name, date_format=date_format)
     source = describe_source(role, name, data, rows=report.rows)
     files()[role] = LoadedFile(name, frame, report, source)
 
@@ -70,6 +71,13 @@ def sample_buttons() -> None:
 
 def file_section() -> None:
     st.subheader(t("data.files"))
+    with st.expander(t("data.reading_options")):
+        st.text_input(
+            t("data.date_format"),
+            key="date_format",
+            placeholder="%d/%m/%Y",
+            help=t("data.date_format_help"),
+        )
     seen = st.session_state.setdefault("upload_ids", {})
     cols = st.columns(3)
     for col, role in zip(cols, ROLES, strict=True):

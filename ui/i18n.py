@@ -60,6 +60,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Dated scores, optionally per entity; several articles a day are averaged.",
         "带日期的情绪分数，可按实体提供；同日多篇文章取平均。",
     ),
+    "data.reading_options": ("Reading options", "读取选项"),
+    "data.date_format": (
+        "Date format (only when dates are ambiguous)",
+        "日期格式（仅在日期有歧义时填写）",
+    ),
+    "data.date_format_help": (
+        "Leave empty: the format is detected. For a column like 01/02/2024 that could be "
+        "either order, enter %d/%m/%Y (day first) or %m/%d/%Y (month first), then upload again.",
+        "留空则自动识别。对于 01/02/2024 这类顺序不明的日期，请填写 %d/%m/%Y（日在前）或 %m/%d/%Y（月在前），然后重新上传。",
+    ),
     "data.loaded": ("{name}: {rows:,} rows, {cols} columns", "{name}：{rows:,} 行，{cols} 列"),
     "data.read_as": (
         "Read as encoding {encoding}, delimiter {delimiter}",
