@@ -58,6 +58,15 @@ class RunWriter:
     def write_csv(self, name: str, frame: pd.DataFrame) -> None:
         frame.to_csv(self.path / name, index=False)
 
+    def write_inputs(self, frames: dict[str, pd.DataFrame | None]) -> None:
+        """The training inputs as Parquet, so explanations, scenarios and reports of this run
+        never ask for the files again (and never see a different version of them)."""
+        folder = self.path / "inputs"
+        folder.mkdir()
+        for role, frame in frames.items():
+            if frame is not None:
+                frame.to_parquet(folder / f"{role}.parquet", index=False)
+
     def save_model(self, model: Any, name: str = "model.keras") -> None:
         model.save(self.path / name)
 
@@ -103,6 +112,20 @@ class Run:
         if "entity" in frame:
             frame["entity"] = frame["entity"].astype("string").fillna("").astype(str)
         return frame
+
+    def inputs(self) -> dict[str, pd.DataFrame | None]:
+        """The frames the run was trained on, by role (primary, macro, sentiment)."""
+        folder = self.path / "inputs"
+        out: dict[str, pd.DataFrame | None] = {}
+        for role in ("primary", "macro", "sentiment"):
+            path = folder / f"{role}.parquet"
+            out[role] = pd.read_parquet(path) if path.exists() else None
+        if out["primary"] is None:
+            raise RunStoreError(
+                f"run {self.run_id} has no saved inputs (it predates them); upload the data "
+                "again or retrain the run"
+            )
+        return out
 
     def json(self, name: str) -> Any:
         """Any other JSON artefact of the run (explanations, scenarios), or None."""

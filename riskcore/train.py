@@ -319,6 +319,7 @@ def train_run(
         w.write_csv("history.csv", history)
         w.write_csv("predictions.csv", _predictions(ds, ds.splits, scores))
         w.write_csv("reference.csv", reference_sample(ds, scores["train"]["model"], seed))
+        w.write_inputs({"primary": primary, "macro": macro, "sentiment": sentiment})
         w.save_model(model)
         run_id = w.run_id
     emit({"type": "done", "run_id": run_id})

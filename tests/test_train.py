@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from riskcore.config import parse_config
@@ -122,3 +123,11 @@ def test_walk_forward_reports_each_fold(panel, tmp_path) -> None:
     aucs = [f["gbm"]["roc_auc"] for f in wf["folds"]]
     assert summary["mean"] == pytest.approx(np.mean(aucs))
     json.dumps(r.metrics)  # JSON-clean
+
+
+def test_the_run_keeps_its_inputs_for_later_explanations(run, panel) -> None:
+    r, _ = run
+    inputs = r.inputs()
+    pd.testing.assert_frame_equal(inputs["primary"], panel[0].reset_index(drop=True),
+                                  check_dtype=False, check_index_type=False)
+    assert inputs["macro"] is not None and inputs["sentiment"] is not None
