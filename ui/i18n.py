@@ -284,16 +284,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "train.parameters": ("Parameters", "参数量"),
     "train.device": ("Device", "设备"),
     "train.start": ("Train", "开始训练"),
-    "train.stop": ("Stop", "停止"),
-    "train.queued": (
+    "job.stop": ("Stop", "停止"),
+    "job.queued": (
         "Waiting for a worker: place {position} in the queue.",
         "等待空闲进程：队列第 {position} 位。",
     ),
-    "train.epoch_progress": (
+    "job.epoch_progress": (
         "Epoch {epoch} of {epochs} · about {eta} left (at most)",
         "第 {epoch}/{epochs} 轮 · 最多约剩 {eta}",
     ),
-    "train.stage": ("Now: {stage}", "当前：{stage}"),
+    "job.stage": ("Now: {stage}", "当前：{stage}"),
     "stage.preparing": ("preparing samples", "准备样本"),
     "stage.training": ("training the network", "训练神经网络"),
     "stage.baselines": ("training the baselines", "训练基准模型"),
@@ -302,9 +302,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage.saving": ("saving the run", "保存运行"),
     "train.done": ("Run {run_id} saved.", "运行 {run_id} 已保存。"),
     "train.see_results": ("See the results", "查看结果"),
-    "train.cancelled": ("Training stopped. Nothing was saved.", "训练已停止，未保存任何内容。"),
-    "train.failed": ("Training failed:", "训练失败："),
-    "train.retry": ("Retry", "重试"),
+    "job.cancelled": ("Stopped. Nothing was saved.", "已停止，未保存任何内容。"),
+    "job.failed": ("The job failed:", "任务失败："),
+    "job.retry": ("Retry", "重试"),
     # results page
     "results.title": ("Results", "结果"),
     "results.no_run": ("No run selected: train one first.", "未选择运行：请先训练。"),

@@ -6,24 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from riskcore.config import RunConfig, parse_config
-from riskcore.errors import JobError, RiskcoreError
-from riskcore.jobs import get_manager
+from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
+from ui import jobs_panel
 from ui.data_widgets import _summary, show_error
 from ui.i18n import chart_labels, t
 from ui.sidebar import device_name
-from ui.state import config_dict, files, session_id, set_active_run
+from ui.state import config_dict, files, set_active_run
 
 UNITS = [4, 8, 16, 32, 64, 128, 256]
 RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
 BATCHES = [16, 32, 64, 128, 256, 512, 1024]
 TRAIN_TASK = "riskcore.train:training_task"
-
-
-@st.cache_resource(show_spinner=False)
-def manager():
-    """One pool of warm worker processes for the whole server (design: jobs)."""
-    return get_manager()
 
 
 def hyperparameters() -> dict | None:
@@ -199,91 +193,40 @@ def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
 
 
 def start_button(config: RunConfig) -> None:
-    status = job_status()
-    busy = status is not None and status.state in ("queued", "running")
-    if st.button(t("train.start"), type="primary", disabled=busy, icon=":material/play_arrow:"):
+    if st.button(
+        t("train.start"),
+        type="primary",
+        disabled=jobs_panel.busy("train"),
+        icon=":material/play_arrow:",
+    ):
         payload = {
             "config": config.to_json(),
             "sources": [f.source for f in files().values()],
             **{role: f.frame for role, f in files().items()},
         }
-        st.session_state.job_id = manager().submit(TRAIN_TASK, payload, owner=session_id())
-        st.session_state.job_seen = None
+        jobs_panel.submit("train", TRAIN_TASK, payload)
         st.rerun()
 
 
-def job_status():
-    """This session's job, or None (also when the server restarted and forgot it)."""
-    job = st.session_state.get("job_id")
-    if job is None:
-        return None
-    try:
-        return manager().status(job)
-    except JobError:
-        st.session_state.job_id = None
-        return None
-
-
 def job_panel() -> None:
-    status = job_status()
-    if status is None:
-        return
-    active = status.state in ("queued", "running")
-    st.fragment(run_every=1.0 if active else None)(_job_status)()
+    jobs_panel.panel("train", on_done=_trained, live=_live_training)
+    s = jobs_panel.status("train")
+    if s is not None and s.state == "done":
+        st.success(t("train.done", run_id=s.result), icon=":material/check_circle:")
+        st.page_link("pages/results.py", label=t("train.see_results"), icon=":material/insights:")
 
 
-def _job_status() -> None:
-    """Polled every second while a job runs: progress, ETA, live curves, Stop."""
+def _trained(status) -> None:
+    set_active_run(status.result)
+
+
+def _live_training(status) -> None:
+    """Loss and metric per epoch, drawn as the events arrive."""
     from riskcore.charts import training_curves
 
-    status = job_status()
-    if status is None:
-        return
-    job = status.job_id
     epochs = [e for e in status.events if e.get("type") == "epoch"]
-    stages = [e for e in status.events if e.get("type") == "stage"]
-    if status.state == "queued":
-        st.info(t("train.queued", position=status.position or 1), icon=":material/schedule:")
-    elif status.state == "running":
-        last = epochs[-1] if epochs else None
-        stage = stages[-1]["stage"] if stages else "preparing"
-        if last:
-            st.progress(
-                last["epoch"] / last["epochs"],
-                text=t(
-                    "train.epoch_progress",
-                    epoch=last["epoch"],
-                    epochs=last["epochs"],
-                    eta=_duration(last["eta_s"]),
-                ),
-            )
-        else:
-            st.progress(0.0, text=t("train.stage", stage=t(f"stage.{stage.split()[0]}")))
-        if last:
-            st.caption(t("train.stage", stage=t(f"stage.{stage.split()[0]}")))
-        if st.button(t("train.stop"), icon=":material/stop:", key="stop_job"):
-            manager().cancel(job)
-            st.rerun(scope="app")
-    elif status.state == "done":
-        run_id = status.result
-        if st.session_state.get("job_seen") != job:
-            st.session_state.job_seen = job
-            set_active_run(run_id)
-            st.rerun(scope="app")
-        st.success(t("train.done", run_id=run_id), icon=":material/check_circle:")
-        st.page_link("pages/results.py", label=t("train.see_results"), icon=":material/insights:")
-    elif status.state == "cancelled":
-        st.warning(t("train.cancelled"), icon=":material/cancel:")
-    else:
-        st.error(f"{t('train.failed')} {status.error}", icon=":material/error:")
-        if status.error_kind == "crash" and st.button(t("train.retry")):
-            st.session_state.job_id = None
-            st.rerun(scope="app")
     if epochs:
         history = pd.DataFrame([{"epoch": e["epoch"], **e["logs"]} for e in epochs])
-        st.plotly_chart(training_curves(history, labels=chart_labels()), key=f"live_{job}")
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
+        st.plotly_chart(
+            training_curves(history, labels=chart_labels()), key=f"live_{status.job_id}"
+        )

@@ -1,0 +1,262 @@
+"""Plotly figures of SHAP explanations: pure functions of explanation tables.
+
+They share riskcore.charts' template, colours and label mechanism, so the Explain page looks
+like the rest of the app and every text can be translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from riskcore.charts import COLOURS, DEFAULT_LABELS, _figure, _message
+
+EXPLAIN_LABELS: dict[str, str] = {
+    "importance_title": "What drives the score (mean |SHAP|)",
+    "baseline_importance_title": "Gradient boosting (TreeExplainer)",
+    "mean_abs_shap": "Mean |SHAP|",
+    "modality_title": "Share by input",
+    "share": "Share",
+    "beeswarm_title": "SHAP value vs feature value",
+    "shap_value": "SHAP value (effect on the score)",
+    "feature_value": "Feature value (low → high)",
+    "lag_title": "Which days of the window matter",
+    "steps_back": "Steps before the prediction (0 = latest)",
+    "attention_title": "Attention weights beside the SHAP lag profile",
+    "attention": "Attention weight",
+    "shap_profile": "SHAP lag profile (share)",
+    "waterfall_title": "From the average score to this prediction",
+    "base": "Average score",
+    "prediction": "This prediction",
+    "others": "{n} other features",
+    "dependence_title": "Dependence: {feature}",
+    "modality_sequence": "Sequence",
+    "modality_macro": "Macro",
+    "modality_sentiment": "Sentiment",
+    "modality_static": "Static",
+}
+MODALITY_COLOURS = {
+    "sequence": COLOURS["model"],
+    "macro": COLOURS["gbm"],
+    "sentiment": "#16a085",
+    "static": COLOURS["logistic"],
+}
+
+
+def _lab(labels: Mapping[str, str] | None) -> dict[str, str]:
+    return {**DEFAULT_LABELS, **EXPLAIN_LABELS, **(labels or {})}
+
+
+def importance_bars(
+    importance: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    top: int = 15,
+    title_key: str = "importance_title",
+) -> go.Figure:
+    """Horizontal bars of mean |SHAP| per feature, largest on top, coloured by modality."""
+    lab = _lab(labels)
+    data = importance.nlargest(top, "mean_abs_shap").iloc[::-1]
+    fig = _figure(lab[title_key], lab["mean_abs_shap"], "", height=max(360, 90 + 24 * len(data)))
+    if data.empty:
+        return _message(fig, lab["no_data"])
+    modality = data["modality"] if "modality" in data else pd.Series("static", index=data.index)
+    fig.add_trace(
+        go.Bar(
+            x=data["mean_abs_shap"],
+            y=data["feature"].astype(str),
+            orientation="h",
+            marker={"color": [MODALITY_COLOURS.get(m, COLOURS["model"]) for m in modality]},
+            hovertext=[lab.get(f"modality_{m}", m) for m in modality],
+            showlegend=False,
+        )
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=data["feature"].astype(str).tolist())
+    return fig
+
+
+def modality_share(modality: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Share of the total attribution that each input (sequence, macro...) carries."""
+    lab = _lab(labels)
+    fig = _figure(lab["modality_title"], lab["share"], "", height=260)
+    fig.add_trace(
+        go.Bar(
+            x=modality["share"],
+            y=[lab.get(f"modality_{m}", m) for m in modality["modality"]],
+            orientation="h",
+            marker={
+                "color": [MODALITY_COLOURS.get(m, COLOURS["model"]) for m in modality["modality"]]
+            },
+            text=[f"{s:.0%}" for s in modality["share"]],
+            textposition="auto",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    return fig
+
+
+def _ranks(values: pd.Series) -> np.ndarray:
+    """Feature values as 0..1 ranks, so one colour scale serves every feature."""
+    v = pd.to_numeric(values, errors="coerce")
+    return (v.rank(pct=True).fillna(0.5)).to_numpy()
+
+
+def beeswarm(
+    shap_rows: pd.DataFrame,
+    feature_values: pd.DataFrame,
+    features: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One row of dots per feature: SHAP value on x, coloured by the feature's value."""
+    lab = _lab(labels)
+    fig = _figure(
+        lab["beeswarm_title"], lab["shap_value"], "", height=max(360, 90 + 36 * len(features))
+    )
+    rng = np.random.default_rng(0)
+    for i, feature in enumerate(reversed(list(features))):
+        x = shap_rows[feature].to_numpy(dtype=float)
+        colour = (
+            _ranks(feature_values[feature]) if feature in feature_values else np.full(len(x), 0.5)
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=x,
+                y=i + rng.uniform(-0.28, 0.28, len(x)),
+                mode="markers",
+                marker={
+                    "size": 5,
+                    "color": colour,
+                    "colorscale": "RdBu_r",
+                    "cmin": 0,
+                    "cmax": 1,
+                    "showscale": i == 0,
+                    "colorbar": {
+                        "title": {"text": lab["feature_value"], "side": "right"},
+                        "tickvals": [0, 1],
+                        "ticktext": ["low", "high"],
+                    },
+                },
+                name=feature,
+                showlegend=False,
+                hovertemplate=f"{feature}: %{{x:.3f}}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(tickvals=list(range(len(features))), ticktext=list(reversed(list(features))))
+    fig.add_vline(0, line={"color": COLOURS["reference"], "width": 1})
+    return fig
+
+
+def lag_heatmap(lag: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """Mean |SHAP| per (steps back, feature): which days of the window the model reads."""
+    lab = _lab(labels)
+    fig = _figure(lab["lag_title"], lab["steps_back"], "")
+    if lag.empty:
+        return _message(fig, lab["no_data"])
+    grid = lag.pivot_table(index="feature", columns="lag", values="mean_abs_shap", aggfunc="sum")
+    grid = grid.loc[grid.sum(axis=1).sort_values().index]
+    fig.add_trace(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=grid.columns.to_numpy(),
+            y=grid.index.astype(str),
+            colorscale="Blues",
+            colorbar={"title": {"text": lab["mean_abs_shap"]}},
+        )
+    )
+    fig.update_xaxes(autorange="reversed")
+    fig.update_layout(height=max(300, 90 + 28 * len(grid)))
+    return fig
+
+
+def attention_profile(
+    attention: pd.DataFrame, lag: pd.DataFrame, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Mean attention weight per step beside the SHAP lag profile (both as shares)."""
+    lab = _lab(labels)
+    fig = _figure(lab["attention_title"], lab["steps_back"], lab["share"])
+    fig.add_trace(
+        go.Scatter(
+            x=attention["lag"],
+            y=attention["mean_weight"],
+            name=lab["attention"],
+            mode="lines+markers",
+            line={"color": COLOURS["gbm"]},
+        )
+    )
+    profile = lag.groupby("lag")["mean_abs_shap"].sum()
+    if profile.sum() > 0:
+        profile = profile / profile.sum()
+        fig.add_trace(
+            go.Scatter(
+                x=profile.index,
+                y=profile.to_numpy(),
+                name=lab["shap_profile"],
+                mode="lines+markers",
+                line={"color": COLOURS["model"], "dash": "dash"},
+            )
+        )
+    fig.update_xaxes(autorange="reversed")
+    return fig
+
+
+def waterfall(
+    base: float,
+    contributions: pd.Series,
+    score: float,
+    labels: Mapping[str, str] | None = None,
+    top: int = 8,
+) -> go.Figure:
+    """From the average score to this prediction: the largest contributions, the rest pooled."""
+    lab = _lab(labels)
+    order = contributions.abs().sort_values(ascending=False).index
+    shown = contributions[order[:top]]
+    rest = float(contributions[order[top:]].sum())
+    names = [lab["base"], *[str(n) for n in shown.index]]
+    values = [base, *shown.to_numpy(dtype=float)]
+    measures = ["absolute", *["relative"] * len(shown)]
+    if len(order) > top:
+        names.append(lab["others"].format(n=len(order) - top))
+        values.append(rest)
+        measures.append("relative")
+    names.append(lab["prediction"])
+    values.append(score)
+    measures.append("total")
+    fig = _figure(lab["waterfall_title"], "", lab["score"], height=400)
+    fig.add_trace(
+        go.Waterfall(
+            x=names,
+            y=values,
+            measure=measures,
+            increasing={"marker": {"color": COLOURS["event"]}},
+            decreasing={"marker": {"color": COLOURS["non_event"]}},
+            totals={"marker": {"color": COLOURS["model"]}},
+            texttemplate="%{y:+.3f}",
+            showlegend=False,
+        )
+    )
+    return fig
+
+
+def dependence(
+    values: pd.Series,
+    shap_values: pd.Series,
+    feature: str,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """SHAP value of one feature against its value: the shape of its effect."""
+    lab = _lab(labels)
+    fig = _figure(lab["dependence_title"].format(feature=feature), feature, lab["shap_value"])
+    fig.add_trace(
+        go.Scattergl(
+            x=pd.to_numeric(values, errors="coerce"),
+            y=shap_values,
+            mode="markers",
+            marker={"size": 6, "color": COLOURS["model"], "opacity": 0.6},
+            showlegend=False,
+        )
+    )
+    fig.add_hline(0, line={"color": COLOURS["reference"], "width": 1})
+    return fig

@@ -1,0 +1,118 @@
+"""One job panel for every background job (training, explanation): queue place, progress,
+ETA, Stop, and the outcome; polled with st.fragment while the job runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from riskcore.errors import JobError
+from riskcore.jobs import JobStatus, get_manager
+from ui.i18n import t
+from ui.state import session_id
+
+ACTIVE = ("queued", "running")
+
+
+@st.cache_resource(show_spinner=False)
+def manager():
+    """One pool of warm worker processes for the whole server (design: jobs)."""
+    return get_manager()
+
+
+def _key(kind: str) -> str:
+    return f"job_{kind}"
+
+
+def submit(kind: str, task: str, payload: dict) -> None:
+    st.session_state[_key(kind)] = manager().submit(task, payload, owner=session_id())
+    st.session_state[f"{_key(kind)}_seen"] = None
+
+
+def status(kind: str) -> JobStatus | None:
+    """This session's job of a kind, or None (also when a restarted server forgot it)."""
+    job = st.session_state.get(_key(kind))
+    if job is None:
+        return None
+    try:
+        return manager().status(job)
+    except JobError:
+        st.session_state[_key(kind)] = None
+        return None
+
+
+def busy(kind: str) -> bool:
+    s = status(kind)
+    return s is not None and s.state in ACTIVE
+
+
+def panel(
+    kind: str,
+    on_done: Callable[[JobStatus], None],
+    live: Callable[[JobStatus], None] | None = None,
+) -> None:
+    """Show the job; `on_done` runs once when it finishes, `live` draws extra live content."""
+    s = status(kind)
+    if s is None:
+        return
+    st.fragment(run_every=1.0 if s.state in ACTIVE else None)(_render)(kind, on_done, live)
+
+
+def _render(kind: str, on_done, live) -> None:
+    s = status(kind)
+    if s is None:
+        return
+    if s.state == "queued":
+        st.info(t("job.queued", position=s.position or 1), icon=":material/schedule:")
+    elif s.state == "running":
+        _progress(s)
+        if st.button(t("job.stop"), icon=":material/stop:", key=f"stop_{kind}"):
+            manager().cancel(s.job_id)
+            st.rerun(scope="app")
+    elif s.state == "done":
+        if st.session_state.get(f"{_key(kind)}_seen") != s.job_id:
+            st.session_state[f"{_key(kind)}_seen"] = s.job_id
+            on_done(s)
+            st.rerun(scope="app")
+    elif s.state == "cancelled":
+        st.warning(t("job.cancelled"), icon=":material/cancel:")
+    else:
+        st.error(f"{t('job.failed')} {s.error}", icon=":material/error:")
+        if s.error_kind == "crash" and st.button(t("job.retry"), key=f"retry_{kind}"):
+            st.session_state[_key(kind)] = None
+            st.rerun(scope="app")
+    if live is not None:
+        live(s)
+
+
+def _stage_text(events: list[dict]) -> str:
+    stages = [e for e in events if e.get("type") == "stage"]
+    stage = stages[-1]["stage"] if stages else "preparing"
+    return t("job.stage", stage=t(f"stage.{stage.split()[0]}"))
+
+
+def _progress(s: JobStatus) -> None:
+    """Epoch progress with an ETA for training; done / total for stages that report it."""
+    last = next((e for e in reversed(s.events) if e.get("type") in ("epoch", "stage")), None)
+    if last and last["type"] == "epoch":
+        text = t(
+            "job.epoch_progress",
+            epoch=last["epoch"],
+            epochs=last["epochs"],
+            eta=duration(last["eta_s"]),
+        )
+        st.progress(last["epoch"] / last["epochs"], text=text)
+        st.caption(_stage_text(s.events))
+    elif last and last.get("total"):
+        st.progress(
+            min(1.0, last["done"] / last["total"]),
+            text=f"{_stage_text(s.events)} · {last['done']}/{last['total']}",
+        )
+    else:
+        st.progress(0.0, text=_stage_text(s.events))
+
+
+def duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
