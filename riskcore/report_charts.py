@@ -1,0 +1,328 @@
+"""Static matplotlib charts for the PDF report, returned as PNG bytes sized to the page.
+
+The object-oriented API (Figure + FigureCanvasAgg) is used instead of pyplot, so building a
+report never switches the process's backend or leaves figures alive in a server process. Every
+text comes through a `t(key)` callable (the report's translation table). Chinese chart text
+needs a CJK font: "Noto Sans CJK SC" (or another Noto / Source Han family) when one is
+installed; it is also the fallback for Chinese entity or feature names in English charts.
+Colours are the dashboard's (riskcore.charts.COLOURS), so the PDF matches the screen.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from riskcore import metrics as M
+from riskcore.charts import COLOURS
+
+Translate = Callable[[str], str]
+DPI = 170  # print quality; the PDF shows the images at 6.85 inches wide
+WIDTH_IN = 6.85  # the PDF frame width (174 mm)
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei")
+INK, MUTED, GRID = "#1f2933", "#6b7280", "#e5e7eb"
+BAND_COLOURS = ("#2e8b57", "#e6a23c", "#e07b39", "#c0392b")
+MODEL_ORDER = ("model", "logistic", "gbm")
+MODALITY_COLOURS = {
+    "sequence": COLOURS["model"],
+    "macro": COLOURS["gbm"],
+    "sentiment": "#16a085",
+    "static": COLOURS["logistic"],
+}
+_RC_LOCK = threading.Lock()  # rcParams are process-wide; Streamlit sessions are threads
+LINE_COLOURS = (COLOURS["model"], "#c0392b", "#16a085", COLOURS["gbm"], "#8e44ad", "#2c3e50")
+
+
+@cache
+def cjk_font() -> str | None:
+    """The first installed CJK font family, or None (then Chinese reports chart in English)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+@contextmanager
+def _style(cjk_first: bool):
+    """One look for every chart: small type, light grid, no top or right spines."""
+    families = ["DejaVu Sans"]
+    if cjk_font():
+        families.insert(0 if cjk_first else 1, cjk_font())
+    rc = {
+        "font.family": families,  # a list, not "sans-serif": only then does a glyph fall back
+        "font.size": 7.5,
+        "axes.titlesize": 8.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 7.5,
+        "axes.labelcolor": INK,
+        "axes.edgecolor": "#9ca3af",
+        "axes.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.unicode_minus": False,
+        "grid.color": GRID,
+        "grid.linewidth": 0.5,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
+        "legend.fontsize": 6.8,
+        "legend.frameon": False,
+        "lines.linewidth": 1.3,
+    }
+    with mpl.rc_context(rc):
+        yield
+
+
+class ChartMaker:
+    """Builds the report's charts in one language; `t` maps a key to its text."""
+
+    def __init__(self, t: Translate, cjk_first: bool = False) -> None:
+        self.t = t
+        self.cjk_first = cjk_first
+
+    def _render(self, draw: Callable[[Figure], None], height: float) -> bytes:
+        with _RC_LOCK, _style(self.cjk_first):
+            fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
+            draw(fig)
+            buf = io.BytesIO()
+            FigureCanvasAgg(fig).print_png(buf)
+        return buf.getvalue()
+
+    # ---- classification -------------------------------------------------------------------
+    def roc_and_calibration(self, y: np.ndarray, scores: Mapping[str, np.ndarray]) -> bytes:
+        """ROC of every model beside the deep model's and baselines' calibration curves."""
+        t = self.t
+
+        def draw(fig: Figure) -> None:
+            roc, cal = fig.subplots(1, 2)
+            roc.plot(
+                [0, 1], [0, 1], ls="--", lw=0.8, color=COLOURS["reference"], label=t("chart.chance")
+            )
+            cal.plot(
+                [0, 1],
+                [0, 1],
+                ls="--",
+                lw=0.8,
+                color=COLOURS["reference"],
+                label=t("chart.perfect"),
+            )
+            for name in (n for n in MODEL_ORDER if n in scores):
+                colour, lw = COLOURS[name], 1.8 if name == "model" else 1.1
+                curve = M.roc_curve_table(y, scores[name])
+                auc = M.classification_scores(y, scores[name])["roc_auc"]
+                label = f"{t(f'model.{name}')} ({auc:.3f})"
+                roc.plot(curve["fpr"], curve["tpr"], color=colour, lw=lw, label=label)
+                bins = M.calibration_table(y, scores[name], bins=10)
+                cal.plot(
+                    bins["mean_score"],
+                    bins["event_rate"],
+                    marker="o",
+                    ms=2.5,
+                    color=colour,
+                    lw=lw,
+                    label=t(f"model.{name}"),
+                )
+            _finish(roc, t("chart.roc"), t("chart.fpr"), t("chart.tpr"), "lower right")
+            _finish(
+                cal,
+                t("chart.calibration"),
+                t("chart.mean_score"),
+                t("chart.observed"),
+                "upper left",
+            )
+            for ax in (roc, cal):
+                ax.set(xlim=(0, 1), ylim=(0, 1))
+
+        return self._render(draw, 2.9)
+
+    def score_distribution(self, y: np.ndarray, score: np.ndarray, cuts: Sequence[float]) -> bytes:
+        """Test scores of events against non-events, with the band cut points."""
+        t = self.t
+
+        def draw(fig: Figure) -> None:
+            ax = fig.subplots()
+            bins = np.linspace(0, 1, 41)
+            for value, key, colour in (
+                (0, "chart.non_events", COLOURS["non_event"]),
+                (1, "chart.events", COLOURS["event"]),
+            ):
+                part = score[y == value]
+                if part.size:
+                    weights = np.full(part.size, 1.0 / part.size)
+                    ax.hist(
+                        part,
+                        bins=bins,
+                        weights=weights,
+                        color=colour,
+                        alpha=0.55,
+                        label=f"{t(key)} (n={part.size:,})",
+                    )
+            _band_lines(ax, cuts, vertical=True)
+            ax.set_xlim(0, 1)
+            _finish(ax, t("chart.distribution"), t("chart.score"), t("chart.share"), "upper center")
+
+        return self._render(draw, 2.2)
+
+    # ---- regression -----------------------------------------------------------------------
+    def predicted_vs_actual(self, y: np.ndarray, score: np.ndarray, cuts: Sequence[float]) -> bytes:
+        """Predicted against actual on test, beside the distribution of the predictions."""
+        t = self.t
+
+        def draw(fig: Figure) -> None:
+            scatter, hist = fig.subplots(1, 2)
+            lo, hi = float(min(y.min(), score.min())), float(max(y.max(), score.max()))
+            scatter.plot([lo, hi], [lo, hi], ls="--", lw=0.8, color=COLOURS["reference"])
+            scatter.scatter(y, score, s=4, alpha=0.35, color=COLOURS["model"], linewidths=0)
+            _finish(scatter, t("chart.pred_actual"), t("chart.actual"), t("chart.predicted"))
+            weights = np.full(score.size, 1.0 / max(score.size, 1))
+            hist.hist(score, bins=40, weights=weights, color=COLOURS["model"], alpha=0.7)
+            _band_lines(hist, cuts, vertical=True)
+            _finish(hist, t("chart.distribution"), t("chart.score"), t("chart.share"))
+
+        return self._render(draw, 2.9)
+
+    # ---- over time ------------------------------------------------------------------------
+    def risk_timeline(
+        self,
+        frame: pd.DataFrame,
+        entities: Sequence[str],
+        periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]],
+        cuts: Sequence[float],
+    ) -> bytes:
+        """Score over time of each entity in `entities`, validation and test periods shaded."""
+        t = self.t
+
+        def draw(fig: Figure) -> None:
+            ax = fig.subplots()
+            for split, colour in (("validation", COLOURS["validation"]), ("test", COLOURS["test"])):
+                if split in periods:
+                    start, end = periods[split]
+                    ax.axvspan(start, end, color=colour, alpha=0.25, lw=0)
+                    ax.text(
+                        start,
+                        1.0,
+                        " " + t(f"split.{split}"),
+                        transform=ax.get_xaxis_transform(),
+                        va="top",
+                        ha="left",
+                        fontsize=6.5,
+                        color=MUTED,
+                    )
+            for i, entity in enumerate(entities):
+                times, scores = _with_gaps(frame[frame["entity"] == entity])
+                label = entity or t("summary.series")
+                ax.plot(times, scores, lw=1.0, color=LINE_COLOURS[i % 6], label=label)
+            _band_lines(ax, cuts, vertical=False)
+            _finish(ax, t("chart.timeline"), "", t("chart.score"), "upper left")
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
+            locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+        return self._render(draw, 2.8)
+
+    # ---- explanations and scenarios -------------------------------------------------------
+    def shap_importance(self, importance: pd.DataFrame, top: int = 12) -> bytes:
+        """Mean |SHAP| of the `top` features, largest on top, coloured by modality."""
+        t = self.t
+        data = importance.sort_values("mean_abs_shap", ascending=False).head(top)[::-1]
+
+        def draw(fig: Figure) -> None:
+            ax = fig.subplots()
+            modality = data.get("modality", pd.Series("", index=data.index)).fillna("")
+            colours = [MODALITY_COLOURS.get(m, COLOURS["model"]) for m in modality]
+            ax.barh(data["feature"].astype(str), data["mean_abs_shap"], color=colours, height=0.65)
+            ax.grid(axis="y", visible=False)
+            handles = [
+                mpl.patches.Patch(color=MODALITY_COLOURS[m], label=t(f"modality.{m}"))
+                for m in MODALITY_COLOURS
+                if m in set(modality)
+            ]
+            _finish(ax, t("chart.importance"), t("chart.mean_abs_shap"), "")
+            if handles:
+                ax.legend(handles=handles, loc="lower right")
+
+        return self._render(draw, min(3.6, 0.9 + 0.2 * len(data)))
+
+    def scenario_comparison(
+        self,
+        names: Sequence[str],
+        base: Sequence[float],
+        stressed: Sequence[float],
+        deltas: Sequence[np.ndarray],
+    ) -> bytes:
+        """Average score without and with each scenario, beside the spread of the changes."""
+        t = self.t
+
+        def draw(fig: Figure) -> None:
+            bars, spread = fig.subplots(1, 2, width_ratios=(1.1, 1))
+            pos = np.arange(len(names))
+            grey, red = COLOURS["reference"], COLOURS["event"]
+            bars.barh(pos - 0.2, base, height=0.38, color=grey, label=t("chart.base"))
+            bars.barh(pos + 0.2, stressed, height=0.38, color=red, label=t("chart.stressed"))
+            bars.set_yticks(pos, [_short(n) for n in names])
+            bars.invert_yaxis()
+            bars.grid(axis="y", visible=False)
+            _finish(bars, t("chart.scenarios"), t("chart.score"), "")
+            fig.legend(loc="outside lower left", ncols=2)
+            spread.boxplot(
+                list(deltas),
+                orientation="horizontal",
+                widths=0.5,
+                showfliers=False,
+                medianprops={"color": COLOURS["event"]},
+                patch_artist=True,
+                boxprops={"facecolor": "#f3f4f6", "edgecolor": MUTED},
+            )
+            spread.set_yticks(pos + 1, [""] * len(names))
+            spread.invert_yaxis()
+            spread.axvline(0, color=MUTED, lw=0.7)
+            _finish(spread, t("chart.deltas"), t("chart.delta"), "")
+
+        return self._render(draw, min(3.6, 1.5 + 0.45 * len(names)))
+
+
+def _with_gaps(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Times and scores with NaN where the series jumps (the embargo before a split cut), so
+    the line breaks there instead of bridging the gap."""
+    part = part.sort_values("time")
+    times = part["time"].to_numpy()
+    scores = part["score"].to_numpy(dtype=float)
+    if len(times) < 3:
+        return times, scores
+    step = np.diff(times)
+    gaps = np.flatnonzero(step > 4 * np.median(step)) + 1
+    return np.insert(times, gaps, times[gaps - 1] + step[gaps - 1] / 2), np.insert(
+        scores, gaps, np.nan
+    )
+
+
+def _short(name: str, width: int = 28) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def _band_lines(ax, cuts: Sequence[float], vertical: bool) -> None:
+    for cut, colour in zip(cuts, BAND_COLOURS[1:], strict=True):
+        line = ax.axvline if vertical else ax.axhline
+        line(cut, color=colour, ls=":", lw=0.9)
+
+
+def _finish(ax, title: str, xlabel: str, ylabel: str, legend: str | None = None) -> None:
+    ax.set_title(title, color=INK)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend and ax.get_legend_handles_labels()[0]:
+        ax.legend(loc=legend)

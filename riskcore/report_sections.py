@@ -1,0 +1,889 @@
+"""What a risk report says, section by section, built from the run and the prediction table.
+
+Each section is a function (context, styles) -> flowables; the numbers behind the sentences
+(latest level, trend, riskiest entities, verdict) are computed once on the ReportContext, so the
+executive summary, the tables and the charts can never disagree. Layout pieces come from
+riskcore.report_pdf, charts from riskcore.report_charts, words from riskcore.report.TEXTS.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from riskcore import metrics as M
+from riskcore.report import BANDS, TEXTS, Explanations, Scenario, risk_band, text
+from riskcore.report_charts import ChartMaker, cjk_font
+from riskcore.report_pdf import (
+    ACCENT,
+    BAND_FILL,
+    BAND_INK,
+    FRAME_W,
+    ZEBRA,
+    PageInfo,
+    Styles,
+    contents,
+    data_table,
+    figure,
+    heading,
+    kv_table,
+    preformatted,
+    render,
+    side_by_side,
+)
+from riskcore.store import Run
+
+SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
+HIGHER_BETTER = {"roc_auc", "pr_auc", "ks", "gini", "r2"}
+CLASSIFICATION_ROWS = ("roc_auc", "pr_auc", "ks", "gini", "brier", "log_loss")
+REGRESSION_ROWS = ("rmse", "mae", "r2")
+RISKIEST_ROWS = 15
+TIMELINE_ENTITIES = 5
+TIMELINE_STEPS = 250
+MODALITIES = ("sequence", "macro", "sentiment", "static")
+SPLITS = ("train", "validation", "test")
+
+
+# ---- what the report is about ----------------------------------------------------------------
+@dataclass
+class ReportContext:
+    """Everything a section needs: the run, the user's choices and the joined prediction table."""
+
+    run: Run
+    title: str
+    notes: str
+    language: str
+    sections: tuple[str, ...]
+    threshold: float | None
+    cuts: tuple[float, float, float]
+    table: pd.DataFrame
+    explanations: Explanations | None
+    scenarios: list[Scenario]
+    generated: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def t(self, key: str, **values: object) -> str:
+        return text(key, self.language, **values)
+
+    @property
+    def classification(self) -> bool:
+        return self.run.metrics.get("task", "classification") == "classification"
+
+    @property
+    def horizon(self) -> int:
+        return int(self.run.config.horizon or 0)
+
+    @property
+    def timed(self) -> bool:
+        return bool(self.table["time"].notna().any())
+
+    def score(self, value: float) -> str:
+        """A score as the reader thinks of it: a probability in percent, else a number."""
+        if value is None or not np.isfinite(value):
+            return "–"
+        return f"{value:.1%}" if self.classification else f"{value:.4g}"
+
+    def cut(self, value: float) -> str:
+        """A band cut point: "30%" for probabilities, else a number."""
+        return f"{100 * value:.4g}%" if self.classification else f"{value:.4g}"
+
+    def change(self, value: float) -> str:
+        if value is None or not np.isfinite(value):
+            return "–"
+        if self.classification:
+            return self.t("value.points", v=f"{100 * value:+.1f}")
+        return f"{value:+.4g}"
+
+    def band(self, name: str) -> str:
+        return self.t(f"band.{name}") if name else "–"
+
+    def entity(self, name: str) -> str:
+        return name or self.t("summary.series")
+
+    def who(self, row: object) -> str:
+        """What a prediction is about: its entity, or its row when the data has no entities."""
+        entity = getattr(row, "entity", "")
+        if not entity and not self.timed and hasattr(row, "row"):
+            return self.t("summary.row", row=row.row)
+        return self.entity(entity)
+
+    @cached_property
+    def latest(self) -> pd.DataFrame:
+        """Each entity's latest prediction (test rows by score without a time), riskiest first,
+        with its score one horizon earlier."""
+        t = self.table.sort_values(["entity", "time"], kind="stable")
+        if not self.timed:
+            test = t[t["split"] == "test"].assign(previous=np.nan)
+            return test.sort_values("score", ascending=False, kind="stable")
+        t = t.assign(previous=t.groupby("entity")["score"].shift(max(self.horizon, 1)))
+        last = t.groupby("entity", sort=False).tail(1)
+        return last.sort_values("score", ascending=False, kind="stable")
+
+    @cached_property
+    def data_summary(self) -> dict:
+        """meta.json's data summary, completed from the predictions where a run lacks parts."""
+        info = dict(self.run.meta.get("summary") or {})
+        t = self.table
+        info.setdefault("rows", len(t))
+        info.setdefault("entities", int(t["entity"].nunique()))
+        blocks = {b: getattr(self.run.config.data, f"{b}_features") for b in MODALITIES}
+        info.setdefault("features", {b: len(cols) for b, cols in blocks.items() if cols})
+        for split in SPLITS:
+            part = t[t["split"] == split]
+            derived: dict = {"samples": len(part)}
+            if self.classification and len(part):
+                derived["event_rate"] = float(part["actual"].mean())
+            if self.timed and len(part):
+                derived.update({"from": _day(part["time"].min()), "to": _day(part["time"].max())})
+            info[split] = {**derived, **(info.get(split) or {})}
+        return info
+
+    @cached_property
+    def level(self) -> dict:
+        """Average score at the latest date and one horizon (in time steps) before it; without
+        a time, the average over the test split (and no change)."""
+        if not self.timed:
+            test = self.table[self.table["split"] == "test"]
+            high = int(test["risk_band"].isin(BANDS[2:]).sum())
+            return {
+                "score": float(test["score"].mean()),
+                "high": high,
+                "total": len(test),
+                "change": np.nan,
+            }
+        times = np.sort(self.table["time"].dropna().unique())
+        now = times[-1]
+        prev = times[max(len(times) - 1 - max(self.horizon, 1), 0)]
+        at_now = self.table[self.table["time"] == now]
+        return {
+            "date": _day(now),
+            "score": float(at_now["score"].mean()),
+            "high": int(at_now["risk_band"].isin(BANDS[2:]).sum()),
+            "total": int(at_now["entity"].nunique()),
+            "prev_date": _day(prev),
+            "change": float(
+                at_now["score"].mean() - self.table.loc[self.table["time"] == prev, "score"].mean()
+            ),
+        }
+
+
+def _day(value: object) -> str:
+    return "" if pd.isna(value) else str(pd.Timestamp(value).date())
+
+
+# ---- words used in several sections ---------------------------------------------------------
+def _stamp(value: object) -> str:
+    """An ISO timestamp as "2026-01-31 14:05 UTC"."""
+    if not value:
+        return "–"
+    stamp = pd.Timestamp(str(value))
+    stamp = stamp.tz_convert("UTC") if stamp.tzinfo else stamp
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def target_text(ctx: ReportContext) -> str:
+    target = ctx.run.config.data.target
+    return ctx.t(
+        f"target.{target.kind}",
+        column=target.column,
+        horizon=ctx.horizon,
+        threshold=f"{getattr(target, 'threshold', 0):.0%}",
+        quantile=f"{getattr(target, 'quantile', 0):.0%}",
+    )
+
+
+def task_text(ctx: ReportContext) -> str:
+    task = ctx.run.metrics.get("task", "classification")
+    return f"{ctx.t(f'task.{task}')} · {target_text(ctx)}"
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and bool(np.isfinite(value))
+
+
+def verdict(ctx: ReportContext) -> str:
+    """Does the deep model beat the best baseline on test beyond the 95% interval? The rule is
+    the Results page's: the model's interval must clear the best baseline's point estimate."""
+    test = ctx.run.metrics.get("test", {})
+    key = "roc_auc" if ctx.classification else "rmse"
+    model = test.get("model", {})
+    bases = {n: test[n][key] for n in ("logistic", "gbm") if _finite(test.get(n, {}).get(key))}
+    if not _finite(model.get(key)) or not bases:
+        return ctx.t("verdict.undefined")
+    sign = 1 if key in HIGHER_BETTER else -1
+    best = max(bases, key=lambda n: sign * bases[n])
+    lo, hi = model.get(f"{key}_ci", [np.nan, np.nan])
+    clear = lo > bases[best] if sign > 0 else hi < bases[best]
+    outcome = "better" if clear else "within" if sign * (model[key] - bases[best]) > 0 else "worse"
+    facts = ctx.t(
+        "verdict.facts",
+        metric=ctx.t(f"metric.{key}"),
+        model=metric_value(model[key], key),
+        lo=metric_value(lo, key),
+        hi=metric_value(hi, key),
+        base=ctx.t(f"model.{best}"),
+        base_value=metric_value(bases[best], key),
+    )
+    return facts + ("" if ctx.language == "zh" else " ") + ctx.t(f"verdict.{outcome}")
+
+
+def metric_value(value: object, key: str = "") -> str:
+    """Three decimals; errors of a regression (in the target's units) to four digits."""
+    if not _finite(value):
+        return "–"
+    return f"{float(value):.4g}" if key in ("rmse", "mae") else f"{float(value):.3f}"
+
+
+def importance(exp: Explanations) -> pd.DataFrame:
+    """feature, modality, mean_abs_shap: stored, or computed from the rows when absent."""
+    if exp.importance is not None and len(exp.importance):
+        return exp.importance
+    values = exp.rows[exp.features].abs().mean()
+    return pd.DataFrame({"feature": values.index, "modality": "", "mean_abs_shap": values.values})
+
+
+def scenario_facts(sc: Scenario) -> dict | None:
+    rows = sc.table.dropna(subset=["score_base", "score_scenario", "delta"])
+    if rows.empty:
+        return None
+    worst = rows.loc[rows["delta"].abs().idxmax()]
+    return {
+        "name": sc.name,
+        "base": float(rows["score_base"].mean()),
+        "stressed": float(rows["score_scenario"].mean()),
+        "delta": float(rows["delta"].mean()),
+        "entity": str(worst["entity"]),
+        "entity_delta": float(worst["delta"]),
+        "deltas": rows["delta"].to_numpy(float),
+    }
+
+
+def scores_on_test(ctx: ReportContext) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Actual outcomes and every model's scores on the test split."""
+    p = ctx.run.predictions
+    test = p[p["split"] == "test"]
+    scores = {m: test[c].to_numpy(float) for m, c in SCORE_COLUMNS.items() if c in test}
+    return test["y_true"].to_numpy(float), scores
+
+
+# ---- sections -------------------------------------------------------------------------------
+def cover(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    meta, t = ctx.run.meta, ctx.t
+    test = ctx.data_summary["test"]
+    facts = [
+        (t("cover.run_id"), ctx.run.run_id),
+        (t("cover.created"), _stamp(meta.get("created"))),
+        (t("cover.generated"), _stamp(ctx.generated.isoformat())),
+        (t("cover.task"), task_text(ctx)),
+        (t("cover.data"), ", ".join(f["name"] for f in meta.get("files", [])) or "–"),
+        (t("cover.test_period"), f"{test['from']} – {test['to']}" if "from" in test else "–"),
+    ]
+    story = [
+        Spacer(1, 6 * mm),
+        st.p(t("cover.kind").upper(), "kicker"),
+        st.p(ctx.title, "title"),
+        st.p(task_text(ctx), "subtitle"),
+        kv_table(st, facts, FRAME_W, label_share=0.3),
+    ]
+    if ctx.notes.strip():
+        story += [Spacer(1, 8 * mm), notes_box(ctx, st)]
+    if ctx.sections:
+        story += [Spacer(1, 8 * mm), *contents(st, t("cover.contents"))]
+    return [*story, Spacer(1, 8 * mm), st.p(t("cover.disclaimer"), "small")]
+
+
+def notes_box(ctx: ReportContext, st: Styles) -> Table:
+    """The analyst's notes, printed literally, on a panel with an accent rule."""
+    paragraphs = [p for p in ctx.notes.strip().split("\n\n") if p.strip()]
+    content = [st.p(ctx.t("cover.notes"), "h2"), *(st.p(p.strip()) for p in paragraphs)]
+    box = Table([[content]], colWidths=[FRAME_W], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+                ("LINEBEFORE", (0, 0), (0, -1), 2.5, ACCENT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box
+
+
+def kpi_strip(ctx: ReportContext, st: Styles) -> Table:
+    """Four headline figures in large type: level, trend, entities at risk, test metric."""
+    level, t = ctx.level, ctx.t
+    key = "roc_auc" if ctx.classification else "rmse"
+    model = ctx.run.metrics.get("test", {}).get("model", {})
+    lo, hi = model.get(f"{key}_ci", [np.nan, np.nan])
+    values = [
+        (ctx.score(level["score"]), t("kpi.level" if ctx.timed else "kpi.level_test")),
+        (ctx.change(level["change"]), t("kpi.trend")),
+        (f"{level['high']} / {level['total']}", t("kpi.high" if ctx.timed else "kpi.high_test")),
+        (
+            metric_value(model.get(key), key),
+            t("kpi.metric", metric=t(f"metric.{key}"))
+            + f" {metric_value(lo, key)}–{metric_value(hi, key)}",
+        ),
+    ]
+    cells = [[st.p(v, "kpi"), st.p(label, "kpi_label")] for v, label in values]
+    width = FRAME_W / len(cells)
+    table = Table([cells], colWidths=[width] * len(cells), hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+                ("LINEBEFORE", (1, 0), (-1, -1), 3, colors.white),
+                ("LINEABOVE", (0, 0), (-1, 0), 2, ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return table
+
+
+def summary_sentences(ctx: ReportContext) -> list[str]:
+    t, sep, level = ctx.t, ctx.t("list.sep"), ctx.level
+    out = []
+    if ctx.timed:
+        band = ctx.band(_band(ctx, level["score"]))
+        out.append(
+            t(
+                "summary.level",
+                date=level["date"],
+                value=ctx.score(level["score"]),
+                band=band,
+                high=level["high"],
+                total=level["total"],
+            )
+        )
+        step = 0.005 if ctx.classification else 0.01 * abs(level["score"])
+        way = "up" if level["change"] > step else "down" if level["change"] < -step else "flat"
+        change = ctx.change(abs(level["change"]) if way != "flat" else level["change"])
+        out.append(
+            t(
+                f"summary.{way}",
+                change=change.lstrip("+"),
+                date=level["prev_date"],
+                horizon=ctx.horizon,
+            )
+        )
+    top = ctx.latest.head(3)
+    items = [t("summary.item", name=ctx.who(r), value=ctx.score(r.score)) for r in top.itertuples()]
+    if items:
+        key = "summary.riskiest" if ctx.timed else "summary.riskiest_static"
+        out.append(t(key, items=sep.join(items)))
+    out.append(driver_sentence(ctx))
+    facts = [f for f in map(scenario_facts, ctx.scenarios[:4]) if f]
+    out += [
+        t(
+            "summary.scenario",
+            name=f["name"],
+            delta=ctx.change(f["delta"]),
+            base=ctx.score(f["base"]),
+            stressed=ctx.score(f["stressed"]),
+            entity=ctx.entity(f["entity"]),
+            entity_delta=ctx.change(f["entity_delta"]),
+        )
+        for f in facts
+    ] or [t("summary.no_scenarios")]
+    out.append(verdict(ctx))
+    return out
+
+
+def _band(ctx: ReportContext, score: float) -> str:
+    return str(risk_band(np.array([score]), ctx.cuts)[0])
+
+
+def driver_sentence(ctx: ReportContext) -> str:
+    if ctx.explanations is None or not ctx.explanations.features:
+        return ctx.t("summary.no_drivers")
+    imp = importance(ctx.explanations).sort_values("mean_abs_shap", ascending=False)
+    total = float(imp["mean_abs_shap"].sum()) or 1.0
+    items = [
+        ctx.t(
+            "summary.driver",
+            feature=r.feature,
+            share=f"{r.mean_abs_shap / total:.0%}",
+            modality=ctx.t(f"modality.{r.modality}") if f"modality.{r.modality}" in TEXTS else "–",
+        )
+        for r in imp.head(3).itertuples()
+    ]
+    return ctx.t(
+        "summary.drivers", n=len(ctx.explanations.rows), items=ctx.t("list.sep").join(items)
+    )
+
+
+def summary(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    return [kpi_strip(ctx, st), Spacer(1, 5 * mm), *st.bullets(summary_sentences(ctx))]
+
+
+def data(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    meta, t, sep = ctx.run.meta, ctx.t, ctx.t("list.sep")
+    info = ctx.data_summary
+    features = sep.join(
+        t("data.feature_count", n=n, block=t(f"modality.{b}"))
+        for b, n in info.get("features", {}).items()
+    )
+    story = [
+        st.p(
+            t(
+                "data.panel" if ctx.timed else "data.panel_static",
+                entities=f"{info.get('entities', 0):,}",
+                rows=f"{info.get('rows', 0):,}",
+                window=ctx.run.config.window,
+                horizon=ctx.horizon,
+                target=target_text(ctx),
+                features=features or "–",
+            )
+        ),
+        st.p(t("data.files"), "h2"),
+        files_table(ctx, st),
+        st.p(t("data.splits" if ctx.timed else "data.splits_static"), "h2"),
+        splits_table(ctx, st),
+    ]
+    cuts = info.get("cuts") or {}
+    if ctx.timed and {"validation", "test"} <= set(cuts):
+        story.append(
+            st.p(
+                t(
+                    "data.cuts",
+                    validation=str(cuts["validation"])[:10],
+                    test=str(cuts["test"])[:10],
+                    horizon=ctx.horizon,
+                ),
+                "small",
+            )
+        )
+    warnings = [
+        *meta.get("warnings", []),
+        *(f"{f['name']}: {w}" for f in meta.get("files", []) for w in f.get("warnings", [])),
+    ]
+    story.append(st.p(t("data.warnings"), "h2"))
+    return story + (st.bullets(warnings) if warnings else [st.p(t("data.no_warnings"))])
+
+
+def _size(n: object) -> str:
+    if not _finite(n):
+        return "–"
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return "–"
+
+
+def files_table(ctx: ReportContext, st: Styles) -> Flowable:
+    files = ctx.run.meta.get("files", [])
+    if not files:
+        return st.p(ctx.t("data.no_files"))
+    t = ctx.t
+    rows = [
+        [
+            t(f"role.{f['role']}") if f"role.{f.get('role')}" in TEXTS else f.get("role", ""),
+            f.get("name", ""),
+            f"{f['rows']:,}" if _finite(f.get("rows")) else "–",
+            _size(f.get("bytes")),
+            st.rich(f"{f.get('sha256', '')[:32]}<br/>{f.get('sha256', '')[32:]}", "mono"),
+        ]
+        for f in files
+    ]
+    header = [t("col.role"), t("col.file"), t("col.rows"), t("col.size"), t("col.sha256")]
+    return data_table(st, header, rows, [22 * mm, 57 * mm, 20 * mm, 22 * mm, 53 * mm], right=(2, 3))
+
+
+def splits_table(ctx: ReportContext, st: Styles) -> Table:
+    """Samples, period and event rate of each split (no period without a time column)."""
+    info = ctx.data_summary
+    columns = ["samples", *(["from", "to"] if ctx.timed else []), "event_rate"]
+
+    def cell(part: dict, col: str) -> str:
+        value = part.get(col)
+        if col == "samples":
+            return f"{value or 0:,}"
+        if col == "event_rate":
+            return f"{value:.1%}" if _finite(value) else "–"
+        return value or "–"
+
+    rows = [[ctx.t(f"split.{s}"), *(cell(info[s], c) for c in columns)] for s in SPLITS]
+    widths = [44 * mm, *([(FRAME_W - 44 * mm) / len(columns)] * len(columns))]
+    header = [ctx.t("col.split"), *(ctx.t(f"col.{c}") for c in columns)]
+    return data_table(st, header, rows, widths, right=(1, len(columns)))
+
+
+def model(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    cfg, meta, t = ctx.run.config, ctx.run.meta, ctx.t
+    m, tr = cfg.model, cfg.training
+    yes = {True: t("value.yes"), False: t("value.no")}
+    training = [
+        (t("kv.epochs"), f"{meta.get('epochs_run', '–')} / {tr.epochs}"),
+        (t("kv.patience"), tr.patience),
+        (t("kv.batch_size"), tr.batch_size),
+        (t("kv.learning_rate"), f"{tr.learning_rate:g}"),
+        (t("kv.loss"), tr.loss),
+        (t("kv.class_weight"), tr.class_weight),
+        (t("kv.dropout"), f"{m.dropout:g}"),
+        (t("kv.regularisation"), f"{m.l1:g} / {m.l2:g}"),
+        (t("kv.batch_norm"), yes[m.batch_norm]),
+        (t("kv.attention"), yes[m.attention]),
+        (t("kv.seed"), tr.seed),
+    ]
+    timings = meta.get("timings", {})
+    run = [
+        (t("kv.parameters"), f"{meta['parameters']:,}" if _finite(meta.get("parameters")) else "–"),
+        (t("kv.device"), meta.get("device", "–")),
+        (t("kv.mixed_precision"), yes[bool(meta.get("mixed_precision"))]),
+        *(
+            (t(f"kv.{k}"), t("value.seconds", s=f"{timings[k]:,.1f}"))
+            for k in ("prepare_s", "fit_s", "total_s")
+            if _finite(timings.get(k))
+        ),
+    ]
+    half = (FRAME_W - 6 * mm) / 2
+    return [
+        st.p(t("model.architecture"), "h2"),
+        *st.bullets(architecture(ctx)),
+        side_by_side(
+            [st.p(t("model.training"), "h2"), kv_table(st, training, half)],
+            [st.p(t("model.run"), "h2"), kv_table(st, run, half)],
+        ),
+    ]
+
+
+def architecture(ctx: ReportContext) -> list[str]:
+    cfg, t = ctx.run.config, ctx.t
+    m = cfg.model
+    blocks = list(ctx.data_summary["features"])
+    lines = []
+    if "sequence" in blocks:
+        layers = " → ".join(f"{m.cell.upper()}({u})" for u in m.units)
+        lines.append(t("model.sequence_tower", layers=layers, dense=m.dense_units))
+    others = [t(f"modality.{b}") for b in blocks if b != "sequence"]
+    if others:
+        lines.append(t("model.towers", blocks=t("list.sep").join(others), units=m.tower_units))
+    lines.append(t("model.head", activation="sigmoid" if ctx.classification else "linear"))
+    return lines
+
+
+def metrics(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    t, run_metrics = ctx.t, ctx.run.metrics
+    test = run_metrics.get("test", {})
+    names = [n for n in ("model", "logistic", "gbm") if n in test]
+    rows = []
+    for key in CLASSIFICATION_ROWS if ctx.classification else REGRESSION_ROWS:
+        best = _best(key, {n: test[n].get(key) for n in names})
+        rows.append(
+            [t(f"metric.{key}"), *(_metric_cell(st, test[n], key, n == best) for n in names)]
+        )
+    validation = run_metrics.get("validation", {})
+    if ctx.classification and validation:
+        rows.append(
+            [
+                t("metric.validation_auc"),
+                *(metric_value(validation.get(n, {}).get("roc_auc")) for n in names),
+            ]
+        )
+    width = (FRAME_W - 50 * mm) / max(len(names), 1)
+    header = [t("col.metric"), *(t(f"model.{n}") for n in names)]
+    story = [
+        st.p(t("metrics.note", n=f"{run_metrics.get('rows', {}).get('test', 0):,}"), "small"),
+        data_table(
+            st, header, rows, [50 * mm] + [width] * len(names), right=range(1, len(names) + 1)
+        ),
+        Spacer(1, 4 * mm),
+        st.lead(verdict(ctx)),
+    ]
+    if ctx.threshold is not None and ctx.classification:
+        story += threshold_block(ctx, st)
+    return story + walk_forward_block(ctx, st)
+
+
+def _best(key: str, values: dict[str, object]) -> str | None:
+    usable = {n: float(v) for n, v in values.items() if _finite(v)}
+    if not usable:
+        return None
+    sign = 1 if key in HIGHER_BETTER else -1
+    return max(usable, key=lambda n: sign * usable[n])
+
+
+def _metric_cell(st: Styles, scores: dict, key: str, best: bool) -> Paragraph:
+    value = metric_value(scores.get(key), key)
+    lo, hi = scores.get(f"{key}_ci", [None, None])
+    main = f'<font name="{st.bold}">{value}</font>' if best else value
+    interval = f"{metric_value(lo, key)}–{metric_value(hi, key)}"
+    return st.rich(f'{main}<br/><font size="6.5" color="#6b7280">{interval}</font>', "cell_r")
+
+
+def threshold_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    t = ctx.t
+    y, scores = scores_on_test(ctx)
+    rows = []
+    for name, s in scores.items():
+        r = M.threshold_scores(y, s, ctx.threshold)
+        rows.append(
+            [
+                t(f"model.{name}"),
+                f"{r['precision']:.3f}",
+                f"{r['recall']:.3f}",
+                f"{r['f1']:.3f}",
+                f"{r['flagged_share']:.1%}",
+                *(f"{r[k]:,}" for k in ("tp", "fp", "fn", "tn")),
+            ]
+        )
+    keys = ("precision", "recall", "f1", "flagged", "tp", "fp", "fn", "tn")
+    header = [t("col.model"), *(t(f"col.{k}") for k in keys)]
+    widths = [38 * mm] + [(FRAME_W - 38 * mm) / 8] * 8
+    return [
+        st.p(t("metrics.threshold", threshold=f"{ctx.threshold:g}"), "h2"),
+        data_table(st, header, rows, widths, right=range(1, 9)),
+    ]
+
+
+def walk_forward_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    wf = ctx.run.metrics.get("walk_forward") or {}
+    key = "roc_auc" if ctx.classification else "rmse"
+    summary_ = wf.get("summary", {})
+    rows = [
+        [ctx.t(f"model.{n}"), f"{summary_[n][key]['mean']:.3f} ± {summary_[n][key]['sd']:.3f}"]
+        for n in ("model", "logistic", "gbm")
+        if key in summary_.get(n, {})
+    ]
+    if not rows:
+        return []
+    title = ctx.t(
+        "metrics.walk_forward", metric=ctx.t(f"metric.{key}"), folds=len(wf.get("folds", []))
+    )
+    return [
+        st.p(title, "h2"),
+        data_table(
+            st, [ctx.t("col.model"), ctx.t(f"metric.{key}")], rows, [60 * mm, 40 * mm], right=(1,)
+        ),
+    ]
+
+
+def chart_maker(ctx: ReportContext) -> ChartMaker:
+    """Charts in Chinese when a CJK font is installed, otherwise in English."""
+    language = ctx.language if ctx.language == "en" or cjk_font() else "en"
+    return ChartMaker(lambda key: text(key, language), cjk_first=language == "zh")
+
+
+def charts(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    maker, figures = chart_maker(ctx), []
+    y, scores = scores_on_test(ctx)
+    if ctx.classification:
+        if 0 < y.sum() < y.size:
+            figures.append((maker.roc_and_calibration(y, scores), "caption.roc"))
+        figures.append(
+            (maker.score_distribution(y, scores["model"], ctx.cuts), "caption.distribution")
+        )
+    elif y.size:
+        figures.append(
+            (maker.predicted_vs_actual(y, scores["model"], ctx.cuts), "caption.pred_actual")
+        )
+    if ctx.timed:
+        info = ctx.data_summary
+        periods = {
+            s: (pd.Timestamp(info[s]["from"]), pd.Timestamp(info[s]["to"]))
+            for s in ("validation", "test")
+            if "from" in info.get(s, {})
+        }
+        entities = list(ctx.latest["entity"].head(TIMELINE_ENTITIES))
+        png = maker.risk_timeline(recent(ctx.table, periods), entities, periods, ctx.cuts)
+        figures.append((png, "caption.timeline"))
+    if ctx.explanations is not None and ctx.explanations.features:
+        figures.append((maker.shap_importance(importance(ctx.explanations)), "caption.importance"))
+    facts = [f for f in map(scenario_facts, ctx.scenarios) if f]
+    if facts:
+        png = maker.scenario_comparison(
+            [f["name"] for f in facts],
+            [f["base"] for f in facts],
+            [f["stressed"] for f in facts],
+            [f["deltas"] for f in facts],
+        )
+        figures.append((png, "caption.scenarios"))
+    return [
+        figure(png, ctx.t("caption.figure", n=n, text=ctx.t(key)), st)
+        for n, (png, key) in enumerate(figures, start=1)
+    ]
+
+
+def recent(table: pd.DataFrame, periods: dict) -> pd.DataFrame:
+    """The rows a timeline shows: the test period and as long a stretch before it (a daily
+    history of years is unreadable at page width), or the last TIMELINE_STEPS time steps."""
+    if "test" in periods:
+        start, end = periods["test"]
+        return table[table["time"] >= start - (end - start)]
+    times = np.sort(table["time"].dropna().unique())
+    return table[table["time"] >= times[max(len(times) - TIMELINE_STEPS, 0)]]
+
+
+def riskiest(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    top = list(ctx.latest.head(RISKIEST_ROWS).itertuples())
+    has_drivers = "driver_1" in ctx.latest
+
+    def band(r) -> Paragraph:
+        colour = BAND_INK[r.risk_band or "low"]
+        return st.rich(f'<font color="{colour}">{st.esc(ctx.band(r.risk_band))}</font>', "cell")
+
+    def driver(r) -> str:
+        name = r.driver_1 if isinstance(r.driver_1, str) else ""
+        return f"{name} ({r.driver_1_contribution:+.3f})" if name else "–"
+
+    columns = [  # header key, width (0: what is left), right-aligned, cell
+        ("col.rank", 10 * mm, True, lambda r: str(top.index(r) + 1)),
+        ("col.entity", 0, False, ctx.who),
+        *([("col.date", 22 * mm, False, lambda r: _day(r.time))] if ctx.timed else []),
+        ("col.score", 18 * mm, True, lambda r: ctx.score(r.score)),
+        ("col.band", 20 * mm, False, band),
+        *(
+            [("col.change", 26 * mm, True, lambda r: ctx.change(r.score - r.previous))]
+            if ctx.timed
+            else []
+        ),
+        ("col.outcome", 20 * mm, False, lambda r: _outcome(ctx, r.actual)),
+        *([("col.driver", 40 * mm, False, driver)] if has_drivers else []),
+    ]
+    widths = [c[1] for c in columns]
+    widths[1] = FRAME_W - sum(widths)
+    at = [c[0] for c in columns].index("col.band")
+    shading = [
+        ("BACKGROUND", (at, i), (at, i), colors.HexColor(BAND_FILL[r.risk_band or "low"]))
+        for i, r in enumerate(top, start=1)
+    ]
+    table = data_table(
+        st,
+        [ctx.t(c[0]) for c in columns],
+        [[c[3](r) for c in columns] for r in top],
+        widths,
+        right=[k for k, c in enumerate(columns) if c[2]],
+        extra=shading,
+    )
+    note = ctx.t("riskiest.note" if ctx.timed else "riskiest.note_static", horizon=ctx.horizon)
+    return [KeepTogether([st.p(note, "small"), table])]
+
+
+def _outcome(ctx: ReportContext, actual: float) -> str:
+    if not _finite(actual):
+        return "–"
+    if not ctx.classification:
+        return f"{actual:.4g}"
+    return ctx.t("outcome.event") if actual >= 0.5 else ctx.t("outcome.none")
+
+
+def methodology(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    cfg, t = ctx.run.config, ctx.t
+    fractions = {"validation": f"{cfg.split.validation:.0%}", "test": f"{cfg.split.test:.0%}"}
+    lines = [
+        t("method.split" if ctx.timed else "method.stratified", horizon=ctx.horizon, **fractions)
+    ]
+    if ctx.timed:
+        lines.append(t("method.lookahead", window=cfg.window, macro_lag=cfg.data.macro_lag))
+    c1, c2, c3 = (ctx.cut(c) for c in ctx.cuts)
+    bands = t("method.bands", c1=c1, c2=c2, c3=c3)
+    if not ctx.classification:
+        bands += " " + t("method.bands_quantiles")
+    lines += [t("method.baselines"), t("method.intervals"), t("method.explain"), bands]
+    train = ctx.data_summary["train"]
+    limits = [
+        t("limit.novel", start=train.get("from", "–"), end=train.get("to", "–")),
+        t("limit.regime"),
+        t("limit.data"),
+        t("limit.causal"),
+    ]
+    return [*(st.lead(line) for line in lines), st.p(t("method.limits"), "h2"), *st.bullets(limits)]
+
+
+def appendix(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    t, none = ctx.t, ctx.t("value.none")
+    exp = ctx.explanations
+    params = [
+        (t("appendix.threshold"), f"{ctx.threshold:g}" if ctx.threshold is not None else none),
+        (t("appendix.bands"), " / ".join(ctx.cut(c) for c in ctx.cuts)),
+        (t("appendix.explanations"), t("appendix.count", n=f"{len(exp.rows):,}") if exp else none),
+        (t("appendix.scenarios"), t("list.sep").join(s.name for s in ctx.scenarios) or none),
+    ]
+    versions = [(k, v or "–") for k, v in ctx.run.meta.get("versions", {}).items()]
+    half = (FRAME_W - 6 * mm) / 2
+    return [
+        side_by_side(
+            [st.p(t("appendix.report"), "h2"), kv_table(st, params, half)],
+            [st.p(t("appendix.versions"), "h2"), kv_table(st, versions, half)],
+        ),
+        st.p(t("appendix.config"), "h2"),
+        preformatted(st, config_json(ctx.run)),
+    ]
+
+
+def config_json(run: Run) -> str:
+    return compact_json(run.config.model_dump(mode="json"))
+
+
+def compact_json(value: object, depth: int = 0) -> str:
+    """Indented JSON with each list of plain values on one line: a config fits on one page."""
+    if isinstance(value, dict) and value:
+        pad = "  " * (depth + 1)
+        items = [
+            f"{pad}{json.dumps(k, ensure_ascii=False)}: {compact_json(v, depth + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        pad = "  " * (depth + 1)
+        items = [pad + compact_json(v, depth + 1) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+# ---- building -------------------------------------------------------------------------------
+SECTIONS = {
+    "summary": summary,
+    "data": data,
+    "model": model,
+    "metrics": metrics,
+    "charts": charts,
+    "riskiest": riskiest,
+    "methodology": methodology,
+    "appendix": appendix,
+}
+NEW_PAGE = ("summary", "charts", "appendix")  # long sections start on a fresh page
+
+
+def build_pdf(ctx: ReportContext) -> bytes:
+    """The cover, then the chosen sections numbered in reading order."""
+    st = Styles(ctx.language)
+    story: list[Flowable] = [NextPageTemplate("body"), *cover(ctx, st)]
+    for number, name in enumerate(ctx.sections, start=1):
+        story.append(PageBreak() if number == 1 or name in NEW_PAGE else CondPageBreak(70 * mm))
+        body = SECTIONS[name](ctx, st)
+        title = heading(st, f"{number}  {ctx.t(f'section.{name}')}")
+        story += [KeepTogether([*title, *body[:1]]), *body[1:]]  # never a heading alone
+    page = PageInfo(
+        title=ctx.title,
+        subject=f"{ctx.t('cover.kind')} {ctx.run.run_id}",
+        header=f"RiskLens · {ctx.title} · {ctx.run.run_id}",
+        footer=ctx.t("footer.generated", date=ctx.generated.strftime("%Y-%m-%d %H:%M UTC")),
+        page_label=ctx.t("footer.page"),
+    )
+    return render(story, page, st)

@@ -1,0 +1,390 @@
+"""Risk reports: CSV escaping and columns, PDF text and pages in both languages, artefacts.
+
+One tiny run is trained per module; a copy of it gets hand-made explanations.json and
+scenarios.json (the shapes riskcore.report reads when riskcore.explain / riskcore.scenarios are
+not installed), so the tests cover a run with and without them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pypdf
+import pytest
+
+from riskcore import report as R
+from riskcore.config import parse_config
+from riskcore.store import Run, RunStore
+from tests.panels import config_dict, random_panel
+
+TINY = {
+    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
+    "training": {"epochs": 2, "batch_size": 64, "patience": 0},
+}
+# A Chinese name and a spreadsheet-formula name, as analysts' data really holds them.
+ENTITY_NAMES = {"E0": "平安银行", "E1": "=cmd|' /C calc'!A0", "E2": "ACME"}
+NOTES = "Reviewed by <b>risk</b> & finance.\n\nWatch 平安银行."
+SCENARIO_NAMES = ("Rates +200bp", "情绪崩盘")
+HAS_PDFTOPPM = shutil.which("pdftoppm") is not None
+
+
+# ---- hand-made artefacts (the bench uses them too) ------------------------------------------
+def fake_explanations(run: Run, n: int = 40, seed: int = 0) -> dict:
+    """SHAP-shaped rows for the last n test predictions: signed contributions per feature."""
+    rng = np.random.default_rng(seed)
+    names = run.state["feature_names"]
+    features = [(f, block) for block, cols in names.items() for f in cols]
+    test = run.predictions[run.predictions["split"] == "test"].tail(n)
+    values = rng.normal(0, 0.05, (len(test), len(features))) * np.linspace(2, 0.2, len(features))
+    rows = pd.DataFrame(values, columns=[f for f, _ in features])
+    rows.insert(0, "base_value", float(test["score"].mean()))
+    rows.insert(0, "score", test["score"].to_numpy())
+    rows.insert(0, "entity", test["entity"].to_numpy())
+    rows.insert(0, "time", test["time"].dt.strftime("%Y-%m-%d").to_numpy())
+    importance = [
+        {"feature": f, "modality": block, "mean_abs_shap": float(np.abs(values[:, i]).mean())}
+        for i, (f, block) in enumerate(features)
+    ]
+    return {"rows": rows.to_dict(orient="records"), "importance": importance}
+
+
+def fake_scenarios(run: Run, names: tuple[str, ...] = SCENARIO_NAMES) -> dict:
+    """Stressed scores for every test prediction, in riskcore.scenarios' stored shape."""
+    test = run.predictions[run.predictions["split"] == "test"]
+    out = []
+    for k, name in enumerate(names, start=1):
+        stressed = np.clip(test["score"].to_numpy() + 0.05 * k, 0, 1)
+        table = {
+            "time": test["time"].dt.strftime("%Y-%m-%dT00:00:00").tolist(),
+            "entity": test["entity"].tolist(),
+            "score_base": test["score"].round(6).tolist(),
+            "score_scenario": np.round(stressed, 6).tolist(),
+        }
+        out.append({"name": name, "table": table})
+    return {"version": 1, "scenarios": out}
+
+
+def handmade_run(home: Path, regression: bool = False, timed: bool = True) -> Run:
+    """A run folder written by hand (no training): for the regression and cross-sectional
+    paths, with meta.json as sparse as an old run's."""
+    from riskcore import metrics as M
+
+    rng = np.random.default_rng(3)
+    if timed:
+        dates = pd.bdate_range("2021-01-04", periods=150)
+        pred = pd.DataFrame([(d, e) for d in dates for e in ("A", "B")], columns=["time", "entity"])
+        data = {"time": "date", "entity": "ent", "sequence_features": ["r"]}
+    else:
+        pred = pd.DataFrame({"time": [pd.NaT] * 300, "entity": ""})
+        data = {"time": None, "static_features": ["income", "age"]}
+    n = len(pred)
+    position = np.arange(n) / n
+    pred["split"] = np.select([position < 0.7, position < 0.85], ["train", "validation"], "test")
+    if regression:
+        y = rng.gamma(2.0, 0.01, n)
+        data["target"] = {"kind": "forward_volatility", "column": "r"}
+    else:
+        y = (rng.random(n) < 0.3).astype(float)
+        data["target"] = {"kind": "column", "column": "event"}
+    pred["y_true"] = y
+    for k, col in enumerate(("score", "score_logistic", "score_gbm")):
+        noisy = y + rng.normal(0, 0.3 + 0.1 * k, n) * (y.std() if regression else 1)
+        pred[col] = noisy if regression else 1 / (1 + np.exp(-3 * (noisy - 0.5)))
+    pred["row"] = np.arange(n)
+    task = "regression" if regression else "classification"
+    test = pred[pred["split"] == "test"]
+    names = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
+    metrics = {
+        "task": task,
+        "rows": pred.groupby("split").size().to_dict(),
+        "test": {m: M.evaluate(test["y_true"], test[c], task, n_boot=50) for m, c in names.items()},
+    }
+    key = "rmse" if regression else "roc_auc"
+    metrics["walk_forward"] = {
+        "folds": [{}, {}, {}],
+        "summary": {m: {key: {"mean": 0.5, "sd": 0.01}} for m in names},
+    }
+    store = RunStore(home)
+    with store.writer() as w:
+        w.write_json("config.json", parse_config({"data": data}).model_dump(mode="json"))
+        w.write_json("meta.json", {"created": "2026-01-02T03:04:05+00:00"})
+        w.write_json("metrics.json", metrics)
+        w.write_csv("predictions.csv", pred)
+        run_id = w.run_id
+    return store.load(run_id)
+
+
+# ---- fixtures -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory) -> Run:
+    """A tiny trained run without explanations or scenarios."""
+    from riskcore.train import describe_source, train_run
+
+    frames = list(random_panel(5, 3, 220, 220))
+    for frame in (frames[0], frames[2]):
+        frame["ent"] = frame["ent"].map(ENTITY_NAMES)
+    raw = config_dict(10, 5, target={"kind": "column", "column": "event"})
+    raw.update(TINY)
+    store = RunStore(tmp_path_factory.mktemp("bare"))
+    sources = [describe_source("primary", "行情.csv", b"date,ent\n", rows=len(frames[0]))]
+    run_id = train_run(parse_config(raw), *frames, store=store, sources=sources)
+    return store.load(run_id)
+
+
+@pytest.fixture(scope="module")
+def enriched(bare, tmp_path_factory) -> Run:
+    """A copy of the bare run with hand-made explanations.json and scenarios.json."""
+    home = tmp_path_factory.mktemp("enriched")
+    shutil.copytree(bare.path, home / "runs" / bare.run_id)
+    store = RunStore(home)
+    run = store.load(bare.run_id)
+    store.add_files(
+        run.run_id,
+        {"explanations.json": fake_explanations(run), "scenarios.json": fake_scenarios(run)},
+    )
+    return store.load(run.run_id)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _explanations_as_stored_here():
+    """Read explanations.json through report's own adapter, in fake_explanations' shape."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(sys.modules, "riskcore.explain", None)
+        yield
+
+
+@pytest.fixture(scope="module")
+def pdf_en(enriched) -> bytes:
+    return R.report_pdf(enriched, title="Q4 <i>review</i> & more", notes=NOTES)
+
+
+@pytest.fixture(scope="module")
+def pdf_zh(enriched) -> bytes:
+    return R.report_pdf(enriched, title="季度风险报告", language="zh", threshold=0.5)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def flat(value: str) -> str:
+    """Text without whitespace: extraction may break lines anywhere, CJK text especially."""
+    return re.sub(r"\s+", "", value)
+
+
+def read_csv(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+# ---- escaping and bands ---------------------------------------------------------------------
+@pytest.mark.parametrize("value", ["=SUM(A1:A3)", "+1", "-2+3", "@cmd", "\tx", "\rx", "=", "-"])
+def test_formula_like_text_gets_an_apostrophe(value) -> None:
+    assert R.escape_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value", [-1.5, 2, np.float64(-0.25), np.int64(-3), "−1.5", "ACME", "a=b", "", None, np.nan]
+)
+def test_numbers_and_harmless_text_are_left_alone(value) -> None:
+    out = R.escape_cell(value)
+    assert out is value or (isinstance(value, float) and np.isnan(out))
+
+
+def test_risk_bands_start_at_their_cut_points() -> None:
+    scores = np.array([0.0, 0.0999, 0.1, 0.2999, 0.3, 0.5999, 0.6, 1.0, np.nan])
+    expected = ["low", "low", "medium", "medium", "high", "high", "very high", "very high", ""]
+    assert R.risk_band(scores).tolist() == expected
+    assert R.risk_band(np.array([0.05, 0.5]), cuts=(0.01, 0.02, 0.4)).tolist() == [
+        "high",
+        "very high",
+    ]
+    with pytest.raises(R.ReportError, match="three increasing"):
+        R.risk_band(np.array([0.5]), cuts=(0.3, 0.1, 0.6))
+
+
+def test_translation_table_is_complete_in_both_languages() -> None:
+    fields = string.Formatter()
+    for key, pair in R.TEXTS.items():
+        assert len(pair) == len(R.LANGUAGES) and all(s.strip() for s in pair), key
+        placeholders = [{f for _, f, _, _ in fields.parse(s) if f} for s in pair]
+        assert placeholders[0] == placeholders[1], key
+    for name in R.ALL_SECTIONS:
+        assert re.search(r"[\u4e00-\u9fff]", R.text(f"section.{name}", "zh")), name
+    # every literal key the report code asks for exists
+    root = Path(R.__file__).parent
+    source = "".join((root / f).read_text("utf-8") for f in ("report_sections.py", "report.py"))
+    used = set(re.findall(r"""\bt\(\s*"([a-z_]+\.[a-z_ .]+)\"""", source))
+    assert used and used <= set(R.TEXTS), used - set(R.TEXTS)
+
+
+# ---- CSV ------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_csv_of_a_bare_run_has_bom_columns_and_escaped_entities(bare) -> None:
+    data = R.report_csv(bare)
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = read_csv(data)
+    assert list(rows[0]) == ["time", "entity", "split", "actual", "score", "risk_band"]
+    assert len(rows) == len(bare.predictions)
+    entities = {r["entity"] for r in rows}
+    assert entities == {"平安银行", "'=cmd|' /C calc'!A0", "ACME"}
+    assert {r["risk_band"] for r in rows} <= set(R.BANDS)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[0]["time"])
+
+
+@pytest.mark.slow
+def test_csv_threshold_adds_a_flag(bare) -> None:
+    rows = read_csv(R.report_csv(bare, threshold=0.5))
+    assert all(r["flagged"] == str(int(float(r["score"]) >= 0.5)) for r in rows)
+    with pytest.raises(R.ReportError, match="threshold"):
+        R.report_csv(bare, threshold=1.5)
+
+
+@pytest.mark.slow
+def test_csv_has_drivers_and_scenarios_when_the_run_has_them(enriched) -> None:
+    frame = pd.read_csv(io.BytesIO(R.report_csv(enriched)), encoding="utf-8-sig")
+    drivers = [f"driver_{k}{s}" for k in (1, 2, 3) for s in ("", "_contribution")]
+    scenarios = [f"{p}_{n}" for n in SCENARIO_NAMES for p in ("score", "delta")]
+    assert list(frame.columns) == [
+        *["time", "entity", "split", "actual", "score", "risk_band"],
+        *drivers,
+        *scenarios,
+    ]
+    explained = frame[frame["driver_1"].notna()]
+    assert len(explained) == 40
+    assert explained["driver_1_contribution"].dtype == float  # numbers, never escaped
+    assert (explained["driver_1_contribution"] < 0).any()
+    rows = pd.DataFrame(fake_explanations(enriched)["rows"])
+    first = rows.iloc[0]
+    contributions = first.drop(["time", "entity", "score", "base_value"]).astype(float)
+    top = contributions.abs().idxmax()
+    match = explained[
+        (explained["time"] == first["time"])
+        & (explained["entity"] == R.escape_cell(first["entity"]))
+    ]
+    assert match["driver_1"].item() == top
+    assert match["driver_1_contribution"].item() == pytest.approx(contributions[top])
+    test = frame[frame["split"] == "test"]
+    assert test["delta_Rates +200bp"].notna().all()
+    assert frame.loc[frame["split"] == "train", "score_情绪崩盘"].isna().all()
+
+
+# ---- PDF ------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_english_pdf_holds_sections_metrics_and_literal_notes(pdf_en, enriched) -> None:
+    text = pdf_text(pdf_en)
+    for name in R.ALL_SECTIONS:
+        assert R.text(f"section.{name}") in text, name
+    auc = enriched.metrics["test"]["model"]["roc_auc"]
+    assert f"{auc:.3f}" in text
+    assert "Reviewed by <b>risk</b> & finance." in text
+    assert "Q4 <i>review</i> & more" in text
+    assert "平安银行" in text and "=cmd|' /C calc'!A0" in text
+    assert "Main drivers" in text and "Rates +200bp" in text
+    assert re.search(r"Figure 5\.", text)  # ROC, distribution, timeline, SHAP, scenarios
+    assert "Page 1 of" in text
+
+
+@pytest.mark.slow
+def test_chinese_pdf_is_chinese(pdf_zh, enriched) -> None:
+    text = flat(pdf_text(pdf_zh))
+    for name in R.ALL_SECTIONS:
+        assert flat(R.text(f"section.{name}", "zh")) in text, name
+    assert flat(R.text("model.model", "zh")) in text
+    assert f"{enriched.metrics['test']['model']['roc_auc']:.3f}" in text
+    assert "季度风险报告" in text and "情绪崩盘" in text
+    assert "Executive summary" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_PDFTOPPM, reason="pdftoppm (poppler-utils) is not installed")
+@pytest.mark.parametrize("which", ["pdf_en", "pdf_zh"])
+def test_every_page_renders(which, request, tmp_path) -> None:
+    pdf = request.getfixturevalue(which)
+    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "page")],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert len(list(tmp_path.glob("page-*.png"))) == pages >= 5
+
+
+@pytest.mark.slow
+def test_run_without_artefacts_still_reports(bare) -> None:
+    text = pdf_text(R.report_pdf(bare, sections=("summary", "charts", "appendix")))
+    assert R.text("summary.no_scenarios") in text
+    assert "No SHAP explanations" in text
+    assert R.text("section.data") not in text
+    assert "1 Executive summary" in text.replace("  ", " ")
+
+
+@pytest.mark.slow
+def test_cover_only_report_is_one_page(bare) -> None:
+    pdf = R.report_pdf(bare, sections=())
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"language": "fr"}, "language"),
+        ({"sections": ("summary", "gossip")}, "gossip"),
+        ({"threshold": 0.0}, "threshold"),
+    ],
+)
+def test_impossible_options_are_user_errors(bare, options, message) -> None:
+    with pytest.raises(R.ReportError, match=message):
+        R.report_pdf(bare, **options)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_PDFTOPPM, reason="pdftoppm (poppler-utils) is not installed")
+def test_first_page_preview(pdf_en, monkeypatch) -> None:
+    png = R.render_first_page_png(pdf_en, dpi=30)
+    assert png is not None and png.startswith(b"\x89PNG")
+    monkeypatch.setattr(R.shutil, "which", lambda _: None)
+    assert R.render_first_page_png(pdf_en) is None
+
+
+@pytest.mark.slow
+def test_regression_run_reports_errors_not_probabilities(tmp_path) -> None:
+    run = handmade_run(tmp_path, regression=True)
+    text = pdf_text(R.report_pdf(run))
+    assert "RMSE" in text and f"{run.metrics['test']['model']['rmse']:.4g}" in text
+    assert R.text("caption.pred_actual") in text and R.text("caption.roc") not in text
+    assert "Walk-forward validation, RMSE over 3 folds" in text and "0.500 ± 0.010" in text
+    rows = read_csv(R.report_csv(run))
+    assert {r["risk_band"] for r in rows} == set(R.BANDS)  # quantiles of the training scores
+
+
+@pytest.mark.slow
+def test_cross_sectional_run_joins_drivers_by_row(tmp_path) -> None:
+    run = handmade_run(tmp_path, timed=False)
+    test = run.predictions[run.predictions["split"] == "test"].head(5)
+    rows = [
+        {"row": int(r), "score": 0.5, "base_value": 0.3, "income": -0.2, "age": 0.1}
+        for r in test["row"]
+    ]
+    RunStore(tmp_path).add_files(run.run_id, {"explanations.json": {"rows": rows}})
+    frame = pd.read_csv(io.BytesIO(R.report_csv(run)), encoding="utf-8-sig")
+    assert list(frame.columns[:2]) == ["row", "time"]
+    explained = frame[frame["driver_1"].notna()]
+    assert sorted(explained["row"]) == sorted(test["row"])
+    assert (explained["driver_1"] == "income").all()
+    assert (explained["driver_2"] == "age").all() and explained["driver_3"].isna().all()
+    text = pdf_text(R.report_pdf(run, language="zh"))
+    assert flat(R.text("section.riskiest", "zh")) in flat(text)
