@@ -128,6 +128,10 @@ def test_walk_forward_reports_each_fold(panel, tmp_path) -> None:
 def test_the_run_keeps_its_inputs_for_later_explanations(run, panel) -> None:
     r, _ = run
     inputs = r.inputs()
-    pd.testing.assert_frame_equal(inputs["primary"], panel[0].reset_index(drop=True),
-                                  check_dtype=False, check_index_type=False)
+    pd.testing.assert_frame_equal(
+        inputs["primary"],
+        panel[0].reset_index(drop=True),
+        check_dtype=False,
+        check_index_type=False,
+    )
     assert inputs["macro"] is not None and inputs["sentiment"] is not None
