@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.text_report import REPORT_TEXT
+from ui.text_scenarios import SCENARIOS_TEXT
+
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 # key: (English, 简体中文)
@@ -380,12 +383,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "explain.how_random": ("A random sample of test", "测试集随机样本"),
     "explain.how_entity": ("One entity", "单个实体"),
     "explain.n": ("Number of predictions", "预测数量"),
-    "explain.n_help": ("About 300 predictions take well under a minute on a laptop.", "约 300 个预测在笔记本电脑上不到一分钟。"),
+    "explain.n_help": (
+        "About 300 predictions take well under a minute on a laptop.",
+        "约 300 个预测在笔记本电脑上不到一分钟。",
+    ),
     "explain.background": ("Background sample", "背景样本量"),
-    "explain.background_help": ("Training windows the attributions are measured against; more is steadier and slower.", "作为归因参照的训练窗口数；越多越稳定但越慢。"),
+    "explain.background_help": (
+        "Training windows the attributions are measured against; more is steadier and slower.",
+        "作为归因参照的训练窗口数；越多越稳定但越慢。",
+    ),
     "explain.count": ("{n} predictions will be explained.", "将解释 {n} 个预测。"),
     "explain.start": ("Explain", "开始解释"),
-    "explain.none_yet": ("No explanation stored for this run yet: choose predictions and click Explain.", "该运行尚无解释结果：请选择预测并点击“开始解释”。"),
+    "explain.none_yet": (
+        "No explanation stored for this run yet: choose predictions and click Explain.",
+        "该运行尚无解释结果：请选择预测并点击“开始解释”。",
+    ),
     "explain.gap": (
         "{rows} predictions explained. Additivity gap (mean |average + sum of SHAP − score|): {gap:.4f}.",
         "已解释 {rows} 个预测。可加性偏差（平均 |平均分数 + SHAP 之和 − 分数|）：{gap:.4f}。",
@@ -399,7 +411,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "注意力权重显示网络关注的位置，而非驱动分数的因素：注意力不等于归因。",
     ),
     "explain.feature": ("Feature", "特征"),
-    "explain.sentence": ("Risk {score:.2f} against an average of {base:.2f}, mainly from {drivers}.", "风险 {score:.2f}（平均 {base:.2f}），主要来自 {drivers}。"),
+    "explain.sentence": (
+        "Risk {score:.2f} against an average of {base:.2f}, mainly from {drivers}.",
+        "风险 {score:.2f}（平均 {base:.2f}），主要来自 {drivers}。",
+    ),
     "explain.driver": ("{feature} ({value:+.2f})", "{feature}（{value:+.2f}）"),
     "explain.joiner": (" and ", "和"),
     "stage.explaining": ("computing SHAP values", "计算 SHAP 值"),
@@ -481,30 +496,45 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.psi_moderate": ("Moderate (0.1–0.25)", "中度（0.1–0.25）"),
     "chart.psi_major": ("Major (≥ 0.25)", "显著（≥ 0.25）"),
     # explanation chart labels (riskcore.explain_charts.EXPLAIN_LABELS)
-    "chart.importance_title": ('What drives the score (mean |SHAP|)', '驱动风险分数的因素（平均 |SHAP|）'),
-    "chart.baseline_importance_title": ('Gradient boosting (TreeExplainer)', '梯度提升（TreeExplainer）'),
-    "chart.mean_abs_shap": ('Mean |SHAP|', '平均 |SHAP|'),
-    "chart.modality_title": ('Share by input', '各类输入的贡献占比'),
-    "chart.share": ('Share', '占比'),
-    "chart.beeswarm_title": ('SHAP value vs feature value', 'SHAP 值与特征值'),
-    "chart.shap_value": ('SHAP value (effect on the score)', 'SHAP 值（对分数的影响）'),
-    "chart.feature_value": ('Feature value (low → high)', '特征值（低 → 高）'),
-    "chart.lag_title": ('Which days of the window matter', '窗口中哪些时间步重要'),
-    "chart.steps_back": ('Steps before the prediction (0 = latest)', '距预测时点的步数（0 = 最新）'),
-    "chart.attention_title": ('Attention weights beside the SHAP lag profile', '注意力权重与 SHAP 时滞分布'),
-    "chart.attention": ('Attention weight', '注意力权重'),
-    "chart.shap_profile": ('SHAP lag profile (share)', 'SHAP 时滞分布（占比）'),
-    "chart.waterfall_title": ('From the average score to this prediction', '从平均分数到本次预测'),
-    "chart.base": ('Average score', '平均分数'),
-    "chart.prediction": ('This prediction', '本次预测'),
-    "chart.others": ('{n} other features', '其他 {n} 个特征'),
-    "chart.dependence_title": ('Dependence: {feature}', '依赖关系：{feature}'),
-    "chart.modality_sequence": ('Sequence', '序列'),
-    "chart.modality_macro": ('Macro', '宏观'),
-    "chart.modality_sentiment": ('Sentiment', '情绪'),
-    "chart.modality_static": ('Static', '静态'),
+    "chart.importance_title": (
+        "What drives the score (mean |SHAP|)",
+        "驱动风险分数的因素（平均 |SHAP|）",
+    ),
+    "chart.baseline_importance_title": (
+        "Gradient boosting (TreeExplainer)",
+        "梯度提升（TreeExplainer）",
+    ),
+    "chart.mean_abs_shap": ("Mean |SHAP|", "平均 |SHAP|"),
+    "chart.modality_title": ("Share by input", "各类输入的贡献占比"),
+    "chart.share": ("Share", "占比"),
+    "chart.beeswarm_title": ("SHAP value vs feature value", "SHAP 值与特征值"),
+    "chart.shap_value": ("SHAP value (effect on the score)", "SHAP 值（对分数的影响）"),
+    "chart.feature_value": ("Feature value (low → high)", "特征值（低 → 高）"),
+    "chart.lag_title": ("Which days of the window matter", "窗口中哪些时间步重要"),
+    "chart.steps_back": (
+        "Steps before the prediction (0 = latest)",
+        "距预测时点的步数（0 = 最新）",
+    ),
+    "chart.attention_title": (
+        "Attention weights beside the SHAP lag profile",
+        "注意力权重与 SHAP 时滞分布",
+    ),
+    "chart.attention": ("Attention weight", "注意力权重"),
+    "chart.shap_profile": ("SHAP lag profile (share)", "SHAP 时滞分布（占比）"),
+    "chart.waterfall_title": ("From the average score to this prediction", "从平均分数到本次预测"),
+    "chart.base": ("Average score", "平均分数"),
+    "chart.prediction": ("This prediction", "本次预测"),
+    "chart.others": ("{n} other features", "其他 {n} 个特征"),
+    "chart.dependence_title": ("Dependence: {feature}", "依赖关系：{feature}"),
+    "chart.modality_sequence": ("Sequence", "序列"),
+    "chart.modality_macro": ("Macro", "宏观"),
+    "chart.modality_sentiment": ("Sentiment", "情绪"),
+    "chart.modality_static": ("Static", "静态"),
 }
 
+# Pages with many texts keep their own table beside this one.
+TEXT.update(SCENARIOS_TEXT)
+TEXT.update(REPORT_TEXT)
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text
 

@@ -1,0 +1,165 @@
+"""Widgets of the Explain page: choose rows, run SHAP in a worker, show the explanation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from riskcore import explain_charts as X
+from riskcore.store import Run, RunStore
+from ui import jobs_panel
+from ui.i18n import chart_labels, t
+
+EXPLAIN_TASK = "riskcore.explain:explanation_task"
+HOW = ("latest", "riskiest", "random", "entity")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _explanation(run_id: str, version: float):
+    """The stored explanation of a run; `version` (file time) invalidates the cache."""
+    from riskcore.explain import load_explanation
+
+    return load_explanation(RunStore().load(run_id))
+
+
+def _stored(run: Run):
+    path = run.path / "explanations.json"
+    return _explanation(run.run_id, path.stat().st_mtime) if path.exists() else None
+
+
+def request_form(run: Run) -> None:
+    with st.expander(t("explain.choose"), expanded=_stored(run) is None):
+        c1, c2, c3 = st.columns(3)
+        how = c1.radio(
+            t("explain.how"), HOW, format_func=lambda h: t(f"explain.how_{h}"), key="explain_how"
+        )
+        n = c2.slider(t("explain.n"), 10, 1000, 300, 10, key="explain_n", help=t("explain.n_help"))
+        background = c3.slider(
+            t("explain.background"),
+            20,
+            300,
+            100,
+            10,
+            key="explain_background",
+            help=t("explain.background_help"),
+        )
+        entity = None
+        if how == "entity":
+            entities = sorted(run.predictions["entity"].unique())
+            entity = c1.selectbox(t("results.entity"), entities, key="explain_entity")
+        count = _row_count(run, how, n, entity)
+        st.caption(t("explain.count", n=count))
+        if st.button(
+            t("explain.start"),
+            type="primary",
+            disabled=jobs_panel.busy("explain"),
+            icon=":material/psychology:",
+        ):
+            jobs_panel.submit(
+                "explain",
+                EXPLAIN_TASK,
+                {
+                    "home": str(RunStore().root.parent),
+                    "run_id": run.run_id,
+                    "how": how,
+                    "n": n,
+                    "entity": entity,
+                    "background": background,
+                },
+            )
+            st.rerun()
+    jobs_panel.panel("explain", on_done=lambda s: _explanation.clear())
+
+
+def _row_count(run: Run, how: str, n: int, entity: str | None) -> int:
+    """How many predictions the chosen rule selects, shown before anything runs."""
+    test = run.predictions[run.predictions["split"] == "test"]
+    if how == "latest":
+        return int((test["time"] == test["time"].max()).sum()) if "time" in test else 0
+    if how == "entity":
+        return min(n, int((test["entity"] == entity).sum()))
+    return min(n, len(test))
+
+
+def explanation_views(run: Run) -> None:
+    exp = _stored(run)
+    if exp is None:
+        st.info(t("explain.none_yet"), icon=":material/info:")
+        return
+    labels = chart_labels()
+    st.caption(t("explain.gap", gap=exp.additivity_gap, rows=len(exp.rows)))
+    tabs = st.tabs(
+        [
+            t("explain.tab_global"),
+            t("explain.tab_prediction"),
+            t("explain.tab_lags"),
+            t("explain.tab_dependence"),
+        ]
+    )
+    with tabs[0]:
+        c1, c2 = st.columns([3, 2])
+        c1.plotly_chart(X.importance_bars(exp.importance, labels), key="imp")
+        if exp.baseline_importance is not None:
+            c2.plotly_chart(
+                X.importance_bars(
+                    exp.baseline_importance, labels, title_key="baseline_importance_title"
+                ),
+                key="bimp",
+            )
+        c2.plotly_chart(X.modality_share(exp.modality, labels), key="modality")
+        top = exp.importance["feature"].head(10).tolist()
+        st.plotly_chart(X.beeswarm(exp.rows, exp.feature_values, top, labels), key="swarm")
+    with tabs[1]:
+        _one_prediction(exp, labels)
+    with tabs[2]:
+        st.plotly_chart(X.lag_heatmap(exp.lag, labels), key="lag")
+        if exp.attention is not None:
+            st.plotly_chart(X.attention_profile(exp.attention, exp.lag, labels), key="attn")
+            st.caption(t("explain.attention_note"))
+    with tabs[3]:
+        feature = st.selectbox(
+            t("explain.feature"), exp.importance["feature"].tolist(), key="dep_feature"
+        )
+        st.plotly_chart(
+            X.dependence(exp.feature_values[feature], exp.rows[feature], feature, labels), key="dep"
+        )
+
+
+@st.fragment
+def _one_prediction(exp, labels: dict) -> None:
+    from riskcore.explain import describe
+
+    table = exp.rows[["time", "entity", "score", "base_value"]].copy()
+    table.insert(0, "#", range(len(table)))
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="explained_rows",
+        height=240,
+    )
+    rows = picked.selection.rows if picked and picked.selection else []
+    index = rows[0] if rows else int(exp.rows["score"].to_numpy().argmax())
+    row = exp.rows.iloc[index]
+    features = [c for c in exp.rows.columns if c not in ("time", "entity", "score", "base_value")]
+    when = pd.Timestamp(row["time"]).date() if pd.notna(row["time"]) else ""
+    st.markdown(f"**{row['entity']} · {when}**")
+    st.info(
+        describe(
+            exp,
+            index,
+            labels={
+                "sentence": t("explain.sentence"),
+                "driver": t("explain.driver"),
+                "joiner": t("explain.joiner"),
+            },
+        ),
+        icon=":material/lightbulb:",
+    )
+    st.plotly_chart(
+        X.waterfall(
+            float(row["base_value"]), row[features].astype(float), float(row["score"]), labels
+        ),
+        key="waterfall",
+    )
