@@ -157,11 +157,61 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = ("pdf", "csv")
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from riskcore import report as R
+    from riskcore.store import RunStore
+
+    fmt = args.format.lower()
+    if fmt not in REPORT_FORMATS:
+        raise R.ReportError(f"--format must be pdf or csv, got '{args.format}'")
+    run = RunStore().load(args.run)
+    if fmt == "csv":
+        data = R.report_csv(run, threshold=args.threshold)
+    else:
+        notes = _read_notes(args.notes_file) if args.notes_file else ""
+        data = R.report_pdf(
+            run, title=args.title, notes=notes, language=args.language, threshold=args.threshold
+        )
+    _write_output(Path(args.out), data)
+    _console().print(f"{fmt} report of run {run.run_id}: {len(data) / 1024:,.0f} KB -> {args.out}")
+    return 0
+
+
+def _read_notes(path: str) -> str:
+    from riskcore.report import ReportError
+
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ReportError(f"cannot read the notes file '{path}' ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"the notes file '{path}' is not UTF-8 text; save it as UTF-8") from None
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a failed write never leaves half a file."""
+    from riskcore.report import ReportError
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(
+            f"cannot write '{path}' ({exc.strerror or exc}); choose a writable path with --out"
+        ) from None
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "inspect": _cmd_inspect,
     "train": _cmd_train,
     "score": _cmd_score,
     "runs": _cmd_runs,
+    "report": _cmd_report,
 }
 
 
@@ -197,6 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--out", required=True, help="output CSV of predictions")
     sub.add_parser("runs", help="list saved runs")
+    p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")
+    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("--format", required=True, help="pdf (risk committee) or csv (spreadsheet)")
+    p.add_argument("--out", required=True, help="output file")
+    p.add_argument("--language", default="en", help="PDF language: en or zh (简体中文)")
+    p.add_argument("--title", help="PDF title (default: Risk report / 风险报告)")
+    p.add_argument("--notes-file", help="UTF-8 text file of analyst notes for the PDF cover")
+    p.add_argument("--threshold", type=float, help="decision threshold: adds a flagged column")
     return parser
 
 

@@ -62,6 +62,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "section.appendix": ("Appendix", "附录"),
     # cover, header, footer
     "cover.kind": ("Model risk report", "模型风险报告"),
+    "cover.title": ("Risk report", "风险报告"),  # the title when the analyst gives none
     "cover.run_id": ("Run ID", "运行编号"),
     "cover.created": ("Run created", "运行创建时间"),
     "cover.generated": ("Report generated", "报告生成时间"),
@@ -690,16 +691,18 @@ def _check_options(language: str, sections: Sequence[str]) -> tuple[str, ...]:
 
 def report_pdf(
     run: Run,
-    title: str = "Risk report",
+    title: str | None = None,
     notes: str = "",
     language: str = "en",
     sections: Sequence[str] = ALL_SECTIONS,
     threshold: float | None = None,
 ) -> bytes:
-    """The risk-committee PDF: a cover with the analyst's title and notes, then `sections`."""
+    """The risk-committee PDF: a cover with the analyst's title (default "Risk report" in the
+    report's language) and notes, then `sections`."""
     from riskcore.report_sections import ReportContext, build_pdf
 
     chosen = _check_options(language, sections)
+    title = text("cover.title", language) if title is None else title
     threshold = check_threshold(run, threshold)
     explanations = load_explanations(run)
     scenarios = load_scenarios(run)

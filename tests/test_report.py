@@ -124,9 +124,9 @@ def handmade_run(home: Path, regression: bool = False, timed: bool = True) -> Ru
 
 
 # ---- fixtures -------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def bare(tmp_path_factory) -> Run:
-    """A tiny trained run without explanations or scenarios."""
+def train_tiny_run(home: Path) -> Run:
+    """A tiny trained run (3 entities, one Chinese- and one formula-named) in `home`; the
+    Report page and CLI tests share it."""
     from riskcore.train import describe_source, train_run
 
     frames = list(random_panel(5, 3, 220, 220))
@@ -134,10 +134,16 @@ def bare(tmp_path_factory) -> Run:
         frame["ent"] = frame["ent"].map(ENTITY_NAMES)
     raw = config_dict(10, 5, target={"kind": "column", "column": "event"})
     raw.update(TINY)
-    store = RunStore(tmp_path_factory.mktemp("bare"))
+    store = RunStore(home)
     sources = [describe_source("primary", "行情.csv", b"date,ent\n", rows=len(frames[0]))]
     run_id = train_run(parse_config(raw), *frames, store=store, sources=sources)
     return store.load(run_id)
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory) -> Run:
+    """A tiny trained run without explanations or scenarios."""
+    return train_tiny_run(tmp_path_factory.mktemp("bare"))
 
 
 @pytest.fixture(scope="module")

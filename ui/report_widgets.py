@@ -1,0 +1,196 @@
+"""Widgets of the Report page: report options, the CSV and PDF downloads, a first-page preview.
+
+The PDF takes a second or more to lay out, so it is built only when asked (a button) and cached
+by run, artefact versions and options: downloading it or moving to another page and back costs
+nothing. Nothing here imports TensorFlow: a report reads only the run's stored files.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+
+import streamlit as st
+
+from riskcore import report as R
+from riskcore.errors import RiskcoreError
+from riskcore.store import Run
+from ui.data_widgets import show_error
+from ui.i18n import LANGUAGES, language, t
+from ui.results_widgets import load_run
+
+ARTEFACTS = ("explanations.json", "scenarios.json")
+BUILT_KEY = "report_built"  # the options of the PDF this session last asked for
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the analyst chose; hashable, so it keys the PDF cache."""
+
+    title: str
+    notes: str
+    language: str
+    sections: tuple[str, ...]
+    threshold: float | None
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    pdf: bytes
+    preview: bytes | None  # PNG of the first page; None when it cannot be rendered
+
+
+def file_name(run: Run, suffix: str) -> str:
+    """Download names come from the generated run id, never from text the user typed."""
+    return f"risklens-report-{run.run_id}.{suffix}"
+
+
+def artefact_version(run: Run) -> tuple[int, ...]:
+    """Modification times of the artefacts a report reads: a new explanation or scenario of
+    the run gives a new cache key."""
+    return tuple(
+        (run.path / name).stat().st_mtime_ns if (run.path / name).exists() else 0
+        for name in ARTEFACTS
+    )
+
+
+def _threshold(run: Run) -> float | None:
+    """A probability slider for classification (starting from the Results page's threshold);
+    an optional number for regression, whose scores have no fixed scale."""
+    if run.metrics.get("task") == "classification":
+        start = float(st.session_state.get("threshold") or 0.5)
+        return st.slider(
+            t("report.threshold"),
+            0.01,
+            0.99,
+            min(max(round(start, 2), 0.01), 0.99),
+            0.01,
+            key="report_threshold",
+            help=t("report.threshold_help"),
+        )
+    return st.number_input(
+        t("report.threshold_regression"),
+        value=None,
+        key="report_threshold_regression",
+        help=t("report.threshold_help"),
+    )
+
+
+def report_options(run: Run) -> ReportOptions:
+    """Title, notes, language (the UI's by default), sections and threshold."""
+    st.subheader(t("report.options"))
+    c1, c2 = st.columns([2, 1])
+    title = c1.text_input(
+        t("report.doc_title"),
+        placeholder=R.text("cover.title", language()),
+        max_chars=200,
+        key="report_title",
+        help=t("report.doc_title_help"),
+    )
+    chosen_language = c2.selectbox(
+        t("report.language"),
+        R.LANGUAGES,
+        index=R.LANGUAGES.index(language()),
+        format_func=LANGUAGES.get,
+        key="report_language",
+        help=t("report.language_help"),
+    )
+    notes = st.text_area(
+        t("report.notes"), max_chars=5000, key="report_notes", help=t("report.notes_help")
+    )
+    sections = st.multiselect(
+        t("report.sections"),
+        R.ALL_SECTIONS,
+        default=R.ALL_SECTIONS,
+        format_func=lambda name: R.text(f"section.{name}", language()),
+        key="report_sections",
+        help=t("report.sections_help"),
+    )
+    return ReportOptions(
+        title.strip() or R.text("cover.title", chosen_language),
+        notes,
+        chosen_language,
+        tuple(sections),
+        _threshold(run),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _csv(run_id: str, version: tuple[int, ...], threshold: float | None) -> bytes:
+    return R.report_csv(load_run(run_id), threshold)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _pdf(run_id: str, version: tuple[int, ...], options: ReportOptions) -> BuiltReport:
+    pdf = R.report_pdf(
+        load_run(run_id),
+        title=options.title,
+        notes=options.notes,
+        language=options.language,
+        sections=options.sections,
+        threshold=options.threshold,
+    )
+    return BuiltReport(pdf, _preview(pdf))
+
+
+def _preview(pdf: bytes) -> bytes | None:
+    """The first page as PNG, or None: a missing or failing pdftoppm costs the preview only."""
+    try:
+        return R.render_first_page_png(pdf, dpi=70)
+    except (RuntimeError, OSError, subprocess.SubprocessError):
+        return None
+
+
+def csv_download(run: Run, options: ReportOptions) -> None:
+    st.subheader(t("report.csv_header"))
+    st.caption(t("report.csv_caption"))
+    try:
+        data = _csv(run.run_id, artefact_version(run), options.threshold)
+    except RiskcoreError as exc:
+        show_error(exc)
+        return
+    st.download_button(
+        t("report.download_csv"),
+        data,
+        file_name=file_name(run, "csv"),
+        mime="text/csv",
+        icon=":material/table_view:",
+        key="download_csv",
+        on_click="ignore",
+    )
+
+
+def pdf_section(run: Run, options: ReportOptions) -> None:
+    """Build on demand, then the download button and the first page as an image."""
+    st.subheader(t("report.pdf_header"))
+    key = (run.run_id, artefact_version(run), options)
+    if st.button(t("report.build"), type="primary", icon=":material/picture_as_pdf:"):
+        st.session_state[BUILT_KEY] = key
+    built_key = st.session_state.get(BUILT_KEY)
+    if built_key is None or built_key[0] != run.run_id:
+        return
+    if built_key != key:
+        st.info(t("report.stale"), icon=":material/refresh:")
+        return
+    try:
+        with st.spinner(t("report.building")):
+            built = _pdf(*key)
+    except RiskcoreError as exc:
+        st.session_state.pop(BUILT_KEY, None)
+        show_error(exc)
+        return
+    st.success(t("report.built", size=f"{len(built.pdf) / 1024:,.0f}"))
+    st.download_button(
+        t("report.download_pdf"),
+        built.pdf,
+        file_name=file_name(run, "pdf"),
+        mime="application/pdf",
+        icon=":material/download:",
+        key="download_pdf",
+        on_click="ignore",
+    )
+    st.markdown(f"**{t('report.preview')}**")
+    if built.preview is None:
+        st.caption(t("report.no_preview"))
+    else:
+        st.image(built.preview, width=420)
