@@ -32,50 +32,12 @@ from riskcore.scenarios import (
 )
 from riskcore.store import RunStore, new_run_id
 from riskcore.train import describe_source, train_run
+from tests.panels import planted_panel
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 TABLE_COLUMNS = ["time", "entity", "score_base", "score_scenario", "delta"]
 TINY = {"units": [8], "dense_units": 4, "tower_units": 4, "dropout": 0.0}
-
-
-def planted_panel(seed: int = 3, entities: int = 6, days: int = 320):
-    """Event log-odds rise with macro m1 and sequence f1; f2, m2 and the news are noise."""
-    rng = np.random.default_rng(seed)
-    dates = pd.bdate_range("2021-01-04", periods=days)
-    weeks = dates[::5]
-    m1 = np.zeros(len(weeks))
-    for i in range(1, len(m1)):
-        m1[i] = 0.8 * m1[i - 1] + rng.normal(0, 0.6)
-    macro = pd.DataFrame({"date": weeks, "m1": m1, "m2": rng.normal(size=len(weeks))})
-    m1_daily = pd.Series(m1, index=weeks).reindex(dates, method="ffill").to_numpy()
-    frames = []
-    for e in range(entities):
-        f1, f2 = rng.normal(size=days), rng.normal(size=days)
-        p = 1 / (1 + np.exp(-(-1.0 + 2.0 * m1_daily + 2.0 * f1)))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "date": dates,
-                    "ent": f"E{e}",
-                    "f1": f1,
-                    "f2": f2,
-                    "size": float(e),
-                    "sector": "bank" if e % 2 else "retail",
-                    "const": 1.0,
-                    "event": (rng.random(days) < p).astype(float),
-                }
-            )
-        )
-    n_news = days * entities // 2
-    news = pd.DataFrame(
-        {
-            "date": dates[rng.integers(0, days, n_news)],
-            "ent": rng.choice([f"E{e}" for e in range(entities)], n_news),
-            "s": rng.normal(size=n_news),
-        }
-    )
-    return pd.concat(frames, ignore_index=True), macro, news
 
 
 def _sources(frames) -> list[dict]:

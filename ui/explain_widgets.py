@@ -6,24 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from riskcore import explain_charts as X
+from riskcore.errors import RiskcoreError
+from riskcore.explain import EXPLANATIONS_FILE, HOW, describe, load_explanation, select_rows
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.i18n import chart_labels, t
 
 EXPLAIN_TASK = "riskcore.explain:explanation_task"
-HOW = ("latest", "riskiest", "random", "entity")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _explanation(run_id: str, version: float):
     """The stored explanation of a run; `version` (file time) invalidates the cache."""
-    from riskcore.explain import load_explanation
-
     return load_explanation(RunStore().load(run_id))
 
 
 def _stored(run: Run):
-    path = run.path / "explanations.json"
+    path = run.path / EXPLANATIONS_FILE
     return _explanation(run.run_id, path.stat().st_mtime) if path.exists() else None
 
 
@@ -52,7 +51,7 @@ def request_form(run: Run) -> None:
         if st.button(
             t("explain.start"),
             type="primary",
-            disabled=jobs_panel.busy("explain"),
+            disabled=jobs_panel.busy("explain") or count == 0,
             icon=":material/psychology:",
         ):
             jobs_panel.submit(
@@ -73,12 +72,11 @@ def request_form(run: Run) -> None:
 
 def _row_count(run: Run, how: str, n: int, entity: str | None) -> int:
     """How many predictions the chosen rule selects, shown before anything runs."""
-    test = run.predictions[run.predictions["split"] == "test"]
-    if how == "latest":
-        return int((test["time"] == test["time"].max()).sum()) if "time" in test else 0
-    if how == "entity":
-        return min(n, int((test["entity"] == entity).sum()))
-    return min(n, len(test))
+    try:
+        return len(select_rows(run.predictions, how, n, entity, run.config.training.seed))
+    except RiskcoreError as exc:
+        st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+        return 0
 
 
 def explanation_views(run: Run) -> None:
@@ -127,8 +125,6 @@ def explanation_views(run: Run) -> None:
 
 @st.fragment
 def _one_prediction(exp, labels: dict) -> None:
-    from riskcore.explain import describe
-
     table = exp.rows[["time", "entity", "score", "base_value"]].copy()
     table.insert(0, "#", range(len(table)))
     picked = st.dataframe(
@@ -142,7 +138,7 @@ def _one_prediction(exp, labels: dict) -> None:
     rows = picked.selection.rows if picked and picked.selection else []
     index = rows[0] if rows else int(exp.rows["score"].to_numpy().argmax())
     row = exp.rows.iloc[index]
-    features = [c for c in exp.rows.columns if c not in ("time", "entity", "score", "base_value")]
+    features = exp.features
     when = pd.Timestamp(row["time"]).date() if pd.notna(row["time"]) else ""
     st.markdown(f"**{row['entity']} · {when}**")
     st.info(
@@ -153,6 +149,7 @@ def _one_prediction(exp, labels: dict) -> None:
                 "sentence": t("explain.sentence"),
                 "driver": t("explain.driver"),
                 "joiner": t("explain.joiner"),
+                "separator": t("explain.separator"),
             },
         ),
         icon=":material/lightbulb:",

@@ -417,6 +417,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "explain.driver": ("{feature} ({value:+.2f})", "{feature}（{value:+.2f}）"),
     "explain.joiner": (" and ", "和"),
+    "explain.separator": (", ", "、"),
     "stage.explaining": ("computing SHAP values", "计算 SHAP 值"),
     "stage.background": ("sampling the background", "抽取背景样本"),
     # chart labels (every key of riskcore.charts.DEFAULT_LABELS)

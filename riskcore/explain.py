@@ -1,0 +1,515 @@
+"""SHAP explanations of a saved run: which features, inputs and days drive each risk score.
+
+The deep model is explained with shap.GradientExplainer (expected gradients) over all its named
+inputs, against a background of training windows. Expected gradients give no base value, so the
+base is the mean prediction over the background; completeness then holds in expectation
+(base + sum of attributions = score, up to Monte-Carlo error), and the mean gap is reported.
+Never DeepExplainer: with LSTM layers on TensorFlow 2.21 it fails and leaves TensorFlow's
+gradient registry patched, so that later GradientExplainer calls in the process fail too.
+
+Raw attributions (window x input column) are summed back to the columns named in the config
+(a one-hot level or a missing-value indicator counts for its column), then aggregated per
+feature, per modality (sequence / macro / sentiment / static) and per lag. The gradient-boosting
+baseline is explained with TreeExplainer so both models' importances can be shown side by side.
+
+This module never imports TensorFlow or shap at import time: the dashboard reads stored
+explanations with it, and only the worker process computes them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskcore.dataset import TABULAR_STATS, Panel, build_frame, make_panel
+from riskcore.errors import ConfigError, DataValidationError
+from riskcore.model import ATTENTION_LAYER
+from riskcore.preprocess import BLOCKS, Preprocessor
+from riskcore.store import Run, RunStore
+
+EXPLANATIONS_FILE = "explanations.json"
+HOW = ("latest", "riskiest", "random", "entity")
+KEYS = ("time", "entity", "row", "score", "base_value")
+NSAMPLES = 200  # expected-gradient samples per explained row: MC error ~ 1/sqrt(NSAMPLES)
+SHAP_BATCH = 200  # gradient batch: fewer, larger TensorFlow calls
+CHUNK = 25  # explained rows per progress event
+DRIVERS = 3
+
+Emit = Callable[[dict], None]
+
+
+def _quiet(_: dict) -> None:
+    pass
+
+
+# ---- which predictions to explain ------------------------------------------------------------
+def select_rows(
+    predictions: pd.DataFrame,
+    how: str,
+    n: int,
+    entity: str | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The test predictions a rule picks, in prediction order; shown to the user before a run.
+
+    latest: every entity's latest test date; riskiest: the n highest scores; random: n at
+    random (seeded); entity: that entity's n most recent test predictions.
+    """
+    if how not in HOW:
+        raise ConfigError(f"how must be one of {', '.join(HOW)}, not {how!r}")
+    if n < 1:
+        raise ConfigError(f"the number of predictions to explain must be at least 1, not {n}")
+    test = predictions[predictions["split"] == "test"]
+    timed = "time" in test and test["time"].notna().any()
+    if how == "latest":
+        if not timed:
+            raise ConfigError(
+                "'latest' needs a time column; this run is cross-sectional: "
+                "use riskiest, random or entity"
+            )
+        last = test.groupby("entity")["time"].transform("max")
+        picked = test[test["time"] == last]
+    elif how == "riskiest":
+        picked = test.nlargest(n, "score")
+    elif how == "random":
+        picked = test.sample(min(n, len(test)), random_state=seed)
+    else:
+        mine = test[test["entity"] == str(entity)]
+        if mine.empty:
+            known = ", ".join(sorted(test["entity"].unique())[:10])
+            raise DataValidationError(
+                f"entity {entity!r} has no test predictions in this run; pick one of: {known}"
+            )
+        picked = mine.tail(n)
+    return picked.sort_index()
+
+
+# ---- the run's inputs, rebuilt with its saved preprocessing ----------------------------------
+@dataclass
+class RunInputs:
+    """The run's training data joined and transformed exactly as when it was trained."""
+
+    frame: pd.DataFrame
+    panel: Panel
+    preprocessor: Preprocessor
+
+    @classmethod
+    def of(cls, run: Run) -> RunInputs:
+        data = run.inputs()
+        frame = build_frame(
+            run.config, data["primary"], data["macro"], data["sentiment"], with_target=False
+        )
+        pre = Preprocessor.from_dict(run.state["preprocessor"])
+        return cls(frame, make_panel(frame, run.config, pre), pre)
+
+    def x(self, rows: np.ndarray) -> list[np.ndarray]:
+        """Model inputs of these samples, as a list in the model's input order."""
+        inputs = self.panel.inputs(np.asarray(rows, dtype=np.int64))
+        return [inputs[b] for b in self.panel.input_names]
+
+
+def column_of(pre: Preprocessor) -> dict[str, dict[str, str]]:
+    """Per block, each model input name -> the config column it comes from."""
+    out: dict[str, dict[str, str]] = {}
+    names = pre.feature_names()
+    for block in BLOCKS:
+        columns = pre.columns.get(block, [])
+        mapping = {}
+        for name in names.get(block, []):
+            mapping[name] = next(
+                (c for c in columns if name == c or name.startswith((f"{c}=", f"{c}_missing"))),
+                name,
+            )
+        out[block] = mapping
+    return out
+
+
+# ---- attribution -----------------------------------------------------------------------------
+def _squeeze(values: Any, x: list[np.ndarray]) -> list[np.ndarray]:
+    """shap returns a list per input, with a trailing output axis in recent versions: drop it."""
+    arrays = [np.asarray(a) for a in (values if isinstance(values, list) else [values])]
+    if len(arrays) != len(x):
+        raise RuntimeError(f"shap returned {len(arrays)} arrays for {len(x)} inputs")
+    return [a[..., 0] if a.ndim == xi.ndim + 1 else a for a, xi in zip(arrays, x, strict=True)]
+
+
+def expected_gradients(
+    model: Any,
+    x: list[np.ndarray],
+    background: list[np.ndarray],
+    emit: Emit = _quiet,
+    seed: int = 0,
+) -> list[np.ndarray]:
+    """Raw SHAP values per input (same shapes as x), by expected gradients, in chunks."""
+    import shap
+
+    explainer = shap.GradientExplainer(model, background, batch_size=SHAP_BATCH)
+    n = len(x[0])
+    parts: list[list[np.ndarray]] = []
+    for start in range(0, n, CHUNK):
+        chunk = [a[start : start + CHUNK] for a in x]
+        values = explainer.shap_values(chunk, nsamples=NSAMPLES, rseed=seed + start)
+        parts.append(_squeeze(values, chunk))
+        emit({"type": "stage", "stage": "explaining", "done": min(n, start + CHUNK), "total": n})
+    return [np.concatenate([p[i] for p in parts]) for i in range(len(x))]
+
+
+def _predict(model: Any, x: list[np.ndarray]) -> np.ndarray:
+    return np.asarray(model.predict(x, batch_size=1024, verbose=0), dtype=np.float64).reshape(-1)
+
+
+def per_column(
+    values: list[np.ndarray], blocks: list[str], names: Mapping[str, list[str]], pre: Preprocessor
+) -> pd.DataFrame:
+    """Attributions summed over time steps and over each column's model inputs.
+
+    `blocks` are the model's inputs in order (values holds one array each), `names` the model
+    input names per block.
+    """
+    mapping = column_of(pre)
+    out: dict[str, np.ndarray] = {}
+    for block, v in zip(blocks, values, strict=True):
+        summed = v.sum(axis=1) if v.ndim == 3 else v
+        for j, name in enumerate(names[block]):
+            column = mapping[block][name]
+            out[column] = out.get(column, 0.0) + summed[:, j]
+    return pd.DataFrame(out)
+
+
+def per_lag(values: list[np.ndarray], panel: Panel, pre: Preprocessor) -> pd.DataFrame:
+    """Mean |SHAP| per (steps back, sequence column): the time x feature heatmap."""
+    if "sequence" not in panel.input_names:
+        return pd.DataFrame(columns=["lag", "feature", "mean_abs_shap"])
+    v = values[panel.input_names.index("sequence")]  # (n, window, inputs)
+    mapping = column_of(pre)["sequence"]
+    columns = [mapping[name] for name in panel.names["sequence"]]
+    summed: dict[str, np.ndarray] = {}
+    for j, column in enumerate(columns):
+        summed[column] = summed.get(column, 0.0) + v[:, :, j]
+    records = []
+    window = v.shape[1]
+    for column, grid in summed.items():
+        mean_abs = np.abs(grid).mean(axis=0)
+        for step in range(window):
+            records.append(
+                {"lag": window - 1 - step, "feature": column, "mean_abs_shap": mean_abs[step]}
+            )
+    return pd.DataFrame(records)
+
+
+def modality_of(pre: Preprocessor) -> dict[str, str]:
+    """Each config column -> its input block (sequence, macro, sentiment, static)."""
+    return {c: block for block, cols in pre.columns.items() for c in cols}
+
+
+def importance_table(shap_rows: pd.DataFrame, modality: Mapping[str, str]) -> pd.DataFrame:
+    """feature, modality, mean_abs_shap: largest first."""
+    table = pd.DataFrame(
+        {
+            "feature": shap_rows.columns,
+            "modality": [modality.get(c, "static") for c in shap_rows.columns],
+            "mean_abs_shap": shap_rows.abs().mean().to_numpy(dtype=float),
+        }
+    )
+    return table.sort_values("mean_abs_shap", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def modality_table(importance: pd.DataFrame) -> pd.DataFrame:
+    """Share of the total mean |SHAP| carried by each input block that is present."""
+    total = importance.groupby("modality", sort=False)["mean_abs_shap"].sum()
+    share = total / total.sum() if total.sum() > 0 else total * 0.0
+    present = [b for b in BLOCKS if b in share.index]
+    return pd.DataFrame({"modality": present, "share": share[present].to_numpy(dtype=float)})
+
+
+def feature_values(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """Each column's raw value at the prediction's date (what an analyst reads in the data)."""
+    present = [c for c in columns if c in frame.columns]
+    values = frame.iloc[np.asarray(rows, dtype=np.int64)][present].reset_index(drop=True)
+    return values.reindex(columns=columns)
+
+
+def attention_table(model: Any, x: list[np.ndarray]) -> pd.DataFrame | None:
+    """Mean attention weight per step back, when the model pools over time with attention."""
+    import keras
+
+    names = {layer.name for layer in model.layers}
+    if ATTENTION_LAYER not in names:
+        return None
+    probe = keras.Model(model.inputs, model.get_layer(ATTENTION_LAYER).output)
+    weights = np.asarray(probe.predict(x, batch_size=1024, verbose=0)).reshape(len(x[0]), -1)
+    window = weights.shape[1]
+    return pd.DataFrame(
+        {"lag": np.arange(window)[::-1], "mean_weight": weights.mean(axis=0).astype(float)}
+    )
+
+
+def _tabular_sources(panel: Panel, pre: Preprocessor) -> list[str]:
+    """The config column behind each baseline feature, in Panel.tabular's column order."""
+    mapping = column_of(pre)
+    seq = panel.names["sequence"] if "sequence" in panel.input_names else []
+    out = [mapping["sequence"][n] for _ in TABULAR_STATS for n in seq]
+    for block in ("macro", "sentiment", "static"):
+        out += [mapping[block][n] for n in panel.names[block]]
+    return out
+
+
+def baseline_importance(
+    run: Run, inputs: RunInputs, rows: np.ndarray, modality: Mapping[str, str]
+) -> pd.DataFrame | None:
+    """TreeExplainer on the gradient-boosting baseline, refitted on the run's training rows.
+
+    The baseline is deterministic given the run's seed, so refitting reproduces the run's one;
+    its SHAP values are in log-odds (classification), summed per config column.
+    """
+    import shap
+
+    from riskcore.baselines import fit_baselines
+
+    config = run.config
+    p = run.predictions
+    train = p[p["split"] == "train"]
+    panel = inputs.panel
+    x_train, _ = panel.tabular(train["row"].to_numpy(np.int64))
+    models = fit_baselines(
+        config.task,
+        x_train,
+        train["y_true"].to_numpy(dtype=float),
+        config.training.seed,
+        balanced=config.training.class_weight == "balanced",
+    )
+    x_rows, _ = panel.tabular(np.asarray(rows, dtype=np.int64))
+    values = np.asarray(shap.TreeExplainer(models["gbm"]).shap_values(x_rows))
+    if values.ndim == 3:  # (n, features, classes) from some shap versions
+        values = values[..., -1]
+    frame = pd.DataFrame(values, columns=range(values.shape[1]))
+    frame.columns = _tabular_sources(panel, inputs.preprocessor)
+    return importance_table(frame.T.groupby(level=0, sort=False).sum().T, modality)
+
+
+# ---- the stored explanation ------------------------------------------------------------------
+@dataclass
+class Explanation:
+    """What the Explain page, the report and the CLI read; stored as explanations.json."""
+
+    rows: pd.DataFrame  # time, entity, row, score, base_value, one signed column per feature
+    feature_values: pd.DataFrame  # raw value of each feature at t, aligned with rows
+    importance: pd.DataFrame  # feature, modality, mean_abs_shap
+    modality: pd.DataFrame  # modality, share
+    lag: pd.DataFrame  # lag (0 = latest step), feature, mean_abs_shap
+    additivity_gap: float
+    attention: pd.DataFrame | None = None  # lag, mean_weight
+    baseline_importance: pd.DataFrame | None = None
+    info: dict | None = None  # how the rows were chosen, background size, seconds
+
+    @property
+    def features(self) -> list[str]:
+        return [f for f in self.importance["feature"] if f in self.rows.columns]
+
+    def shap_table(self) -> pd.DataFrame:
+        """The CLI's CSV: time, entity, score, base_value, one column per feature."""
+        keep = [c for c in ("time", "entity", "score", "base_value") if c in self.rows]
+        return self.rows[keep + self.features]
+
+    def to_json(self) -> dict:
+        def records(frame: pd.DataFrame | None) -> list[dict] | None:
+            return None if frame is None else frame.to_dict(orient="records")
+
+        rows = self.rows.copy()
+        if "time" in rows:
+            rows["time"] = pd.to_datetime(rows["time"]).dt.strftime("%Y-%m-%d")
+        return {
+            "version": 1,
+            "rows": records(rows),
+            "feature_values": records(self.feature_values),
+            "importance": records(self.importance),
+            "modality": records(self.modality),
+            "lag": records(self.lag),
+            "additivity_gap": self.additivity_gap,
+            "attention": records(self.attention),
+            "baseline_importance": records(self.baseline_importance),
+            "info": self.info or {},
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Explanation:
+        def frame(key: str) -> pd.DataFrame | None:
+            return None if raw.get(key) is None else pd.DataFrame(raw[key])
+
+        rows = frame("rows")
+        if "time" in rows:
+            rows["time"] = pd.to_datetime(rows["time"])
+        rows["entity"] = rows["entity"].astype("string").fillna("").astype(str)
+        return cls(
+            rows=rows,
+            feature_values=frame("feature_values"),
+            importance=frame("importance"),
+            modality=frame("modality"),
+            lag=frame("lag"),
+            additivity_gap=float(raw.get("additivity_gap", float("nan"))),
+            attention=frame("attention"),
+            baseline_importance=frame("baseline_importance"),
+            info=raw.get("info") or {},
+        )
+
+
+def load_explanation(run: Run) -> Explanation | None:
+    """The run's stored explanation, or None when it has none yet."""
+    raw = run.json(EXPLANATIONS_FILE)
+    return Explanation.from_json(raw) if raw else None
+
+
+# ---- computing one ---------------------------------------------------------------------------
+def _background_rows(run: Run, size: int) -> np.ndarray:
+    p = run.predictions
+    train = p.loc[p["split"] == "train", "row"].to_numpy(np.int64)
+    if size < 1:
+        raise ConfigError(f"the background sample must hold at least 1 window, not {size}")
+    rng = np.random.default_rng(run.config.training.seed)
+    return np.sort(rng.choice(train, min(size, len(train)), replace=False))
+
+
+def explain_run(
+    run: Run,
+    how: str = "latest",
+    n: int = 300,
+    entity: str | None = None,
+    background: int = 100,
+    model: Any = None,
+    emit: Emit = _quiet,
+) -> Explanation:
+    """SHAP values of the chosen test predictions, aggregated for the page, report and CLI."""
+    started = time.perf_counter()
+    seed = run.config.training.seed
+    chosen = select_rows(run.predictions, how, n, entity, seed)
+    emit({"type": "stage", "stage": "preparing"})
+    inputs = RunInputs.of(run)
+    model = model if model is not None else run.load_model()
+    rows = chosen["row"].to_numpy(np.int64)
+    x = inputs.x(rows)
+    bg = inputs.x(_background_rows(run, background))
+    emit({"type": "stage", "stage": "explaining", "done": 0, "total": len(rows)})
+    raw = expected_gradients(model, x, bg, emit, seed)
+    base = float(_predict(model, bg).mean())
+    score = _predict(model, x)
+    panel = inputs.panel
+    shap_rows = per_column(raw, panel.input_names, panel.names, inputs.preprocessor)
+    modality = modality_of(inputs.preprocessor)
+    importance = importance_table(shap_rows, modality)
+    emit({"type": "stage", "stage": "baselines"})
+    table = pd.DataFrame(
+        {
+            "time": chosen["time"].to_numpy() if "time" in chosen else pd.NaT,
+            "entity": chosen["entity"].to_numpy(),
+            "row": rows,
+            "score": score,
+            "base_value": base,
+        }
+    )
+    gap = float(np.abs(base + shap_rows.sum(axis=1).to_numpy() - score).mean())
+    return Explanation(
+        rows=pd.concat([table, shap_rows], axis=1),
+        feature_values=feature_values(inputs.frame, rows, list(shap_rows.columns)),
+        importance=importance,
+        modality=modality_table(importance),
+        lag=per_lag(raw, inputs.panel, inputs.preprocessor),
+        additivity_gap=gap,
+        attention=attention_table(model, x),
+        baseline_importance=baseline_importance(run, inputs, rows, modality),
+        info={
+            "how": how,
+            "n": n,
+            "entity": entity,
+            "background": len(bg[0]),
+            "nsamples": NSAMPLES,
+            "method": "shap.GradientExplainer (expected gradients)",
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seconds": time.perf_counter() - started,
+        },
+    )
+
+
+def save_explanation(store: RunStore, run: Run, explanation: Explanation) -> None:
+    """Stored with the run (atomically), so reopening it shows the explanation at once."""
+    store.add_files(run.run_id, {EXPLANATIONS_FILE: explanation.to_json()})
+
+
+def explanation_task(payload: dict, emit: Emit) -> str:
+    """Worker-process entry (riskcore.jobs): explain a run and store the result with it."""
+    store = RunStore(payload.get("home"))
+    run = store.load(payload["run_id"])
+    explanation = explain_run(
+        run,
+        how=payload.get("how", "latest"),
+        n=int(payload.get("n", 300)),
+        entity=payload.get("entity"),
+        background=int(payload.get("background", 100)),
+        emit=emit,
+    )
+    emit({"type": "stage", "stage": "saving"})
+    save_explanation(store, run, explanation)
+    emit({"type": "done", "run_id": run.run_id})
+    return run.run_id
+
+
+# ---- words -----------------------------------------------------------------------------------
+ENGLISH = {
+    "sentence": "Risk {score:.2f} against an average of {base:.2f}, mainly from {drivers}.",
+    "driver": "{feature} ({value:+.2f})",
+    "joiner": " and ",
+    "separator": ", ",
+}
+
+
+def top_drivers(contributions: pd.Series, score: float, base: float, k: int = DRIVERS) -> pd.Series:
+    """The largest contributions pushing the score the way it moved from the average."""
+    direction = np.sign(score - base) or 1.0
+    pushing = contributions[np.sign(contributions) == direction]
+    pool = pushing if len(pushing) else contributions
+    return pool.reindex(pool.abs().sort_values(ascending=False).index).head(k)
+
+
+def describe(explanation: Explanation, index: int, labels: Mapping[str, str] | None = None) -> str:
+    """One plain sentence for one explained prediction, in the language of `labels`."""
+    lab = {**ENGLISH, **(labels or {})}
+    row = explanation.rows.iloc[index]
+    score, base = float(row["score"]), float(row["base_value"])
+    drivers = top_drivers(row[explanation.features].astype(float), score, base)
+    parts = [lab["driver"].format(feature=f, value=v) for f, v in drivers.items()]
+    listed = (
+        lab["separator"].join(parts[:-1]) + lab["joiner"] + parts[-1]
+        if len(parts) > 1
+        else parts[0]
+    )
+    return lab["sentence"].format(score=score, base=base, drivers=listed)
+
+
+# ---- a scenario's change, explained ----------------------------------------------------------
+def scenario_attribution(
+    run: Run,
+    model: Any,
+    shocked: Mapping[str, np.ndarray],
+    base: Mapping[str, np.ndarray],
+) -> pd.DataFrame:
+    """Which shocked inputs moved each score: expected gradients from the unshocked input.
+
+    With a sample's own unshocked input as the only reference, expected gradients become
+    integrated gradients along the straight path from base to shocked input, so each sample's
+    attributions add up to its score change. One row per sample, one column per feature.
+    """
+    pre = Preprocessor.from_dict(run.state["preprocessor"])
+    blocks = list(run.state["inputs"])
+    n = len(shocked[blocks[0]])
+    per_sample = []
+    for i in range(n):
+        x = [np.asarray(shocked[b][i : i + 1], dtype=np.float32) for b in blocks]
+        reference = [np.asarray(base[b][i : i + 1], dtype=np.float32) for b in blocks]
+        per_sample.append(expected_gradients(model, x, reference, seed=i))
+    values = [np.concatenate([s[j] for s in per_sample]) for j in range(len(blocks))]
+    return per_column(values, blocks, run.state["feature_names"], pre)
