@@ -61,7 +61,9 @@ def _progress_emitter(console):
     def emit(event: dict) -> None:
         if event["type"] == "stage":
             progress.update(task, description=event["stage"])
-            if not console.is_terminal:
+            if event.get("total"):
+                progress.update(task, total=event["total"], completed=event["done"], logs="")
+            elif not console.is_terminal:
                 console.print(f"{event['stage']}...")
         elif event["type"] == "epoch":
             logs = "  ".join(f"{k} {v:.4f}" for k, v in event["logs"].items())
@@ -157,6 +159,26 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from riskcore.explain import explain_run, save_explanation
+    from riskcore.store import RunStore
+
+    store = RunStore()
+    run = store.load(args.run)
+    emit, close = _progress_emitter(_console())
+    try:
+        explanation = explain_run(run, args.how, args.rows, args.entity, args.background, emit=emit)
+    finally:
+        close()
+    save_explanation(store, run, explanation)
+    explanation.shap_table().to_csv(args.out, index=False)
+    print(
+        f"explained {len(explanation.rows)} predictions -> {args.out} "
+        f"(additivity gap {explanation.additivity_gap:.4f})"
+    )
+    return 0
+
+
 REPORT_FORMATS = ("pdf", "csv")
 
 
@@ -211,6 +233,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "train": _cmd_train,
     "score": _cmd_score,
     "runs": _cmd_runs,
+    "explain": _cmd_explain,
     "report": _cmd_report,
 }
 
@@ -247,6 +270,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inputs(p)
     p.add_argument("--out", required=True, help="output CSV of predictions")
     sub.add_parser("runs", help="list saved runs")
+    p = sub.add_parser("explain", help="SHAP values of a run's test predictions, as CSV")
+    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("--rows", type=int, default=300, help="predictions to explain (default 300)")
+    p.add_argument(
+        "--how",
+        choices=("latest", "riskiest", "random", "entity"),
+        default="random",
+        help="which test predictions: each entity's latest, the riskiest, a random sample "
+        "(default), or one --entity",
+    )
+    p.add_argument("--entity", help="the entity to explain with --how entity")
+    p.add_argument("--background", type=int, default=100, help="training windows as reference")
+    p.add_argument("--out", required=True, help="output CSV, one row per prediction")
     p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--format", required=True, help="pdf (risk committee) or csv (spreadsheet)")
