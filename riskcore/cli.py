@@ -228,6 +228,75 @@ def _write_output(path: Path, data: bytes) -> None:
         ) from None
 
 
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from riskcore.scenarios import load_scenario, run_scenarios, save_scenarios, validate_scenario
+    from riskcore.store import RunStore
+
+    store = RunStore()
+    run = store.load(args.run)
+    scenario = load_scenario(args.scenario)
+    validate_scenario(scenario, run)  # before any data is read or model loaded
+    if args.data:
+        frames, _ = _read_inputs(args)
+    else:
+        frames = run.inputs()
+    result = run_scenarios(
+        run,
+        [scenario],
+        frames["primary"],
+        frames.get("macro"),
+        frames.get("sentiment"),
+        which=args.which,
+    )[0]
+    _write_output(Path(args.out), result.table.to_csv(index=False).encode("utf-8"))
+    if not args.data:  # results on the run's own data are kept with it for the report
+        save_scenarios(store, run.run_id, [result])
+    s = result.summary()
+    _console().print(
+        f"scenario '{scenario.name}': {s['affected']} of {s['predictions']} predictions changed; "
+        f"mean score {s['base']['mean']:.4f} -> {s['scenario']['mean']:.4f} "
+        f"({s['mean_delta']:+.4f}) -> {args.out}"
+    )
+    return 0
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    from riskcore.config import load_config
+    from riskcore.store import RunStore
+    from riskcore.tuning import DEFAULT_SPACE, load_space, parse_space, tune
+
+    config = load_config(args.config)
+    space = load_space(args.space) if args.space else parse_space(DEFAULT_SPACE)
+    overrides = {"trials": args.trials, "timeout_s": args.timeout, "seed": args.seed}
+    space = parse_space(
+        {**space.model_dump(mode="json"), **{k: v for k, v in overrides.items() if v is not None}}
+    )
+    frames, sources = _read_inputs(args)
+    console = _console()
+
+    def emit(event: dict) -> None:
+        if event["type"] == "trial":
+            value = "failed" if event["value"] is None else f"{event['value']:.4f}"
+            console.print(f"trial {event['trial']}/{event['trials']}: {value}  {event['params']}")
+
+    result = tune(
+        config,
+        frames["primary"],
+        frames.get("macro"),
+        frames.get("sentiment"),
+        space=space,
+        store=RunStore(),
+        sources=sources,
+        emit=emit,
+    )
+    shown = (
+        result.table.drop(columns=["error"]) if result.table["error"].isna().all() else result.table
+    )
+    print(shown.to_string(index=False))
+    print(f"best run: {result.best_run_id} (validation {result.metric} {result.best_value:.4f})")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "inspect": _cmd_inspect,
     "train": _cmd_train,
@@ -235,6 +304,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "runs": _cmd_runs,
     "explain": _cmd_explain,
     "report": _cmd_report,
+    "scenario": _cmd_scenario,
+    "tune": _cmd_tune,
 }
 
 
@@ -291,7 +362,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="PDF title (default: Risk report / 风险报告)")
     p.add_argument("--notes-file", help="UTF-8 text file of analyst notes for the PDF cover")
     p.add_argument("--threshold", type=float, help="decision threshold: adds a flagged column")
+    _add_scenario_parsers(sub)
     return parser
+
+
+def _add_scenario_parsers(sub) -> None:
+    p = sub.add_parser("scenario", help="re-score a run's predictions under a what-if scenario")
+    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("--scenario", required=True, help='scenario JSON {"name": ..., "shocks": [...]}')
+    p.add_argument("--out", required=True, help="output CSV: time, entity, score_base, ...")
+    p.add_argument(
+        "--which",
+        choices=("test", "latest", "all"),
+        default="test",
+        help="predictions to stress: the test period (default), each entity's latest, or all",
+    )
+    p.add_argument("--data", help="new primary data (default: the data the run was trained on)")
+    p.add_argument("--macro", help="macro indicators file for --data")
+    p.add_argument("--sentiment", help="news sentiment file for --data")
+    _add_date_format(p)
+    p = sub.add_parser("tune", help="Optuna search over hyperparameters, one stored run per trial")
+    p.add_argument("config", help="RunConfig JSON: the starting point of the search")
+    _add_inputs(p)
+    p.add_argument("--trials", type=int, help="number of trials (default 20)")
+    p.add_argument("--timeout", type=float, help="seconds after which no new trial starts")
+    p.add_argument("--space", help="search-space JSON (default: units, dropout, learning_rate)")
+    p.add_argument("--seed", type=int, help="sampler seed (default 0)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,3 +28,7 @@ class RunStoreError(RiskcoreError):
 
 class JobError(RiskcoreError):
     """A background job died, was cancelled, or failed with a user-facing error."""
+
+
+class TuningError(RiskcoreError):
+    """A hyperparameter search space is malformed, or no trial of a search could finish."""

@@ -1,0 +1,94 @@
+"""Worker-process tasks of the Scenarios page (riskcore.jobs "module:function" entries).
+
+They touch the Keras model, so they never run in the Streamlit server process. Each reads the
+run and its saved inputs from the run store (no re-upload), and the scenario task stores its
+results with the run (scenarios.json), so the page, the report and a restarted server all read
+the same results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from riskcore.errors import DataValidationError, RiskcoreError
+from riskcore.scenarios import (
+    parse_scenario,
+    prepare_inputs,
+    run_scenarios,
+    save_scenarios,
+    shocked_inputs,
+)
+from riskcore.store import RunStore
+
+Emit = Callable[[dict], None]
+ATTRIBUTION_SAMPLES = 64  # an entity's most recent predictions explained (SHAP cost is linear)
+
+
+class AttributionUnavailable(RiskcoreError):
+    """The SHAP attribution of scenario changes is not part of this installation."""
+
+
+def scenario_task(payload: dict, emit: Emit) -> list[str]:
+    """Run several scenarios over one run's data and store them with the run.
+
+    payload: home, run_id, scenarios (list of scenario dicts), which ("test" | "latest" |
+    "all"), threshold (for the stored summaries). Returns the scenario names, in order.
+    """
+    store = RunStore(payload.get("home"))
+    run = store.load(payload["run_id"])
+    scenarios = [parse_scenario(s, s.get("name", "")) for s in payload["scenarios"]]
+    emit({"type": "stage", "stage": "preparing"})
+    frames = run.inputs()
+    emit({"type": "stage", "stage": "scenarios", "done": 0, "total": len(scenarios)})
+    results = run_scenarios(
+        run,
+        scenarios,
+        frames["primary"],
+        frames["macro"],
+        frames["sentiment"],
+        which=payload.get("which", "test"),
+    )
+    emit({"type": "stage", "stage": "saving"})
+    save_scenarios(store, run.run_id, results, float(payload.get("threshold", 0.5)))
+    return [r.name for r in results]
+
+
+def attribution_task(payload: dict, emit: Emit) -> dict:
+    """Which shocked inputs moved one entity's score: SHAP of scenario minus base.
+
+    payload: home, run_id, scenario (dict), entity, which. The entity's most recent
+    ATTRIBUTION_SAMPLES predictions are explained; contributions are their mean.
+    """
+    try:
+        from riskcore.explain import scenario_attribution
+    except ImportError:
+        raise AttributionUnavailable(
+            "explaining a scenario with SHAP needs riskcore.explain.scenario_attribution, "
+            "which this installation lacks; update RiskLens"
+        ) from None
+    store = RunStore(payload.get("home"))
+    run = store.load(payload["run_id"])
+    scenario = parse_scenario(payload["scenario"], payload["scenario"].get("name", ""))
+    entity = str(payload["entity"])
+    emit({"type": "stage", "stage": "preparing"})
+    frames = run.inputs()
+    inputs = prepare_inputs(
+        run, frames["primary"], frames["macro"], frames["sentiment"], which=payload["which"]
+    )
+    positions = np.flatnonzero(inputs.entities == entity)[-ATTRIBUTION_SAMPLES:]
+    if len(positions) == 0:
+        raise DataValidationError(
+            f"entity '{entity}' has no prediction among the scored ones; pick another entity"
+        )
+    emit({"type": "stage", "stage": "explaining"})
+    samples, shocked = shocked_inputs(inputs, scenario, positions)
+    base = inputs.panel.inputs(inputs.ends[samples])
+    contributions = scenario_attribution(run, inputs.model, shocked, base)
+    return {
+        "scenario": scenario.name,
+        "entity": entity,
+        "predictions": len(samples),
+        "contributions": {str(k): float(v) for k, v in contributions.items()},
+    }
