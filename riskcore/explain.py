@@ -339,19 +339,25 @@ class Explanation:
 
     @classmethod
     def from_json(cls, raw: dict) -> Explanation:
-        def frame(key: str) -> pd.DataFrame | None:
-            return None if raw.get(key) is None else pd.DataFrame(raw[key])
+        def frame(key: str, default: pd.DataFrame | None = None) -> pd.DataFrame | None:
+            return default if raw.get(key) is None else pd.DataFrame(raw[key])
 
         rows = frame("rows")
         if "time" in rows:
             rows["time"] = pd.to_datetime(rows["time"])
-        rows["entity"] = rows["entity"].astype("string").fillna("").astype(str)
+        if "entity" in rows:
+            rows["entity"] = rows["entity"].astype("string").fillna("").astype(str)
+        importance = frame("importance")
+        if importance is None:  # a hand-made or older file: rows only
+            features = [c for c in rows.columns if c not in (*KEYS, "split", "y_true")]
+            importance = importance_table(rows[features], {})
+        empty_lag = pd.DataFrame(columns=["lag", "feature", "mean_abs_shap"])
         return cls(
             rows=rows,
-            feature_values=frame("feature_values"),
-            importance=frame("importance"),
-            modality=frame("modality"),
-            lag=frame("lag"),
+            feature_values=frame("feature_values", pd.DataFrame(index=rows.index)),
+            importance=importance,
+            modality=frame("modality", modality_table(importance)),
+            lag=frame("lag", empty_lag),
             additivity_gap=float(raw.get("additivity_gap", float("nan"))),
             attention=frame("attention"),
             baseline_importance=frame("baseline_importance"),

@@ -14,12 +14,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from riskcore.errors import RiskcoreError
+from riskcore.explain import Explanation, load_explanation
+from riskcore.scenarios import ScenarioResult
+from riskcore.scenarios import load_scenarios as load_stored_scenarios
 from riskcore.store import Run
 
 ALL_SECTIONS = (
@@ -42,7 +45,6 @@ REGRESSION_BAND_QUANTILES = (0.5, 0.8, 0.95)
 BANDS = ("low", "medium", "high", "very high")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DRIVERS = 3
-META_COLUMNS = ("time", "entity", "score", "base_value", "split", "row", "y_true")
 
 
 class ReportError(RiskcoreError):
@@ -510,31 +512,6 @@ def escape_cell(value: object) -> object:
 
 
 # ---- optional artefacts ---------------------------------------------------------------------
-@dataclass
-class Explanations:
-    rows: pd.DataFrame  # time, entity, score, base_value, one signed column per feature
-    importance: pd.DataFrame | None  # feature, modality, mean_abs_shap
-
-    @property
-    def features(self) -> list[str]:
-        if self.importance is not None and "feature" in self.importance:
-            return [f for f in self.importance["feature"] if f in self.rows.columns]
-        return [c for c in self.rows.columns if c not in META_COLUMNS]
-
-
-@dataclass
-class Scenario:
-    name: str
-    table: pd.DataFrame  # time, entity, score_base, score_scenario, delta
-
-
-def _frame(obj: object) -> pd.DataFrame:
-    """A stored table: records, {"columns": [...], "data": [...]} or {column: values}."""
-    if isinstance(obj, dict) and "columns" in obj and "data" in obj:
-        return pd.DataFrame(obj["data"], columns=obj["columns"])
-    return pd.DataFrame(obj or [])
-
-
 def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     """time as datetime and entity as str, so artefacts join the predictions exactly."""
     out = frame.copy()
@@ -543,31 +520,15 @@ def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_explanations(run: Run) -> Explanations | None:
-    """The run's SHAP explanations, through riskcore.explain when it is installed."""
-    if not (run.path / "explanations.json").exists():
-        return None
-    try:
-        from riskcore.explain import load_explanation
-    except ImportError:
-        raw = run.json("explanations.json") or {}
-        importance = _frame(raw["importance"]) if raw.get("importance") else None
-        return Explanations(_keyed(_frame(raw.get("rows"))), importance)
+def load_explanations(run: Run) -> Explanation | None:
+    """The run's SHAP explanations, keyed to join the predictions, or None."""
     exp = load_explanation(run)
-    return Explanations(_keyed(exp.rows), exp.importance)
+    return None if exp is None else replace(exp, rows=_keyed(exp.rows))
 
 
-def load_scenarios(run: Run) -> list[Scenario]:
-    """The run's stress scenarios, through riskcore.scenarios when it is installed."""
-    if not (run.path / "scenarios.json").exists():
-        return []
-    try:
-        from riskcore.scenarios import load_scenarios as load
-    except ImportError:
-        raw = run.json("scenarios.json") or []
-        items = raw.get("scenarios", []) if isinstance(raw, dict) else raw
-        return [Scenario(str(s["name"]), _with_delta(_frame(s.get("table")))) for s in items]
-    return [Scenario(str(s.name), _with_delta(s.table)) for s in load(run)]
+def load_scenarios(run: Run) -> list[ScenarioResult]:
+    """The run's stress scenarios, keyed to join the predictions."""
+    return [replace(s, table=_with_delta(s.table)) for s in load_stored_scenarios(run)]
 
 
 def _with_delta(table: pd.DataFrame) -> pd.DataFrame:
@@ -578,7 +539,7 @@ def _with_delta(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- the prediction table (CSV rows; the PDF reads it too) ----------------------------------
-def _drivers(exp: Explanations) -> pd.DataFrame:
+def _drivers(exp: Explanation) -> pd.DataFrame:
     """The DRIVERS largest contributions by absolute size of each explained prediction."""
     features = np.asarray(exp.features, dtype=object)
     out = exp.rows.drop(columns=list(features)).reset_index(drop=True)
@@ -617,8 +578,8 @@ def _unique_names(names: list[str]) -> list[str]:
 def prediction_table(
     run: Run,
     threshold: float | None = None,
-    explanations: Explanations | None = None,
-    scenarios: Sequence[Scenario] = (),
+    explanations: Explanation | None = None,
+    scenarios: Sequence[ScenarioResult] = (),
     cuts: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Every prediction with its band, optional flag, drivers and scenario scores."""

@@ -30,7 +30,8 @@ from reportlab.platypus import (
 )
 
 from riskcore import metrics as M
-from riskcore.report import BANDS, TEXTS, Explanations, Scenario, risk_band, text
+from riskcore.explain import Explanation
+from riskcore.report import BANDS, TEXTS, risk_band, text
 from riskcore.report_charts import ChartMaker, cjk_font
 from riskcore.report_pdf import (
     ACCENT,
@@ -49,6 +50,7 @@ from riskcore.report_pdf import (
     render,
     side_by_side,
 )
+from riskcore.scenarios import ScenarioResult
 from riskcore.store import Run
 
 SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
@@ -75,8 +77,8 @@ class ReportContext:
     threshold: float | None
     cuts: tuple[float, float, float]
     table: pd.DataFrame
-    explanations: Explanations | None
-    scenarios: list[Scenario]
+    explanations: Explanation | None
+    scenarios: list[ScenarioResult]
     generated: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def t(self, key: str, **values: object) -> str:
@@ -251,15 +253,7 @@ def metric_value(value: object, key: str = "") -> str:
     return f"{float(value):.4g}" if key in ("rmse", "mae") else f"{float(value):.3f}"
 
 
-def importance(exp: Explanations) -> pd.DataFrame:
-    """feature, modality, mean_abs_shap: stored, or computed from the rows when absent."""
-    if exp.importance is not None and len(exp.importance):
-        return exp.importance
-    values = exp.rows[exp.features].abs().mean()
-    return pd.DataFrame({"feature": values.index, "modality": "", "mean_abs_shap": values.values})
-
-
-def scenario_facts(sc: Scenario) -> dict | None:
+def scenario_facts(sc: ScenarioResult) -> dict | None:
     rows = sc.table.dropna(subset=["score_base", "score_scenario", "delta"])
     if rows.empty:
         return None
@@ -420,7 +414,7 @@ def _band(ctx: ReportContext, score: float) -> str:
 def driver_sentence(ctx: ReportContext) -> str:
     if ctx.explanations is None or not ctx.explanations.features:
         return ctx.t("summary.no_drivers")
-    imp = importance(ctx.explanations).sort_values("mean_abs_shap", ascending=False)
+    imp = ctx.explanations.importance.sort_values("mean_abs_shap", ascending=False)
     total = float(imp["mean_abs_shap"].sum()) or 1.0
     items = [
         ctx.t(
@@ -713,7 +707,7 @@ def charts(ctx: ReportContext, st: Styles) -> list[Flowable]:
         png = maker.risk_timeline(recent(ctx.table, periods), entities, periods, ctx.cuts)
         figures.append((png, "caption.timeline"))
     if ctx.explanations is not None and ctx.explanations.features:
-        figures.append((maker.shap_importance(importance(ctx.explanations)), "caption.importance"))
+        figures.append((maker.shap_importance(ctx.explanations.importance), "caption.importance"))
     facts = [f for f in map(scenario_facts, ctx.scenarios) if f]
     if facts:
         png = maker.scenario_comparison(

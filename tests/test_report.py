@@ -1,8 +1,8 @@
 """Risk reports: CSV escaping and columns, PDF text and pages in both languages, artefacts.
 
 One tiny run is trained per module; a copy of it gets hand-made explanations.json and
-scenarios.json (the shapes riskcore.report reads when riskcore.explain / riskcore.scenarios are
-not installed), so the tests cover a run with and without them.
+scenarios.json (rows and importance only, and scenario tables, as riskcore.explain and
+riskcore.scenarios read them), so the tests cover a run with and without them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import re
 import shutil
 import string
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -158,14 +157,6 @@ def enriched(bare, tmp_path_factory) -> Run:
         {"explanations.json": fake_explanations(run), "scenarios.json": fake_scenarios(run)},
     )
     return store.load(run.run_id)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _explanations_as_stored_here():
-    """Read explanations.json through report's own adapter, in fake_explanations' shape."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, "riskcore.explain", None)
-        yield
 
 
 @pytest.fixture(scope="module")
