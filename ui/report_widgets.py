@@ -193,4 +193,4 @@ def pdf_section(run: Run, options: ReportOptions) -> None:
     if built.preview is None:
         st.caption(t("report.no_preview"))
     else:
-        st.image(built.preview, width=420)
+        st.image(built.preview, width=420, output_format="PNG")  # JPEG blurs small text
