@@ -119,6 +119,7 @@ def test_the_server_side_of_every_page_imports_no_tensorflow() -> None:
 
     code = (
         "import sys; import ui.data_widgets, ui.train_widgets, ui.results_widgets, ui.sidebar; "
+        "import ui.explain_widgets, riskcore.explain, riskcore.explain_charts; "
         "import riskcore.jobs, riskcore.charts, riskcore.scoring; "
         "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
