@@ -179,6 +179,15 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from riskcore.export import export_run
+    from riskcore.store import RunStore
+
+    target = export_run(RunStore().load(args.run), args.out)
+    print(target)
+    return 0
+
+
 REPORT_FORMATS = ("pdf", "csv")
 
 
@@ -303,6 +312,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "score": _cmd_score,
     "runs": _cmd_runs,
     "explain": _cmd_explain,
+    "export": _cmd_export,
     "report": _cmd_report,
     "scenario": _cmd_scenario,
     "tune": _cmd_tune,
@@ -354,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entity", help="the entity to explain with --how entity")
     p.add_argument("--background", type=int, default=100, help="training windows as reference")
     p.add_argument("--out", required=True, help="output CSV, one row per prediction")
+    p = sub.add_parser("export", help="SavedModel for TF Serving + the preprocessing as JSON")
+    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("--out", required=True, help="new folder for saved_model/ and the JSON")
     p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--format", required=True, help="pdf (risk committee) or csv (spreadsheet)")
