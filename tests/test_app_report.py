@@ -160,3 +160,20 @@ def test_building_a_report_imports_no_tensorflow(home) -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_options_survive_a_language_switch_and_a_visit_to_another_page(home, monkeypatch) -> None:
+    at = _open(home, monkeypatch)
+    at.text_area(key="report_notes").set_value("Keep me.")
+    at.multiselect(key="report_sections").set_value(["summary", "appendix"]).run()
+    at.session_state["lang_picker"] = "zh"
+    at.run()
+    assert at.multiselect(key="report_sections").value == ["summary", "appendix"]
+    assert at.selectbox(key="report_language").value == "zh"  # not picked: follows the UI
+    at.switch_page("pages/results.py").run()
+    at.session_state["lang_picker"] = "zh"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.text_area(key="report_notes").value == "Keep me."
+    assert at.multiselect(key="report_sections").value == ["summary", "appendix"]

@@ -21,6 +21,10 @@ from ui.results_widgets import load_run
 
 ARTEFACTS = ("explanations.json", "scenarios.json")
 BUILT_KEY = "report_built"  # the options of the PDF this session last asked for
+LANGUAGE_KEY, LANGUAGE_CHOSEN = "report_language", "report_language_chosen"
+SECTIONS_KEY, THRESHOLD_KEY = "report_sections", "report_threshold"
+WIDGETS = ("report_title", "report_notes", LANGUAGE_KEY, SECTIONS_KEY, THRESHOLD_KEY)
+KEPT = "report_kept"  # the WIDGETS' values of the last run of this page
 
 
 @dataclass(frozen=True)
@@ -58,14 +62,12 @@ def _threshold(run: Run) -> float | None:
     """A probability slider for classification (starting from the Results page's threshold);
     an optional number for regression, whose scores have no fixed scale."""
     if run.metrics.get("task") == "classification":
-        start = float(st.session_state.get("threshold") or 0.5)
         return st.slider(
             t("report.threshold"),
             0.01,
             0.99,
-            min(max(round(start, 2), 0.01), 0.99),
-            0.01,
-            key="report_threshold",
+            step=0.01,
+            key=THRESHOLD_KEY,
             help=t("report.threshold_help"),
         )
     return st.number_input(
@@ -78,6 +80,7 @@ def _threshold(run: Run) -> float | None:
 
 def report_options(run: Run) -> ReportOptions:
     """Title, notes, language (the UI's by default), sections and threshold."""
+    _restore(run)
     st.subheader(t("report.options"))
     c1, c2 = st.columns([2, 1])
     title = c1.text_input(
@@ -90,10 +93,10 @@ def report_options(run: Run) -> ReportOptions:
     chosen_language = c2.selectbox(
         t("report.language"),
         R.LANGUAGES,
-        index=R.LANGUAGES.index(language()),
         format_func=LANGUAGES.get,
-        key="report_language",
+        key=LANGUAGE_KEY,
         help=t("report.language_help"),
+        on_change=lambda: st.session_state.update({LANGUAGE_CHOSEN: True}),
     )
     notes = st.text_area(
         t("report.notes"), max_chars=5000, key="report_notes", help=t("report.notes_help")
@@ -101,18 +104,43 @@ def report_options(run: Run) -> ReportOptions:
     sections = st.multiselect(
         t("report.sections"),
         R.ALL_SECTIONS,
-        default=R.ALL_SECTIONS,
         format_func=lambda name: R.text(f"section.{name}", language()),
-        key="report_sections",
+        key=SECTIONS_KEY,
         help=t("report.sections_help"),
     )
+    threshold = _threshold(run)
+    _keep()
     return ReportOptions(
         title.strip() or R.text("cover.title", chosen_language),
         notes,
         chosen_language,
         tuple(sections),
-        _threshold(run),
+        threshold,
     )
+
+
+def _restore(run: Run) -> None:
+    """Put back the options of the last visit. Streamlit drops a widget's value once a run
+    of another page does not draw it, and the browser returns a multiselect's choice as
+    labels, which no longer match after a language switch; both would lose the analyst's
+    notes or sections. The report language follows the UI's until the analyst picks one."""
+    kept = st.session_state.get(KEPT, {})
+    for key, value in kept.items():
+        if key in WIDGETS and key not in st.session_state:
+            st.session_state[key] = value
+    if kept.get("ui_language", language()) != language() and SECTIONS_KEY in kept:
+        st.session_state[SECTIONS_KEY] = kept[SECTIONS_KEY]
+    if not st.session_state.get(LANGUAGE_CHOSEN):
+        st.session_state[LANGUAGE_KEY] = language()
+    st.session_state.setdefault(SECTIONS_KEY, list(R.ALL_SECTIONS))
+    if run.metrics.get("task") == "classification" and THRESHOLD_KEY not in st.session_state:
+        start = float(st.session_state.get("threshold") or 0.5)  # the Results page's
+        st.session_state[THRESHOLD_KEY] = min(max(round(start, 2), 0.01), 0.99)
+
+
+def _keep() -> None:
+    kept = {k: st.session_state[k] for k in WIDGETS if k in st.session_state}
+    st.session_state[KEPT] = {**kept, "ui_language": language()}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -193,4 +221,5 @@ def pdf_section(run: Run, options: ReportOptions) -> None:
     if built.preview is None:
         st.caption(t("report.no_preview"))
     else:
-        st.image(built.preview, width=420, output_format="PNG")  # JPEG blurs small text
+        with st.container(border=True, width=440):  # a frame: the page is white on white
+            st.image(built.preview, output_format="PNG")  # JPEG would blur the small text
