@@ -1,0 +1,96 @@
+"""Widgets of the Compare runs tab: 2 to 4 runs side by side, with the honest caveat when
+their test sets differ."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from riskcore import charts
+from riskcore import compare_charts as CC
+from riskcore.errors import RiskcoreError
+from riskcore.scenarios import compare_runs
+from riskcore.store import Run, RunStore
+from ui.data_widgets import show_error
+from ui.i18n import chart_labels, t
+from ui.results_widgets import CLASSIFICATION_KEYS, REGRESSION_KEYS, _fmt, load_run
+
+
+def _pick(active: str) -> list[str]:
+    ids = RunStore().ids()
+    if len(ids) < 2:
+        st.info(t("compare.need_two"), icon=":material/info:")
+        return []
+    if "compare_runs" not in st.session_state:
+        st.session_state["compare_runs"] = [active, *[i for i in ids if i != active][:1]]
+    st.session_state["compare_runs"] = [i for i in st.session_state["compare_runs"] if i in ids]
+    return st.multiselect(
+        t("compare.runs"), ids, key="compare_runs", max_selections=4, help=t("compare.runs_help")
+    )
+
+
+def _metric_table(metrics: pd.DataFrame, with_baselines: bool) -> pd.DataFrame:
+    """Rows metric (and model), one column per run: value (95% interval)."""
+    m = metrics if with_baselines else metrics[metrics["model"] == "model"]
+    cell = m.apply(lambda r: f"{_fmt(r['value'])}  ({_fmt(r['lo'])}–{_fmt(r['hi'])})", axis=1)
+    table = m.assign(cell=cell, model=m["model"].map(lambda k: t(f"model.{k}")))
+    table = table.assign(metric=table["metric"].map(lambda k: t(f"chart.{k}")))
+    wide = table.pivot_table(
+        index=["metric", "model"], columns="run", values="cell", aggfunc="first", sort=False
+    )
+    wide = wide.reset_index().rename(
+        columns={"metric": t("chart.metric"), "model": t("compare.model")}
+    )
+    return wide
+
+
+def _test(run: Run) -> tuple[np.ndarray, np.ndarray]:
+    p = run.predictions
+    p = p[p["split"] == "test"]
+    return p["y_true"].to_numpy(dtype=float), p["score"].to_numpy(dtype=float)
+
+
+def compare_section(active: str) -> None:
+    """Metrics with intervals, ROC / PR overlaid, training curves, differing config fields."""
+    chosen = _pick(active)
+    if not chosen:
+        return
+    if len(chosen) < 2:
+        st.info(t("compare.pick_two"), icon=":material/info:")
+        return
+    runs = [load_run(run_id) for run_id in chosen]
+    try:
+        result = compare_runs(runs)
+    except RiskcoreError as exc:
+        show_error(exc)
+        return
+    if result["comparable"]:
+        st.success(t("compare.comparable"), icon=":material/check_circle:")
+    else:
+        st.warning(t("compare.not_comparable", reason=result["reason"]), icon=":material/warning:")
+    baselines = st.toggle(t("compare.baselines"), key="compare_baselines")
+    st.dataframe(_metric_table(result["metrics"], baselines), hide_index=True)
+    labels = chart_labels()
+    tasks = {r.metrics.get("task") for r in runs}
+    keys = CLASSIFICATION_KEYS[:3] if tasks == {"classification"} else REGRESSION_KEYS
+    c1, c2 = st.columns(2)
+    models = {r.run_id: r.metrics["test"]["model"] for r in runs}
+    c1.plotly_chart(
+        charts.metric_comparison(models, metric_keys=keys, labels=labels), key="compare_metrics"
+    )
+    c2.plotly_chart(
+        CC.training_overlay({r.run_id: r.history for r in runs}, labels=labels),
+        key="compare_history",
+    )
+    classified = [r for r in runs if r.metrics.get("task") == "classification"]
+    if classified:
+        curves = {r.run_id: _test(r) for r in classified}
+        c1.plotly_chart(CC.roc_overlay(curves, labels=labels), key="compare_roc")
+        c2.plotly_chart(CC.pr_overlay(curves, labels=labels), key="compare_pr")
+    st.markdown(f"**{t('compare.config_diff')}**")
+    diff = result["config_diff"]
+    if diff.empty:
+        st.caption(t("compare.same_config"))
+    else:
+        st.dataframe(diff.rename(columns={"field": t("compare.field")}), hide_index=True)

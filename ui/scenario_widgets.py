@@ -1,0 +1,401 @@
+"""Widgets of the Scenarios tab: presets and a shock table, a worker job that runs them, the
+results side by side, and SHAP of a scenario's change for one entity.
+
+Scenarios run in a worker process (they need the Keras model); their results are stored with
+the run (scenarios.json) and read back here, cached by the file's modification time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from riskcore import scenario_charts as SC
+from riskcore.errors import RiskcoreError
+from riskcore.scenario_tables import (
+    SHOCK_COLUMNS,
+    dump_scenarios,
+    parse_scenarios,
+    scenario_from_rows,
+    scenario_rows,
+    summary_table,
+)
+from riskcore.scenarios import (
+    PRESETS,
+    SCENARIOS_FILE,
+    WHICH,
+    Scenario,
+    ScenarioResult,
+    build_preset,
+    guess_column,
+    load_scenarios,
+    shockable_features,
+    validate_scenario,
+)
+from riskcore.store import Run, RunStore
+from ui import jobs_panel
+from ui.data_widgets import show_error
+from ui.i18n import chart_labels, t
+
+SCENARIO_TASK = "riskcore.scenario_jobs:scenario_task"
+ATTRIBUTION_TASK = "riskcore.scenario_jobs:attribution_task"
+OPS = ["add", "multiply", "set"]
+UNITS = ["raw", "std"]
+MAX_SHOWN = 6
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _stored(run_id: str, version: float) -> list[ScenarioResult]:
+    """Results saved with a run; `version` (the file's mtime) invalidates the cache."""
+    return load_scenarios(RunStore().load(run_id))
+
+
+def stored_results(run: Run) -> list[ScenarioResult]:
+    path = run.path / SCENARIOS_FILE
+    return _stored(run.run_id, path.stat().st_mtime) if path.exists() else []
+
+
+def _features(run: Run) -> list[str]:
+    return [c for cols in shockable_features(run).values() for c in cols]
+
+
+def _home() -> str:
+    return str(RunStore().root.parent)
+
+
+# ---- defining scenarios -------------------------------------------------------------------
+def scenario_builder(run: Run) -> list[Scenario]:
+    """Presets, the shock table and uploaded files; returns every valid scenario defined."""
+    st.subheader(t("scen.define"))
+    scenarios = _presets(run)
+    custom = _custom(run)
+    if custom is not None:
+        scenarios.append(custom)
+    scenarios += _uploaded()
+    return [s for s in scenarios if _fits(s, run)]
+
+
+def _fits(scenario: Scenario, run: Run) -> bool:
+    """Check a scenario against the run here, so a mistake shows before anything runs."""
+    try:
+        validate_scenario(scenario, run)
+    except RiskcoreError as exc:
+        show_error(exc)
+        return False
+    return True
+
+
+def _presets(run: Run) -> list[Scenario]:
+    features = _features(run)
+    c1, c2 = st.columns([3, 1])
+    picked = c1.multiselect(
+        t("scen.presets"),
+        list(PRESETS),
+        format_func=lambda p: t(f"preset.{p}"),
+        key="scen_presets",
+        help=t("scen.presets_help"),
+    )
+    magnitude = c2.slider(
+        t("scen.magnitude"),
+        0.25,
+        3.0,
+        1.0,
+        0.25,
+        key="scen_magnitude",
+        help=t("scen.magnitude_help"),
+    )
+    out = []
+    for preset in picked:
+        column = None
+        if "patterns" in PRESETS[preset]:
+            guess = guess_column(preset, run)
+            column = st.selectbox(
+                t("scen.preset_column", preset=t(f"preset.{preset}")),
+                features,
+                index=features.index(guess) if guess in features else None,
+                key=f"scen_column_{preset}",
+                placeholder=t("scen.pick_column"),
+            )
+            if column is None:
+                continue
+        try:
+            out.append(build_preset(preset, column, run, magnitude))
+        except RiskcoreError as exc:
+            show_error(exc)
+    return out
+
+
+def _empty_rows() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in SHOCK_COLUMNS})
+    frame["value"] = frame["value"].astype(float)
+    frame["last_steps"] = frame["last_steps"].astype(float)
+    for c in ("from", "to"):
+        frame[c] = pd.to_datetime(frame[c])
+    return frame
+
+
+def _custom(run: Run) -> Scenario | None:
+    with st.expander(t("scen.custom"), expanded=False):
+        name = st.text_input(t("scen.custom_name"), t("scen.custom_default"), key="scen_name")
+        base = st.session_state.setdefault("scen_rows", _empty_rows())
+        rows = st.data_editor(
+            base,
+            num_rows="dynamic",
+            hide_index=True,
+            key="scen_editor",
+            column_config={
+                "feature": st.column_config.SelectboxColumn(
+                    t("scen.col_feature"), options=_features(run), required=True
+                ),
+                "op": st.column_config.SelectboxColumn(
+                    t("scen.col_op"), options=OPS, required=True, help=t("scen.col_op_help")
+                ),
+                "value": st.column_config.NumberColumn(t("scen.col_value"), required=True),
+                "unit": st.column_config.SelectboxColumn(
+                    t("scen.col_unit"), options=UNITS, default="raw", help=t("scen.col_unit_help")
+                ),
+                "last_steps": st.column_config.NumberColumn(
+                    t("scen.col_last_steps"), min_value=1, step=1, help=t("scen.col_last_help")
+                ),
+                "entities": st.column_config.TextColumn(
+                    t("scen.col_entities"), help=t("scen.col_entities_help")
+                ),
+                "from": st.column_config.DateColumn(t("scen.col_from")),
+                "to": st.column_config.DateColumn(t("scen.col_to")),
+            },
+        )
+        if rows.dropna(how="all").empty:
+            return None
+        try:
+            return scenario_from_rows(name, rows)
+        except RiskcoreError as exc:
+            show_error(exc)
+            return None
+
+
+def _uploaded() -> list[Scenario]:
+    upload = st.file_uploader(
+        t("scen.upload"), type=["json"], key="scen_upload", help=t("scen.upload_help")
+    )
+    if upload is None:
+        return []
+    try:
+        loaded = parse_scenarios(upload.getvalue(), upload.name)
+    except RiskcoreError as exc:
+        show_error(exc)
+        return []
+    st.caption(t("scen.uploaded", n=len(loaded), name=upload.name))
+    return loaded
+
+
+# ---- running them -------------------------------------------------------------------------
+def run_controls(run: Run, scenarios: list[Scenario]) -> None:
+    """What will run, which predictions, the threshold, Run and Download."""
+    if scenarios:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("scen.name"): [s.name for s in scenarios],
+                    t("scen.what"): [_describe(s) for s in scenarios],
+                }
+            ),
+            hide_index=True,
+        )
+    else:
+        st.info(t("scen.none_defined"), icon=":material/info:")
+    c1, c2, c3 = st.columns([2, 2, 1])
+    which = c1.radio(
+        t("scen.which"),
+        WHICH,
+        format_func=lambda w: t(f"scen.which_{w}"),
+        horizontal=True,
+        key="scen_which",
+        help=t("scen.which_help"),
+    )
+    threshold = c2.slider(t("results.threshold"), 0.0, 1.0, 0.5, 0.01, key="scen_threshold")
+    names = [s.name for s in scenarios]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice:
+        st.error(t("scen.duplicate", name=twice), icon=":material/error:")
+    if scenarios:
+        c3.download_button(
+            t("scen.download"),
+            dump_scenarios(scenarios),
+            file_name="scenarios.json",
+            mime="application/json",
+            icon=":material/download:",
+            key="scen_download",
+        )
+    if st.button(
+        t("scen.run", n=len(scenarios)),
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=not scenarios or bool(twice) or jobs_panel.busy("scenario"),
+        key="scen_run",
+    ):
+        payload = {
+            "home": _home(),
+            "run_id": run.run_id,
+            "scenarios": [json.loads(s.to_json()) for s in scenarios],
+            "which": which,
+            "threshold": threshold,
+        }
+        jobs_panel.submit("scenario", SCENARIO_TASK, payload)
+        st.rerun()
+    jobs_panel.panel("scenario", on_done=_scenarios_done)
+
+
+def _describe(scenario: Scenario) -> str:
+    if scenario.replay is not None:
+        return t("scen.replay", start=scenario.replay.from_, end=scenario.replay.to)
+    if not scenario.shocks:
+        return t("scen.base_case")
+    return "; ".join(s.describe() for s in scenario.shocks)
+
+
+def _scenarios_done(status) -> None:
+    st.session_state["scen_new"] = list(status.result)
+
+
+# ---- results side by side -----------------------------------------------------------------
+def results_view(run: Run) -> list[ScenarioResult]:
+    """Summary table, distributions, per-entity deltas and top movers of the chosen results."""
+    results = stored_results(run)
+    st.subheader(t("scen.results"))
+    if not results:
+        st.info(t("scen.no_results"), icon=":material/info:")
+        return []
+    names = [r.name for r in results]
+    if "scen_new" in st.session_state:  # a job just finished: show what it ran
+        st.session_state["scen_shown"] = st.session_state.pop("scen_new")
+    kept = [n for n in st.session_state.get("scen_shown", names[-4:]) if n in names]
+    st.session_state["scen_shown"] = kept[:MAX_SHOWN]
+    chosen = st.multiselect(t("scen.show"), names, key="scen_shown", max_selections=MAX_SHOWN)
+    shown = [r for r in results if r.name in chosen]
+    if not shown:
+        return results
+    threshold = st.session_state.get("scen_threshold", 0.5)
+    labels = chart_labels()
+    st.dataframe(
+        summary_table(shown, threshold),
+        hide_index=True,
+        column_config=_summary_columns(),
+    )
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(SC.scenario_distributions(shown, labels=labels), key="scen_dist")
+    c2.plotly_chart(SC.entity_deltas(shown, labels=labels), key="scen_entities")
+    _detail(shown)
+    return results
+
+
+def _summary_columns() -> dict:
+    number = st.column_config.NumberColumn
+    percent = {"format": "percent"}
+    return {
+        "scenario": st.column_config.TextColumn(t("scen.name")),
+        "predictions": number(t("scen.sum_predictions")),
+        "affected": number(t("scen.sum_affected")),
+        "mean_base": number(t("scen.sum_mean_base"), format="%.4f"),
+        "mean_scenario": number(t("scen.sum_mean_scenario"), format="%.4f"),
+        "mean_delta": number(t("scen.sum_mean_delta"), format="%+.4f"),
+        "p90_base": number(t("scen.sum_p90_base"), format="%.4f"),
+        "p90_scenario": number(t("scen.sum_p90_scenario"), format="%.4f"),
+        "share_above_base": number(t("scen.sum_above_base"), **percent),
+        "share_above_scenario": number(t("scen.sum_above_scenario"), **percent),
+        "events_base": number(t("scen.sum_events_base"), format="%.1f"),
+        "events_scenario": number(t("scen.sum_events_scenario"), format="%.1f"),
+    }
+
+
+def _detail(shown: list[ScenarioResult]) -> None:
+    """One scenario's top movers and its per-prediction table (the CLI's CSV) to download."""
+    c1, c2 = st.columns([3, 1])
+    name = c1.selectbox(t("scen.detail"), [r.name for r in shown], key="scen_detail")
+    result = next(r for r in shown if r.name == name)
+    c2.download_button(
+        t("scen.download_csv"),
+        result.table.to_csv(index=False).encode("utf-8-sig"),
+        file_name="scenario_result.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="scen_download_csv",
+    )
+    st.markdown(f"**{t('scen.top_movers')}**")
+    st.dataframe(
+        result.top_movers(10),
+        hide_index=True,
+        column_config={
+            "entity": st.column_config.TextColumn(t("results.entity")),
+            "mean_base": st.column_config.NumberColumn(t("scen.sum_mean_base"), format="%.4f"),
+            "mean_scenario": st.column_config.NumberColumn(
+                t("scen.sum_mean_scenario"), format="%.4f"
+            ),
+            "mean_delta": st.column_config.NumberColumn(t("scen.sum_mean_delta"), format="%+.4f"),
+            "predictions": st.column_config.NumberColumn(t("scen.sum_predictions")),
+        },
+    )
+    editable = result.scenario is not None and result.scenario.shocks
+    if editable and st.button(t("scen.edit"), key="scen_edit", icon=":material/edit:"):
+        _load_into_editor(result.scenario)
+
+
+def _load_into_editor(scenario: Scenario) -> None:
+    rows = scenario_rows(scenario)
+    for c in ("from", "to"):
+        rows[c] = pd.to_datetime(rows[c])
+    rows["last_steps"] = rows["last_steps"].astype(float)
+    st.session_state["scen_rows"] = rows
+    st.session_state["scen_name"] = f"{scenario.name} (2)"
+    st.session_state.pop("scen_editor", None)
+    st.rerun()
+
+
+# ---- SHAP of a scenario's change -----------------------------------------------------------
+def attribution_section(run: Run, results: list[ScenarioResult]) -> None:
+    """Which shocked inputs moved one entity's score (SHAP, in a worker)."""
+    explainable = [
+        r
+        for r in results
+        if r.scenario is not None and r.name in st.session_state.get("scen_shown", [])
+    ]
+    if not explainable:
+        return
+    st.subheader(t("scen.explain"))
+    c1, c2 = st.columns(2)
+    name = c1.selectbox(
+        t("scen.explain_scenario"), [r.name for r in explainable], key="scen_x_name"
+    )
+    result = next(r for r in explainable if r.name == name)
+    movers = list(result.top_movers(len(result.table))["entity"])
+    entity = c2.selectbox(t("results.entity"), movers, key="scen_x_entity")
+    if st.button(
+        t("scen.explain_start"),
+        icon=":material/psychology:",
+        disabled=jobs_panel.busy("attribution"),
+        key="scen_x_start",
+    ):
+        payload = {
+            "home": _home(),
+            "run_id": run.run_id,
+            "scenario": json.loads(result.scenario.to_json()),
+            "entity": entity,
+            "which": st.session_state.get("scen_which", "test"),
+        }
+        jobs_panel.submit("attribution", ATTRIBUTION_TASK, payload)
+        st.rerun()
+    jobs_panel.panel("attribution", on_done=_attributed)
+    shown = st.session_state.get("scen_attribution")
+    if shown and shown["scenario"] == name:
+        st.plotly_chart(
+            SC.attribution_bars(
+                pd.Series(shown["contributions"]), shown["entity"], labels=chart_labels()
+            ),
+            key="scen_attribution_chart",
+        )
+        st.caption(t("scen.explain_caption", n=shown["predictions"]))
+
+
+def _attributed(status) -> None:
+    st.session_state["scen_attribution"] = status.result

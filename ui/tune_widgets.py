@@ -1,0 +1,144 @@
+"""Widgets of the Tune tab: ranges for chosen hyperparameters, an Optuna search in a worker
+(one stored run per trial), the trials table and chart, and the best config into Train."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from riskcore import compare_charts as CC
+from riskcore.errors import RiskcoreError
+from riskcore.store import Run, RunStore
+from riskcore.tuning import SEQUENCE_ONLY, TUNABLE, check_space, objective_of, parse_space
+from ui import jobs_panel
+from ui.data_widgets import show_error
+from ui.i18n import chart_labels, t
+from ui.state import set_config_dict
+
+TUNE_TASK = "riskcore.tuning:tuning_task"
+# Ranges offered first, per hyperparameter: (low, high, log)
+STARTING_RANGES: dict[str, tuple[float, float, bool]] = {
+    "window": (5, 60, False),
+    "units": (8, 128, True),
+    "dense_units": (4, 64, True),
+    "tower_units": (4, 64, True),
+    "dropout": (0.0, 0.5, False),
+    "l1": (0.0, 0.001, False),
+    "l2": (1e-6, 1e-2, True),
+    "learning_rate": (1e-4, 1e-2, True),
+    "batch_size": (32, 512, True),
+    "epochs": (5, 50, False),
+}
+
+
+def _range_inputs(name: str) -> dict:
+    spec = TUNABLE[name]
+    if spec.kind == "choice":
+        choices = st.multiselect(
+            name, list(spec.choices), default=list(spec.choices), key=f"tune_{name}_choices"
+        )
+        return {"choices": choices}
+    low, high, log = STARTING_RANGES[name]
+    c0, c1, c2, c3 = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
+    c0.markdown(f"`{name}`")
+    whole = spec.kind == "int"
+    fmt = "%d" if whole else "%g"
+    cast = int if whole else float
+    lo = c1.number_input(
+        t("tune.low"), cast(spec.low), cast(spec.high), cast(low), format=fmt, key=f"tune_{name}_lo"
+    )
+    hi = c2.number_input(
+        t("tune.high"),
+        cast(spec.low),
+        cast(spec.high),
+        cast(high),
+        format=fmt,
+        key=f"tune_{name}_hi",
+    )
+    log = c3.checkbox(t("tune.log"), log, key=f"tune_{name}_log", help=t("tune.log_help"))
+    return {"low": lo, "high": hi, "log": log}
+
+
+def _space(run: Run):
+    allowed = [n for n in TUNABLE if not (run.config.cross_sectional and n in SEQUENCE_ONLY)]
+    names = st.multiselect(
+        t("tune.params"),
+        allowed,
+        default=[n for n in ("units", "dropout", "learning_rate") if n in allowed],
+        key="tune_params",
+        help=t("tune.params_help"),
+    )
+    params = {name: _range_inputs(name) for name in names}
+    c1, c2, c3 = st.columns(3)
+    trials = c1.number_input(t("tune.trials"), 1, 500, 10, key="tune_trials")
+    minutes = c2.number_input(
+        t("tune.timeout"), 1, 24 * 60, 30, key="tune_timeout", help=t("tune.timeout_help")
+    )
+    seed = c3.number_input(t("train.seed"), 0, 2**31 - 1, 0, key="tune_seed")
+    if not params:
+        st.info(t("tune.pick_params"), icon=":material/info:")
+        return None
+    try:
+        space = parse_space(
+            {"params": params, "trials": trials, "timeout_s": minutes * 60.0, "seed": seed}
+        )
+        check_space(space, run.config)
+    except RiskcoreError as exc:
+        show_error(exc)
+        return None
+    return space
+
+
+def tune_section(run: Run) -> None:
+    """Search around the active run's config, on the data it was trained on."""
+    metric, _ = objective_of(run.metrics.get("task", "classification"))
+    st.caption(t("tune.caption", run_id=run.run_id, metric=t(f"chart.{metric}")))
+    space = _space(run)
+    if st.button(
+        t("tune.start"),
+        type="primary",
+        icon=":material/auto_awesome:",
+        disabled=space is None or jobs_panel.busy("tune"),
+        key="tune_start",
+    ):
+        payload = {
+            "home": str(RunStore().root.parent),
+            "run_id": run.run_id,
+            "space": space.to_json(),
+        }
+        jobs_panel.submit("tune", TUNE_TASK, payload)
+        st.rerun()
+    jobs_panel.panel("tune", on_done=_tuned, live=_live_trials)
+    result = st.session_state.get("tune_result")
+    if result is not None:
+        _show(result)
+
+
+def _tuned(status) -> None:
+    st.session_state["tune_result"] = status.result
+
+
+def _live_trials(status) -> None:
+    trials = [e for e in status.events if e.get("type") == "trial"]
+    if trials and status.state in jobs_panel.ACTIVE:
+        rows = [{"trial": e["trial"], **e["params"], "value": e["value"]} for e in trials]
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def _show(result) -> None:
+    best = t(f"chart.{result.metric}")
+    st.success(
+        t("tune.best", run_id=result.best_run_id, metric=best, value=f"{result.best_value:.4f}"),
+        icon=":material/emoji_events:",
+    )
+    st.dataframe(result.table, hide_index=True)
+    st.plotly_chart(
+        CC.tuning_parallel(result.table, result.metric, labels=chart_labels()),
+        key="tune_parallel",
+    )
+    c1, c2 = st.columns(2)
+    if c1.button(t("tune.use_best"), icon=":material/input:", key="tune_use_best"):
+        set_config_dict(result.best_config)
+        st.session_state["tune_loaded"] = True
+    if st.session_state.get("tune_loaded"):
+        c2.page_link("pages/train.py", label=t("tune.go_train"), icon=":material/model_training:")
