@@ -152,7 +152,7 @@ def tuning_parallel(
     dims = [{"label": lab["trial"], "values": done["trial"].to_numpy()}]
     for name in [c for c in table.columns if c not in fixed]:
         column = done[name]
-        if column.dtype == object:
+        if not pd.api.types.is_numeric_dtype(column):  # text choices (cell): one tick each
             levels = sorted(column.astype(str).unique())
             codes = column.astype(str).map({v: k for k, v in enumerate(levels)})
             dims.append(
