@@ -280,6 +280,11 @@ def parse_config(data: dict | str | bytes, source: str = "") -> RunConfig:
     if isinstance(data, bytes | str):
         try:
             data = json.loads(data)
+        except RecursionError:  # "[[[[..." 100,000 deep: json gives up, so do we, clearly
+            raise ConfigError(
+                f"config {label} is nested too deeply to be a RunConfig; download a fresh one "
+                "from the Data page"
+            ) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
             raise ConfigError(

@@ -206,6 +206,12 @@ def _column_target(frame: pd.DataFrame, config: RunConfig) -> np.ndarray:
             "label that marks the risk event"
         )
     y = s.astype(float).to_numpy()
+    if np.isinf(y).any():  # else dropped as "unknown" without a word
+        pos = int(np.flatnonzero(np.isinf(y))[0])
+        raise DataValidationError(
+            f"target column '{t.column}' holds an infinite value ({y[pos]:g}) at data row "
+            f"{pos + 1}; fix or remove the row"
+        )
     if config.task == "classification":
         bad = np.isfinite(y) & (y != 0) & (y != 1)
         if bad.any():

@@ -603,7 +603,8 @@ def _header_text(value: object) -> str:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 else value.isoformat()
-    return " ".join(str(value).replace("\ufeff", "").split())
+    text = "".join(c for c in str(value) if unicodedata.category(c) != "Cf")  # zero-width, BOM
+    return " ".join(text.split())
 
 
 def _parse_csv(
@@ -1066,6 +1067,12 @@ def _build_report(
     if time_column is not None:
         dates = frame[time_column]
         date_range = (_iso(dates.min()), _iso(dates.max()))
+    for info in columns:
+        if info.kind == "date" and _after_today(frame[info.name]):
+            notes.append(
+                f"column '{info.name}' has dates after today (latest {_iso(frame[info.name].max())}"
+                "); check for typos such as 2204 for 2024, or forecasts mixed with history"
+            )
     return LoadReport(
         file=label,
         encoding=encoding,
@@ -1076,6 +1083,12 @@ def _build_report(
         date_range=date_range,
         warnings=notes,
     )
+
+
+def _after_today(dates: pd.Series) -> bool:
+    latest = dates.max()
+    now = pd.Timestamp.now(tz=latest.tz) if latest.tz is not None else pd.Timestamp.now()
+    return latest > now + pd.Timedelta(days=1)
 
 
 def _kind(column: pd.Series, missing: int) -> str:

@@ -164,9 +164,9 @@ class RunStore:
 
     def path(self, run_id: str) -> Path:
         """The folder of an existing run; rejects anything that is not a generated id."""
-        if not isinstance(run_id, str) or not RUN_ID.match(run_id):
+        if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):  # "$" allows a "\n"
             raise RunStoreError(
-                f"'{run_id}' is not a run id (they look like 20260101-120000-a1b2c3); "
+                f"{run_id!r} is not a run id (they look like 20260101-120000-a1b2c3); "
                 "list them with `python -m riskcore runs`"
             )
         path = self.root / run_id
