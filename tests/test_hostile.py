@@ -223,3 +223,18 @@ def test_artefact_names_cannot_leave_the_run_folder(name, tmp_path) -> None:
         run_id = w.run_id
     with pytest.raises(RunStoreError, match="not a valid artefact name"):
         store.add_files(run_id, {name: {}})
+
+
+# ---- the UI ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", ["random binary", "zip renamed csv", "header only"])
+def test_an_upload_on_the_data_page_is_one_message(case, tmp_path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    name, data, fragment = FILES[case]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    at.file_uploader(key="upload_primary").upload(name, data, "text/csv").run()
+    assert not at.exception
+    assert len(at.error) == 1 and fragment in at.error[0].value and name in at.error[0].value
