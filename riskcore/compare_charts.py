@@ -40,8 +40,23 @@ def _lab(labels: Mapping[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **COMPARE_LABELS, **(labels or {})}
 
 
+# Scenarios by position: blue, orange, green, purple, slate (no grey: the base case is grey)
+PALETTE: tuple[str, ...] = tuple(c for i, c in enumerate(SEQUENCE) if i != 1)
+
+
 def _colour(position: int) -> str:
+    """Runs by position, in the colours charts.metric_comparison gives them on the same tab."""
     return SEQUENCE[position % len(SEQUENCE)]
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Legend under the plot: run ids and scenario names are long and would cover the title."""
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
+        margin={"b": 120},
+        height=460,
+    )
+    return fig
 
 
 def roc_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -71,7 +86,7 @@ def roc_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.F
     if not drawn:
         return _message(fig, lab["one_class"])
     _unit_axes(fig)
-    return fig
+    return legend_below(fig)
 
 
 def pr_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -100,7 +115,7 @@ def pr_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Fi
     if not drawn:
         return _message(fig, lab["one_class"])
     _unit_axes(fig)
-    return fig
+    return legend_below(fig)
 
 
 def training_overlay(
@@ -131,7 +146,9 @@ def training_overlay(
                         line={"color": _colour(i), "dash": dash, "width": 2},
                     )
                 )
-    return fig
+    longest = max(len(h) for h in histories.values() if h is not None)
+    fig.update_xaxes(dtick=1 if longest <= 12 else None)  # whole epochs only
+    return legend_below(fig)
 
 
 def tuning_parallel(

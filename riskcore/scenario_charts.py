@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts import COLOURS, DEFAULT_LABELS, SEQUENCE, _figure, _message
+from riskcore.charts import COLOURS, DEFAULT_LABELS, _figure, _message
+from riskcore.compare_charts import PALETTE, legend_below
 from riskcore.scenarios import ScenarioResult
 
 SCENARIO_LABELS: dict[str, str] = {
@@ -33,8 +34,8 @@ def _lab(labels: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _colour(position: int) -> str:
-    """Scenario colours skip the first one, which is the base case's."""
-    return SEQUENCE[(position + 1) % len(SEQUENCE)]
+    """Scenario colours; the base case is grey."""
+    return PALETTE[position % len(PALETTE)]
 
 
 def scenario_distributions(
@@ -70,7 +71,7 @@ def scenario_distributions(
                 opacity=0.55,
             )
         )
-    return fig
+    return legend_below(fig)
 
 
 def entity_deltas(
@@ -101,7 +102,7 @@ def entity_deltas(
         )
     fig.update_xaxes(type="category")
     fig.add_hline(0, line={"color": COLOURS["threshold"], "width": 1})
-    return fig
+    return legend_below(fig)
 
 
 def attribution_bars(

@@ -190,6 +190,12 @@ SCENARIOS_TEXT: dict[str, tuple[str, str]] = {
     ),
     "tune.use_best": ("Load the best config into Train", "将最佳配置载入训练页"),
     "tune.go_train": ("Open the Train page", "打开训练页"),
+    "tune.need_data": (
+        "The best config is loaded, but this session has no data files: load them on the Data "
+        "page, then upload this config there (a new file resets the column mapping).",
+        "最佳配置已载入，但本会话没有数据文件：请在数据页加载文件，然后在该页上传此配置（新文件会重置列映射）。",
+    ),
+    "tune.download_config": ("Download the best config", "下载最佳配置"),
     # chart labels (riskcore.scenario_charts, riskcore.compare_charts)
     "chart.scenario_distribution_title": (
         "Score distribution: base and scenarios",

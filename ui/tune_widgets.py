@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +15,7 @@ from riskcore.tuning import SEQUENCE_ONLY, TUNABLE, check_space, objective_of, p
 from ui import jobs_panel
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
-from ui.state import set_config_dict
+from ui.state import files, set_config_dict
 
 TUNE_TASK = "riskcore.tuning:tuning_task"
 # Ranges offered first, per hyperparameter: (low, high, log)
@@ -142,3 +144,13 @@ def _show(result) -> None:
         st.session_state["tune_loaded"] = True
     if st.session_state.get("tune_loaded"):
         c2.page_link("pages/train.py", label=t("tune.go_train"), icon=":material/model_training:")
+        if "primary" not in files():  # the run came from disk: Train needs the files again
+            st.info(t("tune.need_data"), icon=":material/info:")
+            st.download_button(
+                t("tune.download_config"),
+                json.dumps(result.best_config, indent=2, ensure_ascii=False),
+                file_name="best_config.json",
+                mime="application/json",
+                icon=":material/download:",
+                key="tune_download_config",
+            )
