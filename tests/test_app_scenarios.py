@@ -129,6 +129,12 @@ def test_a_preset_runs_in_a_worker_and_is_shown_and_explained(page, runs) -> Non
     assert len(at.get("plotly_chart")) >= 2  # distributions and per-entity deltas
     movers = _frame_with(at, "mean_delta")
     assert len(movers) >= 1
+    # a stored scenario can be copied into the shock table and edited
+    at.button(key="scen_edit").click().run()
+    assert not at.exception, at.exception
+    rows = at.session_state["scen_rows"]
+    assert list(rows["feature"]) == ["credit_spread"] and list(rows["unit"]) == ["std"]
+    assert at.text_input(key="scen_name").value.endswith("(2)")
     # SHAP: the change is attributed to the shocked input only
     at.button(key="scen_x_start").click().run()
     _wait(at, lambda: "scen_attribution" in at.session_state, timeout=240)

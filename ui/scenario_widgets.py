@@ -137,7 +137,7 @@ def _empty_rows() -> pd.DataFrame:
 
 
 def _custom(run: Run) -> Scenario | None:
-    with st.expander(t("scen.custom"), expanded=False):
+    with st.expander(t("scen.custom"), expanded=st.session_state.get("scen_custom_open", False)):
         name = st.text_input(t("scen.custom_name"), t("scen.custom_default"), key="scen_name")
         base = st.session_state.setdefault("scen_rows", _empty_rows())
         rows = st.data_editor(
@@ -337,11 +337,18 @@ def _detail(shown: list[ScenarioResult]) -> None:
         },
     )
     editable = result.scenario is not None and result.scenario.shocks
-    if editable and st.button(t("scen.edit"), key="scen_edit", icon=":material/edit:"):
-        _load_into_editor(result.scenario)
+    if editable:
+        st.button(
+            t("scen.edit"),
+            key="scen_edit",
+            icon=":material/edit:",
+            on_click=_load_into_editor,
+            args=(result.scenario,),
+        )
 
 
 def _load_into_editor(scenario: Scenario) -> None:
+    """A button callback: it runs before the widgets it changes are drawn again."""
     rows = scenario_rows(scenario)
     for c in ("from", "to"):
         rows[c] = pd.to_datetime(rows[c])
@@ -349,7 +356,7 @@ def _load_into_editor(scenario: Scenario) -> None:
     st.session_state["scen_rows"] = rows
     st.session_state["scen_name"] = f"{scenario.name} (2)"
     st.session_state.pop("scen_editor", None)
-    st.rerun()
+    st.session_state["scen_custom_open"] = True
 
 
 # ---- SHAP of a scenario's change -----------------------------------------------------------
