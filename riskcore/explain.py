@@ -19,6 +19,7 @@ explanations with it, and only the worker process computes them.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -149,12 +150,17 @@ def expected_gradients(
     """Raw SHAP values per input (same shapes as x), by expected gradients, in chunks."""
     import shap
 
-    explainer = shap.GradientExplainer(model, background, batch_size=SHAP_BATCH)
+    single = len(x) == 1  # shap wants a bare tensor, not a list, for a one-input model
+    explainer = shap.GradientExplainer(
+        model, background[0] if single else background, batch_size=SHAP_BATCH
+    )
     n = len(x[0])
     parts: list[list[np.ndarray]] = []
     for start in range(0, n, CHUNK):
         chunk = [a[start : start + CHUNK] for a in x]
-        values = explainer.shap_values(chunk, nsamples=NSAMPLES, rseed=seed + start)
+        values = explainer.shap_values(
+            chunk[0] if single else chunk, nsamples=NSAMPLES, rseed=seed + start
+        )
         parts.append(_squeeze(values, chunk))
         emit({"type": "stage", "stage": "explaining", "done": min(n, start + CHUNK), "total": n})
     return [np.concatenate([p[i] for p in parts]) for i in range(len(x))]
@@ -235,6 +241,25 @@ def feature_values(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) ->
     return values.reindex(columns=columns)
 
 
+def window_values(
+    frame: pd.DataFrame, rows: np.ndarray, columns: list[str], window: int
+) -> dict[str, pd.DataFrame]:
+    """Mean and standard deviation of each sequence column over the prediction's window.
+
+    A sequence feature's SHAP value is summed over the window, so its value at t alone can
+    hide the effect (volatility drives risk, not today's return): the page offers these too.
+    """
+    steps = np.asarray(rows, dtype=np.int64)[:, None] + np.arange(-window + 1, 1)
+    out: dict[str, dict[str, np.ndarray]] = {"mean": {}, "std": {}}
+    for column in columns:
+        raw = frame[column].to_numpy(dtype=float, na_value=np.nan)[steps]
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing window is NaN
+            out["mean"][column] = np.nanmean(raw, axis=1)
+            out["std"][column] = np.nanstd(raw, axis=1)
+    return {k: pd.DataFrame(v, columns=columns) for k, v in out.items()}
+
+
 def attention_table(model: Any, x: list[np.ndarray]) -> pd.DataFrame | None:
     """Mean attention weight per step back, when the model pools over time with attention."""
     import keras
@@ -300,6 +325,7 @@ class Explanation:
 
     rows: pd.DataFrame  # time, entity, row, score, base_value, one signed column per feature
     feature_values: pd.DataFrame  # raw value of each feature at t, aligned with rows
+    window_values: dict[str, pd.DataFrame]  # "mean" / "std" of each sequence feature
     importance: pd.DataFrame  # feature, modality, mean_abs_shap
     modality: pd.DataFrame  # modality, share
     lag: pd.DataFrame  # lag (0 = latest step), feature, mean_abs_shap
@@ -328,6 +354,7 @@ class Explanation:
             "version": 1,
             "rows": records(rows),
             "feature_values": records(self.feature_values),
+            "window_values": {k: records(v) for k, v in self.window_values.items()},
             "importance": records(self.importance),
             "modality": records(self.modality),
             "lag": records(self.lag),
@@ -355,6 +382,7 @@ class Explanation:
         return cls(
             rows=rows,
             feature_values=frame("feature_values", pd.DataFrame(index=rows.index)),
+            window_values={k: pd.DataFrame(v) for k, v in raw.get("window_values", {}).items()},
             importance=importance,
             modality=frame("modality", modality_table(importance)),
             lag=frame("lag", empty_lag),
@@ -422,6 +450,11 @@ def explain_run(
     return Explanation(
         rows=pd.concat([table, shap_rows], axis=1),
         feature_values=feature_values(inputs.frame, rows, list(shap_rows.columns)),
+        window_values=window_values(
+            inputs.frame, rows, inputs.preprocessor.columns.get("sequence", []), panel.window
+        )
+        if "sequence" in panel.input_names
+        else {},
         importance=importance,
         modality=modality_table(importance),
         lag=per_lag(raw, inputs.panel, inputs.preprocessor),

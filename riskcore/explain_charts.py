@@ -233,7 +233,12 @@ def waterfall(
             increasing={"marker": {"color": COLOURS["event"]}},
             decreasing={"marker": {"color": COLOURS["non_event"]}},
             totals={"marker": {"color": COLOURS["model"]}},
-            texttemplate="%{y:+.3f}",
+            text=[
+                f"{v:.3f}" if m != "relative" else f"{v:+.3f}"
+                for v, m in zip(values, measures, strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
             showlegend=False,
         )
     )

@@ -165,3 +165,25 @@ def test_switch_to_chinese(server, browser) -> None:
     _no_exception(page)
     page.screenshot(path=ARTIFACTS / "browser_zh.png", full_page=True)
     page.close()
+
+
+def _go(page, link: str, heading: str):
+    page.get_by_role("link", name=link).click()
+    page.get_by_role("heading", name=heading).first.wait_for()
+
+
+def test_explain_the_trained_run(server, browser) -> None:
+    """Runs after the training test: a new session picks the newest run in the sidebar."""
+    page = _open(browser, server)
+    _go(page, "Explain", "Explain")
+    page.get_by_text("No explanation stored for this run yet").wait_for()
+    page.get_by_text("The riskiest on test").click()
+    page.get_by_role("button", name="Explain", exact=True).click()
+    page.get_by_text("predictions explained. Additivity gap").wait_for(timeout=240_000)
+    page.wait_for_timeout(1500)
+    _no_exception(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() >= 3
+    page.get_by_role("tab", name="One prediction").click()
+    page.get_by_text("against an average of").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "browser_explain.png", full_page=True)
+    page.close()

@@ -105,6 +105,11 @@ def test_scores_are_the_runs_own_and_tables_are_consistent(run, explained) -> No
     assert explained.attention["mean_weight"].sum() == pytest.approx(1.0, abs=1e-4)
     values = explained.feature_values
     assert len(values) == len(rows) and values["sector"].isin(["bank", "retail"]).all()
+    frame = RunInputs.of(run).frame
+    first = int(rows["row"].iloc[0])
+    window = frame["f1"].to_numpy()[first - 4 : first + 1]
+    assert explained.window_values["std"]["f1"].iloc[0] == pytest.approx(window.std())
+    assert explained.window_values["mean"]["f2"].shape == (len(rows),)
 
 
 def test_rules_pick_the_documented_rows(run) -> None:
@@ -215,3 +220,38 @@ def test_sample_market_drivers_rank_above_its_noise_features(market) -> None:
     for driver in ("ret_1d", "credit_spread", "sentiment"):
         for noise in ("noise_seq", "noise_macro"):
             assert ranked.index(driver) < ranked.index(noise), ranked
+
+
+def test_a_cross_sectional_one_input_model_is_explained(store) -> None:
+    """One static input: shap takes a bare tensor; no time column, so 'latest' is refused."""
+    rng = np.random.default_rng(5)
+    n = 1500
+    table = pd.DataFrame(
+        {
+            "income": rng.normal(size=n),
+            "noise": rng.normal(size=n),
+            "product": rng.choice(["card", "loan", "auto"], n),
+        }
+    )
+    logit = -1.0 - 2.0 * table["income"] + np.where(table["product"] == "loan", 1.0, 0.0)
+    table["bad"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(float)
+    config = parse_config(
+        {
+            "data": {
+                "time": None,
+                "entity": None,
+                "static_features": ["income", "noise", "product"],
+                "target": {"kind": "column", "column": "bad"},
+            },
+            "model": {"dense_units": 8, "tower_units": 8},
+            "training": {"epochs": 15, "batch_size": 64, "patience": 0, "learning_rate": 0.01},
+        }
+    )
+    run = store.load(train_run(config, table, store=store))
+    exp = explain_run(run, "random", 80, background=40)
+    ranked = exp.importance["feature"].tolist()
+    assert ranked[0] == "income" and ranked.index("product") < ranked.index("noise"), ranked
+    assert exp.rows["time"].isna().all() and exp.lag.empty and exp.attention is None
+    assert list(exp.modality["modality"]) == ["static"]
+    with pytest.raises(ConfigError, match="needs a time column"):
+        select_rows(run.predictions, "latest", 10)

@@ -115,12 +115,27 @@ def explanation_views(run: Run) -> None:
             st.plotly_chart(X.attention_profile(exp.attention, exp.lag, labels), key="attn")
             st.caption(t("explain.attention_note"))
     with tabs[3]:
-        feature = st.selectbox(
-            t("explain.feature"), exp.importance["feature"].tolist(), key="dep_feature"
+        _dependence(exp, labels)
+
+
+def _dependence(exp, labels: dict) -> None:
+    """A sequence feature can be read at t or summarised over its window (mean, volatility)."""
+    c1, c2 = st.columns([2, 3])
+    feature = c1.selectbox(
+        t("explain.feature"), exp.importance["feature"].tolist(), key="dep_feature"
+    )
+    values = exp.feature_values[feature]
+    if feature in exp.window_values.get("std", {}):
+        summary = c2.radio(
+            t("explain.x_axis"),
+            ("at_t", "mean", "std"),
+            format_func=lambda k: t(f"explain.x_{k}"),
+            horizontal=True,
+            key="dep_summary",
         )
-        st.plotly_chart(
-            X.dependence(exp.feature_values[feature], exp.rows[feature], feature, labels), key="dep"
-        )
+        if summary != "at_t":
+            values = exp.window_values[summary][feature]
+    st.plotly_chart(X.dependence(values, exp.rows[feature], feature, labels), key="dep")
 
 
 @st.fragment
@@ -130,6 +145,12 @@ def _one_prediction(exp, labels: dict) -> None:
     picked = st.dataframe(
         table,
         hide_index=True,
+        column_config={
+            "time": st.column_config.DateColumn(t("explain.col_time"), format="YYYY-MM-DD"),
+            "entity": t("explain.col_entity"),
+            "score": st.column_config.NumberColumn(t("explain.col_score"), format="%.3f"),
+            "base_value": st.column_config.NumberColumn(t("explain.col_base"), format="%.3f"),
+        },
         on_select="rerun",
         selection_mode="single-row",
         key="explained_rows",
