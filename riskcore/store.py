@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,6 +163,25 @@ class RunStore:
                 "RISKCORE_HOME to a writable folder"
             ) from None
 
+    def check_writable(self) -> None:
+        """Fail before a long training, not after it, when runs cannot be saved here.
+
+        Creates and removes a probe folder the way writer() would (mkdir alone is not proof:
+        root passes chmod checks, and a read-only mount only fails on the first write).
+        """
+        self._ensure_root()
+        probe = self.root / f"{TMP_PREFIX}probe-{secrets.token_hex(4)}"
+        try:
+            probe.mkdir()
+            (probe / "probe").write_bytes(b"x")
+        except OSError as exc:
+            raise RunStoreError(
+                f"the runs folder '{self.root}' is not writable ({exc.strerror or exc}); free "
+                "disk space, fix its permissions, or set RISKCORE_HOME to a writable folder"
+            ) from None
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+
     def path(self, run_id: str) -> Path:
         """The folder of an existing run; rejects anything that is not a generated id."""
         if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):  # "$" allows a "\n"
@@ -211,17 +231,32 @@ class RunStore:
             )
             os.replace(tmp, path / name)
 
-    def ids(self) -> list[str]:
-        """Run ids, newest first; temporary folders of unfinished runs are ignored."""
+    def ids(self, owner: str | None = None) -> list[str]:
+        """Run ids, newest first; temporary folders of unfinished runs are ignored.
+
+        With `owner`, only the runs whose meta.json records that owner (the opaque id of the
+        dashboard session that trained them), so a shared store does not mix users' runs.
+        """
         if not self.root.is_dir():
             return []
         names = [p.name for p in self.root.iterdir() if p.is_dir() and RUN_ID.match(p.name)]
+        if owner is not None:
+            names = [n for n in names if self.owner(n) == owner]
         return sorted(names, reverse=True)
 
-    def list(self) -> list[dict]:
+    def owner(self, run_id: str) -> str | None:
+        """The dashboard session that created the run; None for CLI runs and older runs."""
+        try:
+            meta = json.loads((self.path(run_id) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        owner = meta.get("owner") if isinstance(meta, dict) else None
+        return owner if isinstance(owner, str) else None
+
+    def list(self, ids: list[str] | None = None) -> list[dict]:
         """One summary row per run for tables: id, created, data, task, headline metric."""
         rows = []
-        for run_id in self.ids():
+        for run_id in self.ids() if ids is None else ids:
             run = self.load(run_id)
             meta, metrics = run.meta, run.metrics
             test = (metrics.get("test") or {}).get("model") or {}
@@ -242,11 +277,27 @@ class RunStore:
     def delete(self, run_id: str) -> None:
         shutil.rmtree(self.path(run_id))
 
-    def clean_temporary(self) -> int:
-        """Remove leftovers of runs that crashed while being written; returns how many."""
+    def clean_temporary(self, older_than_s: float = 0.0) -> int:
+        """Remove leftovers of runs that crashed while being written; returns how many.
+
+        older_than_s spares folders changed more recently: on a shared store another process
+        (a CLI job on a GPU box) may be writing one right now.
+        """
         if not self.root.is_dir():
             return 0
-        stale = [p for p in self.root.iterdir() if p.name.startswith(TMP_PREFIX)]
+        cutoff = time.time() - older_than_s
+        stale = [
+            p
+            for p in self.root.iterdir()
+            if p.name.startswith(TMP_PREFIX) and (older_than_s <= 0 or _mtime(p) < cutoff)
+        ]
         for p in stale:
             shutil.rmtree(p, ignore_errors=True)
         return len(stale)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -273,9 +273,11 @@ def train_run(
     store: RunStore | None = None,
     sources: list[dict] | None = None,
     emit: Emit = _quiet,
+    owner: str | None = None,
 ) -> str:
     """Train, evaluate and save one run; returns its id. Nothing is saved unless all succeeds."""
     store = store or RunStore()
+    store.check_writable()  # an unwritable or full runs folder fails now, not after the fit
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     emit({"type": "stage", "stage": "preparing"})
@@ -303,6 +305,7 @@ def train_run(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **device,
         "files": sources or [],
+        "owner": owner,  # opaque dashboard session id: each session lists its own runs
         "target": config.data.target.kind,
         "summary": ds.summary(),
         "parameters": int(model.count_params()),
@@ -339,4 +342,5 @@ def training_task(payload: dict, emit: Emit) -> str:
         store=RunStore(payload.get("home")),
         sources=payload.get("sources"),
         emit=emit,
+        owner=payload.get("owner"),
     )
