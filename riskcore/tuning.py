@@ -265,6 +265,7 @@ def tune(
     store: RunStore | None = None,
     sources: list[dict] | None = None,
     emit: Emit = _quiet,
+    owner: str | None = None,
 ) -> TuningResult:
     """Search the space, training and storing one run per trial; returns the table and best."""
     import optuna
@@ -286,7 +287,7 @@ def tune(
         try:
             trial_config = apply_params(config, params)
             run_id = train_run(
-                trial_config, primary, macro, sentiment, store=store, sources=sources
+                trial_config, primary, macro, sentiment, store=store, sources=sources, owner=owner
             )
             trial.set_user_attr("run_id", run_id)
             value = (store.load(run_id).metrics.get("validation") or {}).get("model", {})
@@ -360,4 +361,5 @@ def tuning_task(payload: dict, emit: Emit) -> TuningResult:
         store=store,
         sources=run.meta.get("files"),
         emit=emit,
+        owner=payload.get("owner"),
     )
