@@ -104,6 +104,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         )
     finally:
         close()
+    if not run_id:  # a multi-worker run: the chief writes it
+        console.print("trained as a non-chief worker; the chief (worker 0) saves the run")
+        return 0
     run = RunStore().load(run_id)
     _print_headline(console, run.metrics)
     print(run.path)

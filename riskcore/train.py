@@ -26,6 +26,13 @@ from riskcore import metrics as M
 from riskcore.baselines import BASELINES, baseline_scores, fit_baselines
 from riskcore.config import RunConfig
 from riskcore.dataset import Dataset, Panel, prepare
+from riskcore.distributed import (
+    describe_strategy,
+    fit_multi_worker,
+    is_chief,
+    make_strategy,
+    single_device_copy,
+)
 from riskcore.store import RunStore
 
 Emit = Callable[[dict], None]
@@ -137,17 +144,32 @@ def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit
     )
     val = WindowBatches(panel, split["validation"], max(t.batch_size, 1024))
     shapes = input_shapes(panel.names, panel.input_names, panel.window)
-    model = build_model(config, shapes)
-    callbacks = [progress_callback(emit, t.epochs, len(train))]
-    if t.patience > 0:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=t.patience, restore_best_weights=True
+    strategy = make_strategy(t.distribute)
+    if strategy is None:
+        model = build_model(config, shapes)
+    else:
+        with strategy.scope():
+            model = build_model(config, shapes)
+    if t.distribute == "multi_worker":
+        sample_weight = None
+        if weights is not None:
+            sample_weight = np.where(panel.y == 1, weights[1], weights[0])
+        history = fit_multi_worker(model, strategy, config, panel, split, sample_weight, emit)
+    else:
+        callbacks = [progress_callback(emit, t.epochs, len(train))]
+        if t.patience > 0:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss", patience=t.patience, restore_best_weights=True
+                )
             )
+        hist = model.fit(
+            train, validation_data=val, epochs=t.epochs, verbose=0, callbacks=callbacks
         )
-    hist = model.fit(train, validation_data=val, epochs=t.epochs, verbose=0, callbacks=callbacks)
-    history = pd.DataFrame(hist.history)
-    history.insert(0, "epoch", np.arange(1, len(history) + 1))
+        history = pd.DataFrame(hist.history)
+        history.insert(0, "epoch", np.arange(1, len(history) + 1))
+    if strategy is not None:
+        model = single_device_copy(model, lambda: build_model(config, shapes))
     return model, history
 
 
@@ -275,7 +297,11 @@ def train_run(
     emit: Emit = _quiet,
     owner: str | None = None,
 ) -> str:
-    """Train, evaluate and save one run; returns its id. Nothing is saved unless all succeeds."""
+    """Train, evaluate and save one run; returns its id. Nothing is saved unless all succeeds.
+
+    Under a multi-worker strategy every worker runs all of this (the collective ops need each
+    of them), and only the chief writes the run: the others return "".
+    """
     store = store or RunStore()
     store.check_writable()  # an unwritable or full runs folder fails now, not after the fit
     timings: dict[str, float] = {}
@@ -284,6 +310,7 @@ def train_run(
     ds = prepare(config, primary, macro, sentiment)
     timings["prepare_s"] = time.perf_counter() - t0
     device = choose_device()
+    strategy = make_strategy(config.training.distribute)
     seed_everything(config.training.seed, deterministic=device["device"] == "CPU")
     t1 = time.perf_counter()
     model, history, scores = fit_and_score(config, ds, ds.splits, emit)
@@ -312,7 +339,11 @@ def train_run(
         "epochs_run": len(history),
         "timings": timings,
         "versions": _versions(),
+        "distribute": describe_strategy(strategy),
     }
+    if not is_chief(strategy):  # every worker trains alike; only the chief writes the run
+        emit({"type": "done", "run_id": ""})
+        return ""
     emit({"type": "stage", "stage": "saving"})
     with store.writer() as w:
         w.write_json("config.json", config.model_dump(mode="json"))
