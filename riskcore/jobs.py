@@ -247,6 +247,15 @@ class JobManager:
                 self._snapshot(j) for j in self._jobs.values() if owner is None or j.owner == owner
             ]
 
+    def worker_pid(self, job_id: str) -> int | None:
+        """The process id of the worker running the job (None when not running): for
+        operators and fault tests that need to kill exactly that process."""
+        with self._lock:
+            for worker in self._workers:
+                if worker.job_id == job_id and not worker.leaving:
+                    return worker.process.pid
+        return None
+
     def shutdown(self) -> None:
         """Cancel what is queued or running and end every worker. Safe to call twice."""
         with self._changed:

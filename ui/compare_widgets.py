@@ -11,14 +11,15 @@ from riskcore import charts
 from riskcore import compare_charts as CC
 from riskcore.errors import RiskcoreError
 from riskcore.scenarios import compare_runs
-from riskcore.store import Run, RunStore
+from riskcore.store import Run
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
 from ui.results_widgets import CLASSIFICATION_KEYS, REGRESSION_KEYS, _fmt, load_run
+from ui.sidebar import visible_run_ids
 
 
 def _pick(active: str) -> list[str]:
-    ids = RunStore().ids()
+    ids = visible_run_ids()
     if len(ids) < 2:
         st.info(t("compare.need_two"), icon=":material/info:")
         return []

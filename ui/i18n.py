@@ -25,6 +25,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "No runs yet: train one on the Train page.",
         "还没有运行记录：请在训练页训练模型。",
     ),
+    "sidebar.no_own_runs": (
+        "No runs of yours yet: train one on the Train page, or show all runs in the store.",
+        "您还没有运行记录：请在训练页训练模型，或显示存储中的全部运行。",
+    ),
+    "sidebar.all_runs": ("Show all runs in the store", "显示存储中的全部运行"),
+    "sidebar.all_runs_help": (
+        "Off: only the runs trained in this browser session. On: every run in the shared run "
+        "folder (RISKCORE_HOME), including other users' and command-line runs.",
+        "关闭：仅显示本浏览器会话训练的运行。开启：显示共享运行目录（RISKCORE_HOME）中的全部运行，"
+        "包括其他用户和命令行训练的运行。",
+    ),
     "error.prefix": ("Cannot continue:", "无法继续："),
     # data page
     "data.title": ("Data", "数据"),
@@ -308,6 +319,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "job.cancelled": ("Stopped. Nothing was saved.", "已停止，未保存任何内容。"),
     "job.failed": ("The job failed:", "任务失败："),
     "job.retry": ("Retry", "重试"),
+    "job.died": (
+        "The job died: its worker process ended unexpectedly (killed, or out of memory). "
+        "Nothing was saved; Retry runs it again on a fresh worker.",
+        "任务中断：运行它的工作进程意外退出（被终止或内存不足）。未保存任何内容；点击“重试”将在新的工作进程中重新运行。",
+    ),
     # results page
     "results.title": ("Results", "结果"),
     "results.no_run": ("No run selected: train one first.", "未选择运行：请先训练。"),

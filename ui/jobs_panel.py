@@ -26,8 +26,15 @@ def _key(kind: str) -> str:
 
 
 def submit(kind: str, task: str, payload: dict) -> None:
-    st.session_state[_key(kind)] = manager().submit(task, payload, owner=session_id())
+    """Queue a job for this session; its runs record the session as their owner.
+
+    The request is kept (the frames are the session's own objects, not copies) so that Retry
+    after a crashed worker can send the very same job again.
+    """
+    owned = {**payload, "owner": session_id()}
+    st.session_state[_key(kind)] = manager().submit(task, owned, owner=session_id())
     st.session_state[f"{_key(kind)}_seen"] = None
+    st.session_state[f"{_key(kind)}_request"] = (task, payload)
 
 
 def status(kind: str) -> JobStatus | None:
@@ -77,11 +84,18 @@ def _render(kind: str, on_done, live) -> None:
             st.rerun(scope="app")
     elif s.state == "cancelled":
         st.warning(t("job.cancelled"), icon=":material/cancel:")
+    elif s.error_kind == "crash":
+        st.error(t("job.died"), icon=":material/error:")
+        st.caption(s.error)
+        if st.button(t("job.retry"), key=f"retry_{kind}", icon=":material/replay:"):
+            request = st.session_state.get(f"{_key(kind)}_request")
+            if request is None:
+                st.session_state[_key(kind)] = None
+            else:
+                submit(kind, *request)
+            st.rerun(scope="app")
     else:
         st.error(f"{t('job.failed')} {s.error}", icon=":material/error:")
-        if s.error_kind == "crash" and st.button(t("job.retry"), key=f"retry_{kind}"):
-            st.session_state[_key(kind)] = None
-            st.rerun(scope="app")
     if live is not None:
         live(s)
 

@@ -10,6 +10,7 @@ from riskcore import charts
 from riskcore import metrics as M
 from riskcore.store import Run, RunStore
 from ui.i18n import chart_labels, t
+from ui.sidebar import visible_run_ids
 
 MODELS = ("model", "logistic", "gbm")
 SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
@@ -219,4 +220,4 @@ def run_details(run: Run) -> None:
             st.markdown(f"**{t('results.walk_forward')}**")
             st.json(wf["summary"], expanded=False)
     st.markdown(f"**{t('results.history')}**")
-    st.dataframe(pd.DataFrame(RunStore().list()), hide_index=True)
+    st.dataframe(pd.DataFrame(RunStore().list(visible_run_ids())), hide_index=True)

@@ -7,9 +7,13 @@ import subprocess
 
 import streamlit as st
 
+from riskcore.errors import RunStoreError
 from riskcore.store import RunStore
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, t
-from ui.state import active_run, set_active_run
+from ui.state import active_run, session_id, set_active_run
+
+ALL_RUNS_KEY = "show_all_runs"
+STALE_SAVE_S = 3600.0  # a temporary run folder untouched this long is debris of a crashed save
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
@@ -32,7 +36,40 @@ def device_name() -> str:
     return "CPU"
 
 
+@st.cache_resource(show_spinner=False)
+def clean_store_once(home: str) -> int:
+    """Once per server process and store: remove folders of saves that a crash (a killed
+    server or worker) left behind. Recent ones are spared: on a shared store another process
+    may be saving right now."""
+    return RunStore(home).clean_temporary(older_than_s=STALE_SAVE_S)
+
+
+@st.cache_data(max_entries=10_000, show_spinner=False)
+def _brief(home: str, run_id: str) -> tuple[str | None, str]:
+    """(owner, data file names) of a finished run; a run's meta.json never changes."""
+    try:
+        meta = RunStore(home).load(run_id).meta
+    except RunStoreError:  # deleted between listing and reading
+        return None, ""
+    names = ", ".join(f.get("name", "") for f in meta.get("files", []) if isinstance(f, dict))
+    owner = meta.get("owner")
+    return (owner if isinstance(owner, str) else None), names
+
+
+def visible_run_ids(all_ids: list[str] | None = None) -> list[str]:
+    """The runs this session lists: the ones it trained (the run's recorded owner is this
+    session's opaque id), or the whole store when "show all runs" is on (a team sharing it).
+    The active run stays listed, so turning the toggle off never drops what is on screen."""
+    store = RunStore()
+    ids = store.ids() if all_ids is None else all_ids
+    if st.session_state.get(ALL_RUNS_KEY):
+        return ids
+    home, me, current = str(store.root.parent), session_id(), active_run()
+    return [i for i in ids if i == current or _brief(home, i)[0] == me]
+
+
 def render_sidebar() -> None:
+    clean_store_once(str(RunStore().root.parent))
     with st.sidebar:
         st.markdown("### RiskLens")
         st.selectbox(
@@ -43,13 +80,25 @@ def render_sidebar() -> None:
 
 
 def run_picker() -> None:
-    """Pick the run the Results page shows; newest first."""
-    ids = RunStore().ids()
-    if not ids:
+    """Pick the run the Results page shows; newest first, this session's own by default."""
+    all_ids = RunStore().ids()
+    if not all_ids:
         st.caption(t("sidebar.no_runs"))
+        return
+    st.toggle(t("sidebar.all_runs"), key=ALL_RUNS_KEY, help=t("sidebar.all_runs_help"))
+    ids = visible_run_ids(all_ids)
+    if not ids:
+        st.caption(t("sidebar.no_own_runs"))
         return
     current = active_run()
     index = ids.index(current) if current in ids else 0
-    picked = st.selectbox(t("sidebar.active_run"), ids, index=index, key="run_picker")
+    home = str(RunStore().root.parent)
+    picked = st.selectbox(
+        t("sidebar.active_run"),
+        ids,
+        index=index,
+        key="run_picker",
+        format_func=lambda i: " · ".join(filter(None, (i, _brief(home, i)[1]))),
+    )
     if picked != current:
         set_active_run(picked)

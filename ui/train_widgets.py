@@ -8,6 +8,7 @@ import streamlit as st
 from riskcore.config import RunConfig, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
+from riskcore.store import RunStore
 from ui import jobs_panel
 from ui.data_widgets import _summary, show_error
 from ui.i18n import chart_labels, t
@@ -199,7 +200,14 @@ def start_button(config: RunConfig) -> None:
         disabled=jobs_panel.busy("train"),
         icon=":material/play_arrow:",
     ):
+        store = RunStore()
+        try:
+            store.check_writable()  # say so now, not after the training
+        except RiskcoreError as exc:
+            show_error(exc)
+            return
         payload = {
+            "home": str(store.root.parent),  # the worker may have started with another env
             "config": config.to_json(),
             "sources": [f.source for f in files().values()],
             **{role: f.frame for role, f in files().items()},
