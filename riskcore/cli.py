@@ -191,6 +191,49 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_watch(args: argparse.Namespace) -> int:
+    from riskcore.store import RunStore
+    from riskcore.watch import Outcome, Watcher
+
+    frames, _ = _read_inputs(args)
+    watcher = Watcher(
+        RunStore().load(args.run),
+        args.folder,
+        args.out,
+        frames.get("macro"),
+        frames.get("sentiment"),
+        psi_alert=args.psi_alert,
+    )
+
+    def report(o: Outcome) -> None:
+        if o.error:
+            print(f"error: {o.file}: {o.error}", file=sys.stderr)
+            return
+        print(
+            f"{o.file}: {o.rows} scored, mean score {o.mean_score:.3f}, PSI of the score "
+            f"{o.score_psi:.3f} -> {o.scores}"
+        )
+        if o.alert:
+            listed = ", ".join(f"{k} {v:.2f}" for k, v in o.drifted.items())
+            print(
+                f"alert: {o.file}: drift at or above PSI {args.psi_alert}: {listed}",
+                file=sys.stderr,
+            )
+
+    if args.once:
+        outcomes = watcher.scan(now=float("inf"))
+        for outcome in outcomes:
+            report(outcome)
+        print(f"{len(outcomes)} new file(s) in {args.folder}")
+        return 0
+    print(f"watching {args.folder} every {args.interval:g} s; Ctrl+C stops", file=sys.stderr)
+    try:
+        watcher.forever(args.interval, report)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
+
+
 REPORT_FORMATS = ("pdf", "csv")
 
 
@@ -316,6 +359,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "runs": _cmd_runs,
     "explain": _cmd_explain,
     "export": _cmd_export,
+    "watch": _cmd_watch,
     "report": _cmd_report,
     "scenario": _cmd_scenario,
     "tune": _cmd_tune,
@@ -370,6 +414,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="SavedModel for TF Serving + the preprocessing as JSON")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--out", required=True, help="new folder for saved_model/ and the JSON")
+    p = sub.add_parser("watch", help="score files as they arrive in a folder; drift alerts")
+    p.add_argument("folder", help="folder to watch for CSV / TSV / XLSX files")
+    p.add_argument("--run", required=True, help="run id (see `runs`)")
+    p.add_argument("--out", help="folder for scores and the log (default FOLDER/scored)")
+    p.add_argument("--macro", help="macro indicators joined to every file")
+    p.add_argument("--sentiment", help="news sentiment joined to every file")
+    p.add_argument("--interval", type=float, default=30.0, help="seconds between scans")
+    p.add_argument("--psi-alert", type=float, default=0.25, help="PSI that raises an alert")
+    p.add_argument("--once", action="store_true", help="score what is there now, then exit")
+    _add_date_format(p)
     p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--format", required=True, help="pdf (risk committee) or csv (spreadsheet)")
