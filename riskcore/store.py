@@ -139,8 +139,11 @@ class Run:
         try:
             return keras.saving.load_model(self.path / "model.keras", safe_mode=True, compile=False)
         except Exception as exc:  # a broken or hostile file is the user's problem to fix
+            reason = " ".join(str(exc).split())  # Keras dumps whole configs over many lines
+            reason = reason if len(reason) <= 160 else reason[:157] + "..."
             raise RunStoreError(
-                f"run {self.run_id}: model.keras cannot be loaded safely ({exc}); retrain the run"
+                f"run {self.run_id}: model.keras cannot be loaded safely ({reason}); "
+                "retrain the run"
             ) from None
 
 
