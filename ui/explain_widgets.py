@@ -32,7 +32,16 @@ def request_form(run: Run) -> None:
         how = c1.radio(
             t("explain.how"), HOW, format_func=lambda h: t(f"explain.how_{h}"), key="explain_how"
         )
-        n = c2.slider(t("explain.n"), 10, 1000, 300, 10, key="explain_n", help=t("explain.n_help"))
+        n = c2.slider(
+            t("explain.n"),
+            10,
+            1000,
+            300,
+            10,
+            key="explain_n",
+            help=t("explain.n_help"),
+            disabled=how == "latest",  # one prediction per entity, however many that is
+        )
         background = c3.slider(
             t("explain.background"),
             20,
