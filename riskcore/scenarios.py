@@ -812,14 +812,24 @@ def _scaled(op: str, value: float, magnitude: float) -> float:
     return 1.0 + (value - 1.0) * magnitude if op == "multiply" else value * magnitude
 
 
-def build_preset(preset: str, column: str | None, run: Run, magnitude: float = 1.0) -> Scenario:
-    """A valid scenario from a preset bound to `column`; magnitude is the UI's size slider."""
+def build_preset(
+    preset: str,
+    column: str | None,
+    run: Run,
+    magnitude: float = 1.0,
+    label: str | None = None,
+) -> Scenario:
+    """A valid scenario from a preset bound to `column`; magnitude is the UI's size slider.
+
+    `label` names it as the analyst reads it (the UI passes the preset's translated name);
+    the preset's key otherwise.
+    """
     template = _preset(preset)
     if not math.isfinite(magnitude):
         raise ConfigError(f"scenario magnitude must be a finite number, not {magnitude!r}")
     if "replay_months" in template:
         start, end = worst_period(run, template["replay_months"])
-        scenario = Scenario(name=preset, replay=Replay(from_=start, to=end))
+        scenario = Scenario(name=label or preset, replay=Replay(from_=start, to=end))
     else:
         if not column:
             features = _listing(shockable_features(run))
@@ -829,7 +839,7 @@ def build_preset(preset: str, column: str | None, run: Run, magnitude: float = 1
         if "last_steps" in shock:
             shock["last_steps"] = min(shock["last_steps"], run.config.window)
         size = f" x{magnitude:g}" if magnitude != 1.0 else ""
-        name = f"{preset} ({column}){size}"
+        name = f"{label or preset} ({column}){size}"
         scenario = Scenario(name=name, shocks=[Shock.model_validate(shock)])
     validate_scenario(scenario, run)
     return scenario

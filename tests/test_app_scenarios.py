@@ -123,7 +123,7 @@ def test_a_preset_runs_in_a_worker_and_is_shown_and_explained(page, runs) -> Non
     _wait(at, lambda: stored.exists() and any("mean_delta" in d.value for d in at.dataframe))
     summary = _frame_with(at, "mean_delta")
     row = summary.iloc[0]
-    assert row["scenario"] == "credit_spread_up_2sd (credit_spread)"
+    assert row["scenario"] == "Credit spread +2 sd (credit_spread)"
     assert row["affected"] == row["predictions"] > 0
     assert row["mean_delta"] != 0
     assert len(at.get("plotly_chart")) >= 2  # distributions and per-entity deltas

@@ -121,7 +121,7 @@ def _presets(run: Run) -> list[Scenario]:
             if column is None:
                 continue
         try:
-            out.append(build_preset(preset, column, run, magnitude))
+            out.append(build_preset(preset, column, run, magnitude, t(f"preset.{preset}")))
         except RiskcoreError as exc:
             show_error(exc)
     return out
