@@ -61,6 +61,7 @@ TERMINATE_GRACE_S = 2.0  # after SIGTERM on cancel, SIGKILL if still alive
 RETIRE_GRACE_S = 10.0  # a recycled worker asked to stop is killed if still alive after this
 MAX_FAILED_STARTS = 3  # workers dying before they are ready, in a row, before queued jobs fail
 MAX_ERROR_CHARS = 300
+WORKER_NICE = 10  # lower CPU priority: on a shared 2-core server pages must render during a fit
 KEEP_RECORDS = 10_000  # finished jobs remembered at all (state, result, error), oldest dropped
 _TASK_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _TRACEBACK_MARKERS = ("Traceback (most recent call last)", "(most recent call last)", '\n  File "')
@@ -518,6 +519,8 @@ def _worker_main(conn: Connection, sys_path: list[str], preload: tuple[str, ...]
     """Entry of a worker process: warm up, then run jobs until told to stop or orphaned."""
     sys.path[:] = sys_path  # spawn passes it too; set explicitly so task modules import
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the parent's job
+    with contextlib.suppress(OSError):  # training yields the CPU to the dashboard's sessions
+        os.nice(WORKER_NICE)
     _watch_parent(os.getppid())
     for name in preload:
         try:

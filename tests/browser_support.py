@@ -1,0 +1,186 @@
+"""What the browser tests and the browser benchmarks share: a `streamlit run` server on a free
+port with its own RISKCORE_HOME, Debian's chromium under Playwright, and the few page steps every
+journey repeats (open, upload, train). Plain functions and context managers, so bench/ scripts
+can use them without pytest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1800}
+TINY_CONFIG = {
+    "data": {
+        "time": "date",
+        "entity": "ticker",
+        "sequence_features": ["ret_1d", "volume"],
+        "target": {"kind": "column", "column": "event"},
+    },
+    "window": 10,
+    "horizon": 20,
+    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
+    "training": {"epochs": 2, "batch_size": 512, "patience": 0},
+}
+SAVED = re.compile(r"Run (\d{8}-\d{6}-[0-9a-f]{6}) saved\.")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    home: Path
+    log: Path
+
+
+@contextmanager
+def serve(home: Path, start_timeout_s: float = 60.0) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port with RISKCORE_HOME=home, ended on exit.
+
+    Output goes to a log file next to the home (an unread pipe would fill up with the workers'
+    TensorFlow logs and block the server).
+    """
+    assert Path(CHROMIUM).exists(), "install chromium: apt-get install -y chromium"
+    port = free_port()
+    log = home.parent / f"{home.name}-streamlit.log"
+    cmd = [
+        *(sys.executable, "-m", "streamlit", "run", "app.py"),
+        *("--server.port", str(port), "--server.address", "127.0.0.1"),
+        *("--server.headless", "true"),
+    ]
+    env = {**os.environ, "RISKCORE_HOME": str(home)}
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + start_timeout_s
+        while True:
+            assert proc.poll() is None, f"streamlit exited ({proc.returncode}); see {log}"
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert time.time() < deadline, f"streamlit did not start; see {log}"
+                time.sleep(0.3)
+        yield Server(f"http://127.0.0.1:{port}", proc, home, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@contextmanager
+def launch_browser():
+    """Debian's chromium, headless, under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(browser_or_context, url: str, all_runs: bool = False):
+    """A new page (from a Browser: in its own context, so its own Streamlit session) on the
+    Data page; all_runs=True also switches the sidebar to every run in the store."""
+    if hasattr(browser_or_context, "new_context"):  # a Browser: new_page makes a context
+        page = browser_or_context.new_page(viewport=VIEWPORT)
+    else:
+        page = browser_or_context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp']")
+    page.get_by_role("heading", name="Data").first.wait_for()
+    if all_runs:
+        show_all_runs(page)
+    return page
+
+
+def new_session(browser):
+    """A separate browser context: its own cookies and websocket, so its own Streamlit
+    session, as a second user on another machine would have."""
+    return browser.new_context(viewport=VIEWPORT)
+
+
+def show_all_runs(page) -> None:
+    """Flip "Show all runs in the store" when the store holds runs (else there is no toggle)."""
+    toggle = page.locator("[data-testid='stSidebar']").get_by_text("Show all runs in the store")
+    if toggle.count():
+        toggle.click()
+        page.locator("[data-testid='stSidebar']").get_by_text("Active run").wait_for()
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def go(page, link: str, heading: str) -> None:
+    page.get_by_role("link", name=link, exact=True).click()
+    page.get_by_role("heading", name=heading).first.wait_for()
+
+
+def upload(page, data: Path, config: dict, config_path: Path) -> None:
+    """The primary file through the real file input, then a config JSON restored from disk."""
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").nth(0).set_input_files(str(data))
+    page.get_by_text(f"{data.name}:").first.wait_for()
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(
+        str(config_path)
+    )
+    page.get_by_text("Samples per split").wait_for()
+
+
+def start_training(page) -> None:
+    """From the Data page: open Train and press Train (the job is queued at once)."""
+    go(page, "Train", "Train")
+    page.get_by_role("button", name="Train", exact=True).click()
+
+
+def wait_saved(page, timeout_ms: float = 240_000) -> str:
+    """Wait for "Run <id> saved." and return the id."""
+    done = page.get_by_text(SAVED)
+    done.wait_for(timeout=timeout_ms)
+    return SAVED.search(done.inner_text()).group(1)
+
+
+def select_options(page, selectbox) -> list[str]:
+    """The option texts of a Streamlit selectbox (opens it, reads, closes it)."""
+    selectbox.click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    texts = options.all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts

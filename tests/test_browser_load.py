@@ -1,0 +1,156 @@
+"""Load and isolation in a real browser: three sessions (separate Playwright browser contexts)
+upload different files and train at the same time on one server with one worker.
+
+All three finish (two of them after waiting in the queue, which the page says); each session
+lists only its own run and shows only its own file and entities; a fourth session's page
+renders within 3 s while the others train; "Show all runs in the store" lists all three.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from riskcore.store import RunStore
+from tests.browser_support import (
+    ARTIFACTS,
+    ROOT,
+    TINY_CONFIG,
+    go,
+    new_session,
+    no_exception,
+    open_page,
+    select_options,
+    serve,
+    show_all_runs,
+    start_training,
+    upload,
+    wait_saved,
+)
+
+pytestmark = pytest.mark.browser
+RENDER_BUDGET_S = 3.0
+
+
+@dataclass
+class Session:
+    name: str
+    data: Path
+    config: dict
+    entities: set[str]
+
+
+def _variant(source: pd.DataFrame, path: Path, prefix: str, tickers: list[str], rename: dict):
+    """A smaller file with other entity names and other column names than the sample."""
+    frame = source[source["ticker"].isin(tickers)].copy()
+    frame["ticker"] = prefix + frame["ticker"]
+    frame.rename(columns=rename).to_csv(path, index=False)
+    return {prefix + t for t in tickers}
+
+
+def _config(**roles) -> dict:
+    data = {**TINY_CONFIG["data"], **roles}
+    return {**TINY_CONFIG, "data": data}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("home")) as s:
+        yield s
+
+
+@pytest.fixture
+def sessions(tmp_path) -> list[Session]:
+    sample = ROOT / "sample_data" / "market_prices.csv"
+    source = pd.read_csv(sample)
+    bank = tmp_path / "bank_prices.csv"
+    bank_entities = _variant(
+        source, bank, "BANK-", ["ACME", "BOLT", "CRUX"], {"ticker": "symbol", "volume": "vol"}
+    )
+    fund = tmp_path / "fund_prices.csv"
+    fund_entities = _variant(
+        source, fund, "FUND-", ["GRID", "HALO"], {"ret_1d": "r1", "event": "breach"}
+    )
+    return [
+        Session("market", sample, TINY_CONFIG, set(source["ticker"])),
+        Session(
+            "bank",
+            bank,
+            _config(entity="symbol", sequence_features=["ret_1d", "vol"]),
+            bank_entities,
+        ),
+        Session(
+            "fund",
+            fund,
+            _config(
+                sequence_features=["r1", "volume"], target={"kind": "column", "column": "breach"}
+            ),
+            fund_entities,
+        ),
+    ]
+
+
+def test_three_sessions_train_at_once_and_each_sees_only_its_own(
+    server, browser, sessions, tmp_path
+) -> None:
+    started = time.perf_counter()
+    # The fourth user has opened the app before: their browser has its static files cached, so
+    # the render time below is the server's answer, not chromium compiling 5 MB of JavaScript
+    # on the same two cores. Each visit is still a new Streamlit session.
+    fourth = new_session(browser)
+    open_page(fourth, server.url).close()
+    contexts = [new_session(browser) for _ in sessions]
+    pages = [open_page(c, server.url) for c in contexts]
+    for page, s in zip(pages, sessions, strict=True):
+        upload(page, s.data, s.config, tmp_path / f"{s.name}.json")
+        no_exception(page)
+    for page in pages:  # all three start within a second or two
+        start_training(page)
+    for page in pages[1:]:
+        page.get_by_text("Waiting for a worker: place").wait_for(timeout=20_000)
+    pages[2].screenshot(path=ARTIFACTS / "load_queued.png", full_page=True)
+
+    # a fourth session while the worker trains and two jobs wait
+    t0 = time.perf_counter()
+    page4 = open_page(fourth, server.url)  # returns once the Data page's heading is shown
+    render_s = time.perf_counter() - t0
+    page4.get_by_role("button", name="Load sample: market risk (10 tickers)").wait_for()
+    widgets_s = time.perf_counter() - t0
+    assert pages[2].get_by_text("Waiting for a worker: place").count() == 1  # still under load
+    assert render_s < RENDER_BUDGET_S, f"a fourth session rendered in {render_s:.2f} s"
+
+    run_ids = [wait_saved(page) for page in pages]
+    train_s = time.perf_counter() - started
+    store = RunStore(server.home)
+    assert sorted(store.ids()) == sorted(run_ids) and len(set(run_ids)) == 3
+    assert len({store.owner(r) for r in run_ids}) == 3 and None not in map(store.owner, run_ids)
+
+    for page, s, run_id in zip(pages, sessions, run_ids, strict=True):
+        no_exception(page)
+        picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1)
+        assert select_options(page, picker) == [f"{run_id} · {s.data.name}"]
+        go(page, "Results", "Results")
+        page.get_by_text(f"Run {run_id}").first.wait_for()
+        page.get_by_role("tab", name="Risk timeline").click()
+        entity_box = page.get_by_role("tabpanel").locator("[data-testid='stSelectbox']").first
+        assert set(select_options(page, entity_box)) == s.entities
+        no_exception(page)
+        page.screenshot(path=ARTIFACTS / f"load_results_{s.name}.png", full_page=True)
+        go(page, "Data", "Data")
+        text = page.locator("[data-testid='stMain']").inner_text()
+        others = [o.data.name for o in sessions if o is not s]
+        assert f"{s.data.name}:" in text and not any(o in text for o in others)
+
+    show_all_runs(pages[0])
+    picker = pages[0].locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1)
+    assert len(select_options(pages[0], picker)) == 3
+    print(
+        f"\nfourth session: Data page in {render_s:.2f} s, its widgets in {widgets_s:.2f} s; "
+        f"three trainings took {train_s:.0f} s"
+    )
+    for c in [*contexts, fourth]:
+        c.close()
