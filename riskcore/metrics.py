@@ -402,10 +402,15 @@ def _drift_bins(e: np.ndarray, a: np.ndarray, bins: int) -> tuple[np.ndarray, np
         n_finite = values.size + 1
 
         def code(x: np.ndarray) -> np.ndarray:
+            """The nearest category, matched up to float rounding: a training sample read back
+            from CSV holds 0.12254902 where fresh float32 data holds 0.1225490197..."""
             if values.size == 0:
                 return np.zeros(x.shape, dtype=int)
-            pos = np.minimum(np.searchsorted(values, x), values.size - 1)
-            return np.where(values[pos] == x, pos, values.size)
+            right = np.minimum(np.searchsorted(values, x), values.size - 1)
+            left = np.maximum(right - 1, 0)
+            near = np.where(np.abs(values[left] - x) < np.abs(values[right] - x), left, right)
+            same = np.isclose(values[near], x, rtol=1e-6, atol=1e-12)
+            return np.where(same, near, values.size)
 
     else:  # right-closed quantile bins, so a mass point (many zeros) gets a bin of its own
         inner = np.unique(np.quantile(e[np.isfinite(e)], np.linspace(0.0, 1.0, bins + 1))[1:-1])

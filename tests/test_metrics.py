@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 
@@ -267,6 +268,17 @@ def test_psi_two_bins_by_hand() -> None:
     want = 0.25 * math.log(0.75 / 0.5) + (-0.25) * math.log(0.25 / 0.5)
     got = M.psi(np.arange(1.0, 101.0), [10.0] * 75 + [90.0] * 25, bins=2)
     assert got == pytest.approx(want)
+
+
+def test_psi_of_a_flag_read_back_from_csv_matches_fresh_float32_values() -> None:
+    """The run's reference sample is stored as CSV; fresh data arrive as float32. A scaled 0/1
+    flag must land in the same categories (it once read as PSI 18 on the training data)."""
+    rng = np.random.default_rng(0)
+    flag = ((rng.random(5000) < 0.02).astype(np.float32) - np.float32(0.0153)) / np.float32(0.125)
+    stored = pd.read_csv(io.StringIO(pd.DataFrame({"f": flag}).to_csv(index=False)))["f"]
+    assert not np.array_equal(stored.to_numpy(), flag.astype(float))  # text changed the floats
+    assert M.psi(stored, flag) < 1e-9
+    assert M.psi(stored, np.r_[flag, flag + 1.0]) > 1  # a value never seen is still drift
 
 
 def test_psi_sees_unseen_categories_missing_values_and_empty_bins() -> None:
