@@ -16,6 +16,7 @@ PAGES = [
     st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/psychology:"),
     st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon=":material/tune:"),
     st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:"),
+    st.Page("pages/monitor.py", title=t("nav.monitor"), icon=":material/monitor_heart:"),
 ]
 
 navigation = st.navigation(PAGES)

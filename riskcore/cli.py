@@ -193,16 +193,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_watch(args: argparse.Namespace) -> int:
     from riskcore.store import RunStore
-    from riskcore.watch import Outcome, Watcher
+    from riskcore.watch import Outcome, Watcher, monitor_folder
 
     frames, _ = _read_inputs(args)
+    store = RunStore()
     watcher = Watcher(
-        RunStore().load(args.run),
+        store.load(args.run),
         args.folder,
-        args.out,
+        args.out or monitor_folder(store, args.run),
         frames.get("macro"),
         frames.get("sentiment"),
         psi_alert=args.psi_alert,
+        threshold=args.threshold,
     )
 
     def report(o: Outcome) -> None:
@@ -213,7 +215,13 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             f"{o.file}: {o.rows} scored, mean score {o.mean_score:.3f}, PSI of the score "
             f"{o.score_psi:.3f} -> {o.scores}"
         )
-        if o.alert:
+        if o.crossed:
+            print(
+                f"alert: {o.file}: {len(o.crossed)} entities crossed the threshold "
+                f"{args.threshold:g}: {', '.join(o.crossed[:10])}",
+                file=sys.stderr,
+            )
+        if o.drifted:
             listed = ", ".join(f"{k} {v:.2f}" for k, v in o.drifted.items())
             print(
                 f"alert: {o.file}: drift at or above PSI {args.psi_alert}: {listed}",
@@ -417,11 +425,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("watch", help="score files as they arrive in a folder; drift alerts")
     p.add_argument("folder", help="folder to watch for CSV / TSV / XLSX files")
     p.add_argument("--run", required=True, help="run id (see `runs`)")
-    p.add_argument("--out", help="folder for scores and the log (default FOLDER/scored)")
+    p.add_argument(
+        "--out",
+        help="folder for scores, log and alerts (default $RISKCORE_HOME/monitor/RUN, "
+        "which the Monitor page shows)",
+    )
     p.add_argument("--macro", help="macro indicators joined to every file")
     p.add_argument("--sentiment", help="news sentiment joined to every file")
     p.add_argument("--interval", type=float, default=30.0, help="seconds between scans")
     p.add_argument("--psi-alert", type=float, default=0.25, help="PSI that raises an alert")
+    p.add_argument(
+        "--threshold", type=float, default=0.5, help="score at which an entity is an alert"
+    )
     p.add_argument("--once", action="store_true", help="score what is there now, then exit")
     _add_date_format(p)
     p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")

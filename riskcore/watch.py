@@ -4,10 +4,12 @@ For the scheduled batch an engineer would otherwise script around `score`: a ter
 job drops CSV or Excel files into a folder; each new (or changed) file is read, scored with the
 run's saved preprocessing and model, and its drift against the training data measured (PSI of
 every input and of the score). Results go to `<out>/<file stem>.scores.csv`, one JSON line per
-file goes to `<out>/watch-log.jsonl`, and a file whose PSI reaches the alert level prints an
-`alert:` line on stderr. A file that cannot be read or scored is logged and skipped; the watch
-goes on. What was processed is remembered by content hash in `<out>/watch-state.json`, so a
-restarted watch does not score a file twice.
+file (with every PSI, so drift can be followed over time) to `<out>/watch-log.jsonl`; an entity
+whose latest score crosses the threshold (at or above it now, below it or unseen before) is
+appended to `<out>/alerts.csv`. A file that cannot be read or scored is logged and skipped; the
+watch goes on. What was processed is remembered by content hash, and each entity's last score,
+in `<out>/watch-state.json`, so a restarted watch neither scores a file twice nor repeats an
+alert. The default `<out>` is `$RISKCORE_HOME/monitor/<run id>/`, where the Monitor page looks.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from riskcore.errors import DataFileError, RiskcoreError
-from riskcore.store import Run
+from riskcore.store import Run, RunStore
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 STATE_FILE = "watch-state.json"
 LOG_FILE = "watch-log.jsonl"
+ALERTS_FILE = "alerts.csv"
+ALERT_COLUMNS = ["detected_at", "file", "time", "entity", "score", "previous_score", "threshold"]
 SETTLE_S = 2.0  # a file changed more recently than this may still be being copied
 
 
@@ -42,12 +46,15 @@ class Outcome:
     scores: str = ""
     mean_score: float | None = None
     score_psi: float | None = None
+    psi: dict[str, float] = field(default_factory=dict)  # every input and the score
     drifted: dict[str, float] = field(default_factory=dict)  # PSI >= the alert level
+    crossed: list[str] = field(default_factory=list)  # entities that crossed the threshold
     error: str = ""
 
-    @property
-    def alert(self) -> bool:
-        return bool(self.drifted)
+
+def monitor_folder(store: RunStore, run_id: str) -> Path:
+    """Where a run's watch writes by default, and where the Monitor page reads."""
+    return store.root.parent / "monitor" / store.path(run_id).name
 
 
 def _sha256(path: Path) -> str:
@@ -65,10 +72,11 @@ class Watcher:
         self,
         run: Run,
         folder: str | Path,
-        out: str | Path | None = None,
+        out: str | Path,
         macro: pd.DataFrame | None = None,
         sentiment: pd.DataFrame | None = None,
         psi_alert: float = 0.25,
+        threshold: float = 0.5,
     ) -> None:
         self.run = run
         self.folder = Path(folder)
@@ -76,12 +84,14 @@ class Watcher:
             raise DataFileError(
                 f"watch folder '{folder}' does not exist; create it or fix the path"
             )
-        self.out = Path(out) if out else self.folder / "scored"
+        self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         self.macro, self.sentiment = macro, sentiment
-        self.psi_alert = psi_alert
-        state = self.out / STATE_FILE
-        self.seen: dict[str, str] = json.loads(state.read_text()) if state.exists() else {}
+        self.psi_alert, self.threshold = psi_alert, threshold
+        path = self.out / STATE_FILE
+        state = json.loads(path.read_text()) if path.exists() else {}
+        self.seen: dict[str, str] = state.get("files", {})
+        self.last: dict[str, float] = state.get("entities", {})
         self._model = None
 
     def pending(self, now: float | None = None) -> list[Path]:
@@ -122,18 +132,38 @@ class Watcher:
             outcome.scores = str(target)
             outcome.mean_score = float(scored.predictions["score"].mean())
             outcome.score_psi = float(drift.get("score", float("nan")))
-            outcome.drifted = {
-                str(k): round(float(v), 4) for k, v in drift.items() if v >= self.psi_alert
-            }
+            outcome.psi = {str(k): round(float(v), 4) for k, v in drift.items()}
+            outcome.drifted = {k: v for k, v in outcome.psi.items() if v >= self.psi_alert}
+            outcome.crossed = self._crossings(outcome, scored.predictions)
         self._record(outcome)
         return outcome
+
+    def _crossings(self, outcome: Outcome, predictions: pd.DataFrame) -> list[str]:
+        """Entities whose latest score is at or above the threshold and was not before."""
+        timed = "time" in predictions
+        ordered = predictions.sort_values("time") if timed else predictions
+        latest = ordered.groupby("entity", sort=False).tail(1)
+        rows = []
+        for row in latest.itertuples():
+            entity, score = str(row.entity), float(row.score)
+            before = self.last.get(entity)
+            if score >= self.threshold and (before is None or before < self.threshold):
+                when = row.time if timed else None
+                rows.append([outcome.at, outcome.file, when, entity, score, before, self.threshold])
+            self.last[entity] = score
+        if rows:
+            path = self.out / ALERTS_FILE
+            frame = pd.DataFrame(rows, columns=ALERT_COLUMNS)
+            frame.to_csv(path, mode="a", header=not path.exists(), index=False)
+        return [r[3] for r in rows]
 
     def _record(self, outcome: Outcome) -> None:
         self.seen[outcome.file] = outcome.sha256
         with (self.out / LOG_FILE).open("a", encoding="utf-8") as log:
             log.write(json.dumps(asdict(outcome), ensure_ascii=False) + "\n")
         tmp = self.out / f".{STATE_FILE}.tmp"
-        tmp.write_text(json.dumps(self.seen, indent=1), encoding="utf-8")
+        state = {"files": self.seen, "entities": self.last}
+        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
         tmp.replace(self.out / STATE_FILE)
 
     def forever(self, interval: float, report: Callable[[Outcome], None]) -> None:
@@ -142,3 +172,40 @@ class Watcher:
             for outcome in self.scan():
                 report(outcome)
             time.sleep(interval)
+
+
+# ---- reading a monitor back (the Monitor page) ---------------------------------------------
+@dataclass
+class Monitor:
+    """A watch's record: one row per file (with its PSIs) and the threshold alerts."""
+
+    log: pd.DataFrame  # file, at, rows, mean_score, score_psi, psi (dict), error ...
+    alerts: pd.DataFrame  # ALERT_COLUMNS
+
+    @property
+    def drift(self) -> pd.DataFrame:
+        """Long table of PSI per scored file: at, file, feature, psi (the score included)."""
+        ok = self.log[self.log["error"] == ""] if "error" in self.log else self.log
+        rows = [
+            {"at": r.at, "file": r.file, "feature": k, "psi": v}
+            for r in ok.itertuples()
+            for k, v in (r.psi or {}).items()
+        ]
+        return pd.DataFrame(rows, columns=["at", "file", "feature", "psi"])
+
+
+def load_monitor(folder: str | Path) -> Monitor | None:
+    """The watch output in `folder`, or None when no watch has written there yet."""
+    folder = Path(folder)
+    log_path = folder / LOG_FILE
+    if not log_path.exists():
+        return None
+    lines = log_path.read_text(encoding="utf-8").splitlines()
+    log = pd.DataFrame([json.loads(line) for line in lines if line.strip()])
+    if "at" in log:
+        log["at"] = pd.to_datetime(log["at"])
+    alerts_path = folder / ALERTS_FILE
+    alerts = (
+        pd.read_csv(alerts_path) if alerts_path.exists() else pd.DataFrame(columns=ALERT_COLUMNS)
+    )
+    return Monitor(log, alerts)

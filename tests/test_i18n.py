@@ -8,6 +8,7 @@ from pathlib import Path
 
 from riskcore.charts import DEFAULT_LABELS
 from riskcore.explain_charts import EXPLAIN_LABELS
+from riskcore.monitor_charts import MONITOR_LABELS
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,6 @@ def test_dynamic_key_families_are_complete() -> None:
 
 
 def test_every_chart_label_is_translated() -> None:
-    for key, english in {**DEFAULT_LABELS, **EXPLAIN_LABELS}.items():
+    for key, english in {**DEFAULT_LABELS, **EXPLAIN_LABELS, **MONITOR_LABELS}.items():
         assert f"chart.{key}" in TEXT, key
         assert _fields(TEXT[f"chart.{key}"][1]) == _fields(english), key

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -13,7 +12,7 @@ from riskcore.config import parse_config
 from riskcore.io import read_table
 from riskcore.store import RunStore
 from riskcore.train import train_run
-from riskcore.watch import LOG_FILE, Watcher
+from riskcore.watch import Watcher, load_monitor, monitor_folder
 from tests.panels import planted_panel
 
 pytestmark = pytest.mark.slow
@@ -61,17 +60,22 @@ def test_files_are_scored_once_and_drift_alerts(setup, tmp_path, monkeypatch, ca
     _drop(tmp_path, "2024-07-31.csv", training.assign(f1=training["f1"] * 4 + 3))
     (tmp_path / "notes.md").write_text("not data")
     args = ["watch", str(tmp_path), "--run", run_id, "--macro", str(macro_file), "--once"]
-    assert main(args) == 0
+    assert main([*args, "--threshold", "0"]) == 0  # every entity is "high" from its first file
     out, err = capsys.readouterr()
     assert "2 new file(s)" in out
     assert "2024-06-28.csv: " in out and "2024-07-31.csv: " in out
-    alerts = [line for line in err.splitlines() if line.startswith("alert: ")]
-    assert len(alerts) == 1 and alerts[0].startswith("alert: 2024-07-31.csv") and "f1" in alerts[0]
-    scored = tmp_path / "scored"
-    assert (scored / "2024-06-28.scores.csv").exists()
-    log = [json.loads(line) for line in (scored / LOG_FILE).read_text().splitlines()]
-    assert [e["file"] for e in log] == ["2024-06-28.csv", "2024-07-31.csv"]
-    assert log[1]["drifted"]["f1"] >= 0.25 and log[0]["drifted"] == {}
+    drift = [line for line in err.splitlines() if "drift at or above" in line]
+    assert len(drift) == 1 and drift[0].startswith("alert: 2024-07-31.csv") and "f1" in drift[0]
+    assert "alert: 2024-06-28.csv: 6 entities crossed the threshold 0" in err
+    monitor = monitor_folder(RunStore(home), run_id)  # where the Monitor page looks
+    assert (monitor / "2024-06-28.scores.csv").exists()
+    record = load_monitor(monitor)
+    assert list(record.log["file"]) == ["2024-06-28.csv", "2024-07-31.csv"]
+    assert record.log["drifted"][1]["f1"] >= 0.25 and record.log["drifted"][0] == {}
+    assert set(record.drift["feature"]) == {"f1", "f2", "m1", "score"}
+    alerts = record.alerts
+    assert len(alerts) == 6 and set(alerts["file"]) == {"2024-06-28.csv"}  # crossed once only
+    assert alerts["previous_score"].isna().all()
     assert main(args) == 0  # nothing new: nothing scored twice
     assert "0 new file(s)" in capsys.readouterr().out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.text_monitor import MONITOR_TEXT
 from ui.text_report import REPORT_TEXT
 from ui.text_scenarios import SCENARIOS_TEXT
 
@@ -560,6 +561,7 @@ TEXT: dict[str, tuple[str, str]] = {
 # Pages with many texts keep their own table beside this one.
 TEXT.update(SCENARIOS_TEXT)
 TEXT.update(REPORT_TEXT)
+TEXT.update(MONITOR_TEXT)
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text
 

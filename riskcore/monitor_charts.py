@@ -1,0 +1,89 @@
+"""Plotly figures of a watched folder's record: drift and scores over time, pure functions.
+
+They share riskcore.charts' template, colours and label mechanism (every text translatable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from riskcore.charts import COLOURS, DEFAULT_LABELS, SEQUENCE, _figure, _message
+
+MONITOR_LABELS: dict[str, str] = {
+    "drift_title": "Drift against the training data, file by file (PSI)",
+    "scored_at": "Scored at",
+    "score_label": "Risk score",
+    "mean_score_title": "Mean risk score of each file",
+    "mean_score": "Mean score",
+    "moderate": "moderate",
+    "major": "major",
+}
+TOP_FEATURES = 6
+
+
+def _lab(labels: Mapping[str, str] | None) -> dict[str, str]:
+    return {**DEFAULT_LABELS, **MONITOR_LABELS, **(labels or {})}
+
+
+def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """PSI of the score and of the most drifted inputs per scored file, with the 0.1 / 0.25
+    reading lines; `drift` is Monitor.drift (at, file, feature, psi)."""
+    lab = _lab(labels)
+    fig = _figure(lab["drift_title"], lab["scored_at"], lab["psi"], height=420)
+    if drift.empty:
+        return _message(fig, lab["no_data"])
+    inputs = drift[drift["feature"] != "score"]
+    worst = inputs.groupby("feature")["psi"].max().nlargest(TOP_FEATURES).index.tolist()
+    for i, feature in enumerate(["score", *worst]):
+        part = drift[drift["feature"] == feature].sort_values("at")
+        is_score = feature == "score"
+        fig.add_trace(
+            go.Scatter(
+                x=part["at"],
+                y=part["psi"],
+                mode="lines+markers",
+                name=lab["score_label"] if is_score else feature,
+                text=part["file"],
+                hovertemplate="%{text}: PSI %{y:.3f}<extra>%{fullData.name}</extra>",
+                line={
+                    "color": COLOURS["model"] if is_score else SEQUENCE[(i + 1) % len(SEQUENCE)],
+                    "width": 3 if is_score else 1.5,
+                },
+            )
+        )
+    for level, key in ((0.1, "moderate"), (0.25, "major")):
+        fig.add_hline(
+            level,
+            line={
+                "color": COLOURS["event"] if key == "major" else COLOURS["reference"],
+                "dash": "dot",
+            },
+            annotation_text=f"{level:g} {lab[key]}",
+            annotation_position="top left",
+        )
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+def mean_score_over_time(log: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The mean score of each scored file: is the portfolio getting riskier?"""
+    lab = _lab(labels)
+    fig = _figure(lab["mean_score_title"], lab["scored_at"], lab["mean_score"], height=320)
+    ok = log.dropna(subset=["mean_score"]) if "mean_score" in log else log.iloc[0:0]
+    if ok.empty:
+        return _message(fig, lab["no_data"])
+    fig.add_trace(
+        go.Scatter(
+            x=ok["at"],
+            y=ok["mean_score"],
+            mode="lines+markers",
+            text=ok["file"],
+            hovertemplate="%{text}: %{y:.3f}<extra></extra>",
+            line={"color": COLOURS["model"]},
+            showlegend=False,
+        )
+    )
+    return fig
