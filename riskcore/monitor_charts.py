@@ -14,10 +14,10 @@ from riskcore.charts import COLOURS, DEFAULT_LABELS, SEQUENCE, _figure, _message
 
 MONITOR_LABELS: dict[str, str] = {
     "drift_title": "Drift against the training data, file by file (PSI)",
-    "scored_at": "Scored at",
+    "data_to": "Latest date in the file",
     "score_label": "Risk score",
     "mean_score_title": "Mean risk score of each file",
-    "mean_score": "Mean score",
+    "file_mean_score": "Mean score",
     "moderate": "moderate",
     "major": "major",
 }
@@ -32,17 +32,17 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
     """PSI of the score and of the most drifted inputs per scored file, with the 0.1 / 0.25
     reading lines; `drift` is Monitor.drift (at, file, feature, psi)."""
     lab = _lab(labels)
-    fig = _figure(lab["drift_title"], lab["scored_at"], lab["psi"], height=420)
+    fig = _figure(lab["drift_title"], lab["data_to"], lab["psi"], height=420)
     if drift.empty:
         return _message(fig, lab["no_data"])
     inputs = drift[drift["feature"] != "score"]
     worst = inputs.groupby("feature")["psi"].max().nlargest(TOP_FEATURES).index.tolist()
     for i, feature in enumerate(["score", *worst]):
-        part = drift[drift["feature"] == feature].sort_values("at")
+        part = drift[drift["feature"] == feature].sort_values("when")
         is_score = feature == "score"
         fig.add_trace(
             go.Scatter(
-                x=part["at"],
+                x=part["when"],
                 y=part["psi"],
                 mode="lines+markers",
                 name=lab["score_label"] if is_score else feature,
@@ -71,13 +71,14 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
 def mean_score_over_time(log: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """The mean score of each scored file: is the portfolio getting riskier?"""
     lab = _lab(labels)
-    fig = _figure(lab["mean_score_title"], lab["scored_at"], lab["mean_score"], height=320)
+    fig = _figure(lab["mean_score_title"], lab["data_to"], lab["file_mean_score"], height=320)
     ok = log.dropna(subset=["mean_score"]) if "mean_score" in log else log.iloc[0:0]
+    ok = ok.sort_values("when")
     if ok.empty:
         return _message(fig, lab["no_data"])
     fig.add_trace(
         go.Scatter(
-            x=ok["at"],
+            x=ok["when"],
             y=ok["mean_score"],
             mode="lines+markers",
             text=ok["file"],

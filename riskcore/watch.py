@@ -43,6 +43,7 @@ class Outcome:
     sha256: str
     at: str
     rows: int = 0
+    data_to: str | None = None  # the latest date in the file: drift is followed along it
     scores: str = ""
     mean_score: float | None = None
     score_psi: float | None = None
@@ -129,6 +130,8 @@ class Watcher:
             scored.predictions.to_csv(target, index=False)
             drift = scored.drift.set_index("feature")["psi"]
             outcome.rows = len(scored.predictions)
+            if "time" in scored.predictions:
+                outcome.data_to = str(pd.Timestamp(scored.predictions["time"].max()).date())
             outcome.scores = str(target)
             outcome.mean_score = float(scored.predictions["score"].mean())
             outcome.score_psi = float(drift.get("score", float("nan")))
@@ -179,19 +182,19 @@ class Watcher:
 class Monitor:
     """A watch's record: one row per file (with its PSIs) and the threshold alerts."""
 
-    log: pd.DataFrame  # file, at, rows, mean_score, score_psi, psi (dict), error ...
+    log: pd.DataFrame  # file, at, when, rows, mean_score, score_psi, psi (dict), error ...
     alerts: pd.DataFrame  # ALERT_COLUMNS
 
     @property
     def drift(self) -> pd.DataFrame:
-        """Long table of PSI per scored file: at, file, feature, psi (the score included)."""
+        """Long table of PSI per scored file: when, file, feature, psi (the score included)."""
         ok = self.log[self.log["error"] == ""] if "error" in self.log else self.log
         rows = [
-            {"at": r.at, "file": r.file, "feature": k, "psi": v}
+            {"when": r.when, "file": r.file, "feature": k, "psi": v}
             for r in ok.itertuples()
             for k, v in (r.psi or {}).items()
         ]
-        return pd.DataFrame(rows, columns=["at", "file", "feature", "psi"])
+        return pd.DataFrame(rows, columns=["when", "file", "feature", "psi"])
 
 
 def load_monitor(folder: str | Path) -> Monitor | None:
@@ -202,8 +205,10 @@ def load_monitor(folder: str | Path) -> Monitor | None:
         return None
     lines = log_path.read_text(encoding="utf-8").splitlines()
     log = pd.DataFrame([json.loads(line) for line in lines if line.strip()])
-    if "at" in log:
-        log["at"] = pd.to_datetime(log["at"])
+    log["at"] = pd.to_datetime(log["at"])
+    # files are followed along the data's own dates; a file without dates by when it was scored
+    scanned = log["at"].dt.tz_localize(None)
+    log["when"] = pd.to_datetime(log["data_to"]).fillna(scanned) if "data_to" in log else scanned
     alerts_path = folder / ALERTS_FILE
     alerts = (
         pd.read_csv(alerts_path) if alerts_path.exists() else pd.DataFrame(columns=ALERT_COLUMNS)

@@ -27,6 +27,7 @@ def _record(folder: Path) -> None:
             "sha256": "1",
             "at": "2026-11-02T08:00:00+00:00",
             "rows": 40,
+            "data_to": "2026-10-30",
             "scores": "",
             "mean_score": 0.21,
             "score_psi": 0.02,
@@ -40,6 +41,7 @@ def _record(folder: Path) -> None:
             "sha256": "2",
             "at": "2026-11-03T08:00:00+00:00",
             "rows": 40,
+            "data_to": "2026-10-31",
             "scores": "",
             "mean_score": 0.34,
             "score_psi": 0.31,
@@ -100,6 +102,7 @@ def test_drift_alerts_and_files_of_a_watch(app) -> None:
     drift = json.loads(charts[0].proto.spec)
     names = [trace["name"] for trace in drift["data"]]
     assert names == ["Risk score", "r"]
+    assert [x[:10] for x in drift["data"][0]["x"]] == ["2026-10-30", "2026-10-31"]  # data dates
     alerts, table = (d.value for d in at.dataframe)
     assert list(alerts["entity"]) == ["ACME"]
     assert list(table["file"]) == ["c.csv", "b.csv", "a.csv"]  # newest first

@@ -80,12 +80,13 @@ def files(monitor: Monitor) -> None:
     log["drifted"] = [
         ", ".join(f"{k} {v:.2f}" for k, v in (d or {}).items()) for d in log["drifted"]
     ]
-    columns = ["file", "at", "rows", "mean_score", "score_psi", "drifted", "error"]
+    columns = ["file", "data_to", "at", "rows", "mean_score", "score_psi", "drifted", "error"]
     st.dataframe(
         pd.DataFrame(log[[c for c in columns if c in log]]),
         hide_index=True,
         column_config={
             "file": t("monitor.col_file"),
+            "data_to": t("monitor.col_data_to"),
             "at": st.column_config.DatetimeColumn(t("monitor.col_at"), format="YYYY-MM-DD HH:mm"),
             "rows": t("monitor.col_rows"),
             "mean_score": st.column_config.NumberColumn(t("monitor.col_mean"), format="%.3f"),
