@@ -137,7 +137,9 @@ def new_session(browser):
 
 def show_all_runs(page) -> None:
     """Flip "Show all runs in the store" when the store holds runs (else there is no toggle)."""
-    toggle = page.locator("[data-testid='stSidebar']").get_by_text("Show all runs in the store")
+    toggle = page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox']").get_by_text(
+        "Show all runs in the store", exact=True
+    )
     if toggle.count():
         toggle.click()
         page.locator("[data-testid='stSidebar']").get_by_text("Active run").wait_for()
