@@ -8,113 +8,26 @@ switch to 简体中文. Screenshots go to test-artifacts/. These tests need /usr
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TINY_CONFIG = {
-    "data": {
-        "time": "date",
-        "entity": "ticker",
-        "sequence_features": ["ret_1d", "volume"],
-        "target": {"kind": "column", "column": "event"},
-    },
-    "window": 10,
-    "horizon": 20,
-    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
-    "training": {"epochs": 2, "batch_size": 512, "patience": 0},
-}
+from tests.browser_support import ARTIFACTS, ROOT, TINY_CONFIG, open_page, serve
+from tests.browser_support import no_exception as _no_exception
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    assert Path(CHROMIUM).exists(), "install chromium: apt-get install -y chromium"
-    home = tmp_path_factory.mktemp("home")
-    port = _free_port()
-    env = {**os.environ, "RISKCORE_HOME": str(home)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise AssertionError("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serve(tmp_path_factory.mktemp("home")) as s:
+        yield s.url
 
 
 def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    page.set_default_timeout(30_000)
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stApp']")
-    page.get_by_role("heading", name="Data").first.wait_for()
-    return page
-
-
-def _no_exception(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
+    """A new session that lists every run (each session sees only its own by default): the
+    later tests work on the run an earlier test trained in another session."""
+    return open_page(browser, url, all_runs=True)
 
 
 def test_first_render_is_fast(server, browser) -> None:
