@@ -6,15 +6,10 @@ import streamlit as st
 
 from ui.explain_widgets import explanation_views, request_form
 from ui.i18n import t
-from ui.results_widgets import load_run
-from ui.state import active_run
+from ui.results_widgets import require_run
 
 st.title(t("explain.title"))
 st.caption(t("explain.caption"))
-run_id = active_run()
-if run_id is None:
-    st.info(t("results.no_run"), icon=":material/info:")
-    st.stop()
-run = load_run(run_id)
+run = require_run()
 request_form(run)
 explanation_views(run)

@@ -6,13 +6,10 @@ import streamlit as st
 
 from ui.i18n import t
 from ui.monitor_widgets import alerts, charts, files, headline, how_to_start, monitor_of
-from ui.state import active_run
+from ui.results_widgets import require_run
 
 st.title(t("monitor.title"))
-run_id = active_run()
-if run_id is None:
-    st.info(t("results.no_run"), icon=":material/info:")
-    st.stop()
+run_id = require_run().run_id
 st.caption(t("monitor.caption", run_id=run_id))
 monitor = monitor_of(run_id)
 if monitor is None:

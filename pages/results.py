@@ -7,27 +7,20 @@ import streamlit as st
 from ui.i18n import t
 from ui.results_widgets import (
     curves,
-    load_run,
     metric_cards,
     regression_views,
+    require_run,
     run_details,
     threshold_section,
     timeline_section,
 )
-from ui.state import active_run
 
 st.title(t("results.title"))
-run_id = active_run()
-if run_id is None:
-    st.info(t("results.no_run"), icon=":material/info:")
-    st.page_link("pages/train.py", label=t("nav.train"), icon=":material/model_training:")
-    st.stop()
-
-run = load_run(run_id)
+run = require_run()
 st.caption(
     t(
         "results.caption",
-        run_id=run_id,
+        run_id=run.run_id,
         created=run.meta.get("created", ""),
         device=run.meta.get("device", ""),
     )

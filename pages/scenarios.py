@@ -6,20 +6,13 @@ import streamlit as st
 
 from ui.compare_widgets import compare_section
 from ui.i18n import t
-from ui.results_widgets import load_run
+from ui.results_widgets import require_run
 from ui.scenario_widgets import attribution_section, results_view, run_controls, scenario_builder
-from ui.state import active_run
 from ui.tune_widgets import tune_section
 
 st.title(t("scen.title"))
 st.caption(t("scen.caption"))
-run_id = active_run()
-if run_id is None:
-    st.info(t("results.no_run"), icon=":material/info:")
-    st.page_link("pages/train.py", label=t("nav.train"), icon=":material/model_training:")
-    st.stop()
-
-run = load_run(run_id)
+run = require_run()
 what_if, compare, tune = st.tabs(
     [t("scen.tab_scenarios"), t("scen.tab_compare"), t("scen.tab_tune")]
 )
@@ -27,6 +20,6 @@ with what_if:
     run_controls(run, scenario_builder(run))
     attribution_section(run, results_view(run))
 with compare:
-    compare_section(run_id)
+    compare_section(run.run_id)
 with tune:
     tune_section(run)

@@ -8,9 +8,12 @@ import streamlit as st
 
 from riskcore import charts
 from riskcore import metrics as M
+from riskcore.errors import RiskcoreError
 from riskcore.store import Run, RunStore
+from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
 from ui.sidebar import visible_run_ids
+from ui.state import active_run
 
 MODELS = ("model", "logistic", "gbm")
 SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
@@ -22,6 +25,20 @@ def load_run(run_id: str) -> Run:
     run = RunStore().load(run_id)
     _ = run.predictions, run.metrics, run.meta, run.history  # read now, not on every rerun
     return run
+
+
+def require_run(no_run_key: str = "results.no_run") -> Run:
+    """The active run, or the page stops here saying what to do (train one, or why it failed)."""
+    run_id = active_run()
+    if run_id is None:
+        st.info(t(no_run_key), icon=":material/info:")
+        st.page_link("pages/train.py", label=t("nav.train"), icon=":material/model_training:")
+        st.stop()
+    try:
+        return load_run(run_id)
+    except RiskcoreError as exc:
+        show_error(exc)
+        st.stop()
 
 
 def _test(run: Run) -> pd.DataFrame:
