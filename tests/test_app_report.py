@@ -47,7 +47,6 @@ def _open(home: Path, monkeypatch, language: str = "en") -> AppTest:
     monkeypatch.setenv("RISKCORE_HOME", str(home))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state["show_all_runs"] = True  # the run was trained outside this session
     at.run()
     at.session_state["lang_picker"] = language  # the sidebar's language picker's state
     at.switch_page(PAGE).run()

@@ -32,10 +32,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "sidebar.all_runs": ("Show all runs in the store", "显示存储中的全部运行"),
     "sidebar.all_runs_help": (
-        "Off: only the runs trained in this browser session. On: every run in the shared run "
-        "folder (RISKCORE_HOME), including other users' and command-line runs.",
-        "关闭：仅显示本浏览器会话训练的运行。开启：显示共享运行目录（RISKCORE_HOME）中的全部运行，"
-        "包括其他用户和命令行训练的运行。",
+        "Off: the runs trained in this browser session, and command-line runs. On: every run "
+        "in the shared run folder (RISKCORE_HOME), including other users' sessions' runs.",
+        "关闭：显示本浏览器会话训练的运行及命令行训练的运行。开启：显示共享运行目录（RISKCORE_HOME）"
+        "中的全部运行，包括其他用户会话的运行。",
     ),
     "error.prefix": ("Cannot continue:", "无法继续："),
     # data page

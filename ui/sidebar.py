@@ -58,14 +58,15 @@ def _brief(home: str, run_id: str) -> tuple[str | None, str]:
 
 def visible_run_ids(all_ids: list[str] | None = None) -> list[str]:
     """The runs this session lists: the ones it trained (the run's recorded owner is this
-    session's opaque id), or the whole store when "show all runs" is on (a team sharing it).
-    The active run stays listed, so turning the toggle off never drops what is on screen."""
+    session's opaque id) and those no session owns (CLI jobs, e.g. a GPU box feeding a shared
+    store), not other sessions' runs; the whole store when "show all runs" is on. The active
+    run stays listed, so turning the toggle off never drops what is on screen."""
     store = RunStore()
     ids = store.ids() if all_ids is None else all_ids
     if st.session_state.get(ALL_RUNS_KEY):
         return ids
     home, me, current = str(store.root.parent), session_id(), active_run()
-    return [i for i in ids if i == current or _brief(home, i)[0] == me]
+    return [i for i in ids if i == current or _brief(home, i)[0] in (me, None)]
 
 
 def render_sidebar() -> None:
