@@ -8,7 +8,9 @@ switch to 简体中文. Screenshots go to test-artifacts/. These tests need /usr
 from __future__ import annotations
 
 import json
+import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -39,12 +41,15 @@ def test_first_render_is_fast(server, browser) -> None:
     page.close()
 
 
-def test_upload_train_and_read_the_metrics(server, browser, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def trained(server, browser, tmp_path_factory):
+    """One analyst's session: upload a CSV and a tiny config, train; the page stays open for
+    the Results, Explain, Scenarios and Report tests (each session sees its own runs)."""
     page = _open(browser, server)
     uploads = page.locator("[data-testid='stFileUploaderDropzoneInput']")
     uploads.nth(0).set_input_files(str(ROOT / "sample_data" / "market_prices.csv"))
     page.get_by_text("market_prices.csv:").first.wait_for()
-    config = tmp_path / "tiny.json"
+    config = tmp_path_factory.mktemp("config") / "tiny.json"
     config.write_text(json.dumps(TINY_CONFIG), encoding="utf-8")
     page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(config))
     page.get_by_text("Samples per split").wait_for()
@@ -55,6 +60,12 @@ def test_upload_train_and_read_the_metrics(server, browser, tmp_path) -> None:
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("saved.").wait_for(timeout=240_000)
     page.screenshot(path=ARTIFACTS / "browser_train.png", full_page=True)
+    yield page
+    page.close()
+
+
+def test_upload_train_and_read_the_metrics(trained) -> None:
+    page = trained
     page.get_by_role("link", name="See the results").click()
     page.get_by_text("Test metrics with 95% bootstrap intervals").wait_for(timeout=60_000)
     page.wait_for_timeout(2000)
@@ -66,7 +77,6 @@ def test_upload_train_and_read_the_metrics(server, browser, tmp_path) -> None:
     value = float(page.locator("[data-testid='stMetricValue']").first.inner_text())
     assert 0.0 <= value <= 1.0
     page.screenshot(path=ARTIFACTS / "browser_results.png", full_page=True)
-    page.close()
 
 
 def test_switch_to_chinese(server, browser) -> None:
@@ -85,9 +95,8 @@ def _go(page, link: str, heading: str):
     page.get_by_role("heading", name=heading).first.wait_for()
 
 
-def test_explain_the_trained_run(server, browser) -> None:
-    """Runs after the training test: a new session picks the newest run in the sidebar."""
-    page = _open(browser, server)
+def test_explain_the_trained_run(trained) -> None:
+    page = trained
     _go(page, "Explain", "Explain")
     page.get_by_text("No explanation stored for this run yet").wait_for()
     page.get_by_text("The riskiest on test").click()
@@ -99,4 +108,36 @@ def test_explain_the_trained_run(server, browser) -> None:
     page.get_by_role("tab", name="One prediction").click()
     page.get_by_text("against an average of").first.wait_for()
     page.screenshot(path=ARTIFACTS / "browser_explain.png", full_page=True)
-    page.close()
+
+
+def test_stress_the_trained_run(trained) -> None:
+    page = trained
+    _go(page, "Scenarios", "Scenarios")
+    page.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name=re.compile("^Volatility x2")).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Run 1 scenario(s)").click()
+    page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for(timeout=240_000)
+    page.wait_for_timeout(1500)
+    _no_exception(page)
+    page.get_by_text("Volatility x2 over the last 10 days (ret_1d)").first.wait_for(
+        state="attached"
+    )
+    page.screenshot(path=ARTIFACTS / "browser_scenarios.png", full_page=True)
+
+
+def test_download_the_reports(trained) -> None:
+    page = trained
+    _go(page, "Report", "Risk report")
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download CSV").click()
+    data = Path(csv_download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"risk_band" in data
+    page.get_by_role("button", name="Build PDF").click()
+    with page.expect_download(timeout=120_000) as pdf_download:
+        page.get_by_role("button", name="Download PDF").click(timeout=120_000)
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    page.get_by_text("First page").wait_for()
+    _no_exception(page)
+    page.screenshot(path=ARTIFACTS / "browser_report.png", full_page=True)
