@@ -48,11 +48,10 @@ def _wait_new_run(page, seen: set[str], timeout_s: float = 180.0) -> str:
     """The id in "Run <id> saved." once it names a run not seen before."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        done = page.get_by_text(SAVED)
-        if done.count():
-            match = SAVED.search(done.first.inner_text())
-            if match and match.group(1) not in seen:
-                return match.group(1)
+        # the page's text at once (a locator found first can be gone by a rerun when read)
+        for run_id in SAVED.findall(page.locator("[data-testid='stMain']").inner_text()):
+            if run_id not in seen:
+                return run_id
         page.wait_for_timeout(250)
     shot = ROOT / "test-artifacts" / "soak_timeout.png"
     page.screenshot(path=shot, full_page=True)
