@@ -124,7 +124,7 @@ def column_of(pre: Preprocessor) -> dict[str, dict[str, str]]:
         mapping = {}
         for name in names.get(block, []):
             mapping[name] = next(
-                (c for c in columns if name == c or name.startswith((f"{c}=", f"{c}_missing"))),
+                (c for c in columns if name in (c, f"{c}_missing") or name.startswith(f"{c}=")),
                 name,
             )
         out[block] = mapping
@@ -287,7 +287,7 @@ def _tabular_sources(panel: Panel, pre: Preprocessor) -> list[str]:
 
 def baseline_importance(
     run: Run, inputs: RunInputs, rows: np.ndarray, modality: Mapping[str, str]
-) -> pd.DataFrame | None:
+) -> pd.DataFrame:
     """TreeExplainer on the gradient-boosting baseline, refitted on the run's training rows.
 
     The baseline is deterministic given the run's seed, so refitting reproduces the run's one;
