@@ -14,7 +14,7 @@ from riskcore.scenarios import compare_runs
 from riskcore.store import Run
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
-from ui.results_widgets import CLASSIFICATION_KEYS, REGRESSION_KEYS, _fmt, load_run
+from ui.results_widgets import CLASSIFICATION_KEYS, REGRESSION_KEYS, fmt_interval, load_run
 from ui.sidebar import visible_run_ids
 
 
@@ -34,7 +34,7 @@ def _pick(active: str) -> list[str]:
 def _metric_table(metrics: pd.DataFrame, with_baselines: bool) -> pd.DataFrame:
     """Rows metric (and model), one column per run: value (95% interval)."""
     m = metrics if with_baselines else metrics[metrics["model"] == "model"]
-    cell = m.apply(lambda r: f"{_fmt(r['value'])}  ({_fmt(r['lo'])}–{_fmt(r['hi'])})", axis=1)
+    cell = m.apply(lambda r: fmt_interval(r["value"], r["lo"], r["hi"]), axis=1)
     table = m.assign(cell=cell, model=m["model"].map(lambda k: t(f"model.{k}")))
     table = table.assign(metric=table["metric"].map(lambda k: t(f"chart.{k}")))
     wide = table.pivot_table(
