@@ -73,6 +73,21 @@ def test_a_messy_upload_gives_a_message_not_a_traceback(app: AppTest) -> None:
     assert "page.csv" in app.error[0].value
 
 
+def test_a_wind_export_reads_and_the_page_asks_for_the_target(app: AppTest) -> None:
+    """GBK, semicolons, thousands separators, percents, a source note: read, with the note
+    dropped as a warning; with no target chosen yet the page says what to do, not an error."""
+    rows = ["日期;代码;收盘价;涨跌幅"]
+    rows += [f'2024/1/{d};600000;"1,2{d % 10}3.5";{(d % 7 - 3) / 10:.1f}%' for d in range(1, 31)]
+    data = ("\r\n".join([*rows, "数据来源：Wind"]) + "\r\n").encode("gbk")
+    app.file_uploader(key="upload_primary").upload("wind.csv", data, "text/csv").run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert any("wind.csv: 30 rows" in s.value for s in app.success)
+    assert any("gb18030" in c.value and "';'" in c.value for c in app.caption)
+    assert any("数据来源：Wind" in w.value for w in app.warning)
+    assert any(i.value == TEXT["data.pick_target"][0] for i in app.info)
+
+
 def test_language_switch_translates_the_page(app: AppTest) -> None:
     app.selectbox(key="lang_picker").set_value("zh").run()
     assert not app.exception

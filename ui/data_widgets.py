@@ -303,6 +303,9 @@ def _summary(shas: tuple, config_json: str, _frames: dict) -> dict:
 def split_preview(raw: dict) -> None:
     """Samples and event rate per split, live as the mapping changes."""
     st.subheader(t("data.preview_split"))
+    if not (raw.get("data", {}).get("target") or {}).get("column"):
+        st.info(t("data.pick_target"), icon=":material/info:")  # not a mistake: a next step
+        return
     try:
         config = parse_config(raw)
         frames = {role: f.frame for role, f in files().items()}

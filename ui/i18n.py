@@ -163,6 +163,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.computing": ("Building samples…", "正在构建样本…"),
     "data.split": ("Split", "数据集"),
     "data.samples_n": ("Samples", "样本数"),
+    "data.pick_target": (
+        "Pick the target column above to see the samples and event rate per split.",
+        "请先在上方选择目标列，即可查看各数据集的样本数和事件率。",
+    ),
     "data.event_rate": ("Event rate", "事件率"),
     "data.from": ("From", "起"),
     "data.to": ("To", "止"),
