@@ -46,10 +46,13 @@ def guess_target(frame: pd.DataFrame) -> str | None:
 
 
 def numeric_columns(frame: pd.DataFrame, exclude: list[str | None]) -> list[str]:
+    """Numeric columns that vary: a constant (a single ticker's code, a unit) carries nothing."""
     return [
         c
         for c in frame.columns
-        if c not in exclude and pd.api.types.is_numeric_dtype(frame[c]) and frame[c].notna().any()
+        if c not in exclude
+        and pd.api.types.is_numeric_dtype(frame[c])
+        and frame[c].nunique(dropna=True) > 1
     ]
 
 
