@@ -41,6 +41,7 @@ NSAMPLES = 200  # expected-gradient samples per explained row: MC error ~ 1/sqrt
 SHAP_BATCH = 200  # gradient batch: fewer, larger TensorFlow calls
 CHUNK = 25  # explained rows per progress event
 DRIVERS = 3
+RECENT_SHARE = 0.8  # "over the last k steps": the fewest latest steps holding this share
 
 Emit = Callable[[dict], None]
 
@@ -188,25 +189,44 @@ def per_column(
     return pd.DataFrame(out)
 
 
-def per_lag(values: list[np.ndarray], panel: Panel, pre: Preprocessor) -> pd.DataFrame:
-    """Mean |SHAP| per (steps back, sequence column): the time x feature heatmap."""
+def sequence_grids(
+    values: list[np.ndarray], panel: Panel, pre: Preprocessor
+) -> dict[str, np.ndarray]:
+    """Per sequence column, its signed attributions per (prediction, step): (n, window)."""
     if "sequence" not in panel.input_names:
-        return pd.DataFrame(columns=["lag", "feature", "mean_abs_shap"])
+        return {}
     v = values[panel.input_names.index("sequence")]  # (n, window, inputs)
     mapping = column_of(pre)["sequence"]
-    columns = [mapping[name] for name in panel.names["sequence"]]
-    summed: dict[str, np.ndarray] = {}
-    for j, column in enumerate(columns):
-        summed[column] = summed.get(column, 0.0) + v[:, :, j]
+    grids: dict[str, np.ndarray] = {}
+    for j, name in enumerate(panel.names["sequence"]):
+        column = mapping[name]
+        grids[column] = grids.get(column, 0.0) + v[:, :, j]
+    return grids
+
+
+def per_lag(grids: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Mean |SHAP| per (steps back, sequence column): the time x feature heatmap."""
     records = []
-    window = v.shape[1]
-    for column, grid in summed.items():
+    for column, grid in grids.items():
         mean_abs = np.abs(grid).mean(axis=0)
+        window = len(mean_abs)
         for step in range(window):
             records.append(
                 {"lag": window - 1 - step, "feature": column, "mean_abs_shap": mean_abs[step]}
             )
-    return pd.DataFrame(records)
+    return pd.DataFrame(records, columns=["lag", "feature", "mean_abs_shap"])
+
+
+def recent_steps(grids: Mapping[str, np.ndarray], share: float = RECENT_SHARE) -> pd.DataFrame:
+    """Per prediction and sequence column: how many of the latest steps hold `share` of its
+    |attribution| ("volatility over the last 5 days"). One column per sequence feature."""
+    out = {}
+    for column, grid in grids.items():
+        backwards = np.abs(grid)[:, ::-1]  # latest step first
+        total = backwards.sum(axis=1, keepdims=True)
+        cumulative = np.cumsum(backwards, axis=1) / np.where(total > 0, total, 1.0)
+        out[column] = (cumulative < share).sum(axis=1) + 1
+    return pd.DataFrame(out)
 
 
 def modality_of(pre: Preprocessor) -> dict[str, str]:
@@ -326,6 +346,7 @@ class Explanation:
     rows: pd.DataFrame  # time, entity, row, score, base_value, one signed column per feature
     feature_values: pd.DataFrame  # raw value of each feature at t, aligned with rows
     window_values: dict[str, pd.DataFrame]  # "mean" / "std" of each sequence feature
+    recent: pd.DataFrame  # latest steps holding 80% of each sequence feature's attribution
     importance: pd.DataFrame  # feature, modality, mean_abs_shap
     modality: pd.DataFrame  # modality, share
     lag: pd.DataFrame  # lag (0 = latest step), feature, mean_abs_shap
@@ -355,6 +376,7 @@ class Explanation:
             "rows": records(rows),
             "feature_values": records(self.feature_values),
             "window_values": {k: records(v) for k, v in self.window_values.items()},
+            "recent": records(self.recent),
             "importance": records(self.importance),
             "modality": records(self.modality),
             "lag": records(self.lag),
@@ -383,6 +405,7 @@ class Explanation:
             rows=rows,
             feature_values=frame("feature_values", pd.DataFrame(index=rows.index)),
             window_values={k: pd.DataFrame(v) for k, v in raw.get("window_values", {}).items()},
+            recent=frame("recent", pd.DataFrame(index=rows.index)),
             importance=importance,
             modality=frame("modality", modality_table(importance)),
             lag=frame("lag", empty_lag),
@@ -434,6 +457,7 @@ def explain_run(
     score = _predict(model, x)
     panel = inputs.panel
     shap_rows = per_column(raw, panel.input_names, panel.names, inputs.preprocessor)
+    grids = sequence_grids(raw, panel, inputs.preprocessor)
     modality = modality_of(inputs.preprocessor)
     importance = importance_table(shap_rows, modality)
     emit({"type": "stage", "stage": "baselines"})
@@ -457,7 +481,8 @@ def explain_run(
         else {},
         importance=importance,
         modality=modality_table(importance),
-        lag=per_lag(raw, inputs.panel, inputs.preprocessor),
+        lag=per_lag(grids),
+        recent=recent_steps(grids),
         additivity_gap=gap,
         attention=attention_table(model, x),
         baseline_importance=baseline_importance(run, inputs, rows, modality),
@@ -466,6 +491,7 @@ def explain_run(
             "n": n,
             "entity": entity,
             "background": len(bg[0]),
+            "window": panel.window,
             "nsamples": NSAMPLES,
             "method": "shap.GradientExplainer (expected gradients)",
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -501,6 +527,8 @@ def explanation_task(payload: dict, emit: Emit) -> str:
 ENGLISH = {
     "sentence": "Risk {score:.2f} against an average of {base:.2f}, mainly from {drivers}.",
     "driver": "{feature} ({value:+.2f})",
+    "driver_recent": "{feature} over the last {steps} steps ({value:+.2f})",
+    "driver_latest": "{feature} on the latest step ({value:+.2f})",
     "joiner": " and ",
     "separator": ", ",
 }
@@ -520,7 +548,17 @@ def describe(explanation: Explanation, index: int, labels: Mapping[str, str] | N
     row = explanation.rows.iloc[index]
     score, base = float(row["score"]), float(row["base_value"])
     drivers = top_drivers(row[explanation.features].astype(float), score, base)
-    parts = [lab["driver"].format(feature=f, value=v) for f, v in drivers.items()]
+    window = int((explanation.info or {}).get("window") or 0)
+    recent = explanation.recent.iloc[index] if len(explanation.recent) else pd.Series(dtype=int)
+    parts = []
+    for feature, value in drivers.items():
+        steps = int(recent.get(feature, 0))
+        if steps == 1 < window:
+            parts.append(lab["driver_latest"].format(feature=feature, value=value))
+        elif 1 < steps < window:  # the effect sits in the latest steps, not the whole window
+            parts.append(lab["driver_recent"].format(feature=feature, steps=steps, value=value))
+        else:
+            parts.append(lab["driver"].format(feature=feature, value=value))
     listed = (
         lab["separator"].join(parts[:-1]) + lab["joiner"] + parts[-1]
         if len(parts) > 1

@@ -110,6 +110,9 @@ def test_scores_are_the_runs_own_and_tables_are_consistent(run, explained) -> No
     window = frame["f1"].to_numpy()[first - 4 : first + 1]
     assert explained.window_values["std"]["f1"].iloc[0] == pytest.approx(window.std())
     assert explained.window_values["mean"]["f2"].shape == (len(rows),)
+    recent = explained.recent  # latest steps holding 80% of each sequence feature's |SHAP|
+    assert list(recent.columns) == ["f1", "f2"] and recent.isin(range(1, 6)).all().all()
+    assert recent["f1"].median() < 5  # the planted f1 effect is recent (latest days weigh most)
 
 
 def test_rules_pick_the_documented_rows(run) -> None:
@@ -148,7 +151,9 @@ def test_one_sentence_names_the_main_drivers_with_signs(explained) -> None:
     sentence = describe(explained, i)
     assert sentence.startswith(f"Risk {row['score']:.2f} against an average of ")
     top = row[explained.features].astype(float).sort_values(ascending=False).index[0]
-    assert f"{top} (+" in sentence
+    steps = int(explained.recent[top].iloc[i]) if top in explained.recent else 5
+    when = {1: " on the latest step", 5: ""}.get(steps, f" over the last {steps} steps")
+    assert f"{top}{when} (+" in sentence, sentence
     zh = describe(
         explained,
         i,

@@ -178,6 +178,8 @@ def _one_prediction(exp, labels: dict) -> None:
             labels={
                 "sentence": t("explain.sentence"),
                 "driver": t("explain.driver"),
+                "driver_recent": t("explain.driver_recent"),
+                "driver_latest": t("explain.driver_latest"),
                 "joiner": t("explain.joiner"),
                 "separator": t("explain.separator"),
             },

@@ -437,6 +437,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "风险 {score:.2f}（平均 {base:.2f}），主要来自 {drivers}。",
     ),
     "explain.driver": ("{feature} ({value:+.2f})", "{feature}（{value:+.2f}）"),
+    "explain.driver_recent": (
+        "{feature} over the last {steps} steps ({value:+.2f})",
+        "最近 {steps} 个时间步的 {feature}（{value:+.2f}）",
+    ),
+    "explain.driver_latest": (
+        "{feature} on the latest step ({value:+.2f})",
+        "最新一个时间步的 {feature}（{value:+.2f}）",
+    ),
     "explain.joiner": (" and ", "和"),
     "explain.separator": (", ", "、"),
     "explain.x_axis": ("Feature value on the x axis", "横轴的特征取值"),
