@@ -41,18 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1800}
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
+
 SAMPLE_BUTTON = "Load sample: market risk (10 tickers)"
 FIRST_RENDER_BUDGET_S = 3.0
 RERUN_BUDGET_MS = 300.0

@@ -23,22 +23,11 @@ from riskcore import store as store_module
 from riskcore.cli import main
 from riskcore.errors import RunStoreError
 from riskcore.store import TMP_PREFIX, RunStore
+from tests.browser_support import TINY_CONFIG as TINY
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data" / "market_prices.csv"
-TINY = {
-    "data": {
-        "time": "date",
-        "entity": "ticker",
-        "sequence_features": ["ret_1d", "volume"],
-        "target": {"kind": "column", "column": "event"},
-    },
-    "window": 10,
-    "horizon": 20,
-    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
-    "training": {"epochs": 2, "batch_size": 512, "patience": 0},
-}
 
 
 def _complete_run(store: RunStore, owner: str | None = None) -> str:
