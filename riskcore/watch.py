@@ -95,29 +95,28 @@ class Watcher:
         self.last: dict[str, float] = state.get("entities", {})
         self._model = None
 
-    def pending(self, now: float | None = None) -> list[Path]:
-        """Data files that are new or changed since they were scored, and no longer growing."""
+    def pending(self, now: float | None = None) -> dict[Path, str]:
+        """Data files that are new or changed since they were scored, and no longer growing,
+        with their content hash (read once: it also keys the log and the state)."""
         now = time.time() if now is None else now
         files = sorted(
             p
             for p in self.folder.iterdir()
             if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
         )
-        return [
-            p
-            for p in files
-            if now - p.stat().st_mtime >= SETTLE_S and self.seen.get(p.name) != _sha256(p)
-        ]
+        settled = [p for p in files if now - p.stat().st_mtime >= SETTLE_S]
+        hashes = {p: _sha256(p) for p in settled}
+        return {p: h for p, h in hashes.items() if self.seen.get(p.name) != h}
 
     def scan(self, now: float | None = None) -> list[Outcome]:
         """Score every pending file; returns what happened to each."""
-        return [self._process(path) for path in self.pending(now)]
+        return [self._process(path, sha) for path, sha in self.pending(now).items()]
 
-    def _process(self, path: Path) -> Outcome:
+    def _process(self, path: Path, sha256: str) -> Outcome:
         from riskcore.io import read_table
         from riskcore.scoring import score
 
-        outcome = Outcome(path.name, _sha256(path), datetime.now(UTC).isoformat(timespec="seconds"))
+        outcome = Outcome(path.name, sha256, datetime.now(UTC).isoformat(timespec="seconds"))
         try:
             frame, _ = read_table(path)
             if self._model is None:
