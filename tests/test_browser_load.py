@@ -141,6 +141,7 @@ def test_three_sessions_train_at_once_and_each_sees_only_its_own(
         no_exception(page)
         page.screenshot(path=ARTIFACTS / f"load_results_{s.name}.png", full_page=True)
         go(page, "Data", "Data")
+        page.get_by_text(f"{s.data.name}:").first.wait_for()  # the heading comes before it
         text = page.locator("[data-testid='stMain']").inner_text()
         others = [o.data.name for o in sessions if o is not s]
         assert f"{s.data.name}:" in text and not any(o in text for o in others)
