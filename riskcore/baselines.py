@@ -8,6 +8,8 @@ is visible at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -47,3 +49,139 @@ def baseline_scores(models: dict[str, object], x: np.ndarray, task: str) -> dict
     if task == "classification":
         return {name: m.predict_proba(x)[:, 1] for name, m in models.items()}
     return {name: m.predict(x) for name, m in models.items()}
+
+
+# ---- the one-number benchmark -------------------------------------------------------------------
+BENCHMARK_STATS = ("last", "mean", "std")  # of each sequence feature over the window
+LEAK_AUC = 0.98  # a single input this good on training rows is more likely a leak than a signal
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One input as a score by itself: a tabular column, its source input and statistic."""
+
+    column: int
+    name: str
+    input: str
+    stat: str | None  # last / mean / std of a sequence feature over the window; None otherwise
+
+
+def candidates(names: list[str], sequence: list[str]) -> list[Candidate]:
+    """Each input's value at t, and for sequence features also the window mean and std."""
+    by_name = {n: i for i, n in enumerate(names)}
+    out = [
+        Candidate(by_name[f"{s}_{stat}"], f"{s}_{stat}", s, stat)
+        for s in sequence
+        for stat in BENCHMARK_STATS
+        if f"{s}_{stat}" in by_name
+    ]
+    generated = {f"{s}_{stat}" for s in sequence for stat in ("last", "mean", "std", "min", "max")}
+    out += [Candidate(i, n, n, None) for i, n in enumerate(names) if n not in generated]
+    return out
+
+
+def univariate_auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """ROC-AUC of each column alone, with the better sign (>= 0.5); NaN with one class."""
+    from sklearn.metrics import roc_auc_score
+
+    if not 0 < y.sum() < y.size:
+        return np.full(x.shape[1], np.nan)
+    auc = np.array([roc_auc_score(y, col) if np.ptp(col) > 0 else 0.5 for col in x.T])
+    return np.maximum(auc, 1.0 - auc)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The best single input on validation, as a fitted one-variable model."""
+
+    candidate: Candidate
+    sign: int
+    mean: float
+    scale: float
+    slope: float
+    intercept: float
+    validation_score: float  # ROC-AUC (classification) or RMSE (regression) on validation
+
+    def predict(self, x: np.ndarray, task: str) -> np.ndarray:
+        z = (x[:, self.candidate.column].astype(float) - self.mean) / self.scale
+        value = self.slope * z + self.intercept
+        return 1.0 / (1.0 + np.exp(-value)) if task == "classification" else value
+
+    def describe(self) -> dict:
+        """What metrics.json records: which input, which sign, how it was chosen."""
+        return {
+            "feature": self.candidate.name,
+            "input": self.candidate.input,
+            "stat": self.candidate.stat,
+            "sign": self.sign,
+            "validation_score": self.validation_score,
+        }
+
+
+def fit_benchmark(
+    task: str,
+    x: dict[str, np.ndarray],
+    y: dict[str, np.ndarray],
+    names: list[str],
+    sequence: list[str],
+) -> Benchmark | None:
+    """Pick the input that ranks (or predicts) best on validation; fit its map on validation.
+
+    Classification: the better-signed validation ROC-AUC picks the input, a logistic fit on
+    validation turns it into a probability (monotone, so its ranking is the input's own).
+    Regression: a line fitted on training rows, picked by validation RMSE. Test is never used.
+    """
+    cands = candidates(names, sequence)
+    if not cands or len(y["validation"]) == 0:
+        return None
+    cols = [c.column for c in cands]
+    mean = x["train"][:, cols].astype(float).mean(axis=0)
+    scale = x["train"][:, cols].astype(float).std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    if task == "classification":
+        yv = y["validation"]
+        if not 0 < yv.sum() < yv.size:
+            return None
+        from sklearn.metrics import roc_auc_score
+
+        xv = x["validation"][:, cols]
+        aucs = np.array([roc_auc_score(yv, c) if np.ptp(c) > 0 else 0.5 for c in xv.T])
+        best = int(np.argmax(np.maximum(aucs, 1 - aucs)))
+        sign = 1 if aucs[best] >= 0.5 else -1
+        z = (xv[:, best].astype(float) - mean[best]) / scale[best]
+        fit = LogisticRegression(C=1e6, max_iter=1000).fit(z[:, None], yv)
+        return Benchmark(
+            cands[best],
+            sign,
+            float(mean[best]),
+            float(scale[best]),
+            float(fit.coef_[0, 0]),
+            float(fit.intercept_[0]),
+            float(max(aucs[best], 1 - aucs[best])),
+        )
+    best, best_rmse, line = 0, np.inf, (0.0, 0.0)
+    zt = (x["train"][:, cols].astype(float) - mean) / scale
+    zv = (x["validation"][:, cols].astype(float) - mean) / scale
+    for i in range(len(cands)):
+        slope = float(np.mean(zt[:, i] * (y["train"] - y["train"].mean())))  # z has unit variance
+        intercept = float(y["train"].mean())
+        rmse = float(np.sqrt(np.mean((slope * zv[:, i] + intercept - y["validation"]) ** 2)))
+        if rmse < best_rmse:
+            best, best_rmse, line = i, rmse, (slope, intercept)
+    sign = 1 if line[0] >= 0 else -1
+    return Benchmark(
+        cands[best], sign, float(mean[best]), float(scale[best]), line[0], line[1], best_rmse
+    )
+
+
+def leak_suspects(x: np.ndarray, y: np.ndarray, names: list[str], sequence: list[str]) -> list:
+    """Inputs whose ROC-AUC alone on training rows is >= LEAK_AUC (either sign)."""
+    cands = candidates(names, sequence)
+    if not cands:
+        return []
+    auc = univariate_auc(x[:, [c.column for c in cands]].astype(float), y)
+    return [
+        {"feature": c.name, "input": c.input, "stat": c.stat, "auc": float(a)}
+        for c, a in zip(cands, auc, strict=True)
+        if np.isfinite(a) and a >= LEAK_AUC
+    ]

@@ -26,6 +26,8 @@ COLOURS: dict[str, str] = {
     "model": "#1f4e79",
     "logistic": "#8c96a3",
     "gbm": "#e08a1e",
+    "benchmark": "#16a085",
+    "model_raw": "#7fa7cf",
     "event": "#c0392b",
     "non_event": "#3a7ca5",
     "reference": "#a0a7b1",
@@ -75,6 +77,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "model": "Deep model",
     "logistic": "Logistic regression",
     "gbm": "Gradient boosting",
+    "benchmark": "Best single input",
+    "model_raw": "Deep model, raw score",
     "event": "Event",
     "non_event": "No event",
     "train": "Train",
@@ -397,13 +401,15 @@ def calibration_curve(
 ) -> go.Figure:
     """Observed event rate against mean score per bin; marker area shows how many rows back it.
 
+    A key ending in "_raw" (the score before calibration) is drawn dotted beside its calibrated
+    twin, so the analyst sees what calibration changed.
     Label keys: calibration_title, mean_score, event_rate, perfect, count, and each model name.
     """
     lab = _labels(labels)
     y = np.asarray(y)
     fig = _figure(lab["calibration_title"], lab["mean_score"], lab["event_rate"])
     fig.add_trace(_reference([0, 1], [0, 1], lab["perfect"]))
-    for name, score, colour in _models(scores, lab):
+    for (key, _), (name, score, colour) in zip(scores.items(), _models(scores, lab), strict=True):
         table = metrics.calibration_table(y, score, bins=bins)
         counts = table["count"].to_numpy(dtype=float)
         fig.add_trace(
@@ -412,7 +418,7 @@ def calibration_curve(
                 y=table["event_rate"],
                 name=name,
                 mode="lines+markers",
-                line={"color": colour, "width": 2},
+                line={"color": colour, "width": 2, "dash": "dot" if key.endswith("_raw") else None},
                 marker={"size": 5 + 11 * np.sqrt(counts / max(counts.max(), 1)), "opacity": 0.8},
                 customdata=counts,
                 hovertemplate=(

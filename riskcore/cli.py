@@ -114,14 +114,26 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _print_headline(console, metrics: dict) -> None:
+    """Test headline of every model, the verdict and the trust warnings, as the UI shows them."""
+    from riskcore.findings import model_label, verdict_sentence, warning_sentences
+    from riskcore.report import text
+    from riskcore.verdict import decide
+
+    test = metrics["test"]
     key = "roc_auc" if metrics["task"] == "classification" else "rmse"
-    for name, values in metrics["test"].items():
+    for name, values in test.items():
+        if key not in values:
+            continue
         lo, hi = values.get(f"{key}_ci", [float("nan")] * 2)
-        console.print(f"test {key} {name:>8}: {values[key]:.3f}  (95% CI {lo:.3f}-{hi:.3f})")
+        label = model_label(name, test, text)
+        console.print(f"test {key} {label}: {values[key]:.3f}  (95% CI {lo:.3f}-{hi:.3f})")
+    console.print(verdict_sentence(decide(metrics), test, text))
+    for sentence in warning_sentences(metrics.get("warnings", []), test, text):
+        console.print(f"[bold red]warning:[/] {sentence}")
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from riskcore.metrics import psi_reading
+    from riskcore.drift import psi_reading
     from riskcore.scoring import score
     from riskcore.store import RunStore
 

@@ -141,7 +141,23 @@ class DataConfig(_Strict):
                 )
         if not any(roles.values()):
             raise ValueError("no input features: name at least one feature column")
+        self._target_not_an_input(seen)
         return self
+
+    def _target_not_an_input(self, inputs: dict[str, str]) -> None:
+        """A column target is the answer itself: as an input (or the source of a derived one) it
+        leaks the label, and every model scores a perfect, meaningless test ROC-AUC."""
+        if self.target.kind != "column":
+            return  # derived targets use rows after t only; the column's past is a fair input
+        col = self.target.column
+        sources = {d.name: d.column for d in self.derived}
+        for name, role in inputs.items():
+            if name == col or sources.get(name) == col:
+                raise ValueError(
+                    f"column '{col}' is the target and cannot also be an input ({role}"
+                    + (f", derived feature '{name}'" if name != col else "")
+                    + f"): the model would see the answer; remove '{name}' from {role}"
+                )
 
     @property
     def all_sequence(self) -> list[str]:
@@ -190,6 +206,10 @@ class TrainingConfig(_Strict):
     patience: int = Field(default=5, ge=0, le=1000)
     seed: int = Field(default=7, ge=0, le=2**31 - 1)
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
+    calibration: Literal["platt", "isotonic"] = Field(
+        default="platt",
+        description="How scores become probabilities, fitted on the validation split.",
+    )
 
 
 class RunConfig(_Strict):

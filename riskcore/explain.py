@@ -3,7 +3,11 @@
 The deep model is explained with shap.GradientExplainer (expected gradients) over all its named
 inputs, against a background of training windows. Expected gradients give no base value, so the
 base is the mean prediction over the background; completeness then holds in expectation
-(base + sum of attributions = score, up to Monte-Carlo error), and the mean gap is reported.
+(base + sum of attributions = score, up to Monte-Carlo error). Each row's gap (score - base -
+sum of its attributions) is stored with it; a row whose gap exceeds a fifth of its distance from
+the base is explained again with RESAMPLE_FACTOR times the samples before it is stored. The
+explained score is the network's own output (its raw score, before any calibration of the
+probabilities shown on Results), computed here with the model.
 Never DeepExplainer: with LSTM layers on TensorFlow 2.21 it fails and leaves TensorFlow's
 gradient registry patched, so that later GradientExplainer calls in the process fail too.
 
@@ -11,6 +15,14 @@ Raw attributions (window x input column) are summed back to the columns named in
 (a one-hot level or a missing-value indicator counts for its column), then aggregated per
 feature, per modality (sequence / macro / sentiment / static) and per lag. The gradient-boosting
 baseline is explained with TreeExplainer so both models' importances can be shown side by side.
+
+Units: the network's attributions are in the units of its raw score (probability points for a
+classifier, whose output is a sigmoid); the gradient-boosting classifier's TreeExplainer values
+are in log-odds, its raw margin. They are left in their own units and every chart names its unit
+(`units`): TreeExplainer values are exact in log-odds, and any conversion to probability points
+(scaling each row by its secant slope, say) would be one arbitrary split of a non-additive
+change among many. Rankings compare across the two charts; bar lengths do not. For regression both
+are in the target's units.
 
 This module never imports TensorFlow or shap at import time: the dashboard reads stored
 explanations with it, and only the worker process computes them.
@@ -37,7 +49,12 @@ from riskcore.store import Run, RunStore
 EXPLANATIONS_FILE = "explanations.json"
 HOW = ("latest", "riskiest", "random", "entity")
 KEYS = ("time", "entity", "row", "score", "base_value")
+ROW_CHECKS = ("additivity_gap", "resampled")  # per explained row, beside KEYS
 NSAMPLES = 200  # expected-gradient samples per explained row: MC error ~ 1/sqrt(NSAMPLES)
+GAP_SHARE = 0.2  # a row is explained again when |gap| > this share of |score - base| ...
+GAP_FLOOR = 0.01  # ... and above this share of the typical |score - base| (not just MC noise
+# on a row that barely moves from the base)
+RESAMPLE_FACTOR = 4  # samples for a row explained again: its MC error halves
 SHAP_BATCH = 200  # gradient batch: fewer, larger TensorFlow calls
 CHUNK = 25  # explained rows per progress event
 DRIVERS = 3
@@ -147,9 +164,14 @@ def expected_gradients(
     background: list[np.ndarray],
     emit: Emit = _quiet,
     seed: int = 0,
+    nsamples: int | None = None,
+    stage: str = "explaining",
 ) -> list[np.ndarray]:
-    """Raw SHAP values per input (same shapes as x), by expected gradients, in chunks."""
+    """Raw SHAP values per input (same shapes as x), by expected gradients, in chunks of rows;
+    nsamples per row (NSAMPLES when None)."""
     import shap
+
+    nsamples = nsamples or NSAMPLES
 
     single = len(x) == 1  # shap wants a bare tensor, not a list, for a one-input model
     explainer = shap.GradientExplainer(
@@ -160,15 +182,67 @@ def expected_gradients(
     for start in range(0, n, CHUNK):
         chunk = [a[start : start + CHUNK] for a in x]
         values = explainer.shap_values(
-            chunk[0] if single else chunk, nsamples=NSAMPLES, rseed=seed + start
+            chunk[0] if single else chunk, nsamples=nsamples, rseed=seed + start
         )
         parts.append(_squeeze(values, chunk))
-        emit({"type": "stage", "stage": "explaining", "done": min(n, start + CHUNK), "total": n})
+        emit({"type": "stage", "stage": stage, "done": min(n, start + CHUNK), "total": n})
     return [np.concatenate([p[i] for p in parts]) for i in range(len(x))]
 
 
 def _predict(model: Any, x: list[np.ndarray]) -> np.ndarray:
     return np.asarray(model.predict(x, batch_size=1024, verbose=0), dtype=np.float64).reshape(-1)
+
+
+def row_gaps(score: np.ndarray, base: float | np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Each row's additivity gap, signed: score - (base + the sum of ALL its attributions)."""
+    return np.asarray(score, dtype=float) - base - np.asarray(total, dtype=float)
+
+
+def needs_resample(
+    score: np.ndarray,
+    base: float,
+    total: np.ndarray,
+    share: float = GAP_SHARE,
+    floor: float = GAP_FLOOR,
+) -> np.ndarray:
+    """Rows whose attributions do not add up well enough to be shown: to explain again.
+
+    A row is flagged when |gap| > share * |score - base| and |gap| > floor * the mean
+    |score - base| of all the rows: a row that barely moves from the base is not resampled
+    for Monte-Carlo noise that is negligible beside what the other rows show.
+    """
+    move = np.abs(np.asarray(score, dtype=float) - base)
+    gap = np.abs(row_gaps(score, base, total))
+    typical = float(move.mean()) if move.size else 0.0
+    return (gap > share * move) & (gap > floor * typical)
+
+
+def _resample(
+    model: Any,
+    x: list[np.ndarray],
+    background: list[np.ndarray],
+    raw: list[np.ndarray],
+    redo: np.ndarray,
+    emit: Emit,
+    seed: int,
+) -> list[np.ndarray]:
+    """raw, with the flagged rows explained again with RESAMPLE_FACTOR times the samples."""
+    if not redo.any():
+        return raw
+    picked = np.flatnonzero(redo)
+    again = expected_gradients(
+        model,
+        [a[picked] for a in x],
+        background,
+        emit,
+        seed + 7919,  # fresh draws, not the first pass's samples again
+        nsamples=NSAMPLES * RESAMPLE_FACTOR,
+        stage="resampling",
+    )
+    out = [a.copy() for a in raw]
+    for whole, part in zip(out, again, strict=True):
+        whole[picked] = part
+    return out
 
 
 def per_column(
@@ -359,6 +433,28 @@ class Explanation:
     def features(self) -> list[str]:
         return [f for f in self.importance["feature"] if f in self.rows.columns]
 
+    def gaps(self) -> np.ndarray:
+        """Each row's additivity gap (score - base - sum of all its SHAP values), signed;
+        computed from the row when the file predates the stored per-row gap."""
+        if "additivity_gap" in self.rows:
+            return self.rows["additivity_gap"].to_numpy(dtype=float)
+        total = self.rows[self.features].astype(float).sum(axis=1).to_numpy()
+        base = self.rows["base_value"].to_numpy(dtype=float)
+        return row_gaps(self.rows["score"].to_numpy(dtype=float), base, total)
+
+    def resampled(self) -> np.ndarray:
+        """Which rows were explained again with more samples (none in an older file)."""
+        if "resampled" in self.rows:
+            return self.rows["resampled"].fillna(False).to_numpy(dtype=bool)
+        return np.zeros(len(self.rows), dtype=bool)
+
+    def units(self, task: str = "classification") -> dict[str, str]:
+        """The unit of the network's and of the gradient-boosting baseline's SHAP values:
+        "probability" (points of the raw score), "log_odds" or "score" (regression target).
+        Stored since per-row gaps; an older file takes them from the run's task."""
+        stored = (self.info or {}).get("units")
+        return dict(stored) if stored else units_of(task)
+
     def shap_table(self) -> pd.DataFrame:
         """The CLI's CSV: time, entity, score, base_value, one column per feature."""
         keep = [c for c in ("time", "entity", "score", "base_value") if c in self.rows]
@@ -398,7 +494,7 @@ class Explanation:
             rows["entity"] = rows["entity"].astype("string").fillna("").astype(str)
         importance = frame("importance")
         if importance is None:  # a hand-made or older file: rows only
-            features = [c for c in rows.columns if c not in (*KEYS, "split", "y_true")]
+            features = [c for c in rows.columns if c not in (*KEYS, *ROW_CHECKS, "split", "y_true")]
             importance = importance_table(rows[features], {})
         empty_lag = pd.DataFrame(columns=["lag", "feature", "mean_abs_shap"])
         return cls(
@@ -423,6 +519,14 @@ def load_explanation(run: Run) -> Explanation | None:
 
 
 # ---- computing one ---------------------------------------------------------------------------
+def units_of(task: str) -> dict[str, str]:
+    """SHAP units per model: the network explains its raw output (a probability for a
+    classifier), TreeExplainer the boosting classifier's margin (log-odds)."""
+    if task == "classification":
+        return {"model": "probability", "baseline": "log_odds"}
+    return {"model": "score", "baseline": "score"}
+
+
 def _background_rows(run: Run, size: int) -> np.ndarray:
     p = run.predictions
     train = p.loc[p["split"] == "train", "row"].to_numpy(np.int64)
@@ -456,6 +560,9 @@ def explain_run(
     base = float(_predict(model, bg).mean())
     score = _predict(model, x)
     panel = inputs.panel
+    # the same background for every row, so the base value stays one number
+    redo = needs_resample(score, base, sum(v.reshape(len(rows), -1).sum(axis=1) for v in raw))
+    raw = _resample(model, x, bg, raw, redo, emit, seed)
     shap_rows = per_column(raw, panel.input_names, panel.names, inputs.preprocessor)
     grids = sequence_grids(raw, panel, inputs.preprocessor)
     modality = modality_of(inputs.preprocessor)
@@ -470,9 +577,10 @@ def explain_run(
             "base_value": base,
         }
     )
-    gap = float(np.abs(base + shap_rows.sum(axis=1).to_numpy() - score).mean())
+    gaps = row_gaps(score, base, shap_rows.sum(axis=1).to_numpy())
+    checks = pd.DataFrame({"additivity_gap": gaps, "resampled": redo})
     return Explanation(
-        rows=pd.concat([table, shap_rows], axis=1),
+        rows=pd.concat([table, checks, shap_rows], axis=1),
         feature_values=feature_values(inputs.frame, rows, list(shap_rows.columns)),
         window_values=window_values(
             inputs.frame, rows, inputs.preprocessor.columns.get("sequence", []), panel.window
@@ -483,7 +591,7 @@ def explain_run(
         modality=modality_table(importance),
         lag=per_lag(grids),
         recent=recent_steps(grids),
-        additivity_gap=gap,
+        additivity_gap=float(np.abs(gaps).mean()),
         attention=attention_table(model, x),
         baseline_importance=baseline_importance(run, inputs, rows, modality),
         info={
@@ -493,6 +601,10 @@ def explain_run(
             "background": len(bg[0]),
             "window": panel.window,
             "nsamples": NSAMPLES,
+            "resampled": int(redo.sum()),
+            "resample_nsamples": NSAMPLES * RESAMPLE_FACTOR,
+            "gap_share": GAP_SHARE,
+            "units": units_of(run.config.task),
             "method": "shap.GradientExplainer (expected gradients)",
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": time.perf_counter() - started,

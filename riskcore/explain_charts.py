@@ -1,7 +1,9 @@
 """Plotly figures of SHAP explanations: pure functions of explanation tables.
 
 They share riskcore.charts' template, colours and label mechanism, so the Explain page looks
-like the rest of the app and every text can be translated.
+like the rest of the app and every text can be translated. Charts of SHAP values name their unit
+(riskcore.explain.units_of): the network's values are probability points of its raw score, the
+gradient-boosting classifier's TreeExplainer values log-odds; they are not converted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ EXPLAIN_LABELS: dict[str, str] = {
     "importance_title": "What drives the score (mean |SHAP|)",
     "baseline_importance_title": "Gradient boosting (TreeExplainer)",
     "mean_abs_shap": "Mean |SHAP|",
+    "mean_abs_shap_probability": "Mean |SHAP| (probability points of the raw model score)",
+    "mean_abs_shap_log_odds": "Mean |SHAP| (log-odds)",
+    "mean_abs_shap_score": "Mean |SHAP| (score units)",
     "modality_title": "Share by input",
     "share": "Share",
     "beeswarm_title": "SHAP value vs feature value",
@@ -32,6 +37,10 @@ EXPLAIN_LABELS: dict[str, str] = {
     "base": "Average score",
     "prediction": "This prediction",
     "others": "{n} other features",
+    "residual_bar": "Other inputs and approximation",
+    "residual_bar_hover": "{n} other features {rest:+.4f}<br>Approximation gap {gap:+.4f}",
+    "raw_score": "Raw model score (before calibration)",
+    "waterfall_gap": "Additivity gap of this row (score − average − all SHAP): {gap:+.4f}",
     "dependence_title": "Dependence: {feature}",
     "modality_sequence": "Sequence",
     "modality_macro": "Macro",
@@ -55,11 +64,17 @@ def importance_bars(
     labels: Mapping[str, str] | None = None,
     top: int = 15,
     title_key: str = "importance_title",
+    unit: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars of mean |SHAP| per feature, largest on top, coloured by modality."""
+    """Horizontal bars of mean |SHAP| per feature, largest on top, coloured by modality.
+
+    unit ("probability", "log_odds", "score") names the axis's unit: the network's and the
+    boosting baseline's values are in different units, so each chart says which.
+    """
     lab = _lab(labels)
     data = importance.nlargest(top, "mean_abs_shap").iloc[::-1]
-    fig = _figure(lab[title_key], lab["mean_abs_shap"], "", height=max(360, 90 + 24 * len(data)))
+    axis = lab.get(f"mean_abs_shap_{unit}", lab["mean_abs_shap"]) if unit else lab["mean_abs_shap"]
+    fig = _figure(lab[title_key], axis, "", height=max(360, 90 + 24 * len(data)))
     if data.empty:
         return _message(fig, lab["no_data"])
     modality = data["modality"] if "modality" in data else pd.Series("static", index=data.index)
@@ -208,23 +223,38 @@ def waterfall(
     score: float,
     labels: Mapping[str, str] | None = None,
     top: int = 8,
+    probability: bool = True,
 ) -> go.Figure:
-    """From the average score to this prediction: the largest contributions, the rest pooled."""
+    """From the average score to this prediction: the largest contributions, then one residual.
+
+    The residual bar ("other inputs and approximation") is score - base - the shown
+    contributions: the features not shown plus the row's additivity gap (score - base - all
+    contributions, Monte-Carlo error of expected gradients), both in its hover text. So the bars
+    end exactly at the score, and the last bar is drawn at the score itself. The y axis spans what
+    the bars need; for a probability it runs above 1 only when a running total does.
+    """
     lab = _lab(labels)
-    order = contributions.abs().sort_values(ascending=False).index
-    shown = contributions[order[:top]]
-    rest = float(contributions[order[top:]].sum())
-    names = [lab["base"], *[str(n) for n in shown.index]]
-    values = [base, *shown.to_numpy(dtype=float)]
-    measures = ["absolute", *["relative"] * len(shown)]
-    if len(order) > top:
-        names.append(lab["others"].format(n=len(order) - top))
-        values.append(rest)
-        measures.append("relative")
-    names.append(lab["prediction"])
-    values.append(score)
-    measures.append("total")
-    fig = _figure(lab["waterfall_title"], "", lab["score"], height=400)
+    values_all = contributions.astype(float)
+    order = values_all.abs().sort_values(ascending=False, kind="stable").index
+    shown = values_all[order[:top]]
+    rest = float(values_all[order[top:]].sum())
+    gap = float(score - base - values_all.sum())
+    residual = float(score - base - shown.sum())
+    names = [lab["base"], *[str(n) for n in shown.index], lab["residual_bar"], lab["prediction"]]
+    values = [float(base), *shown.to_numpy(dtype=float), residual, float(score)]
+    measures = ["absolute", *["relative"] * len(shown), "relative", "absolute"]
+    hover = [
+        f"{float(base):.4f}",
+        *[f"{v:+.4f}" for v in shown],
+        lab["residual_bar_hover"].format(n=len(order) - len(shown), rest=rest, gap=gap),
+        f"{float(score):.4f}<br>" + lab["waterfall_gap"].format(gap=gap),
+    ]
+    fig = _figure(
+        lab["waterfall_title"],
+        "",
+        lab["raw_score"] if probability else lab["score"],
+        height=420,
+    )
     fig.add_trace(
         go.Waterfall(
             x=names,
@@ -237,11 +267,20 @@ def waterfall(
                 f"{v:.3f}" if m != "relative" else f"{v:+.3f}"
                 for v, m in zip(values, measures, strict=True)
             ],
+            hovertext=hover,
+            hoverinfo="x+text",
             textposition="outside",
             cliponaxis=False,
             showlegend=False,
         )
     )
+    running = np.concatenate([[0.0, base], base + np.cumsum([*shown.to_numpy(), residual])])
+    low, high = float(running.min()), float(running.max())
+    pad = 0.08 * ((high - low) or abs(high) or 1.0)
+    top_end = high + pad
+    if probability and high <= 1.0:
+        top_end = min(top_end, 1.0)
+    fig.update_yaxes(range=[low - pad if low < 0 else 0.0, top_end])
     return fig
 
 

@@ -150,28 +150,56 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary.item": ("{name} ({value})", "{name}（{value}）"),
     "summary.driver": ("{feature} ({modality}, {share})", "{feature}（{modality}，{share}）"),
     "list.sep": (", ", "、"),
+    "model.benchmark": ("Best single input", "最佳单一输入"),
+    "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
+    "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
+    "benchmark.last": ("{input} (latest value)", "{input}（最新值）"),
+    "benchmark.value": ("{input}", "{input}"),
     "verdict.facts": (
-        "On the test period the deep model's {metric} is {model} (95% interval {lo}–{hi}) "
-        "against {base_value} for the best baseline, {base}.",
-        "测试期内深度模型的 {metric} 为 {model}（95% 区间 {lo}–{hi}），最佳基准{base}为 "
-        "{base_value}。",
+        "On the test period the deep model's {metric} is {model} against {base_value} for the "
+        "best comparator, {base}: a difference of {diff} (paired 95% interval {lo} to {hi}).",
+        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}：差值 {diff}"
+        "（配对 95% 区间 {lo} 至 {hi}）。",
     ),
     "verdict.better": (
-        "The deep model is better beyond the 95% interval.",
-        "深度模型的优势超出 95% 区间，结论显著。",
+        "The deep model beats the best comparator: the paired interval lies above zero.",
+        "深度模型优于最佳对照模型：配对区间整体高于零。",
     ),
     "verdict.within": (
-        "The deep model is ahead, but within the 95% interval: not a clear win.",
-        "深度模型领先，但仍在 95% 区间内：优势不显著。",
+        "The deep model is ahead, but the paired interval includes zero: not a clear win.",
+        "深度模型领先，但配对区间包含零：优势不显著。",
     ),
     "verdict.worse": (
-        "The best baseline does at least as well; prefer it or revisit the deep model.",
-        "最佳基准不逊于深度模型；应优先采用基准或重新审视深度模型。",
+        "The comparator does at least as well; prefer it or revisit the deep model.",
+        "对照模型不逊于深度模型；应优先采用它或重新审视深度模型。",
     ),
     "verdict.undefined": (
         "The test period holds one class only, so the models cannot be compared on it.",
         "测试期只有一个类别，无法据此比较模型。",
     ),
+    "warning.leak_input": (
+        "Too good to be true: {input} alone separates the training labels almost perfectly "
+        "(ROC-AUC {auc}). Check that it is not the target or computed from rows after the "
+        "prediction date.",
+        "好得难以置信：仅凭 {input} 就几乎完美区分了训练标签（ROC-AUC {auc}）。请确认它不是目标本身，"
+        "也不是由预测日期之后的数据计算得出。",
+    ),
+    "warning.too_good_model": (
+        "Too good to be true: {model} scores ROC-AUC {auc} on validation. Real risk events are "
+        "rarely this predictable; look for an input that leaks the answer.",
+        "好得难以置信：{model} 在验证集上的 ROC-AUC 为 {auc}。真实风险事件很少如此可预测；请检查是否有输入泄露了答案。",
+    ),
+    "warning.event_rate_shift": (
+        "The event rate moves from {train} in training to {test} in test: Brier score, PR-AUC, "
+        "calibration and risk-band counts on test reflect that shift, not only the model.",
+        "事件发生率从训练集的 {train} 变为测试集的 {test}：测试集上的 Brier 分数、PR-AUC、校准与风险档计数"
+        "反映了这一变化，而不仅是模型本身。",
+    ),
+    "warning.strongest_input": (
+        "The strongest single input on validation is {input} (ROC-AUC {auc}).",
+        "验证集上最强的单一输入为 {input}（ROC-AUC {auc}）。",
+    ),
+    "summary.warnings": ("Read before relying on these results", "采用结果前请先阅读"),
     # bands, splits, models, modalities
     "band.low": ("low", "低"),
     "band.medium": ("medium", "中"),
@@ -278,11 +306,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric.mae": ("MAE", "平均绝对误差 MAE"),
     "metric.r2": ("R²", "决定系数 R²"),
     "metric.validation_auc": ("ROC-AUC, validation", "ROC-AUC（验证集）"),
+    "metric.ece": ("ECE (expected calibration error)", "期望校准误差 ECE"),
+    "metric.calibration_slope": ("Calibration slope (1 = calibrated)", "校准斜率（1 为已校准）"),
+    "metric.calibration_intercept": (
+        "Calibration intercept (0 = calibrated)",
+        "校准截距（0 为已校准）",
+    ),
+    "metrics.paired": (
+        "Deep model minus this model, {metric} (paired 95% interval)",
+        "深度模型减该模型的 {metric}（配对 95% 区间）",
+    ),
     "metrics.note": (
         "Test period, {n} predictions. Each cell holds the point estimate and, below it, the "
-        "95% bootstrap interval (200 resamples). The best point estimate is in bold.",
-        "测试期共 {n} 条预测。每格为点估计，下方为 95% 自助法区间（200 次重抽样）。最佳点估计"
-        "以粗体显示。",
+        "95% interval ({intervals}). The best point estimate is in bold.",
+        "测试期共 {n} 条预测。每格为点估计，下方为 95% 区间（{intervals}）。最佳点估计以粗体显示。",
+    ),
+    "interval.block": (
+        "block bootstrap over dates, blocks of {block} dates, {n_boot} resamples",
+        "按日期分块自助法，每块 {block} 个日期，{n_boot} 次重抽样",
+    ),
+    "interval.row": ("row bootstrap, {n_boot} resamples", "按行自助法，{n_boot} 次重抽样"),
+    "interval.unknown": ("bootstrap of the test predictions", "测试集预测的自助法"),
+    "calibration.platt": ("Platt scaling", "Platt 缩放"),
+    "calibration.isotonic": ("isotonic regression", "保序回归"),
+    "metrics.calibrated": (
+        "Brier score, log loss, ECE and the calibration slope and intercept are those of the "
+        "calibrated probabilities ({method} fitted on the validation split); ROC-AUC, PR-AUC, "
+        "KS and Gini rank the raw scores, which calibration does not change. Calibration takes "
+        "the deep model's ECE from {raw} (raw scores) to {calibrated}.",
+        "Brier 分数、对数损失、ECE 以及校准斜率与截距均基于校准后的概率（在验证集上拟合的{method}）；"
+        "ROC-AUC、PR-AUC、KS 与基尼系数按原始分数排序计算，校准不会改变它们。校准使深度模型的 ECE 从 "
+        "{raw}（原始分数）降至 {calibrated}。",
+    ),
+    "metrics.uncalibrated": (
+        "This run predates calibration: its scores, Brier score and log loss are those of the "
+        "raw model outputs.",
+        "本次运行早于校准功能：其评分、Brier 分数与对数损失均基于模型的原始输出。",
     ),
     "metrics.threshold": (
         "Decisions at threshold {threshold} (test period)",
@@ -310,6 +369,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.mean_score": ("Mean predicted probability", "平均预测概率"),
     "chart.observed": ("Observed event rate", "实际事件率"),
     "chart.perfect": ("Perfect calibration", "完全校准"),
+    "chart.calibrated": ("{model}, calibrated", "{model}（校准后）"),
+    "chart.raw": ("{model}, raw score", "{model}（原始分数）"),
     "chart.distribution": ("Score distribution, test", "评分分布（测试集）"),
     "chart.score": ("Score", "评分"),
     "chart.share": ("Share of predictions", "预测占比"),
@@ -333,6 +394,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "read as probabilities.",
         "测试期的区分能力与校准。曲线位于对角线上方说明模型把事件排在非事件之前；校准点落在对角线"
         "上说明评分可直接理解为概率。",
+    ),
+    "caption.roc_calibrated": (
+        "Discrimination and calibration on the test period. ROC curves rank the raw scores; a "
+        "curve above the diagonal ranks events above non-events. The calibration panel shows "
+        "the deep model's raw scores (dashed) and its calibrated probabilities (solid) against "
+        "the observed event rate; points on the diagonal mean the scores can be read as "
+        "probabilities.",
+        "测试期的区分能力与校准。ROC 曲线按原始分数排序；曲线位于对角线上方说明模型把事件排在非事件"
+        "之前。校准图对比深度模型的原始分数（虚线）与校准后概率（实线）和实际事件率；点落在对角线上"
+        "说明评分可直接理解为概率。",
     ),
     "caption.pred_actual": (
         "Predictions against outcomes on the test period and the spread of all scores.",
@@ -416,11 +487,70 @@ TEXTS: dict[str, tuple[str, str]] = {
         "宏观、新闻情绪与静态输入。",
     ),
     "method.intervals": (
-        "Uncertainty. Test metrics carry 95% percentile bootstrap intervals from 200 "
-        "resamples of the test predictions. The deep model is called better only when the "
-        "lower end of its interval is above the best baseline.",
-        "不确定性。测试集指标附有基于 200 次重抽样的 95% 百分位自助法区间。只有当深度模型区间"
-        "下限高于最佳基准时，才认为其显著更优。",
+        "Uncertainty. Test metrics carry 95% percentile bootstrap intervals of the test "
+        "predictions; this run did not record how they were resampled.",
+        "不确定性。测试集指标附有测试集预测的 95% 百分位自助法区间；本次运行未记录重抽样方式。",
+    ),
+    "method.intervals_block": (
+        "Uncertainty. Test metrics carry {level} percentile intervals from a block bootstrap "
+        "over dates: {n_boot} resamples of the {dates} test dates, drawn in circular blocks of "
+        "{block} consecutive dates, with all entities of a date kept together. Labels overlap "
+        "over the {horizon}-step horizon, so neighbouring predictions are not independent and "
+        "resampling single rows would make the intervals too narrow.",
+        "不确定性。测试集指标附有按日期分块自助法得到的 {level} 百分位区间：对 {dates} 个测试日期"
+        "重抽样 {n_boot} 次，每次按连续 {block} 个日期的循环块抽取，同一日期的所有实体一并抽取。"
+        "标签在 {horizon} 步预测期内相互重叠，相邻预测并不独立，逐行重抽样会使区间过窄。",
+    ),
+    "method.intervals_row": (
+        "Uncertainty. Test metrics carry {level} percentile intervals from a row bootstrap: "
+        "{n_boot} resamples of the test predictions, which are rows without a time order.",
+        "不确定性。测试集指标附有按行自助法得到的 {level} 百分位区间：对测试集预测（无时间顺序的行）"
+        "重抽样 {n_boot} 次。",
+    ),
+    "method.verdict": (
+        "The verdict rests on the paired interval of the difference. Every model is scored on "
+        "the same resamples, and the deep model is called better only when the 95% interval of "
+        "its advantage over the best comparator (logistic regression, gradient boosting or the "
+        "best single input, whichever scores best on test) lies entirely above zero; whether "
+        "two separate intervals overlap decides nothing.",
+        "结论基于差值的配对区间。所有模型使用相同的重抽样样本评分；只有当深度模型相对最佳对照模型"
+        "（逻辑回归、梯度提升或最佳单一输入中测试集表现最好者）的优势的 95% 区间整体高于零时，"
+        "才判定深度模型更优；两个单独区间是否重叠并不能说明问题。",
+    ),
+    "method.benchmark": (
+        "Best single input. Every input is also tried as a score by itself: its value at t and, "
+        "for sequence features, its mean and standard deviation over the window. The one with "
+        "the highest validation ROC-AUC, with whichever sign ranks better, becomes the "
+        "benchmark, turned into a probability by a logistic fit on validation; the test period "
+        "is never used to choose it. In this run: {name}.",
+        "最佳单一输入。每个输入也单独作为评分进行检验：其在 t 时刻的值，以及序列特征在窗口内的均值"
+        "与标准差。验证集 ROC-AUC 最高者（取排序更好的方向）作为基准，并在验证集上用逻辑回归映射为"
+        "概率；选择过程从不使用测试期。本次运行：{name}。",
+    ),
+    "method.benchmark_regression": (
+        "Best single input. Every input is also tried as a predictor by itself: its value at t "
+        "and, for sequence features, its mean and standard deviation over the window, each "
+        "through a line fitted on training rows. The one with the lowest validation RMSE "
+        "becomes the benchmark; the test period is never used to choose it. In this run: "
+        "{name}.",
+        "最佳单一输入。每个输入也单独作为预测变量进行检验：其在 t 时刻的值，以及序列特征在窗口内的"
+        "均值与标准差，各自通过在训练数据上拟合的直线进行预测。验证集 RMSE 最低者作为基准；选择过程"
+        "从不使用测试期。本次运行：{name}。",
+    ),
+    "method.calibration": (
+        "Calibration. Each classifier's scores are turned into probabilities by {method} "
+        "fitted on the validation split only, never on test; the raw scores are kept beside "
+        "them. Ranking metrics (ROC-AUC, PR-AUC, KS, Gini) use the raw scores and are "
+        "unchanged by calibration; risk bands, expected cost, counts above a threshold and "
+        "every probability in this report use the calibrated probabilities.",
+        "校准。每个分类模型的评分通过仅在验证集上拟合的{method}转换为概率，从不使用测试集；原始分数"
+        "一并保留。排序类指标（ROC-AUC、PR-AUC、KS、基尼系数）使用原始分数，不受校准影响；风险档、"
+        "预期成本、超过阈值的计数以及本报告中的所有概率均使用校准后的概率。",
+    ),
+    "method.uncalibrated": (
+        "Calibration. This run predates calibration: its scores are the model's raw outputs, "
+        "and risk bands and counts are read on them.",
+        "校准。本次运行早于校准功能：其评分为模型的原始输出，风险档与计数均基于原始输出。",
     ),
     "method.explain": (
         "Explanations. SHAP values are expected gradients (shap.GradientExplainer) against a "
@@ -582,7 +712,11 @@ def prediction_table(
     scenarios: Sequence[ScenarioResult] = (),
     cuts: Sequence[float] | None = None,
 ) -> pd.DataFrame:
-    """Every prediction with its band, optional flag, drivers and scenario scores."""
+    """Every prediction with its band, optional flag, drivers and scenario scores.
+
+    `score` is the deep model's score as the run stores it: the calibrated probability for a
+    classification run (the risk band and the flag read it), with the raw network output in
+    `score_raw` where the run has one (runs before calibration and regressions have none)."""
     p = run.predictions
     table = pd.DataFrame(
         {
@@ -593,6 +727,8 @@ def prediction_table(
             "score": p["score"],
         }
     )
+    if "score_raw" in p:  # calibrated runs keep the model's raw score beside the probability
+        table["score_raw"] = p["score_raw"]
     if table["time"].isna().all() and "row" in p:  # cross-sectional: the row is the identity
         table.insert(0, "row", p["row"])
     table["risk_band"] = risk_band(table["score"].to_numpy(), cuts or band_cuts(run))
@@ -617,8 +753,10 @@ def _date_text(times: pd.Series) -> pd.Series:
 
 
 def report_csv(run: Run, threshold: float | None = None) -> bytes:
-    """The predictions as CSV for Excel: drivers and scenario columns when the run has them,
-    a 0/1 `flagged` column when a threshold is given; formula-like text escaped; UTF-8 BOM."""
+    """The predictions as CSV for Excel: `score` (the calibrated probability of a
+    classification run) and `score_raw` where the run keeps one, drivers and scenario columns
+    when the run has them, a 0/1 `flagged` column when a threshold is given; formula-like text
+    escaped; UTF-8 BOM."""
     threshold = check_threshold(run, threshold)
     table = prediction_table(run, threshold, load_explanations(run), load_scenarios(run))
     table["time"] = _date_text(table["time"])

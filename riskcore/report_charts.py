@@ -32,7 +32,7 @@ WIDTH_IN = 6.85  # the PDF frame width (174 mm)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei")
 INK, MUTED, GRID = "#1f2933", "#6b7280", "#e5e7eb"
 BAND_COLOURS = ("#2e8b57", "#e6a23c", "#e07b39", "#c0392b")
-MODEL_ORDER = ("model", "logistic", "gbm")
+MODEL_ORDER = ("model", "logistic", "gbm", "benchmark")
 MODALITY_COLOURS = {
     "sequence": COLOURS["model"],
     "macro": COLOURS["gbm"],
@@ -102,38 +102,39 @@ class ChartMaker:
         return buf.getvalue()
 
     # ---- classification -------------------------------------------------------------------
-    def roc_and_calibration(self, y: np.ndarray, scores: Mapping[str, np.ndarray]) -> bytes:
-        """ROC of every model beside the deep model's and baselines' calibration curves."""
-        t = self.t
+    def roc_and_calibration(
+        self,
+        y: np.ndarray,
+        scores: Mapping[str, np.ndarray],
+        raw: Mapping[str, np.ndarray] | None = None,
+    ) -> bytes:
+        """ROC of every model (on the raw scores, as the ranking metrics are) beside the
+        calibration curves of calibration_lines: the deep model's raw and calibrated scores
+        when the run keeps raw ones, else every model's stored scores."""
+        t, raw = self.t, raw or {}
 
         def draw(fig: Figure) -> None:
             roc, cal = fig.subplots(1, 2)
             roc.plot(
                 [0, 1], [0, 1], ls="--", lw=0.8, color=COLOURS["reference"], label=t("chart.chance")
             )
-            cal.plot(
-                [0, 1],
-                [0, 1],
-                ls="--",
-                lw=0.8,
-                color=COLOURS["reference"],
-                label=t("chart.perfect"),
-            )
             for name in (n for n in MODEL_ORDER if n in scores):
                 colour, lw = COLOURS[name], 1.8 if name == "model" else 1.1
-                curve = M.roc_curve_table(y, scores[name])
-                auc = M.classification_scores(y, scores[name])["roc_auc"]
+                ranked = raw.get(name, scores[name])
+                curve = M.roc_curve_table(y, ranked)
+                auc = M.classification_scores(y, ranked)["roc_auc"]
                 label = f"{t(f'model.{name}')} ({auc:.3f})"
                 roc.plot(curve["fpr"], curve["tpr"], color=colour, lw=lw, label=label)
-                bins = M.calibration_table(y, scores[name], bins=10)
+            for line in calibration_lines(y, scores, raw, t):
                 cal.plot(
-                    bins["mean_score"],
-                    bins["event_rate"],
-                    marker="o",
+                    line["mean_score"],
+                    line["event_rate"],
+                    marker=line["marker"],
                     ms=2.5,
-                    color=colour,
-                    lw=lw,
-                    label=t(f"model.{name}"),
+                    color=line["colour"],
+                    lw=line["lw"],
+                    ls=line["ls"],
+                    label=line["label"],
                 )
             _finish(roc, t("chart.roc"), t("chart.fpr"), t("chart.tpr"), "lower right")
             _finish(
@@ -293,6 +294,57 @@ class ChartMaker:
             _finish(spread, t("chart.deltas"), t("chart.delta"), "")
 
         return self._render(draw, min(3.6, 1.5 + 0.45 * len(names)))
+
+
+def calibration_lines(
+    y: np.ndarray,
+    scores: Mapping[str, np.ndarray],
+    raw: Mapping[str, np.ndarray] | None,
+    t: Translate,
+    bins: int = 10,
+) -> list[dict]:
+    """The lines of the calibration panel, each {"key", "label", "mean_score", "event_rate",
+    style}: the diagonal, then, when the deep model's raw scores exist, its raw scores (dashed)
+    and calibrated probabilities (solid) against the observed event rate; without raw scores
+    (a run before calibration) every model's stored scores."""
+    ref = {"colour": COLOURS["reference"], "lw": 0.8, "ls": "--", "marker": None}
+    lines = [
+        {
+            "key": "perfect",
+            "label": t("chart.perfect"),
+            "mean_score": np.array([0.0, 1.0]),
+            "event_rate": np.array([0.0, 1.0]),
+            **ref,
+        }
+    ]
+
+    def line(key: str, label: str, score: np.ndarray, colour: str, lw: float, ls: str) -> dict:
+        table = M.calibration_table(y, score, bins=bins)
+        return {
+            "key": key,
+            "label": label,
+            "mean_score": table["mean_score"].to_numpy(float),
+            "event_rate": table["event_rate"].to_numpy(float),
+            "colour": colour,
+            "lw": lw,
+            "ls": ls,
+            "marker": "o",
+        }
+
+    raw = raw or {}
+    if "model" in raw and "model" in scores:
+        name = t("model.model")
+        raw_label = t("chart.raw").format(model=name)
+        calibrated_label = t("chart.calibrated").format(model=name)
+        return [
+            *lines,
+            line("model_raw", raw_label, raw["model"], COLOURS["model_raw"], 1.2, "--"),
+            line("model", calibrated_label, scores["model"], COLOURS["model"], 1.8, "-"),
+        ]
+    for name in (n for n in MODEL_ORDER if n in scores):
+        lw = 1.8 if name == "model" else 1.1
+        lines.append(line(name, t(f"model.{name}"), scores[name], COLOURS[name], lw, "-"))
+    return lines
 
 
 def _with_gaps(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -57,6 +57,7 @@ ZEBRA = colors.HexColor("#f5f7fa")
 PANEL = colors.HexColor("#eef2f7")
 BAND_INK = dict(zip(BANDS, ("#1e7145", "#a86a12", "#b4531f", "#a52a1f"), strict=True))
 BAND_FILL = dict(zip(BANDS, ("#e3f1e8", "#fbf0dc", "#fbe6d8", "#f6dcd9"), strict=True))
+ALERT_FILL, ALERT_INK = colors.HexColor("#fbeee6"), colors.HexColor("#a52a1f")
 # Characters Helvetica can show (WinAnsi); anything else is set in the CJK font.
 _LATIN = frozenset(bytes(range(32, 256)).decode("cp1252", errors="ignore")) | {"\n", "\t"}
 
@@ -164,6 +165,9 @@ class Styles:
                 "kpi", fontName=self.bold, fontSize=15, leading=19, textColor=NAVY, spaceAfter=1
             ),
             "kpi_label": make("kpi_label", fontSize=7.5, leading=9.5, textColor=MUTED),
+            "alert_title": make(
+                "alert_title", fontName=self.strong, fontSize=9.5, textColor=ALERT_INK, spaceAfter=3
+            ),
             "mono": make("mono", fontName="Courier", fontSize=7, leading=8.6, spaceAfter=0),
         }
 
@@ -252,6 +256,28 @@ def kv_table(
         )
     )
     return table
+
+
+def alert_box(st: Styles, lines: Sequence[str], title: str = "") -> Table:
+    """Sentences a reader must not miss (a leaking input, a shifted event rate): bold lines
+    on a warm panel with a red rule, at the full frame width."""
+    bold = ParagraphStyle("alert", parent=st.s["body"], fontName=st.strong, spaceAfter=2)
+    content: list[Flowable] = [st.p(title, "alert_title")] if title else []
+    content += [Paragraph(st.esc(line), bold, bulletText="!") for line in lines]
+    box = Table([[content]], colWidths=[FRAME_W], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), ALERT_FILL),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, ALERT_INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return box
 
 
 def side_by_side(left: Flowable, right: Flowable, gap: float = 6 * mm) -> Table:

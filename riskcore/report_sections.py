@@ -31,6 +31,7 @@ from reportlab.platypus import (
 
 from riskcore import metrics as M
 from riskcore.explain import Explanation
+from riskcore.findings import verdict_sentence
 from riskcore.report import BANDS, TEXTS, risk_band, text
 from riskcore.report_charts import ChartMaker, cjk_font
 from riskcore.report_pdf import (
@@ -52,6 +53,7 @@ from riskcore.report_pdf import (
 )
 from riskcore.scenarios import ScenarioResult
 from riskcore.store import Run
+from riskcore.verdict import decide
 
 SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
 HIGHER_BETTER = {"roc_auc", "pr_auc", "ks", "gini", "r2"}
@@ -221,29 +223,9 @@ def _finite(value: object) -> bool:
 
 
 def verdict(ctx: ReportContext) -> str:
-    """Does the deep model beat the best baseline on test beyond the 95% interval? The rule is
-    the Results page's: the model's interval must clear the best baseline's point estimate."""
-    test = ctx.run.metrics.get("test", {})
-    key = "roc_auc" if ctx.classification else "rmse"
-    model = test.get("model", {})
-    bases = {n: test[n][key] for n in ("logistic", "gbm") if _finite(test.get(n, {}).get(key))}
-    if not _finite(model.get(key)) or not bases:
-        return ctx.t("verdict.undefined")
-    sign = 1 if key in HIGHER_BETTER else -1
-    best = max(bases, key=lambda n: sign * bases[n])
-    lo, hi = model.get(f"{key}_ci", [np.nan, np.nan])
-    clear = lo > bases[best] if sign > 0 else hi < bases[best]
-    outcome = "better" if clear else "within" if sign * (model[key] - bases[best]) > 0 else "worse"
-    facts = ctx.t(
-        "verdict.facts",
-        metric=ctx.t(f"metric.{key}"),
-        model=metric_value(model[key], key),
-        lo=metric_value(lo, key),
-        hi=metric_value(hi, key),
-        base=ctx.t(f"model.{best}"),
-        base_value=metric_value(bases[best], key),
-    )
-    return facts + ("" if ctx.language == "zh" else " ") + ctx.t(f"verdict.{outcome}")
+    """The one verdict of riskcore.verdict, in the report's words."""
+    metrics = ctx.run.metrics
+    return verdict_sentence(decide(metrics), metrics.get("test", {}), ctx.t)
 
 
 def metric_value(value: object, key: str = "") -> str:

@@ -598,10 +598,13 @@ def _predict(model: Any, x: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _score(inputs: ScenarioInputs, edits: list[Edit], samples: np.ndarray) -> np.ndarray:
+    """Calibrated scores (probabilities for classification runs), as the run reports them."""
     out = np.empty(len(samples), dtype=np.float32)
+    calibrate = inputs.run.calibrator().apply
     for start in range(0, len(samples), CHUNK):
         part = samples[start : start + CHUNK]
-        out[start : start + len(part)] = _predict(inputs.model, _gather(inputs, edits, part))
+        raw = _predict(inputs.model, _gather(inputs, edits, part))
+        out[start : start + len(part)] = calibrate(raw)
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riskcore import metrics as M
+from riskcore import drift as D
 from riskcore.dataset import Panel, transform_new
 from riskcore.errors import DataValidationError
 from riskcore.store import Run
@@ -15,7 +15,7 @@ from riskcore.store import Run
 
 @dataclass
 class Scored:
-    predictions: pd.DataFrame  # time, entity, y_true (when known), score
+    predictions: pd.DataFrame  # time, entity, y_true (when known), score (calibrated), score_raw
     drift: pd.DataFrame  # feature, psi, reading (the score included as "score")
     panel: Panel
     ends: np.ndarray
@@ -53,7 +53,8 @@ def score(
     _check_types(run, primary)
     panel, ends = transform_new(run.config, run.state, primary, macro, sentiment)
     model = model or run.load_model()
-    scores = predict_scores(model, panel, ends)
+    raw = predict_scores(model, panel, ends)
+    scores = run.calibrator().apply(raw).astype(np.float32)
     out = pd.DataFrame(
         {
             "time": panel.time[ends] if panel.time is not None else pd.NaT,
@@ -62,9 +63,11 @@ def score(
             "score": scores,
         }
     )
+    if run.metrics.get("task") == "classification" and "calibration" in run.state:
+        out["score_raw"] = raw
     if panel.time is None:
         out = out.drop(columns="time")
     reference = pd.read_csv(run.path / "reference.csv")
     current = feature_frame(panel, ends).assign(score=scores)
-    drift = M.feature_psi(reference, current)
+    drift = D.feature_psi(reference, current)
     return Scored(out, drift, panel, ends)

@@ -27,6 +27,19 @@ from riskcore.errors import RunStoreError
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 TMP_PREFIX = ".tmp-"
+# predictions.csv: each model's calibrated score (a probability for classification runs); the
+# raw score beside it as raw_column(model). Runs saved before calibration have only these.
+SCORE_COLUMNS = {
+    "model": "score",
+    "logistic": "score_logistic",
+    "gbm": "score_gbm",
+    "benchmark": "score_benchmark",
+}
+
+
+def raw_column(model: str) -> str:
+    """The column of a model's score before calibration."""
+    return f"{SCORE_COLUMNS[model]}_raw"
 
 
 def default_home() -> Path:
@@ -127,6 +140,13 @@ class Run:
                 "again or retrain the run"
             )
         return out
+
+    def calibrator(self, model: str = "model"):
+        """How this run turns the model's raw scores into probabilities (identity for
+        regression runs and runs saved before calibration existed)."""
+        from riskcore.calibration import Calibrator
+
+        return Calibrator.from_dict((self.state.get("calibration") or {}).get(model))
 
     def json(self, name: str) -> Any:
         """Any other JSON artefact of the run (explanations, scenarios), or None."""

@@ -15,6 +15,7 @@ import hashlib
 import platform
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,9 +24,17 @@ import numpy as np
 import pandas as pd
 
 from riskcore import metrics as M
-from riskcore.baselines import BASELINES, baseline_scores, fit_baselines
+from riskcore.baselines import (
+    Benchmark,
+    baseline_scores,
+    fit_baselines,
+    fit_benchmark,
+    leak_suspects,
+)
+from riskcore.bootstrap import Resampling, evaluate_models, point_scores
+from riskcore.calibration import Calibrator, fit_calibrator
 from riskcore.config import RunConfig
-from riskcore.dataset import Dataset, Panel, prepare
+from riskcore.dataset import SPLITS, Dataset, Panel, prepare
 from riskcore.distributed import (
     describe_strategy,
     fit_multi_worker,
@@ -33,9 +42,11 @@ from riskcore.distributed import (
     make_strategy,
     single_device_copy,
 )
-from riskcore.store import RunStore
+from riskcore.store import SCORE_COLUMNS, RunStore, raw_column
 
 Emit = Callable[[dict], None]
+N_BOOT = 200
+TOO_GOOD_AUC = 0.99  # validation ROC-AUC at which a result is more likely a leak than a model
 VERSIONED = ("tensorflow", "keras", "numpy", "pandas", "scikit-learn", "shap", "pydantic")
 
 
@@ -173,16 +184,23 @@ def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit
     return model, history
 
 
-def _evaluate(task: str, y: np.ndarray, scores: dict[str, np.ndarray], boot: bool, seed: int):
-    out = {}
-    for name, s in scores.items():
-        if boot:
-            out[name] = M.evaluate(y, s, task, n_boot=200, seed=seed)
-        elif task == "classification":
-            out[name] = M.classification_scores(y, s)
-        else:
-            out[name] = M.regression_scores(y, s)
-    return out
+def _evaluate(config: RunConfig, ds: Dataset, ends: np.ndarray, scores: dict, boot: bool):
+    """Point metrics of every model; on test also block-bootstrap intervals and paired
+    differences of the deep model against each comparator (riskcore.bootstrap)."""
+    y = ds.panel.y[ends]
+    if not boot:
+        return {
+            name: point_scores(y, raw, prob, config.task) for name, (raw, prob) in scores.items()
+        }
+    return evaluate_models(y, scores, config.task, resampling(config, ds, ends), "model")
+
+
+def resampling(config: RunConfig, ds: Dataset, ends: np.ndarray) -> Resampling:
+    """Blocks of dates for time splits (labels overlap over the horizon); rows otherwise."""
+    seed = config.training.seed
+    if ds.panel.time is None or config.split.scheme == "stratified":
+        return Resampling(None, 1, N_BOOT, seed)
+    return Resampling.by_date(ds.panel.time[ends], config.horizon, N_BOOT, seed)
 
 
 def _score_all(model, panel: Panel, ends: np.ndarray) -> np.ndarray:
@@ -191,26 +209,58 @@ def _score_all(model, panel: Panel, ends: np.ndarray) -> np.ndarray:
     return predict_scores(model, panel, ends)
 
 
+@dataclass
+class Fitted:
+    """A fitted split: the network, its history, every model's (raw, calibrated) scores per
+    split, the calibrators, the one-number benchmark and the inputs that look like leaks."""
+
+    model: object
+    history: pd.DataFrame
+    scores: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
+    calibrators: dict[str, Calibrator]
+    benchmark: Benchmark | None
+    leaks: list[dict]
+
+
 def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
-    """Deep model and baselines on one split; scores for every sample of the split."""
+    """Deep model, baselines and benchmark on one split; calibrated on validation."""
     emit({"type": "stage", "stage": "training"})
     model, history = fit_model(config, ds, split, emit)
     emit({"type": "stage", "stage": "baselines"})
     panel = ds.panel
-    x_train, _names = panel.tabular(split["train"])
+    tabular = {name: panel.tabular(split[name]) for name in SPLITS}
+    x = {name: part[0] for name, part in tabular.items()}
+    names = tabular["train"][1]
+    y = {name: panel.y[split[name]] for name in SPLITS}
     base = fit_baselines(
         config.task,
-        x_train,
-        panel.y[split["train"]],
+        x["train"],
+        y["train"],
         config.training.seed,
         balanced=config.training.class_weight == "balanced",
     )
-    scores = {}
-    for name in ("train", "validation", "test"):
-        ends = split[name]
-        scores[name] = {"model": _score_all(model, panel, ends)}
-        scores[name].update(baseline_scores(base, panel.tabular(ends)[0], config.task))
-    return model, history, scores
+    sequence = panel.names["sequence"] if panel.time is not None else []
+    benchmark = fit_benchmark(config.task, x, y, names, sequence)
+    raw = {}
+    for name in SPLITS:
+        raw[name] = {"model": _score_all(model, panel, split[name])}
+        raw[name].update(baseline_scores(base, x[name], config.task))
+    classification = config.task == "classification"
+    calibrators = {
+        m: fit_calibrator(y["validation"], raw["validation"][m], config.training.calibration)
+        if classification
+        else Calibrator()
+        for m in raw["validation"]
+    }
+    scores = {
+        name: {m: (r, calibrators[m].apply(r)) for m, r in raw[name].items()} for name in SPLITS
+    }
+    if benchmark is not None:
+        for name in SPLITS:
+            b = benchmark.predict(x[name], config.task)
+            scores[name]["benchmark"] = (b, b)
+    leaks = leak_suspects(x["train"], y["train"], names, sequence) if classification else []
+    return Fitted(model, history, scores, calibrators, benchmark, leaks)
 
 
 def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
@@ -218,12 +268,12 @@ def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
     folds = []
     for k, fold in enumerate(ds.folds, start=1):
         emit({"type": "stage", "stage": f"walk-forward fold {k} of {len(ds.folds)}"})
-        _, _, scores = fit_and_score(config, ds, fold, _quiet)
-        folds.append(_evaluate(config.task, ds.panel.y[fold["test"]], scores["test"], False, 0))
+        fitted = fit_and_score(config, ds, fold, _quiet)
+        folds.append(_evaluate(config, ds, fold["test"], fitted.scores["test"], False))
     summary = {}
-    for model_name in ("model", *BASELINES):
+    for model_name in folds[0]:
         for metric in folds[0][model_name]:
-            values = [f[model_name][metric] for f in folds]
+            values = [f.get(model_name, {}).get(metric, np.nan) for f in folds]
             summary.setdefault(model_name, {})[metric] = {
                 "mean": float(np.nanmean(values)),
                 "sd": float(np.nanstd(values)),
@@ -231,28 +281,46 @@ def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
     return {"folds": folds, "summary": summary}
 
 
-def _predictions(ds: Dataset, split: dict, scores: dict) -> pd.DataFrame:
+def _predictions(ds: Dataset, split: dict, scores: dict, task: str) -> pd.DataFrame:
+    """One row per sample: calibrated scores in the SCORE_COLUMNS, raw ones beside them."""
     parts = []
     panel = ds.panel
-    for name in ("train", "validation", "test"):
+    for name in SPLITS:
         ends = split[name]
-        part = pd.DataFrame(
-            {
-                "time": panel.time[ends] if panel.time is not None else pd.NaT,
-                "entity": panel.entity[ends],
-                "split": name,
-                "y_true": panel.y[ends],
-                "score": scores[name]["model"],
-                "score_logistic": scores[name]["logistic"],
-                "score_gbm": scores[name]["gbm"],
-                "row": ends,
-            }
-        )
-        parts.append(part)
+        columns = {
+            "time": panel.time[ends] if panel.time is not None else pd.NaT,
+            "entity": panel.entity[ends],
+            "split": name,
+            "y_true": panel.y[ends],
+        }
+        for model_name, (raw, prob) in scores[name].items():
+            columns[SCORE_COLUMNS[model_name]] = prob
+            if task == "classification" and model_name != "benchmark":
+                columns[raw_column(model_name)] = raw
+        parts.append(pd.DataFrame({**columns, "row": ends}))
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["time", "entity"] if panel.time is not None else ["row"]).reset_index(
         drop=True
     )
+
+
+def run_warnings(config: RunConfig, ds: Dataset, metrics: dict, leaks: list[dict]) -> list[dict]:
+    """What makes a result too good to be true or changes what it means, for every surface
+    (Results page, `train` output, report): single inputs that alone separate the training
+    labels, a model near-perfect on validation, a test event rate far from training's."""
+    out = [{"kind": "leak_input", **leak} for leak in leaks]
+    if config.task != "classification":
+        return out
+    for name, entry in metrics["validation"].items():
+        auc = entry.get("roc_auc", np.nan)
+        if np.isfinite(auc) and auc >= TOO_GOOD_AUC:
+            out.append({"kind": "too_good_model", "model": name, "roc_auc": float(auc)})
+    summary = ds.summary()
+    train_rate = summary["train"].get("event_rate")
+    test_rate = summary["test"].get("event_rate")
+    if M.event_rate_shift(train_rate, test_rate):
+        out.append({"kind": "event_rate_shift", "train": train_rate, "test": test_rate})
+    return out
 
 
 def reference_sample(
@@ -313,18 +381,28 @@ def train_run(
     strategy = make_strategy(config.training.distribute)
     seed_everything(config.training.seed, deterministic=device["device"] == "CPU")
     t1 = time.perf_counter()
-    model, history, scores = fit_and_score(config, ds, ds.splits, emit)
+    fitted = fit_and_score(config, ds, ds.splits, emit)
+    model, history, scores = fitted.model, fitted.history, fitted.scores
     timings["fit_s"] = time.perf_counter() - t1
     emit({"type": "stage", "stage": "evaluating"})
     seed = config.training.seed
+    test_ends = ds.splits["test"]
+    test = _evaluate(config, ds, test_ends, scores["test"], True)
     metrics = {
         "task": config.task,
         "rows": {k: len(v) for k, v in ds.splits.items()},
-        "test": _evaluate(config.task, ds.panel.y[ds.splits["test"]], scores["test"], True, seed),
-        "validation": _evaluate(
-            config.task, ds.panel.y[ds.splits["validation"]], scores["validation"], False, seed
-        ),
+        "test": test,
+        "paired": test.pop("paired", {}),  # deep model minus each comparator, same resamples
+        "validation": _evaluate(config, ds, ds.splits["validation"], scores["validation"], False),
+        "intervals": resampling(config, ds, test_ends).describe(),
+        "calibration": {"method": config.training.calibration, "fitted_on": "validation"}
+        if config.task == "classification"
+        else None,
     }
+    if fitted.benchmark is not None:
+        for part in ("test", "validation"):
+            metrics[part]["benchmark"].update(fitted.benchmark.describe())
+    metrics["warnings"] = run_warnings(config, ds, metrics, fitted.leaks)
     if ds.folds:
         metrics["walk_forward"] = _walk_forward(config, ds, emit)
     timings["total_s"] = time.perf_counter() - t0
@@ -347,12 +425,18 @@ def train_run(
     emit({"type": "stage", "stage": "saving"})
     with store.writer() as w:
         w.write_json("config.json", config.model_dump(mode="json"))
-        w.write_json("preprocessing.json", ds.state())
+        w.write_json(
+            "preprocessing.json",
+            {
+                **ds.state(),
+                "calibration": {m: c.to_dict() for m, c in fitted.calibrators.items()},
+            },
+        )
         w.write_json("metrics.json", metrics)
         w.write_json("meta.json", meta)
         w.write_csv("history.csv", history)
-        w.write_csv("predictions.csv", _predictions(ds, ds.splits, scores))
-        w.write_csv("reference.csv", reference_sample(ds, scores["train"]["model"], seed))
+        w.write_csv("predictions.csv", _predictions(ds, ds.splits, scores, config.task))
+        w.write_csv("reference.csv", reference_sample(ds, scores["train"]["model"][1], seed))
         w.write_inputs({"primary": primary, "macro": macro, "sentiment": sentiment})
         w.save_model(model)
         run_id = w.run_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -84,6 +85,21 @@ def test_explain_in_a_worker_then_read_every_view(home, monkeypatch) -> None:
     assert "against an average of" in sentence and "mainly from" in sentence
     charts = at.get("plotly_chart")
     assert len(charts) >= 7  # importance, baseline, modality, beeswarm, waterfall, lag, attention
+    specs = [json.loads(c.proto.spec) for c in charts]
+    axes = [s["layout"].get("xaxis", {}).get("title", {}).get("text") for s in specs]
+    # each model's importance names its unit: probability points beside log-odds
+    assert TEXT["chart.mean_abs_shap_probability"][0] in axes
+    assert TEXT["chart.mean_abs_shap_log_odds"][0] in axes
+    assert any(TEXT["explain.units_note"][0] in c.value for c in at.caption)
+    # the waterfall: a residual bar, and bars that end exactly at the explained raw score
+    fall = next(s["data"][0] for s in specs if s["data"] and s["data"][0]["type"] == "waterfall")
+    assert fall["x"][-2] == TEXT["chart.residual_bar"][0]
+    base, *steps, score = fall["y"]
+    assert base + sum(steps) == pytest.approx(score, abs=1e-9)
+    assert fall["measure"][-1] == "absolute"
+    raw = next(c.value for c in at.caption if c.value.startswith("Explained: the network's raw"))
+    assert f"raw score {score:.3f}, before calibration" in raw
+    assert "Additivity gap of this row" in raw
     assert any(TEXT["explain.attention_note"][0] in c.value for c in at.caption)
     # the dependence plot follows the chosen feature
     at.selectbox(key="dep_feature").set_value("m1").run()

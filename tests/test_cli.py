@@ -94,7 +94,8 @@ def test_train_prints_the_run_folder_last_and_writes_the_design_files(trained, c
     _home, run_dir = trained
     assert (run_dir / "metrics.json").exists() and (run_dir / "model.keras").exists()
     metrics = json.loads((run_dir / "metrics.json").read_text())
-    assert set(metrics["test"]) == {"model", "logistic", "gbm"}
+    assert set(metrics["test"]) == {"model", "logistic", "gbm", "benchmark"}
+    assert set(metrics["paired"]) == {"logistic", "gbm", "benchmark"}
     meta = json.loads((run_dir / "meta.json").read_text())
     assert [f["role"] for f in meta["files"]] == ["primary", "macro"]
     assert all(len(f["sha256"]) == 64 for f in meta["files"])

@@ -1,4 +1,5 @@
-"""SHAP explanations: planted drivers rank first, additivity, aggregation, storage, words, CLI.
+"""SHAP explanations: planted drivers rank first, additivity, aggregation, storage, words, CLI;
+the waterfall that ends at the score, rows resampled when they do not add up, units per model.
 
 A tiny run on the planted panel (tests.panels: the event log-odds rise with sequence f1 and
 macro m1; f2, m2, the news and the statics are noise), and one on the sample market data.
@@ -13,20 +14,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import riskcore.explain as E
 from riskcore.cli import main
 from riskcore.config import parse_config
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.explain import (
     EXPLANATIONS_FILE,
+    Explanation,
     RunInputs,
     describe,
     explain_run,
     explanation_task,
     load_explanation,
+    needs_resample,
     save_explanation,
     scenario_attribution,
     select_rows,
 )
+from riskcore.explain_charts import importance_bars, waterfall
 from riskcore.io import read_table
 from riskcore.store import RunStore
 from riskcore.train import train_run
@@ -92,7 +97,8 @@ def test_attributions_add_up_to_the_score(explained) -> None:
 
 def test_scores_are_the_runs_own_and_tables_are_consistent(run, explained) -> None:
     rows = explained.rows
-    stored = run.predictions.set_index("row").loc[rows["row"], "score"].to_numpy()
+    raw = "score_raw" if "score_raw" in run.predictions else "score"  # the network's own output
+    stored = run.predictions.set_index("row").loc[rows["row"], raw].to_numpy()
     np.testing.assert_allclose(rows["score"], stored, atol=1e-5)
     assert list(rows.columns[:5]) == ["time", "entity", "row", "score", "base_value"]
     assert set(explained.features) == {"f1", "f2", "m1", "m2", "s", "no_news", "size", "sector"}
@@ -260,3 +266,114 @@ def test_a_cross_sectional_one_input_model_is_explained(store) -> None:
     assert list(exp.modality["modality"]) == ["static"]
     with pytest.raises(ConfigError, match="needs a time column"):
         select_rows(run.predictions, "latest", 10)
+
+
+# ---- the waterfall adds up; rows that do not are explained again; units per model -----------
+def _bars(fig) -> tuple[list[str], list[float], list[str]]:
+    trace = fig.data[0]
+    return list(trace.x), [float(v) for v in trace.y], list(trace.measure)
+
+
+def test_the_waterfall_ends_exactly_at_the_score_with_a_residual_bar() -> None:
+    """The screenshot case: shown contributions run past the score (to 1.08 with these); the
+    residual brings the bars back, and the last bar is the score itself, not base + shown."""
+    base, score = 0.20, 0.948
+    contributions = pd.Series(
+        [0.31, 0.22, 0.14, 0.09, 0.07, 0.05, 0.04, -0.03, 0.02, 0.015, -0.01, 0.005],
+        index=[f"x{i}" for i in range(12)],
+    )
+    fig = waterfall(base, contributions, score, top=8)
+    names, values, measures = _bars(fig)
+    assert names[0] == "Average score" and measures[0] == "absolute" and values[0] == base
+    assert names[-1] == "This prediction" and measures[-1] == "absolute"
+    assert values[-1] == score  # drawn at the score, not at a computed total
+    assert names[-2] == "Other inputs and approximation" and measures[-2] == "relative"
+    shown = values[1:-2]
+    assert len(shown) == 8 and measures[1:-1] == ["relative"] * 9
+    assert values[-2] == pytest.approx(score - base - sum(shown), abs=1e-12)
+    assert base + sum(values[1:-1]) == pytest.approx(score, abs=1e-12)  # the bars end there
+    gap = score - base - contributions.sum()
+    hover = fig.data[0].hovertext
+    assert f"{gap:+.4f}" in hover[-2] and f"{gap:+.4f}" in hover[-1]
+    assert "4 other features" in hover[-2]
+    assert fig.layout.yaxis.title.text == "Raw model score (before calibration)"
+
+
+def test_the_waterfall_axis_stays_within_what_the_bars_need() -> None:
+    contributions = pd.Series([0.4, 0.2, -0.1, 0.05], index=["a", "b", "c", "d"])
+    fig = waterfall(0.3, contributions, 0.86)
+    low, high = fig.layout.yaxis.range
+    assert low == 0.0 and 0.9 <= high <= 1.0  # a probability: no axis above 1 for bars below it
+    over = waterfall(0.3, pd.Series([0.6, 0.3, -0.2], index=["a", "b", "c"]), 0.95)
+    assert over.layout.yaxis.range[1] > 1.2  # a running total at 1.2 needs the axis above 1
+    regression = waterfall(-0.5, pd.Series([-0.7, 0.2], index=["a", "b"]), -1.1, probability=False)
+    low, high = regression.layout.yaxis.range
+    assert low < -1.2 and high >= 0.0
+    assert regression.layout.yaxis.title.text == "Risk score"
+
+
+def test_rows_whose_gap_is_large_beside_their_move_are_flagged() -> None:
+    score = np.array([0.80, 0.80, 0.30, 0.302, 0.10])
+    base = 0.30
+    total = np.array([0.45, 0.38, 0.04, 0.0, -0.10])  # gaps 0.05, 0.12, -0.04, 0.002, -0.10
+    flagged = needs_resample(score, base, total)
+    # |gap| against 20% of |score - base|: 0.05 <= 0.1; 0.12 > 0.1; 0.04 > 0 (a row that does
+    # not move); 0.002 > 0.0004 but under the floor (1% of the mean move, 0.0024); 0.10 > 0.04
+    assert flagged.tolist() == [False, True, True, False, True]
+
+
+def test_a_row_that_does_not_add_up_is_explained_again_with_more_samples(run, monkeypatch) -> None:
+    """Four samples per row on the first pass: many rows miss by more than a fifth of their move
+    and are explained again with four times the samples, which brings their gaps down."""
+    calls: list[dict] = []
+    real = E.expected_gradients
+
+    def spy(model, x, background, emit=E._quiet, seed=0, nsamples=None, stage="explaining"):
+        out = real(model, x, background, emit, seed, nsamples=nsamples, stage=stage)
+        calls.append({"n": len(x[0]), "nsamples": nsamples or E.NSAMPLES, "out": out})
+        return out
+
+    monkeypatch.setattr(E, "NSAMPLES", 4)
+    monkeypatch.setattr(E, "expected_gradients", spy)
+    exp = explain_run(run, "random", 60, background=30)
+    rows = exp.rows
+    first, again = calls
+    assert first["nsamples"] == 4 and again["nsamples"] == 16
+    first_total = sum(v.reshape(len(rows), -1).sum(axis=1) for v in first["out"])
+    score, base = rows["score"].to_numpy(), float(rows["base_value"].iloc[0])
+    flagged = needs_resample(score, base, first_total)
+    assert flagged.sum() == again["n"] == exp.info["resampled"] > 0
+    assert rows["resampled"].tolist() == flagged.tolist()
+    assert exp.info["resample_nsamples"] == 16
+    gaps = exp.gaps()
+    total = rows[exp.features].sum(axis=1).to_numpy()
+    np.testing.assert_allclose(gaps, score - base - total, atol=1e-9)  # stored with each row
+    first_gap = np.abs(E.row_gaps(score, base, first_total))
+    assert np.abs(gaps[flagged]).mean() < first_gap[flagged].mean()
+    np.testing.assert_allclose(np.abs(gaps[~flagged]), first_gap[~flagged], atol=1e-9)
+    assert exp.additivity_gap == pytest.approx(np.abs(gaps).mean())
+
+
+def test_each_model_names_its_unit_and_an_older_file_still_loads(explained) -> None:
+    assert explained.info["units"] == {"model": "probability", "baseline": "log_odds"}
+    deep = importance_bars(explained.importance, unit="probability")
+    gbm = importance_bars(explained.baseline_importance, unit="log_odds")
+    assert "probability" in deep.layout.xaxis.title.text
+    assert "log-odds" in gbm.layout.xaxis.title.text
+    assert "additivity_gap" in explained.rows and "resampled" in explained.rows
+    assert not {"additivity_gap", "resampled"} & set(explained.features)
+    raw = json.loads(json.dumps(explained.to_json()))
+    again = Explanation.from_json(raw)
+    np.testing.assert_allclose(again.gaps(), explained.gaps())
+    assert again.resampled().tolist() == explained.resampled().tolist()
+    # a file from before the per-row checks: no gap, resampled flag or units stored
+    for record in raw["rows"]:
+        del record["additivity_gap"], record["resampled"]
+    del raw["info"]["units"]
+    old = Explanation.from_json(raw)
+    np.testing.assert_allclose(old.gaps(), explained.gaps(), atol=1e-9)
+    assert not old.resampled().any()
+    assert old.units("classification") == {"model": "probability", "baseline": "log_odds"}
+    assert old.units("regression") == {"model": "score", "baseline": "score"}
+    bare = Explanation.from_json({"rows": raw["rows"]})  # rows only: features from the columns
+    assert set(bare.features) == set(explained.features)

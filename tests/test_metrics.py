@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -25,6 +23,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from riskcore import bootstrap as B
 from riskcore import metrics as M
 
 
@@ -77,10 +76,10 @@ def test_one_class_gives_nan_ranking_metrics_not_an_error() -> None:
         assert math.isnan(got[name])
     assert got["brier"] == pytest.approx(np.mean(s**2))
     assert math.isfinite(got["log_loss"])
-    ci = M.bootstrap_intervals(y, s, "classification", n_boot=20)
+    ci = B.bootstrap_intervals(y, s, "classification", n_boot=20)
     assert all(math.isnan(v) for v in ci["roc_auc"])
     assert all(math.isfinite(v) for v in ci["brier"])
-    result = M.evaluate(y, s, "classification", n_boot=20)
+    result = B.evaluate(y, s, "classification", n_boot=20)
     json.dumps(result)  # NaN is allowed in metrics.json
 
 
@@ -132,11 +131,8 @@ def test_vectorised_resample_metrics_equal_sklearn_on_the_resampled_rows() -> No
     """The weighted one-pass formulas must equal scikit-learn run on each resample itself."""
     y, s = _scored(300, seed=5, decimals=1)  # heavy ties
     rng = np.random.default_rng(0)
-    counts = M._resample_counts(rng, y.size, 4)
-    order = np.argsort(-s, kind="stable")
-    s_sorted = s[order]
-    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
-    got = M._weighted_classification(counts, y, s, order, starts)
+    counts = B.Resampling._rows(rng, y.size, 4)
+    got = B._weighted_classification(counts, y, s, s)
     for i, c in enumerate(counts):
         yi, si = np.repeat(y, c), np.repeat(s, c)
         want = M.classification_scores(yi, si)
@@ -145,7 +141,7 @@ def test_vectorised_resample_metrics_equal_sklearn_on_the_resampled_rows() -> No
 
     yr = rng.normal(size=300)
     pr = yr + rng.normal(size=300)
-    got = M._weighted_regression(counts, yr, pr)
+    got = B._weighted_regression(counts, yr, pr)
     for i, c in enumerate(counts):
         want = M.regression_scores(np.repeat(yr, c), np.repeat(pr, c))
         for name in M.REGRESSION_METRICS:
@@ -162,11 +158,11 @@ def test_bootstrap_contains_estimate_is_reproducible_and_narrows(task: str) -> N
         return y, y + rng.normal(size=n)
 
     small, large = data(500), data(5000)
-    point = M.evaluate(*small, task, n_boot=200, seed=1)
-    ci_small = M.bootstrap_intervals(*small, task, n_boot=200, seed=1)
-    ci_large = M.bootstrap_intervals(*large, task, n_boot=200, seed=1)
-    assert ci_small == M.bootstrap_intervals(*small, task, n_boot=200, seed=1)
-    assert ci_small != M.bootstrap_intervals(*small, task, n_boot=200, seed=2)
+    point = B.evaluate(*small, task, n_boot=200, seed=1)
+    ci_small = B.bootstrap_intervals(*small, task, n_boot=200, seed=1)
+    ci_large = B.bootstrap_intervals(*large, task, n_boot=200, seed=1)
+    assert ci_small == B.bootstrap_intervals(*small, task, n_boot=200, seed=1)
+    assert ci_small != B.bootstrap_intervals(*small, task, n_boot=200, seed=2)
     names = M.CLASSIFICATION_METRICS if task == "classification" else M.REGRESSION_METRICS
     assert set(ci_small) == set(names)
     for name in names:
@@ -178,7 +174,7 @@ def test_bootstrap_contains_estimate_is_reproducible_and_narrows(task: str) -> N
 
 def test_evaluate_has_the_metrics_json_shape() -> None:
     y, s = _scored(400)
-    result = M.evaluate(y, s, "classification", n_boot=50)
+    result = B.evaluate(y, s, "classification", n_boot=50)
     for name in M.CLASSIFICATION_METRICS:
         assert isinstance(result[name], float)
         lo, hi = result[f"{name}_ci"]
@@ -188,7 +184,7 @@ def test_evaluate_has_the_metrics_json_shape() -> None:
     assert "event_rate_ci" not in result
     assert json.loads(json.dumps(result)) == result
     with pytest.raises(ValueError, match="task"):
-        M.evaluate(y, s, "ranking")
+        B.evaluate(y, s, "ranking")
 
 
 # --------------------------------------------------------------------------- curves
@@ -251,68 +247,6 @@ def test_lift_table_of_a_perfect_ranking() -> None:
     assert table["cum_lift"].iloc[-1] == pytest.approx(1.0)
 
 
-# --------------------------------------------------------------------------- drift
-
-
-def test_psi_of_identical_samples_is_zero() -> None:
-    x = np.random.default_rng(2).normal(size=1000)
-    assert M.psi(x, x) == pytest.approx(0.0, abs=1e-12)
-    assert M.psi(x, x.copy()[::-1]) == pytest.approx(0.0, abs=1e-12)
-
-
-def test_psi_two_bins_by_hand() -> None:
-    # categories 0/1: shares 0.5/0.5 -> 0.8/0.2
-    want = 0.3 * math.log(0.8 / 0.5) + (-0.3) * math.log(0.2 / 0.5)
-    assert M.psi([0] * 50 + [1] * 50, [0] * 80 + [1] * 20) == pytest.approx(want)
-    # continuous, two quantile bins split at the median 50.5: shares 0.5/0.5 -> 0.75/0.25
-    want = 0.25 * math.log(0.75 / 0.5) + (-0.25) * math.log(0.25 / 0.5)
-    got = M.psi(np.arange(1.0, 101.0), [10.0] * 75 + [90.0] * 25, bins=2)
-    assert got == pytest.approx(want)
-
-
-def test_psi_of_a_flag_read_back_from_csv_matches_fresh_float32_values() -> None:
-    """The run's reference sample is stored as CSV; fresh data arrive as float32. A scaled 0/1
-    flag must land in the same categories (it once read as PSI 18 on the training data)."""
-    rng = np.random.default_rng(0)
-    flag = ((rng.random(5000) < 0.02).astype(np.float32) - np.float32(0.0153)) / np.float32(0.125)
-    stored = pd.read_csv(io.StringIO(pd.DataFrame({"f": flag}).to_csv(index=False)))["f"]
-    assert not np.array_equal(stored.to_numpy(), flag.astype(float))  # text changed the floats
-    assert M.psi(stored, flag) < 1e-9
-    assert M.psi(stored, np.r_[flag, flag + 1.0]) > 1  # a value never seen is still drift
-
-
-def test_psi_sees_unseen_categories_missing_values_and_empty_bins() -> None:
-    train = [0, 1] * 50
-    assert M.psi(train, [0, 1] * 45 + [2] * 10) > 0.1  # a value never seen in training
-    assert M.psi(train, [0, 1] * 45 + [np.nan] * 10) > 0.1  # missingness rose
-    assert math.isfinite(M.psi(train, [0] * 100))  # an empty bin costs eps, not infinity
-    assert M.psi(np.arange(100.0), np.arange(1000.0, 1100.0)) > 0.25
-    with pytest.raises(ValueError):
-        M.psi([], [1.0])
-
-
-@pytest.mark.parametrize(
-    ("value", "reading"),
-    [(0.0, "stable"), (0.099, "stable"), (0.1, "moderate shift"), (0.25, "major shift")],
-)
-def test_psi_reading(value: float, reading: str) -> None:
-    assert M.psi_reading(value) == reading
-
-
-def test_feature_psi_covers_shared_numeric_columns_only() -> None:
-    rng = np.random.default_rng(4)
-    train = pd.DataFrame(
-        {"a": rng.normal(size=500), "b": rng.normal(size=500), "name": ["x"] * 500, "only": 1.0}
-    )
-    new = pd.DataFrame({"b": rng.normal(3.0, 1.0, 300), "a": rng.normal(size=300), "name": "y"})
-    table = M.feature_psi(train, new)
-    assert table["feature"].tolist() == ["a", "b"]
-    assert table.loc[0, "reading"] == "stable"
-    assert table.loc[1, "reading"] == "major shift"
-    gone = M.feature_psi(train, new.assign(a=None))  # a column that arrives empty is drift
-    assert gone.loc[0, "reading"] == "major shift"
-
-
 # --------------------------------------------------------------------------- properties
 
 _rows = st.lists(
@@ -330,13 +264,3 @@ def test_ranking_metric_identities(rows) -> None:
     assert 0.0 <= got["ks"] <= 1.0
     assert 0.0 <= got["pr_auc"] <= 1.0
     assert got["roc_auc"] == pytest.approx(roc_auc_score(y, s))
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=80),
-    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=80),
-    st.integers(1, 12),
-)
-def test_psi_is_non_negative(expected, actual, bins) -> None:
-    assert M.psi(expected, actual, bins) >= 0.0

@@ -75,7 +75,7 @@ def fake_scenarios(run: Run, names: tuple[str, ...] = SCENARIO_NAMES) -> dict:
 def handmade_run(home: Path, regression: bool = False, timed: bool = True) -> Run:
     """A run folder written by hand (no training): for the regression and cross-sectional
     paths, with meta.json as sparse as an old run's."""
-    from riskcore import metrics as M
+    from riskcore import bootstrap as B
 
     rng = np.random.default_rng(3)
     if timed:
@@ -105,7 +105,7 @@ def handmade_run(home: Path, regression: bool = False, timed: bool = True) -> Ru
     metrics = {
         "task": task,
         "rows": pred.groupby("split").size().to_dict(),
-        "test": {m: M.evaluate(test["y_true"], test[c], task, n_boot=50) for m, c in names.items()},
+        "test": {m: B.evaluate(test["y_true"], test[c], task, n_boot=50) for m, c in names.items()},
     }
     key = "rmse" if regression else "roc_auc"
     metrics["walk_forward"] = {

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from riskcore.config import parse_config
+from riskcore import metrics as M
+from riskcore.config import check_columns, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.roles import guess_roles
@@ -19,6 +20,7 @@ from ui.state import (
     LoadedFile,
     config_dict,
     config_version,
+    contributing_files,
     files,
     set_config_dict,
 )
@@ -47,11 +49,31 @@ def show_error(exc: RiskcoreError) -> None:
 
 
 # ---- files ----------------------------------------------------------------------------------
-def _load(role: str, name: str, data: bytes) -> None:
+def _load(role: str, name: str, data: bytes, dataset: str = "upload") -> None:
     date_format = st.session_state.get("date_format") or None
     frame, report = read_table(data, name=name, date_format=date_format)
     source = describe_source(role, name, data, rows=report.rows)
-    files()[role] = LoadedFile(name, frame, report, source)
+    files()[role] = LoadedFile(name, frame, report, source, dataset)
+
+
+def _uploader_key(role: str) -> str:
+    """The role's file uploader; a new key (after Remove, or a sample) starts it empty."""
+    n = st.session_state.get("upload_versions", {}).get(role, 0)
+    return f"upload_{role}" if n == 0 else f"upload_{role}_{n}"
+
+
+def _clear_uploader(role: str) -> None:
+    versions = st.session_state.setdefault("upload_versions", {})
+    versions[role] = versions.get(role, 0) + 1
+    st.session_state.setdefault("upload_ids", {}).pop(role, None)
+
+
+def _remove(role: str) -> None:
+    """The Remove button's callback: the file leaves the session before anything is drawn."""
+    loaded = files().pop(role, None)
+    _clear_uploader(role)
+    if loaded is not None:
+        st.toast(t("data.removed", name=loaded.name), icon=":material/delete:")
 
 
 def sample_buttons() -> None:
@@ -61,12 +83,28 @@ def sample_buttons() -> None:
         if col.button(t(f"data.sample_{key}"), key=f"sample_{key}", icon=":material/dataset:"):
             files().clear()
             for role in ROLES:
+                _clear_uploader(role)  # an upload still shown there is no longer loaded
                 if role in spec:
                     path = SAMPLE_DIR / spec[role]
-                    _load(role, path.name, path.read_bytes())
+                    _load(role, path.name, path.read_bytes(), dataset=key)
             cfg = json.loads((SAMPLE_DIR / spec["config"]).read_text(encoding="utf-8"))
             set_config_dict(cfg)
             st.toast(t("data.sample_loaded"))
+
+
+def _drop_other_data_set(primary: str) -> None:
+    """A primary file of one's own replaces the sample: the sample's macro and sentiment files
+    would otherwise be mapped as inputs and recorded with the run."""
+    dropped = [
+        files().pop(role).name
+        for role in ("macro", "sentiment")
+        if role in files() and files()[role].dataset != "upload"
+    ]
+    if dropped:
+        st.toast(
+            t("data.cleared_other", names=", ".join(dropped), name=primary),
+            icon=":material/delete_sweep:",
+        )
 
 
 def file_section() -> None:
@@ -85,7 +123,7 @@ def file_section() -> None:
             upload = st.file_uploader(
                 t(f"data.upload_{role}"),
                 type=["csv", "tsv", "txt", "xlsx"],
-                key=f"upload_{role}",
+                key=_uploader_key(role),
                 help=t(f"data.upload_{role}_help"),
             )
             if upload is not None and seen.get(role) != upload.file_id:
@@ -93,6 +131,7 @@ def file_section() -> None:
                 try:
                     _load(role, upload.name, upload.getvalue())
                     if role == "primary":
+                        _drop_other_data_set(upload.name)
                         set_config_dict({})  # a new primary file means a new mapping
                 except RiskcoreError as exc:
                     files().pop(role, None)
@@ -100,6 +139,14 @@ def file_section() -> None:
             loaded = files().get(role)
             if loaded:
                 _report(loaded)
+                st.button(
+                    t("data.remove"),
+                    key=f"remove_{role}",
+                    icon=":material/delete:",
+                    on_click=_remove,
+                    args=(role,),
+                    help=t("data.remove_help"),
+                )
 
 
 def _report(loaded: LoadedFile) -> None:
@@ -158,17 +205,22 @@ def mapping_form() -> dict | None:
         d["entity"] = _pick(
             t("data.entity"), cols, d.get("entity"), f"entity_{v}", help=t("data.entity_help")
         )
+    # The target section is drawn below the features but decided first: a column target is
+    # the answer itself and is never offered as an input (the config would refuse it).
+    d["target"] = _target_builder(d.get("target") or {}, cols, v, d.get("time") is not None)
+    answer = d["target"]["column"] if d["target"]["kind"] == "column" else None
+    inputs = [c for c in cols if c != answer]
     d["sequence_features"] = c1.multiselect(
         t("data.sequence"),
-        cols,
-        default=[c for c in d.get("sequence_features", []) if c in cols],
+        inputs,
+        default=[c for c in d.get("sequence_features", []) if c in inputs],
         key=f"seq_{v}",
         help=t("data.sequence_help"),
     )
     d["static_features"] = c2.multiselect(
         t("data.static"),
-        cols,
-        default=[c for c in d.get("static_features", []) if c in cols],
+        inputs,
+        default=[c for c in d.get("static_features", []) if c in inputs],
         key=f"static_{v}",
         help=t("data.static_help"),
     )
@@ -208,7 +260,6 @@ def mapping_form() -> dict | None:
             )
     else:
         d["sentiment_features"] = []
-    d["target"] = _target_builder(d.get("target") or {}, cols, v, d.get("time") is not None)
     out = {**raw, "data": d}
     if d.get("time"):
         out.update(_window_horizon(raw, v))
@@ -258,13 +309,20 @@ def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
     elif kind == "column":
         frame = files()["primary"].frame
         if column and not pd.api.types.is_numeric_dtype(frame[column]):
-            labels = [str(x) for x in frame[column].dropna().unique()[:50]]
+            counts = frame[column].dropna().astype(str).value_counts()
+            labels = list(counts.index[:50])
+            rarest = min(labels, key=lambda label: (counts[label], label)) if labels else None
+            chosen = target.get("positive")
             out["positive"] = c2.selectbox(
                 t("data.positive"),
                 labels,
-                index=labels.index(target["positive"]) if target.get("positive") in labels else 0,
+                index=labels.index(chosen if chosen in labels else rarest) if labels else None,
                 key=f"pos_{v}_{column}",
+                help=t("data.positive_help"),
             )
+            if out["positive"] is not None:
+                share = f"{counts[out['positive']] / counts.sum():.1%}"
+                st.caption(t("data.event_label", column=column, label=out["positive"], share=share))
     return out
 
 
@@ -308,8 +366,9 @@ def split_preview(raw: dict) -> None:
         return
     try:
         config = parse_config(raw)
-        frames = {role: f.frame for role, f in files().items()}
-        shas = tuple(sorted((r, f.source["sha256"]) for r, f in files().items()))
+        used = contributing_files(config.data)
+        frames = {role: f.frame for role, f in used.items()}
+        shas = tuple(sorted((r, f.source["sha256"]) for r, f in used.items()))
         with st.spinner(t("data.computing")):
             summary = _summary(shas, config.to_json(), frames)
     except RiskcoreError as exc:
@@ -334,6 +393,13 @@ def split_preview(raw: dict) -> None:
         column_config={t("data.event_rate"): st.column_config.NumberColumn(format="percent")},
     )
     st.caption(t("data.embargo_note", rows=summary["rows"], entities=summary["entities"]))
+    train_rate = summary["train"].get("event_rate")
+    test_rate = summary["test"].get("event_rate")
+    if M.event_rate_shift(train_rate, test_rate):
+        st.warning(
+            t("data.rate_shift", train=f"{train_rate:.1%}", test=f"{test_rate:.1%}"),
+            icon=":material/warning:",
+        )
     st.session_state.config_ok = True
 
 
@@ -354,10 +420,13 @@ def config_io(raw: dict | None) -> None:
             c1.caption(f"{t('data.config_invalid')} {exc}")
     upload = c2.file_uploader(t("data.upload_config"), type=["json"], key="upload_config")
     if upload is not None and st.session_state.get("config_upload_id") != upload.file_id:
-        st.session_state.config_upload_id = upload.file_id
         try:
             cfg = parse_config(upload.getvalue(), upload.name)
-            set_config_dict(json.loads(cfg.to_json()))
-            st.rerun()
+            if "primary" in files():  # the CLI's check: a column the files lack is named
+                check_columns(cfg, {role: f.frame for role, f in files().items()})
         except RiskcoreError as exc:
-            show_error(exc)
+            show_error(exc)  # shown until the files or the config are fixed, then applied
+            return
+        st.session_state.config_upload_id = upload.file_id
+        set_config_dict(json.loads(cfg.to_json()))
+        st.rerun()

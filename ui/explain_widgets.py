@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -94,7 +95,18 @@ def explanation_views(run: Run) -> None:
         st.info(t("explain.none_yet"), icon=":material/info:")
         return
     labels = chart_labels()
+    units = exp.units(run.config.task)
     st.caption(t("explain.gap", gap=exp.additivity_gap, rows=len(exp.rows)))
+    info = exp.info or {}
+    if "resampled" in info:  # stored since per-row gaps
+        st.caption(
+            t(
+                "explain.resampled",
+                n=int(info["resampled"]),
+                share=float(info.get("gap_share", 0.2)),
+                nsamples=int(info.get("resample_nsamples", 0)),
+            )
+        )
     tabs = st.tabs(
         [
             t("explain.tab_global"),
@@ -105,19 +117,24 @@ def explanation_views(run: Run) -> None:
     )
     with tabs[0]:
         c1, c2 = st.columns([3, 2])
-        c1.plotly_chart(X.importance_bars(exp.importance, labels), key="imp")
+        c1.plotly_chart(X.importance_bars(exp.importance, labels, unit=units["model"]), key="imp")
         if exp.baseline_importance is not None:
             c2.plotly_chart(
                 X.importance_bars(
-                    exp.baseline_importance, labels, title_key="baseline_importance_title"
+                    exp.baseline_importance,
+                    labels,
+                    title_key="baseline_importance_title",
+                    unit=units["baseline"],
                 ),
                 key="bimp",
             )
+        if units["model"] != units["baseline"]:
+            st.caption(t("explain.units_note"))
         c2.plotly_chart(X.modality_share(exp.modality, labels), key="modality")
         top = exp.importance["feature"].head(10).tolist()
         st.plotly_chart(X.beeswarm(exp.rows, exp.feature_values, top, labels), key="swarm")
     with tabs[1]:
-        _one_prediction(exp, labels)
+        _one_prediction(exp, labels, run)
     with tabs[2]:
         st.plotly_chart(X.lag_heatmap(exp.lag, labels), key="lag")
         if exp.attention is not None:
@@ -147,9 +164,26 @@ def _dependence(exp, labels: dict) -> None:
     st.plotly_chart(X.dependence(values, exp.rows[feature], feature, labels), key="dep")
 
 
+def _calibrated(run: Run, row: int) -> float | None:
+    """The calibrated probability Results shows for this row, when the run stores one beside
+    the raw network output (score_raw); None for runs without calibration."""
+    p = run.predictions
+    if "score_raw" not in p or "score" not in p or "row" not in p:
+        return None
+    match = p.loc[pd.to_numeric(p["row"], errors="coerce") == row, "score"]
+    value = pd.to_numeric(match, errors="coerce").dropna()
+    return float(value.iloc[-1]) if len(value) else None
+
+
 @st.fragment
-def _one_prediction(exp, labels: dict) -> None:
+def _one_prediction(exp, labels: dict, run: Run) -> None:
+    units = exp.units(run.config.task)
+    probability = units["model"] == "probability"
+    gaps = exp.gaps()
+    resampled = exp.resampled()
     table = exp.rows[["time", "entity", "score", "base_value"]].copy()
+    table["additivity_gap"] = gaps
+    table["resampled"] = resampled
     table.insert(0, "#", range(len(table)))
     picked = st.dataframe(
         table,
@@ -157,8 +191,15 @@ def _one_prediction(exp, labels: dict) -> None:
         column_config={
             "time": st.column_config.DateColumn(t("explain.col_time"), format="YYYY-MM-DD"),
             "entity": t("explain.col_entity"),
-            "score": st.column_config.NumberColumn(t("explain.col_score"), format="%.3f"),
+            "score": st.column_config.NumberColumn(
+                t("explain.col_raw_score" if probability else "explain.col_score"),
+                format="%.3f",
+            ),
             "base_value": st.column_config.NumberColumn(t("explain.col_base"), format="%.3f"),
+            "additivity_gap": st.column_config.NumberColumn(
+                t("explain.col_gap"), format="%+.4f", help=t("explain.col_gap_help")
+            ),
+            "resampled": st.column_config.CheckboxColumn(t("explain.col_resampled")),
         },
         on_select="rerun",
         selection_mode="single-row",
@@ -186,9 +227,23 @@ def _one_prediction(exp, labels: dict) -> None:
         ),
         icon=":material/lightbulb:",
     )
+    score = float(row["score"])
     st.plotly_chart(
         X.waterfall(
-            float(row["base_value"]), row[features].astype(float), float(row["score"]), labels
+            float(row["base_value"]),
+            row[features].astype(float),
+            score,
+            labels,
+            probability=probability,
         ),
         key="waterfall",
     )
+    notes = [
+        t("explain.raw_score_note", score=score) if probability else "",
+        t("explain.row_gap", gap=float(gaps[index])),
+        t("explain.row_resampled") if bool(resampled[index]) else "",
+    ]
+    calibrated = _calibrated(run, int(row["row"])) if probability and "row" in row else None
+    if calibrated is not None and np.isfinite(calibrated):
+        notes.append(t("explain.calibrated_note", value=calibrated))
+    st.caption(" ".join(n for n in notes if n))

@@ -179,6 +179,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.download_config": ("Download config (JSON)", "下载配置（JSON）"),
     "data.upload_config": ("Restore a config (JSON)", "恢复配置（JSON）"),
     "data.config_invalid": ("The config is not complete yet:", "配置尚不完整："),
+    "data.remove": ("Remove", "移除"),
+    "data.remove_help": (
+        "Take this file out of the session; a run trained afterwards does not use it.",
+        "从本会话中移除该文件；之后训练的运行不会使用它。",
+    ),
+    "data.removed": ("Removed {name}.", "已移除 {name}。"),
+    "data.cleared_other": (
+        "Removed {names}: they came with the sample data, not with {name}. Upload your own "
+        "macro or sentiment file if you have one.",
+        "已移除 {names}：它们属于示例数据，而非 {name}。如有自己的宏观或情绪文件，请上传。",
+    ),
+    "data.positive_help": (
+        "Rows with this label count as the risk event (1), every other label as no event (0). "
+        "It starts at the rarest label, which is usually the risk.",
+        "带此标签的行记为风险事件（1），其余标签记为非事件（0）。默认取最少见的标签，通常即风险。",
+    ),
+    "data.event_label": (
+        "The risk event is {column} = '{label}' ({share} of rows); any other label is none.",
+        "风险事件为 {column} = '{label}'（占 {share} 行）；其余标签均为非事件。",
+    ),
+    "data.rate_shift": (
+        "The event rate moves from {train} in training to {test} in test: Brier score, PR-AUC "
+        "and calibration on test will reflect that shift, not only the model. Consider another "
+        "split or a longer history.",
+        "事件发生率从训练集的 {train} 变为测试集的 {test}：测试集上的 Brier 分数、PR-AUC 与校准"
+        "将反映这一变化，而不仅是模型本身。可考虑调整划分或使用更长的历史。",
+    ),
     "split.train": ("Train", "训练集"),
     "split.validation": ("Validation", "验证集"),
     "split.test": ("Test", "测试集"),
@@ -341,18 +368,75 @@ TEXT: dict[str, tuple[str, str]] = {
         "测试集指标（95% 自助法区间）",
     ),
     "results.ci": ("95% interval {lo} – {hi}", "95% 区间 {lo} – {hi}"),
-    "results.verdict_better": (
-        "The deep model beats the best baseline ({base}) on test beyond the 95% interval.",
-        "深度模型在测试集上显著优于最佳基准（{base}），超出 95% 区间。",
+    "model.benchmark": ("Best single input", "最佳单一输入"),
+    "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
+    "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
+    "benchmark.last": ("{input} (latest value)", "{input}（最新值）"),
+    "benchmark.value": ("{input}", "{input}"),
+    "verdict.facts": (
+        "On the test period the deep model's {metric} is {model} against {base_value} for the "
+        "best comparator, {base}: a difference of {diff} (paired 95% interval {lo} to {hi}).",
+        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}：差值 {diff}"
+        "（配对 95% 区间 {lo} 至 {hi}）。",
     ),
-    "results.verdict_within": (
-        "The deep model is ahead of {base}, but within the 95% interval: not a clear win.",
-        "深度模型领先 {base}，但在 95% 区间内：优势不显著。",
+    "verdict.better": (
+        "The deep model beats the best comparator: the paired interval lies above zero.",
+        "深度模型优于最佳对照模型：配对区间整体高于零。",
     ),
-    "results.verdict_worse": (
-        "The best baseline ({base}) does at least as well as the deep model on test.",
-        "最佳基准（{base}）在测试集上不逊于深度模型。",
+    "verdict.within": (
+        "The deep model is ahead, but the paired interval includes zero: not a clear win.",
+        "深度模型领先，但配对区间包含零：优势不显著。",
     ),
+    "verdict.worse": (
+        "The comparator does at least as well; prefer it or revisit the deep model.",
+        "对照模型不逊于深度模型；应优先采用它或重新审视深度模型。",
+    ),
+    "verdict.undefined": (
+        "The test period holds one class only, so the models cannot be compared on it.",
+        "测试期只有一个类别，无法据此比较模型。",
+    ),
+    "warning.leak_input": (
+        "Too good to be true: {input} alone separates the training labels almost perfectly "
+        "(ROC-AUC {auc}). Check that it is not the target or computed from rows after the "
+        "prediction date.",
+        "好得难以置信：仅凭 {input} 就几乎完美区分了训练标签（ROC-AUC {auc}）。请确认它不是目标本身，"
+        "也不是由预测日期之后的数据计算得出。",
+    ),
+    "warning.too_good_model": (
+        "Too good to be true: {model} scores ROC-AUC {auc} on validation. Real risk events are "
+        "rarely this predictable; look for an input that leaks the answer.",
+        "好得难以置信：{model} 在验证集上的 ROC-AUC 为 {auc}。真实风险事件很少如此可预测；请检查是否有输入泄露了答案。",
+    ),
+    "warning.event_rate_shift": (
+        "The event rate moves from {train} in training to {test} in test: Brier score, PR-AUC, "
+        "calibration and risk-band counts on test reflect that shift, not only the model.",
+        "事件发生率从训练集的 {train} 变为测试集的 {test}：测试集上的 Brier 分数、PR-AUC、校准与风险档计数"
+        "反映了这一变化，而不仅是模型本身。",
+    ),
+    "results.warnings": ("Check before you trust these numbers", "采信这些数字之前请核查"),
+    "results.vs": ("{diff} vs {base}", "较{base} {diff}"),
+    "results.ece": ("Expected calibration error", "期望校准误差"),
+    "results.calibration_note": (
+        "Scores are calibrated on the validation split ({method}); ranking metrics use the raw "
+        "scores and are unchanged by it. Brier score and log loss are after calibration.",
+        "分数在验证集上校准（{method}）；排序类指标使用原始分数，不受校准影响。Brier 分数与对数损失为校准后数值。",
+    ),
+    "results.interval_note": (
+        "95% intervals: {method}.",
+        "95% 区间：{method}。",
+    ),
+    "results.interval_block": (
+        "block bootstrap over dates ({block} consecutive dates per block, all entities of a date "
+        "together, {n} resamples), because labels of neighbouring dates overlap over the horizon",
+        "按日期的区块自助法（每块 {block} 个连续日期，同一日期的所有实体一起抽样，{n} 次重抽样），"
+        "因为相邻日期的标签在预测期内重叠",
+    ),
+    "results.interval_row": (
+        "row bootstrap ({n} resamples)",
+        "按行自助法（{n} 次重抽样）",
+    ),
+    "metric.roc_auc": ("ROC-AUC", "ROC-AUC"),
+    "metric.rmse": ("RMSE", "均方根误差 RMSE"),
     "model.model": ("Deep model", "深度模型"),
     "model.logistic": ("Logistic regression", "逻辑回归"),
     "model.gbm": ("Gradient boosting", "梯度提升"),
@@ -372,6 +456,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "results.cost_alarm_help": (
         "e.g. the cost of reviewing an account.",
         "例如复核一个账户的成本。",
+    ),
+    "results.cost_optimal": ("Cost-optimal threshold", "成本最优阈值"),
+    "results.cost_optimal_help": (
+        "Sets the threshold with the lowest expected cost for the two costs entered, searched on "
+        "the validation split (not test, so the choice does not peek at the rows that judge it).",
+        "按所填两项成本，将阈值设为期望成本最低者；在验证集上搜索（而非测试集，以免选择时偷看评估数据）。",
+    ),
+    "results.cost_optimal_done": (
+        "{threshold}: the lowest expected cost on validation for these costs.",
+        "{threshold}：按这两项成本，验证集上期望成本最低。",
+    ),
+    "scen.threshold_help": (
+        "The run's decision threshold, shared with the Results and Report pages.",
+        "本运行的决策阈值，与结果页和报告页共用。",
     ),
     "results.precision": ("Precision", "精确率"),
     "results.recall": ("Recall", "召回率"),
@@ -455,12 +553,71 @@ TEXT: dict[str, tuple[str, str]] = {
     "explain.col_entity": ("Entity", "实体"),
     "explain.col_score": ("Risk score", "风险分数"),
     "explain.col_base": ("Average score", "平均分数"),
+    "explain.col_raw_score": ("Raw model score", "模型原始分数"),
+    "explain.col_gap": ("Additivity gap", "可加性偏差"),
+    "explain.col_gap_help": (
+        "Score − (average + sum of all SHAP values): the Monte-Carlo error of expected gradients.",
+        "分数 −（平均分数 + 全部 SHAP 值之和）：期望梯度的蒙特卡洛误差。",
+    ),
+    "explain.col_resampled": ("Resampled", "已重新抽样"),
+    "explain.resampled": (
+        "{n} predictions had an additivity gap above {share:.0%} of their distance from the average "
+        "and were explained again with {nsamples} samples.",
+        "{n} 个预测的可加性偏差超过其与平均分数之差的 {share:.0%}，已用 {nsamples} 个样本重新解释。",
+    ),
+    "explain.units_note": (
+        "Units differ: the deep model's SHAP values are probability points of its raw score, "
+        "the gradient boosting's TreeExplainer values are log-odds. Compare the rankings, not the "
+        "bar lengths.",
+        "单位不同：深度模型的 SHAP 值以其原始分数的概率点为单位，梯度提升的 TreeExplainer 值以对数几率为单位。"
+        "请比较排序，而非条形长度。",
+    ),
+    "explain.raw_score_note": (
+        "Explained: the network's raw score {score:.3f}, before calibration.",
+        "被解释的是网络的原始分数 {score:.3f}（校准之前）。",
+    ),
+    "explain.row_gap": (
+        "Additivity gap of this row (score − average − sum of all SHAP values): {gap:+.4f}; "
+        "the bar 'Other inputs and approximation' holds it with the features not shown.",
+        "本行的可加性偏差（分数 − 平均分数 − 全部 SHAP 值之和）：{gap:+.4f}；"
+        "“其他输入与近似误差”一栏包含该偏差及未显示的特征。",
+    ),
+    "explain.row_resampled": (
+        "Its first additivity gap was too large, so it was explained again with more samples.",
+        "其首次可加性偏差过大，已用更多样本重新解释。",
+    ),
+    "explain.calibrated_note": (
+        "Calibrated probability shown on Results: {value:.3f}.",
+        "结果页显示的校准后概率：{value:.3f}。",
+    ),
     "stage.explaining": ("computing SHAP values", "计算 SHAP 值"),
+    "stage.resampling": (
+        "explaining rows with a large additivity gap again",
+        "重新解释可加性偏差较大的预测",
+    ),
     "stage.background": ("sampling the background", "抽取背景样本"),
     # chart labels (every key of riskcore.charts.DEFAULT_LABELS)
     "chart.model": ("Deep model", "深度模型"),
     "chart.logistic": ("Logistic regression", "逻辑回归"),
     "chart.gbm": ("Gradient boosting", "梯度提升"),
+    "chart.benchmark": ("Best single input", "最佳单一输入"),
+    "chart.model_raw": ("Deep model, raw score", "深度模型（原始分数）"),
+    "chart.ece": ("Expected calibration error", "期望校准误差 ECE"),
+    "chart.calibration_slope": ("Calibration slope (1 = calibrated)", "校准斜率（1 为已校准）"),
+    "chart.calibration_intercept": (
+        "Calibration intercept (0 = calibrated)",
+        "校准截距（0 为已校准）",
+    ),
+    "train.calibration": ("Probability calibration", "概率校准"),
+    "train.calibration_help": (
+        "How raw scores become probabilities, fitted on the validation split: Platt scaling "
+        "(a logistic curve, smooth, needs few events) or isotonic regression (a monotone step "
+        "function, more flexible, needs more events).",
+        "在验证集上拟合，将原始分数转换为概率：Platt 缩放（逻辑曲线，平滑，所需事件较少）或保序回归"
+        "（单调阶梯函数，更灵活，需要更多事件）。",
+    ),
+    "train.calibration_platt": ("Platt scaling", "Platt 缩放"),
+    "train.calibration_isotonic": ("isotonic regression", "保序回归"),
     "chart.event": ("Event", "事件"),
     "chart.non_event": ("No event", "无事件"),
     "chart.train": ("Train", "训练"),
@@ -543,6 +700,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "梯度提升（TreeExplainer）",
     ),
     "chart.mean_abs_shap": ("Mean |SHAP|", "平均 |SHAP|"),
+    "chart.mean_abs_shap_probability": (
+        "Mean |SHAP| (probability points of the raw model score)",
+        "平均 |SHAP|（模型原始分数的概率点）",
+    ),
+    "chart.mean_abs_shap_log_odds": ("Mean |SHAP| (log-odds)", "平均 |SHAP|（对数几率）"),
+    "chart.mean_abs_shap_score": ("Mean |SHAP| (score units)", "平均 |SHAP|（分数单位）"),
     "chart.modality_title": ("Share by input", "各类输入的贡献占比"),
     "chart.share": ("Share", "占比"),
     "chart.beeswarm_title": ("SHAP value vs feature value", "SHAP 值与特征值"),
@@ -563,6 +726,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.base": ("Average score", "平均分数"),
     "chart.prediction": ("This prediction", "本次预测"),
     "chart.others": ("{n} other features", "其他 {n} 个特征"),
+    "chart.residual_bar": ("Other inputs and approximation", "其他输入与近似误差"),
+    "chart.residual_bar_hover": (
+        "{n} other features {rest:+.4f}<br>Approximation gap {gap:+.4f}",
+        "其他 {n} 个特征 {rest:+.4f}<br>近似误差 {gap:+.4f}",
+    ),
+    "chart.raw_score": ("Raw model score (before calibration)", "模型原始分数（校准前）"),
+    "chart.waterfall_gap": (
+        "Additivity gap of this row (score − average − all SHAP): {gap:+.4f}",
+        "本行可加性偏差（分数 − 平均 − 全部 SHAP）：{gap:+.4f}",
+    ),
     "chart.dependence_title": ("Dependence: {feature}", "依赖关系：{feature}"),
     "chart.modality_sequence": ("Sequence", "序列"),
     "chart.modality_macro": ("Macro", "宏观"),

@@ -10,7 +10,7 @@ import streamlit as st
 from riskcore.errors import JobError
 from riskcore.jobs import JobStatus, get_manager
 from ui.i18n import t
-from ui.state import session_id
+from ui.state import owner_id
 
 ACTIVE = ("queued", "running")
 
@@ -25,23 +25,39 @@ def _key(kind: str) -> str:
     return f"job_{kind}"
 
 
+def _job_owner(kind: str) -> str:
+    """Jobs are listed per browser and kind: a reload finds the training still running."""
+    return f"{owner_id()}/{kind}"
+
+
 def submit(kind: str, task: str, payload: dict) -> None:
-    """Queue a job for this session; its runs record the session as their owner.
+    """Queue a job for this browser; its runs record the browser's owner id.
 
     The request is kept (the frames are the session's own objects, not copies) so that Retry
     after a crashed worker can send the very same job again.
     """
-    owned = {**payload, "owner": session_id()}
-    st.session_state[_key(kind)] = manager().submit(task, owned, owner=session_id())
+    owned = {**payload, "owner": owner_id()}
+    st.session_state[_key(kind)] = manager().submit(task, owned, owner=_job_owner(kind))
     st.session_state[f"{_key(kind)}_seen"] = None
     st.session_state[f"{_key(kind)}_request"] = (task, payload)
 
 
+def _adopt(kind: str) -> str | None:
+    """A job of this kind that this browser started in another session (before a reload, or
+    in another tab) and that is still queued or running; None when there is none."""
+    active = [s for s in manager().jobs(owner=_job_owner(kind)) if s.state in ACTIVE]
+    return active[-1].job_id if active else None
+
+
 def status(kind: str) -> JobStatus | None:
-    """This session's job of a kind, or None (also when a restarted server forgot it)."""
+    """This browser's job of a kind, or None (also when a restarted server forgot it)."""
     job = st.session_state.get(_key(kind))
     if job is None:
-        return None
+        job = _adopt(kind)
+        if job is None:
+            return None
+        st.session_state[_key(kind)] = job
+        st.session_state[f"{_key(kind)}_seen"] = None
     try:
         return manager().status(job)
     except JobError:

@@ -18,12 +18,13 @@ from riskcore.store import Run
 from ui.data_widgets import show_error
 from ui.i18n import LANGUAGES, language, t
 from ui.results_widgets import load_run
+from ui.state import bind_threshold, keep_threshold
 
 ARTEFACTS = ("explanations.json", "scenarios.json")
 BUILT_KEY = "report_built"  # the options of the PDF this session last asked for
 LANGUAGE_KEY, LANGUAGE_CHOSEN = "report_language", "report_language_chosen"
 SECTIONS_KEY, THRESHOLD_KEY = "report_sections", "report_threshold"
-WIDGETS = ("report_title", "report_notes", LANGUAGE_KEY, SECTIONS_KEY, THRESHOLD_KEY)
+WIDGETS = ("report_title", "report_notes", LANGUAGE_KEY, SECTIONS_KEY)  # threshold: per run
 KEPT = "report_kept"  # the WIDGETS' values of the last run of this page
 
 
@@ -59,15 +60,18 @@ def artefact_version(run: Run) -> tuple[int, ...]:
 
 
 def _threshold(run: Run) -> float | None:
-    """A probability slider for classification (starting from the Results page's threshold);
-    an optional number for regression, whose scores have no fixed scale."""
+    """For classification the run's one decision threshold (the Results page's: moving it here
+    moves it there); an optional number for regression, whose scores have no fixed scale."""
     if run.metrics.get("task") == "classification":
+        bind_threshold(THRESHOLD_KEY, run)
         return st.slider(
             t("report.threshold"),
             0.01,
             0.99,
             step=0.01,
             key=THRESHOLD_KEY,
+            on_change=keep_threshold,
+            args=(THRESHOLD_KEY, run.run_id),
             help=t("report.threshold_help"),
         )
     return st.number_input(
@@ -133,9 +137,6 @@ def _restore(run: Run) -> None:
     if not st.session_state.get(LANGUAGE_CHOSEN):
         st.session_state[LANGUAGE_KEY] = language()
     st.session_state.setdefault(SECTIONS_KEY, list(R.ALL_SECTIONS))
-    if run.metrics.get("task") == "classification" and THRESHOLD_KEY not in st.session_state:
-        start = float(st.session_state.get("threshold") or 0.5)  # the Results page's
-        st.session_state[THRESHOLD_KEY] = min(max(round(start, 2), 0.01), 0.99)
 
 
 def _keep() -> None:

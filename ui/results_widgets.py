@@ -9,14 +9,15 @@ import streamlit as st
 from riskcore import charts
 from riskcore import metrics as M
 from riskcore.errors import RiskcoreError
-from riskcore.store import Run, RunStore
+from riskcore.findings import model_label, verdict_sentence, warning_sentences
+from riskcore.store import SCORE_COLUMNS, Run, RunStore, raw_column
+from riskcore.verdict import decide
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
 from ui.sidebar import visible_run_ids
-from ui.state import active_run
+from ui.state import active_run, bind_threshold, keep_threshold, set_run_threshold
 
-MODELS = ("model", "logistic", "gbm")
-SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
+MODELS = ("model", "logistic", "gbm", "benchmark")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -50,8 +51,40 @@ def _model_name(key: str) -> str:
     return t(f"model.{key}")
 
 
-CLASSIFICATION_KEYS = ("roc_auc", "pr_auc", "ks", "gini", "brier", "log_loss")
+CLASSIFICATION_KEYS = (
+    "roc_auc",
+    "pr_auc",
+    "ks",
+    "gini",
+    "brier",
+    "log_loss",
+    "ece",
+    "calibration_slope",
+    "calibration_intercept",
+)
 REGRESSION_KEYS = ("rmse", "mae", "r2")
+
+
+def _models(run: Run) -> list[str]:
+    """The run's models in display order (runs saved before the benchmark have three)."""
+    return [m for m in MODELS if run.metrics["test"].get(m)]
+
+
+def run_labels(run: Run) -> dict[str, str]:
+    """Chart labels with the benchmark named by its input ("trailing volatility of ret_1d")."""
+    labels = chart_labels()
+    labels["benchmark"] = model_label("benchmark", run.metrics["test"], t)
+    return labels
+
+
+def trust_warnings(run: Run) -> None:
+    """Leak suspects, too-good models and an event-rate shift, above every number."""
+    sentences = warning_sentences(run.metrics.get("warnings", []), run.metrics["test"], t)
+    if sentences:
+        st.error(
+            f"**{t('results.warnings')}**\n\n" + "\n\n".join(f"- {s}" for s in sentences),
+            icon=":material/report:",
+        )
 
 
 def metric_cards(run: Run) -> None:
@@ -60,20 +93,23 @@ def metric_cards(run: Run) -> None:
     classification = run.metrics["task"] == "classification"
     keys = CLASSIFICATION_KEYS if classification else REGRESSION_KEYS
     head = keys[0]
+    models = _models(run)
+    verdict = decide(run.metrics)
+    trust_warnings(run)
     st.subheader(t("results.test_metrics"))
-    cols = st.columns(len(MODELS))
-    for col, name in zip(cols, MODELS, strict=True):
+    cols = st.columns(len(models))
+    for col, name in zip(cols, models, strict=True):
         lo, hi = test[name].get(f"{head}_ci", [np.nan, np.nan])
         delta = None
-        if name == "model":
-            delta = (
-                f"{test['model'][head] - test['logistic'][head]:+.3f} vs {_model_name('logistic')}"
-            )
+        if name == "model" and verdict.comparator:
+            base = model_label(verdict.comparator, test, t)
+            delta = t("results.vs", diff=f"{verdict.advantage:+.3f}", base=base)
         col.metric(
-            f"{_model_name(name)} · {t(f'chart.{head}')}",
+            f"{model_label(name, test, t)} · {t(f'chart.{head}')}",
             fmt_metric(test[name][head]),
             delta=delta,
-            delta_color="normal" if head != "rmse" else "inverse",
+            delta_color=verdict.colour,
+            delta_arrow="off" if verdict.outcome != "better" else "auto",
             border=True,
             help=t("results.ci", lo=fmt_metric(lo), hi=fmt_metric(hi)),
         )
@@ -81,38 +117,41 @@ def metric_cards(run: Run) -> None:
     rows = []
     for key in keys:
         row = {t("chart.metric"): t(f"chart.{key}")}
-        for name in MODELS:
+        for name in models:
             lo, hi = test[name].get(f"{key}_ci", [np.nan, np.nan])
-            row[_model_name(name)] = fmt_interval(test[name].get(key), lo, hi)
+            row[model_label(name, test, t)] = fmt_interval(test[name].get(key), lo, hi)
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(interval_note(run.metrics))
     if classification:
         st.plotly_chart(
-            charts.metric_comparison(test, labels=chart_labels()), key="metric_comparison"
+            charts.metric_comparison({m: test[m] for m in models}, labels=run_labels(run)),
+            key="metric_comparison",
         )
     _verdict(run)
 
 
-def _verdict(run: Run) -> None:
-    """One honest sentence: does the deep model beat the baselines on test, beyond noise?"""
-    test = run.metrics["test"]
-    key = "roc_auc" if run.metrics["task"] == "classification" else "rmse"
-    better = (lambda a, b: a > b) if key == "roc_auc" else (lambda a, b: a < b)
-    best_base = max(
-        ("logistic", "gbm"), key=lambda n: test[n][key] * (1 if key == "roc_auc" else -1)
-    )
-    model, base = test["model"], test[best_base]
-    clear = (
-        better(model[f"{key}_ci"][0], base[key])
-        if key == "roc_auc"
-        else better(model[f"{key}_ci"][1], base[key])
-    )
-    if clear:
-        st.success(t("results.verdict_better", base=_model_name(best_base)))
-    elif better(model[key], base[key]):
-        st.info(t("results.verdict_within", base=_model_name(best_base)))
+def interval_note(metrics: dict) -> str:
+    """How the intervals were computed, and what calibration changed."""
+    iv = metrics.get("intervals") or {}
+    if iv.get("method") == "block":
+        how = t("results.interval_block", block=iv["block_dates"], n=iv["n_boot"])
     else:
-        st.warning(t("results.verdict_worse", base=_model_name(best_base)))
+        how = t("results.interval_row", n=iv.get("n_boot", 200))
+    note = t("results.interval_note", method=how)
+    calibration = metrics.get("calibration")
+    if calibration:
+        method = t(f"train.calibration_{calibration['method']}")
+        note += " " + t("results.calibration_note", method=method)
+    return note
+
+
+def _verdict(run: Run) -> None:
+    """One honest sentence from the core's verdict: the paired interval of the difference."""
+    verdict = decide(run.metrics)
+    sentence = verdict_sentence(verdict, run.metrics["test"], t)
+    show = {"better": st.success, "within": st.info}.get(verdict.outcome, st.warning)
+    show(sentence)
 
 
 def fmt_metric(value) -> str:
@@ -125,17 +164,28 @@ def fmt_interval(value, lo, hi) -> str:
 
 
 def _scores(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    return {m: frame[c].to_numpy() for m, c in SCORE_COLUMNS.items()}
+    return {m: frame[c].to_numpy() for m, c in SCORE_COLUMNS.items() if c in frame}
+
+
+def _calibration_scores(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The deep model before and after calibration, then the comparators (calibrated)."""
+    scores = _scores(frame)
+    if raw_column("model") in frame:
+        scores = {"model": scores["model"], "model_raw": frame[raw_column("model")].to_numpy()}
+        scores.update({m: v for m, v in _scores(frame).items() if m != "model"})
+    return scores
 
 
 def curves(run: Run) -> None:
     test = _test(run)
     y = test["y_true"].to_numpy()
-    labels = chart_labels()
+    labels = run_labels(run)
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.roc_curves(y, _scores(test), labels=labels), key="roc")
     c2.plotly_chart(charts.pr_curves(y, _scores(test), labels=labels), key="pr")
-    c1.plotly_chart(charts.calibration_curve(y, _scores(test), labels=labels), key="calib")
+    c1.plotly_chart(
+        charts.calibration_curve(y, _calibration_scores(test), labels=labels), key="calib"
+    )
     c2.plotly_chart(charts.ks_curve(y, test["score"].to_numpy(), labels=labels), key="ks")
     c1.plotly_chart(charts.lift_chart(y, test["score"].to_numpy(), labels=labels), key="lift")
     c2.plotly_chart(charts.training_curves(run.history, labels=labels), key="history")
@@ -145,18 +195,20 @@ def curves(run: Run) -> None:
 
 @st.fragment
 def threshold_section(run: Run) -> None:
-    """Threshold, costs, confusion matrix: a fragment, so only this part reruns."""
+    """Threshold, costs, confusion matrix: a fragment, so only this part reruns. The threshold
+    is the run's one decision threshold: Scenarios, Report and the CSV use the same."""
     test = _test(run)
     y, score = test["y_true"].to_numpy(), test["score"].to_numpy()
     c1, c2, c3 = st.columns(3)
-    default = float(np.quantile(score, 1 - max(y.mean(), 0.01)))
+    bind_threshold("threshold", run)
     threshold = c1.slider(
         t("results.threshold"),
-        0.0,
-        1.0,
-        round(default, 2),
         0.01,
+        0.99,
+        step=0.01,
         key="threshold",
+        on_change=keep_threshold,
+        args=("threshold", run.run_id),
         help=t("results.threshold_help"),
     )
     miss = c2.number_input(
@@ -170,6 +222,18 @@ def threshold_section(run: Run) -> None:
     alarm = c3.number_input(
         t("results.cost_alarm"), 0.0, 1e9, 1.0, key="cost_alarm", help=t("results.cost_alarm_help")
     )
+    validation = run.predictions[run.predictions["split"] == "validation"]
+    c1.button(
+        t("results.cost_optimal"),
+        key="cost_optimal",
+        icon=":material/savings:",
+        on_click=_cost_optimal,
+        args=(run,),
+        disabled=validation.empty,
+        help=t("results.cost_optimal_help"),
+    )
+    if st.session_state.get("cost_optimal_note") == (run.run_id, threshold, miss, alarm):
+        c1.caption(t("results.cost_optimal_done", threshold=f"{threshold:.2f}"))
     s = M.threshold_scores(y, score, threshold)
     cost = M.expected_cost(y, score, threshold, miss, alarm)
     k = st.columns(5)
@@ -177,13 +241,27 @@ def threshold_section(run: Run) -> None:
     k[1].metric(t("results.recall"), fmt_metric(s["recall"]))
     k[2].metric("F1", fmt_metric(s["f1"]))
     k[3].metric(t("results.flagged"), f"{s['flagged_share']:.1%}")
-    k[4].metric(t("results.expected_cost"), f"{cost:,.1f}")
+    k[4].metric(t("results.expected_cost"), f"{cost:,.2f}")
     labels = chart_labels()
     c1, c2 = st.columns(2)
     c1.plotly_chart(
         charts.confusion_matrix(s["tp"], s["fp"], s["tn"], s["fn"], labels=labels), key="cm"
     )
     c2.plotly_chart(charts.score_distribution(y, score, threshold, labels=labels), key="dist")
+
+
+def _cost_optimal(run: Run) -> None:
+    """The button's callback: the threshold with the lowest expected cost on validation (not
+    test: the choice must not peek at the rows that judge it) for the costs entered."""
+    p = run.predictions
+    validation = p[p["split"] == "validation"]
+    miss = float(st.session_state.get("cost_missed", 10.0))
+    alarm = float(st.session_state.get("cost_alarm", 1.0))
+    best = M.cost_optimal_threshold(
+        validation["y_true"], validation["score"], miss, alarm, candidates=M.THRESHOLD_GRID
+    )
+    set_run_threshold(run.run_id, best)
+    st.session_state["cost_optimal_note"] = (run.run_id, best, miss, alarm)
 
 
 @st.fragment

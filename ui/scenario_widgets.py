@@ -38,12 +38,14 @@ from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
+from ui.state import bind_threshold, keep_threshold, run_threshold
 
 SCENARIO_TASK = "riskcore.scenario_jobs:scenario_task"
 ATTRIBUTION_TASK = "riskcore.scenario_jobs:attribution_task"
 OPS = ["add", "multiply", "set"]
 UNITS = ["raw", "std"]
 MAX_SHOWN = 6
+THRESHOLD_KEY, REGRESSION_KEY = "scen_threshold", "scen_threshold_regression"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -214,7 +216,7 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
         key="scen_which",
         help=t("scen.which_help"),
     )
-    threshold = c2.slider(t("results.threshold"), 0.0, 1.0, 0.5, 0.01, key="scen_threshold")
+    threshold = _threshold_slider(c2, run)
     names = [s.name for s in scenarios]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
@@ -247,6 +249,23 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
     jobs_panel.panel("scenario", on_done=_scenarios_done)
 
 
+def _threshold_slider(where, run: Run) -> float:
+    """The run's one decision threshold (the Results page's): moving it here moves it there."""
+    if run.metrics.get("task") != "classification":
+        return where.slider(t("results.threshold"), 0.0, 1.0, 0.5, 0.01, key=REGRESSION_KEY)
+    bind_threshold(THRESHOLD_KEY, run)
+    return where.slider(
+        t("results.threshold"),
+        0.01,
+        0.99,
+        step=0.01,
+        key=THRESHOLD_KEY,
+        on_change=keep_threshold,
+        args=(THRESHOLD_KEY, run.run_id),
+        help=t("scen.threshold_help"),
+    )
+
+
 def _describe(scenario: Scenario) -> str:
     if scenario.replay is not None:
         return t("scen.replay", start=scenario.replay.from_, end=scenario.replay.to)
@@ -276,7 +295,10 @@ def results_view(run: Run) -> list[ScenarioResult]:
     shown = [r for r in results if r.name in chosen]
     if not shown:
         return results
-    threshold = st.session_state.get("scen_threshold", 0.5)
+    if run.metrics.get("task") == "classification":
+        threshold = run_threshold(run)
+    else:
+        threshold = st.session_state.get(REGRESSION_KEY, 0.5)
     labels = chart_labels()
     st.dataframe(
         summary_table(shown, threshold),

@@ -10,9 +10,10 @@ import streamlit as st
 from riskcore.errors import RunStoreError
 from riskcore.store import RunStore
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, t
-from ui.state import active_run, session_id, set_active_run
+from ui.state import active_run, owner_cookie_script, owner_id, set_active_run
 
 ALL_RUNS_KEY = "show_all_runs"
+PICKER_KEY = "run_picker"
 STALE_SAVE_S = 3600.0  # a temporary run folder untouched this long is debris of a crashed save
 
 
@@ -57,15 +58,16 @@ def _brief(home: str, run_id: str) -> tuple[str | None, str]:
 
 
 def visible_run_ids(all_ids: list[str] | None = None) -> list[str]:
-    """The runs this session lists: the ones it trained (the run's recorded owner is this
-    session's opaque id) and those no session owns (CLI jobs, e.g. a GPU box feeding a shared
-    store), not other sessions' runs; the whole store when "show all runs" is on. The active
-    run stays listed, so turning the toggle off never drops what is on screen."""
+    """The runs this session lists: the ones this browser trained (the run's recorded owner
+    is this browser's owner id, so a reload or a second tab lists them too) and those no one
+    owns (CLI jobs, e.g. a GPU box feeding a shared store), not other users' runs; the whole
+    store when "show all runs" is on. The active run stays listed, so turning the toggle off
+    never drops what is on screen."""
     store = RunStore()
     ids = store.ids() if all_ids is None else all_ids
     if st.session_state.get(ALL_RUNS_KEY):
         return ids
-    home, me, current = str(store.root.parent), session_id(), active_run()
+    home, me, current = str(store.root.parent), owner_id(), active_run()
     return [i for i in ids if i == current or _brief(home, i)[0] in (me, None)]
 
 
@@ -78,6 +80,19 @@ def render_sidebar() -> None:
         )
         st.badge(t("sidebar.device", device=device_name()), icon=":material/memory:", color="blue")
         run_picker()
+        remember_owner()
+
+
+def remember_owner() -> None:
+    """Give the browser its owner cookie once (a script run in the page; nothing to see)."""
+    script = owner_cookie_script()
+    if script is not None:
+        st.html(script, unsafe_allow_javascript=True, width="content")
+
+
+def _picked() -> None:
+    """The picker's callback: the run picked becomes the active run."""
+    set_active_run(st.session_state.get(PICKER_KEY))
 
 
 def run_picker() -> None:
@@ -92,14 +107,17 @@ def run_picker() -> None:
         st.caption(t("sidebar.no_own_runs"))
         return
     current = active_run()
-    index = ids.index(current) if current in ids else 0
+    if current not in ids:  # nothing active yet, or a run deleted meanwhile: the newest
+        current = ids[0]
+        set_active_run(current)
+    # The active run decides what the picker shows, not the picker's remembered state: a run
+    # just trained (or opened from "See the results") is shown, whatever was picked before.
+    st.session_state[PICKER_KEY] = current
     home = str(RunStore().root.parent)
-    picked = st.selectbox(
+    st.selectbox(
         t("sidebar.active_run"),
         ids,
-        index=index,
-        key="run_picker",
+        key=PICKER_KEY,
+        on_change=_picked,
         format_func=lambda i: " · ".join(filter(None, (i, _brief(home, i)[1]))),
     )
-    if picked != current:
-        set_active_run(picked)

@@ -1,19 +1,29 @@
-"""Per-session state: uploaded tables, the config being edited, the active run and job.
+"""Per-session state: uploaded tables, the config being edited, the active run and job, the
+decision threshold of each run, and the owner of this browser's runs.
 
 Everything lives in st.session_state, which Streamlit keeps per browser session, so one
-user's upload never appears in another's session.
+user's upload never appears in another's session. What outlives a session (a reload, a second
+tab) is found through the owner token in a browser cookie: see owner_token().
 """
 
 from __future__ import annotations
 
-import uuid
+import hashlib
+import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from riskcore import metrics as M
+
 ROLES = ("primary", "macro", "sentiment")
+OWNER_COOKIE = "risklens_owner"
+OWNER_MAX_AGE_S = 400 * 24 * 3600  # browsers cap a cookie's life at 400 days
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+THRESHOLDS = "thresholds"  # {run_id: threshold}: one decision threshold per run
 
 
 @dataclass
@@ -22,14 +32,49 @@ class LoadedFile:
     frame: pd.DataFrame
     report: Any  # riskcore.io.LoadReport
     source: dict  # riskcore.train.describe_source record (sha256...)
+    dataset: str = "upload"  # "upload", or the sample ("market", "credit") it came with
 
 
-def session_id() -> str:
-    if "session_id" not in st.session_state:
-        st.session_state.session_id = uuid.uuid4().hex
-    return st.session_state.session_id
+# ---- whose runs these are ---------------------------------------------------------------------
+def owner_token() -> str:
+    """This browser's secret: 128 random bits, from the owner cookie when the browser sent a
+    well-formed one, else new (owner_cookie_script() hands it to the browser). Never taken
+    from a URL parameter or any other text a link could carry."""
+    if "owner_token" not in st.session_state:
+        sent = _sent_token()
+        st.session_state.owner_token = sent or secrets.token_hex(16)
+    return st.session_state.owner_token
 
 
+def _sent_token() -> str | None:
+    """The token the browser sent with the session's first request, when well-formed."""
+    sent = st.context.cookies.get(OWNER_COOKIE)
+    return sent if isinstance(sent, str) and _TOKEN.fullmatch(sent) else None
+
+
+def owner_id() -> str:
+    """The owner that runs (meta.json) and jobs record: a hash of the token, so whoever reads
+    a run's files (every session can list all runs) learns nothing that claims its owner's."""
+    return hashlib.sha256(f"risklens-owner:{owner_token()}".encode()).hexdigest()[:32]
+
+
+def owner_cookie_script() -> str | None:
+    """The script that stores the token in the browser, or None when the browser already
+    sent it. SameSite=Strict: no other site's page can make the browser send it along."""
+    token = owner_token()
+    if _sent_token() == token:
+        return None
+    attributes = f"Max-Age={OWNER_MAX_AGE_S}; Path=/; SameSite=Strict"
+    return (
+        "<script>(function () {"
+        f"var c = '{OWNER_COOKIE}={token}; {attributes}';"
+        "if (window.location.protocol === 'https:') { c += '; Secure'; }"
+        "document.cookie = c;"
+        "})();</script>"
+    )
+
+
+# ---- files and config ------------------------------------------------------------------------
 def files() -> dict[str, LoadedFile]:
     return st.session_state.setdefault("files", {})
 
@@ -37,6 +82,18 @@ def files() -> dict[str, LoadedFile]:
 def frame(role: str) -> pd.DataFrame | None:
     loaded = files().get(role)
     return loaded.frame if loaded else None
+
+
+def contributing_files(data: Any) -> dict[str, LoadedFile]:
+    """The files a run's inputs come from: the primary, and the macro or sentiment file only
+    when the config (its `data` section) names features of it; an attached file that feeds
+    nothing is neither sent to training nor recorded with the run."""
+    used = {
+        "primary": True,
+        "macro": bool(data.macro_features),
+        "sentiment": bool(data.sentiment_features),
+    }
+    return {role: f for role, f in files().items() if used.get(role)}
 
 
 def config_dict() -> dict:
@@ -54,9 +111,39 @@ def config_version() -> int:
     return st.session_state.get("config_version", 0)
 
 
+# ---- the active run and its threshold --------------------------------------------------------
 def active_run() -> str | None:
     return st.session_state.get("run_id")
 
 
 def set_active_run(run_id: str | None) -> None:
     st.session_state.run_id = run_id
+
+
+def run_threshold(run: Any) -> float:
+    """The run's decision threshold: the one Results, Scenarios, Report and the CSV all use.
+    Until the analyst picks one it flags about as many validation rows as there are events
+    (validation, so the choice never looks at test)."""
+    chosen = st.session_state.setdefault(THRESHOLDS, {})
+    if run.run_id not in chosen:
+        p = run.predictions
+        rows = p[p["split"] == "validation"]
+        rows = rows if len(rows) else p[p["split"] == "train"]
+        chosen[run.run_id] = M.rate_matched_threshold(rows["y_true"], rows["score"])
+    return chosen[run.run_id]
+
+
+def set_run_threshold(run_id: str, value: float) -> None:
+    st.session_state.setdefault(THRESHOLDS, {})[run_id] = float(value)
+
+
+def bind_threshold(key: str, run: Any) -> None:
+    """Before a threshold slider under `key` is drawn: give it the run's shared value (the
+    slider's own state is dropped whenever another page runs, and must not carry one run's
+    threshold to another). Draw the slider with on_change=keep_threshold, args=(key, run_id)."""
+    st.session_state[key] = run_threshold(run)
+
+
+def keep_threshold(key: str, run_id: str) -> None:
+    """A slider callback: the value just picked becomes the run's threshold everywhere."""
+    set_run_threshold(run_id, st.session_state[key])

@@ -13,7 +13,7 @@ from ui import jobs_panel
 from ui.data_widgets import _summary, show_error
 from ui.i18n import chart_labels, t
 from ui.sidebar import device_name
-from ui.state import config_dict, files, set_active_run
+from ui.state import config_dict, contributing_files, files, set_active_run
 
 UNITS = [4, 8, 16, 32, 64, 128, 256]
 RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
@@ -174,8 +174,9 @@ def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
     """Samples per split, parameter count and device, before anything is trained."""
     try:
         config = parse_config(raw)
-        frames = {role: f.frame for role, f in files().items()}
-        shas = tuple(sorted((r, f.source["sha256"]) for r, f in files().items()))
+        used = contributing_files(config.data)
+        frames = {role: f.frame for role, f in used.items()}
+        shas = tuple(sorted((r, f.source["sha256"]) for r, f in used.items()))
         summary = _summary(shas, config.to_json(), frames)
     except RiskcoreError as exc:
         show_error(exc)
@@ -206,11 +207,12 @@ def start_button(config: RunConfig) -> None:
         except RiskcoreError as exc:
             show_error(exc)
             return
+        used = contributing_files(config.data)  # an attached file that feeds nothing stays out
         payload = {
             "home": str(store.root.parent),  # the worker may have started with another env
             "config": config.to_json(),
-            "sources": [f.source for f in files().values()],
-            **{role: f.frame for role, f in files().items()},
+            "sources": [f.source for f in used.values()],
+            **{role: f.frame for role, f in used.items()},
         }
         jobs_panel.submit("train", TRAIN_TASK, payload)
         st.rerun()
@@ -221,7 +223,9 @@ def job_panel() -> None:
     s = jobs_panel.status("train")
     if s is not None and s.state == "done":
         st.success(t("train.done", run_id=s.result), icon=":material/check_circle:")
-        st.page_link("pages/results.py", label=t("train.see_results"), icon=":material/insights:")
+        if st.button(t("train.see_results"), key="see_results", icon=":material/insights:"):
+            set_active_run(s.result)  # the run just trained, whatever the picker showed
+            st.switch_page("pages/results.py")
 
 
 def _trained(status) -> None:
