@@ -3,7 +3,7 @@
 The decisions live in riskcore.verdict and riskcore.train (run_warnings); this module only turns
 them into sentences, so the Results page, the report and the CLI say the same thing. Each layer
 brings its own translation function `t(key, **values)` (ui.i18n for the app, riskcore.report's
-TEXTS for the PDF and the CLI); both tables hold the keys used here.
+TEXTS for the PDF and the CLI); both tables include FINDINGS_TEXT below.
 """
 
 from __future__ import annotations
@@ -14,6 +14,59 @@ from collections.abc import Callable
 from riskcore.verdict import Verdict
 
 Translate = Callable[..., str]
+
+# The sentences of this module, key: (English, 简体中文). Both the report's TEXTS and the app's
+# TEXT include this table, so the verdict reads the same everywhere.
+FINDINGS_TEXT: dict[str, tuple[str, str]] = {
+    "metric.roc_auc": ("ROC-AUC", "ROC-AUC"),
+    "metric.rmse": ("RMSE", "均方根误差 RMSE"),
+    "model.benchmark": ("Best single input", "最佳单一输入"),
+    "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
+    "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
+    "benchmark.last": ("{input} (latest value)", "{input}（最新值）"),
+    "benchmark.value": ("{input}", "{input}"),
+    "verdict.facts": (
+        "On the test period the deep model's {metric} is {model} against {base_value} for the "
+        "best comparator, {base}: a difference of {diff} (paired 95% interval {lo} to {hi}).",
+        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}：差值 {diff}"
+        "（配对 95% 区间 {lo} 至 {hi}）。",
+    ),
+    "verdict.better": (
+        "The deep model beats the best comparator: the paired interval lies above zero.",
+        "深度模型优于最佳对照模型：配对区间整体高于零。",
+    ),
+    "verdict.within": (
+        "The deep model is ahead, but the paired interval includes zero: not a clear win.",
+        "深度模型领先，但配对区间包含零：优势不显著。",
+    ),
+    "verdict.worse": (
+        "The comparator does at least as well; prefer it or revisit the deep model.",
+        "对照模型不逊于深度模型；应优先采用它或重新审视深度模型。",
+    ),
+    "verdict.undefined": (
+        "The test period holds one class only, so the models cannot be compared on it.",
+        "测试期只有一个类别，无法据此比较模型。",
+    ),
+    "warning.leak_input": (
+        "Too good to be true: {input} alone separates the training labels almost perfectly "
+        "(ROC-AUC {auc}). Check that it is not the target or computed from rows after the "
+        "prediction date.",
+        "好得难以置信：仅凭 {input} 就几乎完美区分了训练标签（ROC-AUC {auc}）。"
+        "请确认它不是目标本身，也不是由预测日期之后的数据计算得出。",
+    ),
+    "warning.too_good_model": (
+        "Too good to be true: {model} scores ROC-AUC {auc} on validation. Real risk events are "
+        "rarely this predictable; look for an input that leaks the answer.",
+        "好得难以置信：{model} 在验证集上的 ROC-AUC 为 {auc}。真实风险事件很少如此可预测；"
+        "请检查是否有输入泄露了答案。",
+    ),
+    "warning.event_rate_shift": (
+        "The event rate moves from {train} in training to {test} in test: Brier score, PR-AUC, "
+        "calibration and risk-band counts on test reflect that shift, not only the model.",
+        "事件发生率从训练集的 {train} 变为测试集的 {test}：测试集上的 Brier 分数、PR-AUC、"
+        "校准与风险档计数反映了这一变化，而不仅是模型本身。",
+    ),
+}
 
 
 def number(value: object) -> str:

@@ -40,6 +40,12 @@ PROB_CLIP = 1e-15  # log loss of a confident miss is large but finite
 # Metrics that get a bootstrap interval, in the order they are reported.
 CLASSIFICATION_METRICS = ("roc_auc", "pr_auc", "ks", "gini", "brier", "log_loss")
 REGRESSION_METRICS = ("rmse", "mae", "r2")
+CALIBRATION_METRICS = ("ece", "calibration_slope", "calibration_intercept")  # not in old runs
+# What the Results page and the report tabulate per model, in this order.
+REPORTED_METRICS = {
+    "classification": (*CLASSIFICATION_METRICS, *CALIBRATION_METRICS),
+    "regression": REGRESSION_METRICS,
+}
 _RANKING = ("roc_auc", "pr_auc", "ks", "gini")  # undefined with one class present
 
 

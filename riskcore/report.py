@@ -21,6 +21,7 @@ import pandas as pd
 
 from riskcore.errors import RiskcoreError
 from riskcore.explain import Explanation, load_explanation
+from riskcore.findings import FINDINGS_TEXT
 from riskcore.scenarios import ScenarioResult
 from riskcore.scenarios import load_scenarios as load_stored_scenarios
 from riskcore.store import Run
@@ -53,6 +54,7 @@ class ReportError(RiskcoreError):
 
 # ---- translation table: key -> (English, 简体中文) --------------------------------------------
 TEXTS: dict[str, tuple[str, str]] = {
+    **FINDINGS_TEXT,
     # section titles
     "section.summary": ("Executive summary", "执行摘要"),
     "section.data": ("Data", "数据"),
@@ -150,51 +152,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary.item": ("{name} ({value})", "{name}（{value}）"),
     "summary.driver": ("{feature} ({modality}, {share})", "{feature}（{modality}，{share}）"),
     "list.sep": (", ", "、"),
-    "model.benchmark": ("Best single input", "最佳单一输入"),
-    "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
-    "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
-    "benchmark.last": ("{input} (latest value)", "{input}（最新值）"),
-    "benchmark.value": ("{input}", "{input}"),
-    "verdict.facts": (
-        "On the test period the deep model's {metric} is {model} against {base_value} for the "
-        "best comparator, {base}: a difference of {diff} (paired 95% interval {lo} to {hi}).",
-        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}：差值 {diff}"
-        "（配对 95% 区间 {lo} 至 {hi}）。",
-    ),
-    "verdict.better": (
-        "The deep model beats the best comparator: the paired interval lies above zero.",
-        "深度模型优于最佳对照模型：配对区间整体高于零。",
-    ),
-    "verdict.within": (
-        "The deep model is ahead, but the paired interval includes zero: not a clear win.",
-        "深度模型领先，但配对区间包含零：优势不显著。",
-    ),
-    "verdict.worse": (
-        "The comparator does at least as well; prefer it or revisit the deep model.",
-        "对照模型不逊于深度模型；应优先采用它或重新审视深度模型。",
-    ),
-    "verdict.undefined": (
-        "The test period holds one class only, so the models cannot be compared on it.",
-        "测试期只有一个类别，无法据此比较模型。",
-    ),
-    "warning.leak_input": (
-        "Too good to be true: {input} alone separates the training labels almost perfectly "
-        "(ROC-AUC {auc}). Check that it is not the target or computed from rows after the "
-        "prediction date.",
-        "好得难以置信：仅凭 {input} 就几乎完美区分了训练标签（ROC-AUC {auc}）。请确认它不是目标本身，"
-        "也不是由预测日期之后的数据计算得出。",
-    ),
-    "warning.too_good_model": (
-        "Too good to be true: {model} scores ROC-AUC {auc} on validation. Real risk events are "
-        "rarely this predictable; look for an input that leaks the answer.",
-        "好得难以置信：{model} 在验证集上的 ROC-AUC 为 {auc}。真实风险事件很少如此可预测；请检查是否有输入泄露了答案。",
-    ),
-    "warning.event_rate_shift": (
-        "The event rate moves from {train} in training to {test} in test: Brier score, PR-AUC, "
-        "calibration and risk-band counts on test reflect that shift, not only the model.",
-        "事件发生率从训练集的 {train} 变为测试集的 {test}：测试集上的 Brier 分数、PR-AUC、校准与风险档计数"
-        "反映了这一变化，而不仅是模型本身。",
-    ),
     "warning.strongest_input": (
         "The strongest single input on validation is {input} (ROC-AUC {auc}).",
         "验证集上最强的单一输入为 {input}（ROC-AUC {auc}）。",
@@ -296,13 +253,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value.points": ("{v} pp", "{v} 个百分点"),
     # metrics
     "col.metric": ("Metric", "指标"),
-    "metric.roc_auc": ("ROC-AUC", "ROC-AUC"),
     "metric.pr_auc": ("PR-AUC", "PR-AUC"),
     "metric.ks": ("KS", "KS 统计量"),
     "metric.gini": ("Gini", "基尼系数"),
     "metric.brier": ("Brier score", "Brier 分数"),
     "metric.log_loss": ("Log loss", "对数损失"),
-    "metric.rmse": ("RMSE", "均方根误差 RMSE"),
     "metric.mae": ("MAE", "平均绝对误差 MAE"),
     "metric.r2": ("R²", "决定系数 R²"),
     "metric.validation_auc": ("ROC-AUC, validation", "ROC-AUC（验证集）"),
@@ -334,9 +289,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "calibrated probabilities ({method} fitted on the validation split); ROC-AUC, PR-AUC, "
         "KS and Gini rank the raw scores, which calibration does not change. Calibration takes "
         "the deep model's ECE from {raw} (raw scores) to {calibrated}.",
-        "Brier 分数、对数损失、ECE 以及校准斜率与截距均基于校准后的概率（在验证集上拟合的{method}）；"
-        "ROC-AUC、PR-AUC、KS 与基尼系数按原始分数排序计算，校准不会改变它们。校准使深度模型的 ECE 从 "
-        "{raw}（原始分数）降至 {calibrated}。",
+        "Brier 分数、对数损失、ECE 以及校准斜率与截距均基于校准后的概率"
+        "（{method}，在验证集上拟合）；ROC-AUC、PR-AUC、KS 与基尼系数按原始分数排序计算，"
+        "校准不会改变它们。校准使深度模型的 ECE 从 {raw}（原始分数）变为 {calibrated}。",
     ),
     "metrics.uncalibrated": (
         "This run predates calibration: its scores, Brier score and log loss are those of the "
@@ -504,8 +459,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "method.intervals_row": (
         "Uncertainty. Test metrics carry {level} percentile intervals from a row bootstrap: "
         "{n_boot} resamples of the test predictions, which are rows without a time order.",
-        "不确定性。测试集指标附有按行自助法得到的 {level} 百分位区间：对测试集预测（无时间顺序的行）"
-        "重抽样 {n_boot} 次。",
+        "不确定性。测试集指标附有按行自助法得到的 {level} 百分位区间："
+        "对测试集预测（无时间顺序的行）重抽样 {n_boot} 次。",
     ),
     "method.verdict": (
         "The verdict rests on the paired interval of the difference. Every model is scored on "
@@ -543,8 +498,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "them. Ranking metrics (ROC-AUC, PR-AUC, KS, Gini) use the raw scores and are "
         "unchanged by calibration; risk bands, expected cost, counts above a threshold and "
         "every probability in this report use the calibrated probabilities.",
-        "校准。每个分类模型的评分通过仅在验证集上拟合的{method}转换为概率，从不使用测试集；原始分数"
-        "一并保留。排序类指标（ROC-AUC、PR-AUC、KS、基尼系数）使用原始分数，不受校准影响；风险档、"
+        "校准。每个分类模型的评分经{method}转换为概率，校准仅在验证集上拟合，从不使用测试集；"
+        "原始分数一并保留。排序类指标（ROC-AUC、PR-AUC、KS、基尼系数）使用原始分数，不受校准影响；风险档、"
         "预期成本、超过阈值的计数以及本报告中的所有概率均使用校准后的概率。",
     ),
     "method.uncalibrated": (

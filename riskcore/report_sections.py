@@ -31,7 +31,13 @@ from reportlab.platypus import (
 
 from riskcore import metrics as M
 from riskcore.explain import Explanation
-from riskcore.findings import verdict_sentence
+from riskcore.findings import (
+    benchmark_label,
+    model_label,
+    number,
+    verdict_sentence,
+    warning_sentences,
+)
 from riskcore.report import BANDS, TEXTS, risk_band, text
 from riskcore.report_charts import ChartMaker, cjk_font
 from riskcore.report_pdf import (
@@ -42,6 +48,7 @@ from riskcore.report_pdf import (
     ZEBRA,
     PageInfo,
     Styles,
+    alert_box,
     contents,
     data_table,
     figure,
@@ -52,13 +59,12 @@ from riskcore.report_pdf import (
     side_by_side,
 )
 from riskcore.scenarios import ScenarioResult
-from riskcore.store import Run
+from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.verdict import decide
 
-SCORE_COLUMNS = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
+MODELS = tuple(SCORE_COLUMNS)  # deep model, logistic, gbm, benchmark: the table's columns
 HIGHER_BETTER = {"roc_auc", "pr_auc", "ks", "gini", "r2"}
-CLASSIFICATION_ROWS = ("roc_auc", "pr_auc", "ks", "gini", "brier", "log_loss")
-REGRESSION_ROWS = ("rmse", "mae", "r2")
+IDEAL = {"calibration_slope": 1.0, "calibration_intercept": 0.0}  # best is closest to these
 RISKIEST_ROWS = 15
 TIMELINE_ENTITIES = 5
 TIMELINE_STEPS = 250
@@ -117,6 +123,26 @@ class ReportContext:
 
     def band(self, name: str) -> str:
         return self.t(f"band.{name}") if name else "–"
+
+    @property
+    def test(self) -> dict:
+        """metrics.json's test entries (models only; `paired` lives beside it)."""
+        return self.run.metrics.get("test") or {}
+
+    @property
+    def model_names(self) -> list[str]:
+        """The models this run has test metrics for, in table order (old runs lack some)."""
+        return [n for n in MODELS if isinstance(self.test.get(n), dict)]
+
+    def label(self, name: str, wrap: bool = False) -> str:
+        """A model's name; the benchmark's says which input it is, on a line of its own when
+        `wrap` (a narrow column: Chinese wrapping would otherwise cut a feature name)."""
+        label = model_label(name, self.test, self.t)
+        return label.replace(": ", ":\n", 1) if wrap and name == "benchmark" else label
+
+    @cached_property
+    def warnings(self) -> list[dict]:
+        return [w for w in self.run.metrics.get("warnings") or [] if isinstance(w, dict)]
 
     def entity(self, name: str) -> str:
         return name or self.t("summary.series")
@@ -228,6 +254,40 @@ def verdict(ctx: ReportContext) -> str:
     return verdict_sentence(decide(metrics), metrics.get("test", {}), ctx.t)
 
 
+def warning_lines(ctx: ReportContext, kinds: tuple[str, ...] | None = None) -> list[str]:
+    """The run's warnings as sentences (riskcore.findings), of `kinds` only when given. A model
+    too good to be true without a leaking input found is followed by the strongest input."""
+    chosen = [w for w in ctx.warnings if kinds is None or w.get("kind") in kinds]
+    lines = warning_sentences(chosen, ctx.test, ctx.t)
+    found = {w.get("kind") for w in chosen}
+    strongest = (ctx.run.metrics.get("validation") or {}).get("benchmark") or {}
+    if "too_good_model" in found and "leak_input" not in found and strongest.get("input"):
+        auc = strongest.get("roc_auc", strongest.get("validation_score"))
+        label = benchmark_label(strongest, ctx.t)
+        lines.append(ctx.t("warning.strongest_input", input=label, auc=number(auc)))
+    return lines
+
+
+def interval_text(ctx: ReportContext) -> str:
+    """How the test intervals were resampled, as metrics.json's `intervals` records it."""
+    info = ctx.run.metrics.get("intervals") or {}
+    n_boot = info.get("n_boot", "–")
+    if info.get("method") == "block":
+        return ctx.t("interval.block", block=info.get("block_dates", "–"), n_boot=n_boot)
+    if info.get("method") == "row":
+        return ctx.t("interval.row", n_boot=n_boot)
+    return ctx.t("interval.unknown")
+
+
+def calibration_method(ctx: ReportContext) -> str | None:
+    """The calibration method in words ("Platt scaling"); None for a run without one."""
+    info = ctx.run.metrics.get("calibration") or {}
+    method = info.get("method")
+    if not method:
+        return None
+    return ctx.t(f"calibration.{method}") if f"calibration.{method}" in TEXTS else str(method)
+
+
 def metric_value(value: object, key: str = "") -> str:
     """Three decimals; errors of a regression (in the target's units) to four digits."""
     if not _finite(value):
@@ -251,12 +311,16 @@ def scenario_facts(sc: ScenarioResult) -> dict | None:
     }
 
 
-def scores_on_test(ctx: ReportContext) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Actual outcomes and every model's scores on the test split."""
+def scores_on_test(
+    ctx: ReportContext,
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Actual outcomes, every model's stored scores (calibrated probabilities in a calibrated
+    run) and, where the run keeps them, its raw scores, on the test split."""
     p = ctx.run.predictions
     test = p[p["split"] == "test"]
     scores = {m: test[c].to_numpy(float) for m, c in SCORE_COLUMNS.items() if c in test}
-    return test["y_true"].to_numpy(float), scores
+    raw = {m: test[raw_column(m)].to_numpy(float) for m in scores if raw_column(m) in test}
+    return test["y_true"].to_numpy(float), scores, raw
 
 
 # ---- sections -------------------------------------------------------------------------------
@@ -413,7 +477,12 @@ def driver_sentence(ctx: ReportContext) -> str:
 
 
 def summary(ctx: ReportContext, st: Styles) -> list[Flowable]:
-    return [kpi_strip(ctx, st), Spacer(1, 5 * mm), *st.bullets(summary_sentences(ctx))]
+    """The KPIs, then the warnings (a reader must see them before any number), then the story."""
+    story: list[Flowable] = [kpi_strip(ctx, st), Spacer(1, 5 * mm)]
+    warnings = warning_lines(ctx)
+    if warnings:
+        story += [alert_box(st, warnings, ctx.t("summary.warnings")), Spacer(1, 4 * mm)]
+    return story + st.bullets(summary_sentences(ctx))
 
 
 def data(ctx: ReportContext, st: Styles) -> list[Flowable]:
@@ -453,6 +522,9 @@ def data(ctx: ReportContext, st: Styles) -> list[Flowable]:
                 "small",
             )
         )
+    shift = warning_lines(ctx, ("event_rate_shift",))
+    if shift:
+        story += [Spacer(1, 2 * mm), alert_box(st, shift)]
     warnings = [
         *meta.get("warnings", []),
         *(f"{f['name']}: {w}" for f in meta.get("files", []) for w in f.get("warnings", [])),
@@ -564,11 +636,12 @@ def architecture(ctx: ReportContext) -> list[str]:
 
 
 def metrics(ctx: ReportContext, st: Styles) -> list[Flowable]:
-    t, run_metrics = ctx.t, ctx.run.metrics
-    test = run_metrics.get("test", {})
-    names = [n for n in ("model", "logistic", "gbm") if n in test]
+    t, run_metrics, test = ctx.t, ctx.run.metrics, ctx.test
+    names = ctx.model_names
     rows = []
-    for key in CLASSIFICATION_ROWS if ctx.classification else REGRESSION_ROWS:
+    for key in M.REPORTED_METRICS["classification" if ctx.classification else "regression"]:
+        if key in M.CALIBRATION_METRICS and not any(key in test[n] for n in names):
+            continue  # a run from before calibration
         best = _best(key, {n: test[n].get(key) for n in names})
         rows.append(
             [t(f"metric.{key}"), *(_metric_cell(st, test[n], key, n == best) for n in names)]
@@ -578,49 +651,103 @@ def metrics(ctx: ReportContext, st: Styles) -> list[Flowable]:
         rows.append(
             [
                 t("metric.validation_auc"),
-                *(metric_value(validation.get(n, {}).get("roc_auc")) for n in names),
+                *(metric_value((validation.get(n) or {}).get("roc_auc")) for n in names),
             ]
         )
-    width = (FRAME_W - 50 * mm) / max(len(names), 1)
-    header = [t("col.metric"), *(t(f"model.{n}") for n in names)]
+    headline = "roc_auc" if ctx.classification else "rmse"
+    paired = run_metrics.get("paired") or {}
+    if any(n in paired for n in names):
+        rows.append(
+            [
+                t("metrics.paired", metric=t(f"metric.{headline}")),
+                *(_paired_cell(st, paired.get(n) or {}, headline) for n in names),
+            ]
+        )
+    label_w = 44 * mm
+    width = (FRAME_W - label_w) / (len(names) + 0.4 * ("benchmark" in names) or 1)
+    widths = [label_w, *(width * (1.4 if n == "benchmark" else 1) for n in names)]
+    header = [t("col.metric"), *(ctx.label(n, wrap=True) for n in names)]
     story = [
-        st.p(t("metrics.note", n=f"{run_metrics.get('rows', {}).get('test', 0):,}"), "small"),
-        data_table(
-            st, header, rows, [50 * mm] + [width] * len(names), right=range(1, len(names) + 1)
+        st.p(
+            t(
+                "metrics.note",
+                n=f"{run_metrics.get('rows', {}).get('test', 0):,}",
+                intervals=interval_text(ctx),
+            ),
+            "small",
         ),
-        Spacer(1, 4 * mm),
-        st.lead(verdict(ctx)),
+        data_table(st, header, rows, widths, right=range(1, len(names) + 1)),
     ]
+    if ctx.classification:
+        story.append(st.p(calibration_note(ctx), "small"))
+    story += [Spacer(1, 4 * mm), st.lead(verdict(ctx))]
+    story = [KeepTogether(story)]  # the table with its notes and the verdict, and the heading
     if ctx.threshold is not None and ctx.classification:
         story += threshold_block(ctx, st)
     return story + walk_forward_block(ctx, st)
+
+
+def calibration_note(ctx: ReportContext) -> str:
+    """Which metrics read calibrated probabilities, and the deep model's ECE before and after."""
+    method = calibration_method(ctx)
+    if method is None:
+        return ctx.t("metrics.uncalibrated")
+    model = ctx.test.get("model") or {}
+    return ctx.t(
+        "metrics.calibrated",
+        method=method,
+        raw=number(model.get("ece_raw")),
+        calibrated=number(model.get("ece")),
+    )
 
 
 def _best(key: str, values: dict[str, object]) -> str | None:
     usable = {n: float(v) for n, v in values.items() if _finite(v)}
     if not usable:
         return None
+    if key in IDEAL:
+        return min(usable, key=lambda n: abs(usable[n] - IDEAL[key]))
     sign = 1 if key in HIGHER_BETTER else -1
     return max(usable, key=lambda n: sign * usable[n])
 
 
 def _metric_cell(st: Styles, scores: dict, key: str, best: bool) -> Paragraph:
     value = metric_value(scores.get(key), key)
-    lo, hi = scores.get(f"{key}_ci", [None, None])
     main = f'<font name="{st.bold}">{value}</font>' if best else value
+    if f"{key}_ci" not in scores:  # ECE and the calibration fit carry no interval
+        return st.rich(main, "cell_r")
+    lo, hi = scores[f"{key}_ci"]
     interval = f"{metric_value(lo, key)}–{metric_value(hi, key)}"
     return st.rich(f'{main}<br/><font size="6.5" color="#6b7280">{interval}</font>', "cell_r")
 
 
+def _signed(value: object, key: str) -> str:
+    if not _finite(value):
+        return "–"
+    return f"{float(value):+.4g}" if key in ("rmse", "mae") else f"{float(value):+.3f}"
+
+
+def _paired_cell(st: Styles, diffs: dict, key: str) -> Paragraph | str:
+    """The deep model minus one comparator, with the paired interval below it."""
+    if key not in diffs:
+        return "–"
+    lo, hi = diffs.get(f"{key}_ci", [None, None])
+    interval = f"[{_signed(lo, key)}, {_signed(hi, key)}]"
+    return st.rich(
+        f'{_signed(diffs[key], key)}<br/><font size="6.5" color="#6b7280">{interval}</font>',
+        "cell_r",
+    )
+
+
 def threshold_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
     t = ctx.t
-    y, scores = scores_on_test(ctx)
+    y, scores, _ = scores_on_test(ctx)  # decisions read the calibrated probabilities
     rows = []
     for name, s in scores.items():
         r = M.threshold_scores(y, s, ctx.threshold)
         rows.append(
             [
-                t(f"model.{name}"),
+                ctx.label(name, wrap=True),
                 f"{r['precision']:.3f}",
                 f"{r['recall']:.3f}",
                 f"{r['f1']:.3f}",
@@ -631,10 +758,8 @@ def threshold_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
     keys = ("precision", "recall", "f1", "flagged", "tp", "fp", "fn", "tn")
     header = [t("col.model"), *(t(f"col.{k}") for k in keys)]
     widths = [38 * mm] + [(FRAME_W - 38 * mm) / 8] * 8
-    return [
-        st.p(t("metrics.threshold", threshold=f"{ctx.threshold:g}"), "h2"),
-        data_table(st, header, rows, widths, right=range(1, 9)),
-    ]
+    title = st.p(t("metrics.threshold", threshold=f"{ctx.threshold:g}"), "h2")
+    return [KeepTogether([title, data_table(st, header, rows, widths, right=range(1, 9))])]
 
 
 def walk_forward_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
@@ -642,21 +767,20 @@ def walk_forward_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
     key = "roc_auc" if ctx.classification else "rmse"
     summary_ = wf.get("summary", {})
     rows = [
-        [ctx.t(f"model.{n}"), f"{summary_[n][key]['mean']:.3f} ± {summary_[n][key]['sd']:.3f}"]
-        for n in ("model", "logistic", "gbm")
-        if key in summary_.get(n, {})
+        [ctx.label(n), f"{cell['mean']:.3f} ± {cell['sd']:.3f}"]
+        for n in MODELS
+        if isinstance(cell := (summary_.get(n) or {}).get(key), dict)
+        and _finite(cell.get("mean"))
+        and _finite(cell.get("sd"))
     ]
     if not rows:
         return []
     title = ctx.t(
         "metrics.walk_forward", metric=ctx.t(f"metric.{key}"), folds=len(wf.get("folds", []))
     )
-    return [
-        st.p(title, "h2"),
-        data_table(
-            st, [ctx.t("col.model"), ctx.t(f"metric.{key}")], rows, [60 * mm, 40 * mm], right=(1,)
-        ),
-    ]
+    header = [ctx.t("col.model"), ctx.t(f"metric.{key}")]
+    table = data_table(st, header, rows, [90 * mm, 40 * mm], right=(1,))
+    return [KeepTogether([st.p(title, "h2"), table])]
 
 
 def chart_maker(ctx: ReportContext) -> ChartMaker:
@@ -667,10 +791,11 @@ def chart_maker(ctx: ReportContext) -> ChartMaker:
 
 def charts(ctx: ReportContext, st: Styles) -> list[Flowable]:
     maker, figures = chart_maker(ctx), []
-    y, scores = scores_on_test(ctx)
+    y, scores, raw = scores_on_test(ctx)
     if ctx.classification:
         if 0 < y.sum() < y.size:
-            figures.append((maker.roc_and_calibration(y, scores), "caption.roc"))
+            caption = "caption.roc_calibrated" if "model" in raw else "caption.roc"
+            figures.append((maker.roc_and_calibration(y, scores, raw), caption))
         figures.append(
             (maker.score_distribution(y, scores["model"], ctx.cuts), "caption.distribution")
         )
@@ -780,7 +905,13 @@ def methodology(ctx: ReportContext, st: Styles) -> list[Flowable]:
     bands = t("method.bands", c1=c1, c2=c2, c3=c3)
     if not ctx.classification:
         bands += " " + t("method.bands_quantiles")
-    lines += [t("method.baselines"), t("method.intervals"), t("method.explain"), bands]
+    lines += [t("method.baselines"), *benchmark_method(ctx), interval_method(ctx)]
+    if ctx.run.metrics.get("paired"):
+        lines.append(t("method.verdict"))
+    if ctx.classification:
+        method = calibration_method(ctx)
+        lines.append(t("method.calibration", method=method) if method else t("method.uncalibrated"))
+    lines += [t("method.explain"), bands]
     train = ctx.data_summary["train"]
     limits = [
         t("limit.novel", start=train.get("from", "–"), end=train.get("to", "–")),
@@ -789,6 +920,33 @@ def methodology(ctx: ReportContext, st: Styles) -> list[Flowable]:
         t("limit.causal"),
     ]
     return [*(st.lead(line) for line in lines), st.p(t("method.limits"), "h2"), *st.bullets(limits)]
+
+
+def interval_method(ctx: ReportContext) -> str:
+    """How the intervals were computed: blocks of dates, rows, or (old runs) not recorded."""
+    info = ctx.run.metrics.get("intervals") or {}
+    level = info.get("level", 0.95)
+    values = {"level": f"{level:.0%}" if _finite(level) else "95%", "n_boot": info.get("n_boot")}
+    if info.get("method") == "block":
+        return ctx.t(
+            "method.intervals_block",
+            dates=f"{info.get('dates', 0):,}",
+            block=info.get("block_dates", "–"),
+            horizon=ctx.horizon,
+            **values,
+        )
+    if info.get("method") == "row":
+        return ctx.t("method.intervals_row", **values)
+    return ctx.t("method.intervals")
+
+
+def benchmark_method(ctx: ReportContext) -> list[str]:
+    """What the one-number benchmark is and how it was chosen (none in old runs)."""
+    entry = ctx.test.get("benchmark")
+    if not isinstance(entry, dict):
+        return []
+    key = "method.benchmark" if ctx.classification else "method.benchmark_regression"
+    return [ctx.t(key, name=benchmark_label(entry, ctx.t))]
 
 
 def appendix(ctx: ReportContext, st: Styles) -> list[Flowable]:
@@ -850,10 +1008,10 @@ def build_pdf(ctx: ReportContext) -> bytes:
     """The cover, then the chosen sections numbered in reading order."""
     st = Styles(ctx.language)
     story: list[Flowable] = [NextPageTemplate("body"), *cover(ctx, st)]
-    for number, name in enumerate(ctx.sections, start=1):
-        story.append(PageBreak() if number == 1 or name in NEW_PAGE else CondPageBreak(70 * mm))
+    for index, name in enumerate(ctx.sections, start=1):
+        story.append(PageBreak() if index == 1 or name in NEW_PAGE else CondPageBreak(70 * mm))
         body = SECTIONS[name](ctx, st)
-        title = heading(st, f"{number}  {ctx.t(f'section.{name}')}")
+        title = heading(st, f"{index}  {ctx.t(f'section.{name}')}")
         story += [KeepTogether([*title, *body[:1]]), *body[1:]]  # never a heading alone
     page = PageInfo(
         title=ctx.title,

@@ -75,6 +75,8 @@ def test_csv_has_bom_escaped_entities_and_a_flag(run_id, home, tmp_path, capsys)
     rows = read_csv(data)
     assert {r["entity"] for r in rows} == {"平安银行", "'=cmd|' /C calc'!A0", "ACME"}
     assert {r["flagged"] for r in rows} <= {"0", "1"}
+    assert list(rows[0])[4:6] == ["score", "score_raw"]  # calibrated probability, raw score
+    assert all(r["flagged"] == str(int(float(r["score"]) >= 0.5)) for r in rows)
     assert len(rows) == len(RunStore(home).load(run_id).predictions)
 
 

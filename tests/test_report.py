@@ -72,10 +72,19 @@ def fake_scenarios(run: Run, names: tuple[str, ...] = SCENARIO_NAMES) -> dict:
     return {"version": 1, "scenarios": out}
 
 
-def handmade_run(home: Path, regression: bool = False, timed: bool = True) -> Run:
+def handmade_run(
+    home: Path,
+    regression: bool = False,
+    timed: bool = True,
+    current: bool = False,
+    warnings: list[dict] | None = None,
+) -> Run:
     """A run folder written by hand (no training): for the regression and cross-sectional
-    paths, with meta.json as sparse as an old run's."""
+    paths, with meta.json as sparse as an old run's. By default also metrics.json and
+    predictions.csv are an old run's (no benchmark, paired differences, intervals, calibration,
+    warnings or raw scores); `current` writes them as training does now, with `warnings`."""
     from riskcore import bootstrap as B
+    from riskcore.calibration import fit_calibrator
 
     rng = np.random.default_rng(3)
     if timed:
@@ -100,13 +109,60 @@ def handmade_run(home: Path, regression: bool = False, timed: bool = True) -> Ru
         pred[col] = noisy if regression else 1 / (1 + np.exp(-3 * (noisy - 0.5)))
     pred["row"] = np.arange(n)
     task = "regression" if regression else "classification"
-    test = pred[pred["split"] == "test"]
     names = {"model": "score", "logistic": "score_logistic", "gbm": "score_gbm"}
-    metrics = {
-        "task": task,
-        "rows": pred.groupby("split").size().to_dict(),
-        "test": {m: B.evaluate(test["y_true"], test[c], task, n_boot=50) for m, c in names.items()},
-    }
+    if current:
+        noisy = y + rng.normal(0, 0.6, n) * (y.std() if regression else 1)
+        pred["score_benchmark"] = noisy if regression else 1 / (1 + np.exp(-2 * (noisy - 0.5)))
+        names["benchmark"] = "score_benchmark"
+        if not regression:  # raw scores pushed up (class weights); calibrated on validation
+            valid = pred["split"] == "validation"
+            for col in ("score", "score_logistic", "score_gbm"):
+                pred[f"{col}_raw"] = np.sqrt(pred[col])
+                calibrator = fit_calibrator(
+                    pred.loc[valid, "y_true"], pred.loc[valid, col + "_raw"]
+                )
+                pred[col] = calibrator.apply(pred[f"{col}_raw"])
+    test = pred[pred["split"] == "test"]
+    metrics = {"task": task, "rows": pred.groupby("split").size().to_dict()}
+    if current:
+        if timed:
+            resampling = B.Resampling.by_date(test["time"], 20, n_boot=50)
+        else:
+            resampling = B.Resampling(None, 1, 50)
+        scores = {
+            m: (test.get(f"{c}_raw", test[c]).to_numpy(), test[c].to_numpy())
+            for m, c in names.items()
+        }
+        metrics["test"] = B.evaluate_models(test["y_true"], scores, task, resampling, "model")
+        metrics["paired"] = metrics["test"].pop("paired")
+        valid = pred[pred["split"] == "validation"]
+        metrics["validation"] = {
+            m: B.point_scores(
+                valid["y_true"].to_numpy(),
+                valid.get(f"{c}_raw", valid[c]).to_numpy(),
+                valid[c].to_numpy(),
+                task,
+            )
+            for m, c in names.items()
+        }
+        chosen = {"feature": "r_std", "input": "r", "stat": "std", "sign": 1}
+        metrics["test"]["benchmark"].update(chosen)
+        metrics["validation"]["benchmark"].update(chosen)
+        metrics["intervals"] = resampling.describe()
+        metrics["calibration"] = (
+            None if regression else {"method": "platt", "fitted_on": "validation"}
+        )
+        metrics["warnings"] = warnings or []
+    else:
+        newer = ("ece", "brier_raw", "log_loss_raw", "calibration_")  # with their _ci
+        metrics["test"] = {
+            m: {
+                k: v
+                for k, v in B.evaluate(test["y_true"], test[c], task, n_boot=50).items()
+                if not k.startswith(newer)
+            }
+            for m, c in names.items()
+        }
     key = "rmse" if regression else "roc_auc"
     metrics["walk_forward"] = {
         "folds": [{}, {}, {}],
@@ -229,8 +285,15 @@ def test_csv_of_a_bare_run_has_bom_columns_and_escaped_entities(bare) -> None:
     data = R.report_csv(bare)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = read_csv(data)
-    assert list(rows[0]) == ["time", "entity", "split", "actual", "score", "risk_band"]
+    assert list(rows[0]) == [
+        *["time", "entity", "split", "actual", "score", "score_raw", "risk_band"]
+    ]
     assert len(rows) == len(bare.predictions)
+    stored = bare.predictions
+    assert [float(r["score"]) for r in rows[:5]] == pytest.approx(stored["score"][:5].tolist())
+    assert [float(r["score_raw"]) for r in rows[:5]] == pytest.approx(
+        stored["score_raw"][:5].tolist()
+    )
     entities = {r["entity"] for r in rows}
     assert entities == {"平安银行", "'=cmd|' /C calc'!A0", "ACME"}
     assert {r["risk_band"] for r in rows} <= set(R.BANDS)
@@ -251,7 +314,7 @@ def test_csv_has_drivers_and_scenarios_when_the_run_has_them(enriched) -> None:
     drivers = [f"driver_{k}{s}" for k in (1, 2, 3) for s in ("", "_contribution")]
     scenarios = [f"{p}_{n}" for n in SCENARIO_NAMES for p in ("score", "delta")]
     assert list(frame.columns) == [
-        *["time", "entity", "split", "actual", "score", "risk_band"],
+        *["time", "entity", "split", "actual", "score", "score_raw", "risk_band"],
         *drivers,
         *scenarios,
     ]
@@ -385,3 +448,156 @@ def test_cross_sectional_run_joins_drivers_by_row(tmp_path) -> None:
     assert (explained["driver_2"] == "age").all() and explained["driver_3"].isna().all()
     text = pdf_text(R.report_pdf(run, language="zh"))
     assert flat(R.text("section.riskiest", "zh")) in flat(text)
+
+
+# ---- the trust checks: benchmark, intervals, calibration, warnings (issue 11) -----------------
+LEAK = {"kind": "leak_input", "feature": "r_last", "input": "r", "stat": "last", "auc": 0.9973}
+SHIFT = {"kind": "event_rate_shift", "train": 0.11, "test": 0.258}
+
+
+def _position(text: str, sentence: str) -> int:
+    return flat(text).find(flat(sentence))
+
+
+def body_text(pdf: bytes) -> str:
+    """The text after the cover (whose table of contents repeats the section titles)."""
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages[1:])
+
+
+@pytest.mark.slow
+def test_pdf_names_the_benchmark_and_explains_intervals_and_calibration(pdf_en, enriched) -> None:
+    from riskcore.findings import model_label
+
+    metrics = enriched.metrics
+    assert "benchmark" in metrics["test"] and metrics["intervals"]["method"] == "block"
+    text = pdf_text(pdf_en)
+    label = model_label("benchmark", metrics["test"], R.text)
+    assert label.startswith("Best single input: ") and flat(label) in flat(text)
+    info = metrics["intervals"]
+    method = R.text(
+        "method.intervals_block",
+        level="95%",
+        n_boot=info["n_boot"],
+        dates=f"{info['dates']:,}",
+        block=info["block_dates"],
+        horizon=enriched.config.horizon,
+    )
+    assert f"circular blocks of {info['block_dates']} consecutive dates" in method
+    assert _position(text, method) > 0
+    for key in ("method.verdict", "metric.ece", "metric.calibration_slope"):
+        assert flat(R.text(key)) in flat(text), key
+    assert flat(R.text("method.calibration", method="Platt scaling")) in flat(text)
+    model = metrics["test"]["model"]
+    note = R.text(
+        "metrics.calibrated",
+        method="Platt scaling",
+        raw=f"{model['ece_raw']:.3f}",
+        calibrated=f"{model['ece']:.3f}",
+    )
+    assert _position(text, note) > 0
+    assert f"blocks of {info['block_dates']} dates" in text  # the table note
+
+
+@pytest.mark.slow
+def test_planted_warnings_lead_the_summary_and_the_shift_is_in_the_data_section(tmp_path) -> None:
+    run = handmade_run(tmp_path, current=True, warnings=[LEAK, SHIFT])
+    text = body_text(R.report_pdf(run))
+    leak = R.text("warning.leak_input", input="r (latest value)", auc="0.997")
+    shift = R.text("warning.event_rate_shift", train="11.0%", test="25.8%")
+    summary, data = _position(text, "1 Executive summary"), _position(text, "2 Data")
+    first_bullet = _position(text, "At the latest date")
+    assert 0 < summary < _position(text, R.text("summary.warnings")) < first_bullet < data
+    assert summary < _position(text, leak) < first_bullet  # in the box after the KPIs
+    assert flat(text).count(flat(shift)) == 2  # the box, and next to the split table
+    assert flat(text).rfind(flat(shift)) > _position(text, R.text("data.splits")) > data
+    zh = flat(pdf_text(R.report_pdf(run, language="zh", sections=("summary",))))
+    assert flat(R.text("warning.leak_input", "zh", input="r（最新值）", auc="0.997")) in zh
+    assert flat(R.text("summary.warnings", "zh")) in zh
+
+
+@pytest.mark.slow
+def test_too_good_model_names_the_strongest_input(tmp_path) -> None:
+    warning = {"kind": "too_good_model", "model": "gbm", "roc_auc": 0.995}
+    run = handmade_run(tmp_path, current=True, warnings=[warning])
+    text = pdf_text(R.report_pdf(run, sections=("summary",)))
+    auc = run.metrics["validation"]["benchmark"]["roc_auc"]
+    strongest = R.text(
+        "warning.strongest_input", input="trailing volatility of r", auc=f"{auc:.3f}"
+    )
+    assert (
+        _position(text, R.text("warning.too_good_model", model="Gradient boosting", auc="0.995"))
+        > 0
+    )
+    assert _position(text, strongest) > 0
+
+
+def test_calibration_chart_shows_raw_and_calibrated_scores() -> None:
+    from riskcore import metrics as M
+    from riskcore.report_charts import ChartMaker, calibration_lines
+
+    rng = np.random.default_rng(1)
+    y = (rng.random(600) < 0.25).astype(float)
+    calibrated = np.clip(0.25 + 0.3 * (y - 0.25) + rng.normal(0, 0.1, 600), 0.01, 0.99)
+    raw = np.sqrt(calibrated)  # pushed upwards, as class weights do
+    scores = {"model": calibrated, "logistic": calibrated[::-1].copy()}
+    lines = calibration_lines(y, scores, {"model": raw}, R.text)
+    assert [line["key"] for line in lines] == ["perfect", "model_raw", "model"]
+    perfect, before, after = lines
+    assert perfect["mean_score"].tolist() == perfect["event_rate"].tolist() == [0.0, 1.0]
+    assert before["label"] == "Deep model, raw score" and before["ls"] == "--"
+    assert after["label"] == "Deep model, calibrated" and after["ls"] == "-"
+    for line, score in ((before, raw), (after, calibrated)):
+        table = M.calibration_table(y, score, bins=10)
+        assert line["mean_score"] == pytest.approx(table["mean_score"].to_numpy())
+        assert line["event_rate"] == pytest.approx(table["event_rate"].to_numpy())
+    assert before["mean_score"].mean() > after["mean_score"].mean() + 0.1
+    old = calibration_lines(y, scores, {}, R.text)  # a run without raw scores: every model
+    assert [line["key"] for line in old] == ["perfect", "model", "logistic"]
+    zh = calibration_lines(y, scores, {"model": raw}, lambda k: R.text(k, "zh"))
+    assert zh[1]["label"] == "深度模型（原始分数）" and zh[2]["label"] == "深度模型（校准后）"
+    png = ChartMaker(R.text).roc_and_calibration(y, scores, {"model": raw})
+    assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.slow
+def test_metrics_table_has_four_models_paired_differences_and_calibration(tmp_path) -> None:
+    run = handmade_run(tmp_path, current=True)
+    text = pdf_text(R.report_pdf(run, sections=("metrics", "methodology"), threshold=0.4))
+    test, paired = run.metrics["test"], run.metrics["paired"]
+    assert flat("Best single input: trailing volatility of r") in flat(text)
+    assert flat(R.text("metrics.paired", metric="ROC-AUC")) in flat(text)
+    lo, hi = paired["benchmark"]["roc_auc_ci"]
+    assert f"{paired['benchmark']['roc_auc']:+.3f}" in text and f"[{lo:+.3f}, {hi:+.3f}]" in text
+    assert f"{test['benchmark']['calibration_slope']:.3f}" in text
+    assert flat(R.text("method.benchmark", name="trailing volatility of r")) in flat(text)
+    assert "Walk-forward validation" in text
+
+
+@pytest.mark.slow
+def test_old_format_run_still_reports(tmp_path) -> None:
+    run = handmade_run(tmp_path)  # no benchmark, paired, intervals, calibration, warnings, raw
+    assert "paired" not in run.metrics and "score_raw" not in run.predictions
+    for language in R.LANGUAGES:
+        text = pdf_text(R.report_pdf(run, language=language, threshold=0.4))
+        for key in ("metrics.uncalibrated", "method.intervals", "method.uncalibrated"):
+            assert flat(R.text(key, language)) in flat(text), key
+        for key in ("summary.warnings", "model.benchmark", "method.verdict", "metric.ece"):
+            assert flat(R.text(key, language)) not in flat(text), key
+        assert flat(R.text("caption.roc", language)) in flat(text)
+    frame = pd.read_csv(io.BytesIO(R.report_csv(run)), encoding="utf-8-sig")
+    assert list(frame.columns) == ["time", "entity", "split", "actual", "score", "risk_band"]
+
+
+@pytest.mark.slow
+def test_csv_keeps_calibrated_and_raw_scores_and_bands_the_calibrated_one(tmp_path) -> None:
+    run = handmade_run(tmp_path, current=True, timed=False)
+    frame = pd.read_csv(io.BytesIO(R.report_csv(run)), encoding="utf-8-sig")
+    assert list(frame.columns[:7]) == [
+        *["row", "time", "entity", "split", "actual", "score", "score_raw"]
+    ]
+    assert frame["score"].to_numpy() == pytest.approx(run.predictions["score"].to_numpy())
+    assert frame["score_raw"].to_numpy() == pytest.approx(run.predictions["score_raw"].to_numpy())
+    assert (frame["score_raw"] != frame["score"]).any()
+    assert frame["risk_band"].fillna("").tolist() == R.risk_band(frame["score"].to_numpy()).tolist()
+    text = pdf_text(R.report_pdf(run, sections=("methodology",)))
+    assert flat(R.text("method.intervals_row", level="95%", n_boot=50)) in flat(text)

@@ -10,11 +10,12 @@ import streamlit as st
 from riskcore import charts
 from riskcore import compare_charts as CC
 from riskcore.errors import RiskcoreError
+from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from riskcore.scenarios import compare_runs
 from riskcore.store import Run
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
-from ui.results_widgets import CLASSIFICATION_KEYS, REGRESSION_KEYS, fmt_interval, load_run
+from ui.results_widgets import fmt_interval, load_run
 from ui.sidebar import visible_run_ids
 
 
@@ -74,7 +75,7 @@ def compare_section(active: str) -> None:
     st.dataframe(_metric_table(result["metrics"], baselines), hide_index=True)
     labels = chart_labels()
     tasks = {r.metrics.get("task") for r in runs}
-    keys = CLASSIFICATION_KEYS[:3] if tasks == {"classification"} else REGRESSION_KEYS
+    keys = CLASSIFICATION_METRICS[:3] if tasks == {"classification"} else REGRESSION_METRICS
     c1, c2 = st.columns(2)
     models = {r.run_id: r.metrics["test"]["model"] for r in runs}
     c1.plotly_chart(

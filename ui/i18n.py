@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from riskcore.findings import FINDINGS_TEXT
 from ui.text_monitor import MONITOR_TEXT
 from ui.text_report import REPORT_TEXT
 from ui.text_scenarios import SCENARIOS_TEXT
@@ -15,6 +16,7 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 # key: (English, 简体中文)
 TEXT: dict[str, tuple[str, str]] = {
+    **FINDINGS_TEXT,  # verdict, benchmark and warning sentences: the core's, shared
     # navigation and sidebar
     "nav.data": ("Data", "数据"),
     "nav.train": ("Train", "训练"),
@@ -368,51 +370,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "测试集指标（95% 自助法区间）",
     ),
     "results.ci": ("95% interval {lo} – {hi}", "95% 区间 {lo} – {hi}"),
-    "model.benchmark": ("Best single input", "最佳单一输入"),
-    "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
-    "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
-    "benchmark.last": ("{input} (latest value)", "{input}（最新值）"),
-    "benchmark.value": ("{input}", "{input}"),
-    "verdict.facts": (
-        "On the test period the deep model's {metric} is {model} against {base_value} for the "
-        "best comparator, {base}: a difference of {diff} (paired 95% interval {lo} to {hi}).",
-        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}：差值 {diff}"
-        "（配对 95% 区间 {lo} 至 {hi}）。",
-    ),
-    "verdict.better": (
-        "The deep model beats the best comparator: the paired interval lies above zero.",
-        "深度模型优于最佳对照模型：配对区间整体高于零。",
-    ),
-    "verdict.within": (
-        "The deep model is ahead, but the paired interval includes zero: not a clear win.",
-        "深度模型领先，但配对区间包含零：优势不显著。",
-    ),
-    "verdict.worse": (
-        "The comparator does at least as well; prefer it or revisit the deep model.",
-        "对照模型不逊于深度模型；应优先采用它或重新审视深度模型。",
-    ),
-    "verdict.undefined": (
-        "The test period holds one class only, so the models cannot be compared on it.",
-        "测试期只有一个类别，无法据此比较模型。",
-    ),
-    "warning.leak_input": (
-        "Too good to be true: {input} alone separates the training labels almost perfectly "
-        "(ROC-AUC {auc}). Check that it is not the target or computed from rows after the "
-        "prediction date.",
-        "好得难以置信：仅凭 {input} 就几乎完美区分了训练标签（ROC-AUC {auc}）。请确认它不是目标本身，"
-        "也不是由预测日期之后的数据计算得出。",
-    ),
-    "warning.too_good_model": (
-        "Too good to be true: {model} scores ROC-AUC {auc} on validation. Real risk events are "
-        "rarely this predictable; look for an input that leaks the answer.",
-        "好得难以置信：{model} 在验证集上的 ROC-AUC 为 {auc}。真实风险事件很少如此可预测；请检查是否有输入泄露了答案。",
-    ),
-    "warning.event_rate_shift": (
-        "The event rate moves from {train} in training to {test} in test: Brier score, PR-AUC, "
-        "calibration and risk-band counts on test reflect that shift, not only the model.",
-        "事件发生率从训练集的 {train} 变为测试集的 {test}：测试集上的 Brier 分数、PR-AUC、校准与风险档计数"
-        "反映了这一变化，而不仅是模型本身。",
-    ),
     "results.warnings": ("Check before you trust these numbers", "采信这些数字之前请核查"),
     "results.vs": ("{diff} vs {base}", "较{base} {diff}"),
     "results.ece": ("Expected calibration error", "期望校准误差"),
@@ -435,8 +392,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "row bootstrap ({n} resamples)",
         "按行自助法（{n} 次重抽样）",
     ),
-    "metric.roc_auc": ("ROC-AUC", "ROC-AUC"),
-    "metric.rmse": ("RMSE", "均方根误差 RMSE"),
     "model.model": ("Deep model", "深度模型"),
     "model.logistic": ("Logistic regression", "逻辑回归"),
     "model.gbm": ("Gradient boosting", "梯度提升"),

@@ -51,20 +51,6 @@ def _model_name(key: str) -> str:
     return t(f"model.{key}")
 
 
-CLASSIFICATION_KEYS = (
-    "roc_auc",
-    "pr_auc",
-    "ks",
-    "gini",
-    "brier",
-    "log_loss",
-    "ece",
-    "calibration_slope",
-    "calibration_intercept",
-)
-REGRESSION_KEYS = ("rmse", "mae", "r2")
-
-
 def _models(run: Run) -> list[str]:
     """The run's models in display order (runs saved before the benchmark have three)."""
     return [m for m in MODELS if run.metrics["test"].get(m)]
@@ -91,7 +77,7 @@ def metric_cards(run: Run) -> None:
     """Headline metric per model as cards, then every metric with its interval in a table."""
     test = run.metrics["test"]
     classification = run.metrics["task"] == "classification"
-    keys = CLASSIFICATION_KEYS if classification else REGRESSION_KEYS
+    keys = M.REPORTED_METRICS[run.metrics["task"]]
     head = keys[0]
     models = _models(run)
     verdict = decide(run.metrics)

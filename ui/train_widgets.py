@@ -157,6 +157,16 @@ def hyperparameters() -> dict | None:
         tr["oversample"] = c3.checkbox(
             t("train.oversample"), tr.get("oversample", False), help=t("train.oversample_help")
         )
+        methods = ["platt", "isotonic"]
+        tr["calibration"] = c3.radio(
+            t("train.calibration"),
+            methods,
+            index=methods.index(tr.get("calibration", "platt")),
+            horizontal=True,
+            format_func=lambda x: t(f"train.calibration_{x}"),
+            help=t("train.calibration_help"),
+            key="calibration",
+        )
         tr["seed"] = c1.number_input(
             t("train.seed"), 0, 2**31 - 1, int(tr.get("seed", 7)), help=t("train.seed_help")
         )
