@@ -79,9 +79,8 @@ def main() -> None:
         )
     print("paired ROC-AUC difference, deep model minus:")
     for name, d in m["paired"].items():
-        print(
-            f"  {name:<10} {d['roc_auc']:+.3f} [{d['roc_auc_ci'][0]:+.3f}, {d['roc_auc_ci'][1]:+.3f}]"
-        )
+        lo, hi = d["roc_auc_ci"]
+        print(f"  {name:<10} {d['roc_auc']:+.3f} [{lo:+.3f}, {hi:+.3f}]")
     print("warnings:", m["warnings"])
     cut = pd.Timestamp(p.loc[p["split"] == "train", "time"].max())
     primary = frames[0]

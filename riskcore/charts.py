@@ -243,6 +243,23 @@ def _unit_axes(fig: go.Figure) -> None:
     fig.update_yaxes(range=[0, 1.02])
 
 
+def _legend_inside(fig: go.Figure, corner: str) -> None:
+    """A legend of four or five models above the plot runs into the title: put it in the
+    corner of the unit square that the curves leave empty."""
+    right, bottom = "right" in corner, "bottom" in corner
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "x": 0.98 if right else 0.02,
+            "xanchor": "right" if right else "left",
+            "y": 0.02 if bottom else 0.98,
+            "yanchor": "bottom" if bottom else "top",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        margin={"t": 48},
+    )
+
+
 # ---------------------------------------------------------------- training
 
 
@@ -319,6 +336,7 @@ def roc_curves(
             )
         )
     _unit_axes(fig)
+    _legend_inside(fig, "bottom right")
     return fig
 
 
@@ -350,6 +368,7 @@ def pr_curves(
             )
         )
     _unit_axes(fig)
+    _legend_inside(fig, "bottom left")
     return fig
 
 
@@ -428,6 +447,7 @@ def calibration_curve(
             )
         )
     _unit_axes(fig)
+    _legend_inside(fig, "top left")
     return fig
 
 

@@ -66,7 +66,7 @@ def trained(server, browser, tmp_path_factory):
 
 def test_upload_train_and_read_the_metrics(trained) -> None:
     page = trained
-    page.get_by_role("link", name="See the results").click()
+    page.get_by_role("button", name="See the results").click()
     page.get_by_text("Test metrics with 95% bootstrap intervals").wait_for(timeout=60_000)
     page.wait_for_timeout(2000)
     _no_exception(page)

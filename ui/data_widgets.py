@@ -87,6 +87,7 @@ def sample_buttons() -> None:
                 if role in spec:
                     path = SAMPLE_DIR / spec[role]
                     _load(role, path.name, path.read_bytes(), dataset=key)
+            _clear_uploader("config")  # the sample brings its own config
             cfg = json.loads((SAMPLE_DIR / spec["config"]).read_text(encoding="utf-8"))
             set_config_dict(cfg)
             st.toast(t("data.sample_loaded"))
@@ -418,7 +419,7 @@ def config_io(raw: dict | None) -> None:
             )
         except RiskcoreError as exc:
             c1.caption(f"{t('data.config_invalid')} {exc}")
-    upload = c2.file_uploader(t("data.upload_config"), type=["json"], key="upload_config")
+    upload = c2.file_uploader(t("data.upload_config"), type=["json"], key=_uploader_key("config"))
     if upload is not None and st.session_state.get("config_upload_id") != upload.file_id:
         try:
             cfg = parse_config(upload.getvalue(), upload.name)

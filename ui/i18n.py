@@ -188,9 +188,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "data.removed": ("Removed {name}.", "已移除 {name}。"),
     "data.cleared_other": (
-        "Removed {names}: they came with the sample data, not with {name}. Upload your own "
-        "macro or sentiment file if you have one.",
-        "已移除 {names}：它们属于示例数据，而非 {name}。如有自己的宏观或情绪文件，请上传。",
+        "Removed the sample's {names}: not part of {name}.",
+        "已移除示例数据的 {names}：不属于 {name}。",
     ),
     "data.positive_help": (
         "Rows with this label count as the risk event (1), every other label as no event (0). "

@@ -84,7 +84,7 @@ def _threshold(run: Run) -> float | None:
 
 def report_options(run: Run) -> ReportOptions:
     """Title, notes, language (the UI's by default), sections and threshold."""
-    _restore(run)
+    _restore()
     st.subheader(t("report.options"))
     c1, c2 = st.columns([2, 1])
     title = c1.text_input(
@@ -123,7 +123,7 @@ def report_options(run: Run) -> ReportOptions:
     )
 
 
-def _restore(run: Run) -> None:
+def _restore() -> None:
     """Put back the options of the last visit. Streamlit drops a widget's value once a run
     of another page does not draw it, and the browser returns a multiselect's choice as
     labels, which no longer match after a language switch; both would lose the analyst's

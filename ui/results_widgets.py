@@ -145,7 +145,10 @@ def fmt_metric(value) -> str:
 
 
 def fmt_interval(value, lo, hi) -> str:
-    """ "0.812  (0.790–0.833)": a metric with its 95% interval, as every table shows it."""
+    """ "0.812  (0.790–0.833)": a metric with its 95% interval, as every table shows it; just the
+    value for a metric that has no interval (calibration slope, ECE)."""
+    if fmt_metric(lo) == "–" and fmt_metric(hi) == "–":
+        return fmt_metric(value)
     return f"{fmt_metric(value)}  ({fmt_metric(lo)}–{fmt_metric(hi)})"
 
 
