@@ -3,6 +3,7 @@ respect overlapping labels, a paired verdict, a one-number benchmark, calibrated
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -295,3 +296,25 @@ def test_a_run_stores_calibrated_and_raw_scores_benchmark_paired_interval_and_wa
     assert any("leak" in s and "Too good to be true" in s for s in sentences)
     for name in ("model", "logistic", "gbm"):
         assert math.isfinite(m["test"][name]["ece"])
+
+
+def test_train_on_the_command_line_prints_the_leak_warning_and_the_verdict(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    from riskcore.cli import main
+
+    primary, macro, _ = planted_panel(entities=4, days=200)
+    primary.assign(leak=primary["event"]).to_csv(tmp_path / "panel.csv", index=False)
+    macro.to_csv(tmp_path / "macro.csv", index=False)
+    raw = config_dict(10, 5, target={"kind": "column", "column": "event"})
+    raw["data"].update(sequence_features=["f1"], static_features=["leak"], sentiment_features=[])
+    raw.update(TINY)
+    (tmp_path / "config.json").write_text(json.dumps(raw))
+    monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
+    args = ["train", str(tmp_path / "config.json"), "--data", str(tmp_path / "panel.csv")]
+    assert main([*args, "--macro", str(tmp_path / "macro.csv")]) == 0
+    out = capsys.readouterr()
+    said = " ".join((out.out + out.err).split())
+    assert "warning: Too good to be true: leak alone separates the training labels" in said
+    assert "paired 95% interval" in said
+    assert out.out.strip().splitlines()[-1].endswith(tuple("0123456789abcdef"))  # run folder last
