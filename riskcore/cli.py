@@ -372,6 +372,106 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    """Validation checks with lights; exit 3 when any check is red (a CI gate), 0 otherwise."""
+    from riskcore.store import RunStore
+    from riskcore.validation import (
+        EXIT_RED,
+        Policy,
+        ValidateError,
+        load_policy,
+        new_data_sample,
+        save_validation,
+        validate_run,
+        write_result,
+    )
+
+    if (args.macro or args.sentiment) and not args.data:
+        raise ValidateError("--macro and --sentiment go with --data (the new primary file)")
+    store = RunStore()
+    run = store.load(args.run)
+    policy = load_policy(args.policy) if args.policy else Policy()
+    sample = None
+    if args.data:
+        frames, _ = _read_inputs(args)
+        sample = new_data_sample(
+            run, frames["primary"], frames.get("macro"), frames.get("sentiment")
+        )
+    result = validate_run(run, policy, sample, segment=args.segment, threshold=args.threshold)
+    console = _console()
+    if sample is None:  # results on the run's own test split are kept with it (page, report)
+        save_validation(store, result)
+        console.print(f"validation.json saved with run {run.run_id}")
+    if args.out:
+        write_result(args.out, result)
+        console.print(f"results -> {args.out}")
+    _print_validation(result)
+    counts = result.counts()
+    console.print(
+        f"{result.light.upper()}: {counts['red']} red, {counts['amber']} amber, "
+        f"{counts['green']} green (policy '{policy.name}'); exit "
+        f"{EXIT_RED if result.light == 'red' else 0}"
+    )
+    return result.exit_code
+
+
+def _print_validation(result) -> None:
+    """The checks (name, value, threshold, light) and the grades, as tables on stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    colour = {"green": "green", "amber": "yellow", "red": "bold red", "none": "dim"}
+
+    def shown(value) -> str:
+        if value is None or value != value:
+            return "-"
+        return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 1 else f"{value:.4g}"
+
+    out = Console(width=160)
+    data = result.data
+    period = f", {data['from']} to {data['to']}" if data.get("from") else ""
+    table = Table(
+        "check",
+        "value",
+        "threshold",
+        "light",
+        "detail",
+        title=f"validation of run {result.run_id}: {data['kind']} data, "
+        f"{data['with_outcome']:,} rows with outcomes{period}",
+    )
+    for c in result.checks:
+        light = f"[{colour[c.light]}]{c.light}[/]"
+        table.add_row(c.name, shown(c.value), c.threshold_text(), light, c.detail)
+    for s in result.skipped:
+        table.add_row(s["name"], "-", "-", "[dim]skipped[/]", s["reason"])
+    out.print(table)
+    grades = Table(
+        "grade",
+        "PD range",
+        "n",
+        "defaults",
+        "mean PD",
+        "observed",
+        "binomial p",
+        "Jeffreys p",
+        "light",
+        title=f"master scale ({result.scale.get('source')} bounds)",
+    )
+    for g in result.grades.itertuples():
+        grades.add_row(
+            str(g.grade),
+            f"{g.pd_from * 100:g}-{g.pd_to * 100:g}%",
+            f"{g.n:,}",
+            f"{g.defaults:,}",
+            shown(g.mean_pd),
+            shown(g.observed_rate),
+            shown(g.binomial_p),
+            shown(g.jeffreys_p),
+            f"[{colour.get(g.light, 'dim')}]{g.light}[/]",
+        )
+    out.print(grades)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "inspect": _cmd_inspect,
     "train": _cmd_train,
@@ -383,6 +483,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": _cmd_report,
     "scenario": _cmd_scenario,
     "tune": _cmd_tune,
+    "validate": _cmd_validate,
 }
 
 
@@ -460,7 +561,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notes-file", help="UTF-8 text file of analyst notes for the PDF cover")
     p.add_argument("--threshold", type=float, help="decision threshold: adds a flagged column")
     _add_scenario_parsers(sub)
+    _add_validate_parser(sub)
     return parser
+
+
+def _add_validate_parser(sub) -> None:
+    p = sub.add_parser(
+        "validate", help="validation checks with lights against a policy; exit 3 when any is red"
+    )
+    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument(
+        "--policy", help="policy JSON or YAML (default: sample_data/validation_policy.json)"
+    )
+    p.add_argument("--data", help="out-of-time primary data (default: the run's test split)")
+    p.add_argument("--macro", help="macro indicators file for --data")
+    p.add_argument("--sentiment", help="news sentiment file for --data")
+    p.add_argument("--segment", help="primary column for segments and adverse impact, e.g. age")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        help="decision threshold for approval rates (approve = score < threshold; default: "
+        "the run's, as on the Results page)",
+    )
+    p.add_argument("--out", help="write the results JSON here too (same as validation.json)")
+    _add_date_format(p)
 
 
 def _add_scenario_parsers(sub) -> None:

@@ -7,10 +7,16 @@ target.
 
 from __future__ import annotations
 
+import copy
 import json
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import annotated_types as at
 import pandas as pd
 from pydantic import (
     BaseModel,
@@ -179,31 +185,103 @@ class SplitConfig(_Strict):
         return self
 
 
+# UI and search hints ride in each Field's json_schema_extra, beside the bounds they narrow (see
+# FieldSpec): "ui" {range: a slider's usual span, step, presets: a select_slider's steps} and
+# "search" {low / high: the tuner's limit where narrower than the field's, start: the range
+# the Tune tab offers first, log}. Hard bounds are pydantic's ge / gt / le / lt, nowhere else.
+_UNIT_STEPS = [4, 8, 16, 32, 64, 128, 256]
+
+
+def _hints(**groups: dict) -> dict:
+    return {name: hints for name, hints in groups.items() if hints}
+
+
 class ModelConfig(_Strict):
     cell: Literal["lstm", "gru"] = "lstm"
     units: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
-        default_factory=lambda: [64, 32], min_length=1, max_length=4
+        default_factory=lambda: [64, 32],
+        min_length=1,
+        max_length=4,
+        json_schema_extra=_hints(
+            ui={"presets": _UNIT_STEPS}, search={"start": [8, 128], "log": True}
+        ),
     )
-    dense_units: int = Field(default=16, ge=1, le=1024)
-    tower_units: int = Field(default=32, ge=1, le=1024)
-    dropout: float = Field(default=0.2, ge=0, lt=1)
-    l1: float = Field(default=0.0, ge=0, le=1)
-    l2: float = Field(default=0.0001, ge=0, le=1)
+    dense_units: int = Field(
+        default=16,
+        ge=1,
+        le=1024,
+        json_schema_extra=_hints(
+            ui={"presets": _UNIT_STEPS}, search={"start": [4, 64], "log": True}
+        ),
+    )
+    tower_units: int = Field(
+        default=32,
+        ge=1,
+        le=1024,
+        json_schema_extra=_hints(
+            ui={"presets": _UNIT_STEPS}, search={"start": [4, 64], "log": True}
+        ),
+    )
+    dropout: float = Field(
+        default=0.2,
+        ge=0,
+        lt=1,
+        json_schema_extra=_hints(
+            ui={"range": [0.0, 0.7], "step": 0.05}, search={"high": 0.95, "start": [0.0, 0.5]}
+        ),
+    )
+    l1: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        json_schema_extra=_hints(ui={"step": 1e-5}, search={"start": [0.0, 0.001]}),
+    )
+    l2: float = Field(
+        default=0.0001,
+        ge=0,
+        le=1,
+        json_schema_extra=_hints(ui={"step": 1e-5}, search={"start": [1e-6, 1e-2], "log": True}),
+    )
     batch_norm: bool = False
     attention: bool = False
     noise_std: float = Field(
-        default=0.0, ge=0, le=2, description="Gaussian noise on training windows, in std units."
+        default=0.0,
+        ge=0,
+        le=2,
+        description="Gaussian noise on training windows, in std units.",
+        json_schema_extra=_hints(ui={"range": [0.0, 0.5], "step": 0.05}),
     )
 
 
 class TrainingConfig(_Strict):
-    epochs: int = Field(default=50, ge=1, le=1000)
-    batch_size: int = Field(default=64, ge=1, le=65536)
-    learning_rate: float = Field(default=0.001, gt=0, le=1)
+    epochs: int = Field(
+        default=50,
+        ge=1,
+        le=1000,
+        json_schema_extra=_hints(ui={"range": [1, 300]}, search={"start": [5, 50]}),
+    )
+    batch_size: int = Field(
+        default=64,
+        ge=1,
+        le=65536,
+        json_schema_extra=_hints(
+            ui={"presets": [16, 32, 64, 128, 256, 512, 1024]},
+            search={"start": [32, 512], "log": True},
+        ),
+    )
+    learning_rate: float = Field(
+        default=0.001,
+        gt=0,
+        le=1,
+        json_schema_extra=_hints(
+            ui={"presets": [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]},
+            search={"low": 1e-6, "start": [1e-4, 1e-2], "log": True},
+        ),
+    )
     loss: Literal["auto", "binary_crossentropy", "focal", "mse", "huber"] = "auto"
     class_weight: Literal["balanced", "none"] = "balanced"
     oversample: bool = False
-    patience: int = Field(default=5, ge=0, le=1000)
+    patience: int = Field(default=5, ge=0, le=1000, json_schema_extra=_hints(ui={"range": [0, 50]}))
     seed: int = Field(default=7, ge=0, le=2**31 - 1)
     distribute: Literal["none", "mirrored", "multi_worker"] = "none"
     calibration: Literal["platt", "isotonic"] = Field(
@@ -217,8 +295,15 @@ class RunConfig(_Strict):
     task: Literal["classification", "regression"] | None = Field(
         default=None, description="Default: regression for forward_volatility, else classification."
     )
-    window: int = Field(default=30, ge=1, le=1000)
-    horizon: int = Field(default=20, ge=1, le=1000)
+    window: int = Field(
+        default=30,
+        ge=1,
+        le=1000,
+        json_schema_extra=_hints(ui={"range": [2, 250]}, search={"low": 2, "start": [5, 60]}),
+    )
+    horizon: int = Field(
+        default=20, ge=1, le=1000, json_schema_extra=_hints(ui={"range": [1, 120]})
+    )
     split: SplitConfig = Field(default_factory=SplitConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     training: TrainingConfig = Field(default_factory=TrainingConfig)
@@ -367,3 +452,162 @@ def check_columns(config: RunConfig, frames: dict[str, pd.DataFrame | None]) -> 
             problems.append(f"{role} file lacks column(s) {missing} (it has: {have})")
     if problems:
         raise DataValidationError("; ".join(problems) + ". Map the columns again or fix the file.")
+
+
+# ---- what each field allows, for the UI and the tuner ------------------------------------------
+@dataclass(frozen=True)
+class FieldSpec:
+    """What one config field allows, read from its pydantic metadata: the one place a bound,
+    a default or a list of choices is written. `ui` and `search` are the hints kept in the
+    field's json_schema_extra (a slider's usual range and presets; the tuner's limits and
+    starting range), never looser than the field itself."""
+
+    path: str
+    kind: Literal["int", "float", "bool", "choice", "text"]
+    default: Any
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # gt rather than ge: `low` itself is refused
+    high_open: bool = False
+    choices: tuple[Any, ...] = ()
+    nullable: bool = False
+    length: tuple[int | None, int | None] | None = None  # a list's min, max items
+    ui: Mapping[str, Any] = field(default_factory=dict)
+    search: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def integer(self) -> bool:
+        return self.kind == "int"
+
+    def allows(self, value: Any) -> bool:
+        """Whether a value passes the field's own rule; for a list field, a whole list (its
+        size and each item) or a single item."""
+        if value is None:
+            return self.nullable
+        if self.length is not None and isinstance(value, list | tuple):
+            fewest, most = self.length
+            sized = (fewest is None or len(value) >= fewest) and (
+                most is None or len(value) <= most
+            )
+            return sized and all(self.allows(item) for item in value)
+        if self.kind == "choice":
+            return value in self.choices
+        if self.kind == "bool":
+            return isinstance(value, bool)
+        if self.kind == "text":
+            return isinstance(value, str)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            return False
+        if self.integer and value != int(value):
+            return False
+        above = self.low is None or value > self.low or (value == self.low and not self.low_open)
+        below = (
+            self.high is None or value < self.high or (value == self.high and not self.high_open)
+        )
+        return above and below
+
+    def slider_range(self, *values: Any) -> tuple[float, float]:
+        """The usual range (ui.range, else the field's bounds), widened to hold valid values."""
+        low, high = self.ui.get("range") or (self.low, self.high)
+        if low is None or high is None or (self.low_open and low == self.low):
+            raise ValueError(f"{self.path}: give ui.range for a slider over an open bound")
+        kept = [v for v in values if self.allows(v)]
+        return min([low, *kept]), max([high, *kept])
+
+    def presets(self, *values: Any) -> list:
+        """The preset steps (ui.presets) with every valid value among them, in order."""
+        return sorted({*self.ui.get("presets", ()), *(v for v in values if self.allows(v))})
+
+    @property
+    def search_limits(self) -> tuple[float, float]:
+        """The closed range the tuner may search: the field's bounds, or search.low / high."""
+        low = self.search.get("low", None if self.low_open else self.low)
+        high = self.search.get("high", None if self.high_open else self.high)
+        if low is None or high is None:
+            raise ValueError(f"{self.path}: an open or missing bound needs search.low / high")
+        return low, high
+
+    @property
+    def search_start(self) -> tuple[float, float, bool] | None:
+        """The range the Tune tab offers first: (low, high, log), when the field names one."""
+        start = self.search.get("start")
+        return (start[0], start[1], bool(self.search.get("log", False))) if start else None
+
+
+def field_spec(path: str, model: type[BaseModel] = RunConfig) -> FieldSpec:
+    """The FieldSpec of a dotted field path ("model.dropout", "window") of `model`; for a
+    list field (model.units) the bounds are each item's and `length` its size."""
+    spec = _field_spec(path, model)
+    return replace(spec, default=copy.deepcopy(spec.default))  # a list default stays ours
+
+
+@cache
+def _field_spec(path: str, model: type[BaseModel]) -> FieldSpec:
+    *parents, leaf = path.split(".")
+    owner = model
+    for name in parents:
+        inner = owner.model_fields[name].annotation if name in owner.model_fields else None
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            raise KeyError(f"'{path}': '{name}' is not a section of {owner.__name__}")
+        owner = inner
+    if leaf not in owner.model_fields:
+        raise KeyError(f"'{path}': {owner.__name__} has no field '{leaf}'")
+    info = owner.model_fields[leaf]
+    annotation, nullable = _strip_none(info.annotation)
+    metadata, length = list(info.metadata), None
+    if get_origin(annotation) is list:
+        sizes = {type(m): m for m in metadata}
+        length = (
+            getattr(sizes.get(at.MinLen), "min_length", None),
+            getattr(sizes.get(at.MaxLen), "max_length", None),
+        )
+        (annotation,) = get_args(annotation)
+        metadata = []
+        if get_origin(annotation) is Annotated:
+            annotation, *extra = get_args(annotation)
+            metadata = [m for e in extra for m in getattr(e, "metadata", [e])]
+    bounds = _bounds(metadata)
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    return FieldSpec(
+        path=path,
+        kind=_kind(annotation),
+        default=info.get_default(call_default_factory=True),
+        choices=tuple(get_args(annotation)) if get_origin(annotation) is Literal else (),
+        nullable=nullable,
+        length=length,
+        ui=types.MappingProxyType(_frozen(extra.get("ui", {}))),
+        search=types.MappingProxyType(_frozen(extra.get("search", {}))),
+        **bounds,
+    )
+
+
+def _strip_none(annotation: Any) -> tuple[Any, bool]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], len(args) < len(get_args(annotation))
+    return annotation, False
+
+
+def _kind(annotation: Any) -> str:
+    if get_origin(annotation) is Literal:
+        return "choice"
+    return {bool: "bool", int: "int", float: "float"}.get(annotation, "text")
+
+
+def _bounds(metadata: list) -> dict:
+    out: dict = {}
+    for m in metadata:
+        if isinstance(m, at.Ge):
+            out.update(low=m.ge, low_open=False)
+        elif isinstance(m, at.Gt):
+            out.update(low=m.gt, low_open=True)
+        elif isinstance(m, at.Le):
+            out.update(high=m.le, high_open=False)
+        elif isinstance(m, at.Lt):
+            out.update(high=m.lt, high_open=True)
+    return out
+
+
+def _frozen(hints: dict) -> dict:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in hints.items()}

@@ -61,6 +61,13 @@ def preprocessing_spec(run: Run) -> dict:
             "macro_lag / sentiment_lag; 'sequence' holds the entity's last `window` rows, oldest "
             "first."
         ),
+        "calibration": run.calibrator().to_dict(),
+        "calibration_rule": (
+            "The SavedModel returns the network's raw score. The probability the run reports is "
+            "the calibration above applied to it: platt: 1 / (1 + exp(-(slope * logit(p) + "
+            "intercept))) with p clipped to [1e-6, 1 - 1e-6]; isotonic: p linearly interpolated "
+            "over x -> y (clipped at both ends); identity: p itself."
+        ),
     }
 
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
 
-from riskcore.config import RunConfig, parse_config
+from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError, TuningError
 from riskcore.store import RunStore
 
@@ -35,7 +35,8 @@ Emit = Callable[[dict], None]
 
 @dataclass(frozen=True)
 class Tunable:
-    """A hyperparameter the search may change: where it lives in the config and its hard limits."""
+    """A hyperparameter the search may change: where it lives in the config and its hard limits
+    (`start`: the range the Tune tab offers first, as (low, high, log))."""
 
     path: str
     kind: Literal["int", "float", "choice"]
@@ -43,26 +44,35 @@ class Tunable:
     high: float = 0.0
     choices: tuple[str, ...] = ()
     help: str = ""
+    start: tuple[float, float, bool] | None = None
+
+    @classmethod
+    def of(cls, path: str, help: str = "") -> Tunable:
+        """The hyperparameter at `path`, with the limits, choices and starting range its
+        RunConfig field declares (riskcore.config.field_spec); none are restated here."""
+        spec = field_spec(path)
+        if spec.kind == "choice":
+            return cls(path, "choice", choices=tuple(spec.choices), help=help)
+        cast = int if spec.integer else float
+        low, high = spec.search_limits
+        kind = "int" if spec.integer else "float"
+        return cls(path, kind, cast(low), cast(high), help=help, start=spec.search_start)
 
 
 TUNABLE: dict[str, Tunable] = {
-    "window": Tunable("window", "int", 2, 1000, help="steps of history per prediction"),
-    "units": Tunable(
-        "model.units",
-        "int",
-        1,
-        1024,
-        help="first recurrent layer; later layers keep their ratio to it",
+    "window": Tunable.of("window", help="steps of history per prediction"),
+    "units": Tunable.of(
+        "model.units", help="first recurrent layer; later layers keep their ratio to it"
     ),
-    "dense_units": Tunable("model.dense_units", "int", 1, 1024),
-    "tower_units": Tunable("model.tower_units", "int", 1, 1024),
-    "dropout": Tunable("model.dropout", "float", 0.0, 0.95),
-    "l1": Tunable("model.l1", "float", 0.0, 1.0),
-    "l2": Tunable("model.l2", "float", 0.0, 1.0),
-    "learning_rate": Tunable("training.learning_rate", "float", 1e-6, 1.0),
-    "batch_size": Tunable("training.batch_size", "int", 1, 65536),
-    "epochs": Tunable("training.epochs", "int", 1, 1000),
-    "cell": Tunable("model.cell", "choice", choices=("lstm", "gru")),
+    "dense_units": Tunable.of("model.dense_units"),
+    "tower_units": Tunable.of("model.tower_units"),
+    "dropout": Tunable.of("model.dropout"),
+    "l1": Tunable.of("model.l1"),
+    "l2": Tunable.of("model.l2"),
+    "learning_rate": Tunable.of("training.learning_rate"),
+    "batch_size": Tunable.of("training.batch_size"),
+    "epochs": Tunable.of("training.epochs"),
+    "cell": Tunable.of("model.cell"),
 }
 SEQUENCE_ONLY = ("window", "units", "cell")  # meaningless without a sequence tower
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from riskcore.config import TrainingConfig, parse_config
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +130,50 @@ def test_train_a_tiny_model_and_see_results(app: AppTest) -> None:
     assert low["Flagged"] != high["Flagged"]
 
 
+TUNED = {"units": [36, 18], "dropout": 0.33, "learning_rate": 0.0016, "batch_size": 96}
+
+
+def tuned(config: dict) -> dict:
+    """The config with values no slider preset offers, as a tuning trial proposes them."""
+    best = parse_config(config).model_dump(mode="json")
+    best["model"].update(units=TUNED["units"], dropout=TUNED["dropout"])
+    best["training"].update(learning_rate=TUNED["learning_rate"], batch_size=TUNED["batch_size"])
+    best["window"] = 37
+    return best
+
+
+def test_any_valid_config_comes_back_from_the_train_page_unchanged(app: AppTest) -> None:
+    """Widgets offer the config's own values (bounds and choices from the RunConfig fields), so
+    opening Train after loading a tuned config does not snap 36 units to 32 or 0.0016 to 0.002."""
+    app.button(key="sample_market").click().run()
+    best = tuned(app.session_state["config"])
+    app.session_state["config"] = json.loads(json.dumps(best))  # as tune_use_best loads it
+    app.session_state["config_version"] = 99
+    app.switch_page("pages/train.py").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    got = app.session_state["config"]
+    assert got["model"]["units"] == [36, 18] and got["model"]["dropout"] == 0.33
+    assert got["training"]["learning_rate"] == 0.0016 and got["training"]["batch_size"] == 96
+    assert got["window"] == 37
+    assert got == best  # every other field too
+    loss = next(s for s in app.selectbox if s.label == TEXT["train.loss"][0])
+    choices = get_args(TrainingConfig.model_fields["loss"].annotation)
+    assert loss.options == [TEXT[f"loss.{c}"][0] for c in choices]
+    window = next(s for s in app.slider if s.label == TEXT["train.window"][0])
+    assert (window.min, window.max) == (2, 250)  # the usual range, holding 37
+    # a valid value outside the usual range widens the slider instead of failing the page
+    app.session_state["config"] = {
+        **best,
+        "window": 600,
+        "model": {**best["model"], "dropout": 0.9},
+    }
+    app.run()
+    assert not app.exception, app.exception
+    got = app.session_state["config"]
+    assert (got["window"], got["model"]["dropout"]) == (600, 0.9)
+
+
 def test_the_server_side_of_every_page_imports_no_tensorflow() -> None:
     """TensorFlow costs seconds and memory; only worker processes may import it."""
     import subprocess
@@ -134,7 +181,7 @@ def test_the_server_side_of_every_page_imports_no_tensorflow() -> None:
 
     code = (
         "import sys; import ui.data_widgets, ui.train_widgets, ui.results_widgets, ui.sidebar; "
-        "import ui.explain_widgets, riskcore.explain, riskcore.explain_charts; "
+        "import ui.explain_widgets, riskcore.explain, riskcore.charts.explain; "
         "import riskcore.jobs, riskcore.charts, riskcore.scoring; "
         "bad = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"

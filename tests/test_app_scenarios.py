@@ -19,6 +19,7 @@ from riskcore.io import read_table
 from riskcore.store import RunStore, new_run_id
 from riskcore.train import describe_source, train_run
 from riskcore.tuning import TuningResult
+from tests.test_app import tuned
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.slow
@@ -199,6 +200,39 @@ def test_the_tune_tab_checks_ranges_and_loads_the_best_config(page, runs) -> Non
     assert at.session_state["config"] == best
 
 
+def test_the_best_config_reaches_train_with_its_tuned_values(page, runs) -> None:
+    """'Load the best config into Train' then the Train page: units [36, 18], learning rate
+    0.0016, batch 96, dropout 0.33 and window 37 are trained as tuned, not snapped to presets."""
+    at = page
+    at.switch_page("pages/data.py").run()
+    at.button(key="sample_market").click().run()  # Train needs the data files in the session
+    at.switch_page("pages/scenarios.py").run()
+    best = tuned(RunStore(runs["home"]).load(runs["same"]).config.model_dump(mode="json"))
+    table = pd.DataFrame(
+        {
+            "trial": [1],
+            "units": [36],
+            "value": [0.7],
+            "run_id": [runs["same"]],
+            "state": ["complete"],
+            "error": [None],
+        }
+    )
+    at.session_state["tune_result"] = TuningResult(
+        table, "roc_auc", "maximize", runs["same"], 0.7, {"units": 36}, best
+    )
+    at.run()
+    at.button(key="tune_use_best").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/train.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    got = at.session_state["config"]
+    assert (got["model"]["units"], got["model"]["dropout"], got["window"]) == ([36, 18], 0.33, 37)
+    assert (got["training"]["learning_rate"], got["training"]["batch_size"]) == (0.0016, 96)
+    assert got == best
+
+
 def test_the_page_speaks_chinese(page) -> None:
     at = page
     at.session_state["lang_picker"] = "zh"  # the sidebar's language picker's state
@@ -212,8 +246,8 @@ def test_the_page_speaks_chinese(page) -> None:
 def test_the_scenarios_page_imports_no_tensorflow_or_optuna_in_the_server() -> None:
     code = (
         "import sys; import ui.scenario_widgets, ui.compare_widgets, ui.tune_widgets; "
-        "import riskcore.scenario_charts, riskcore.compare_charts, riskcore.scenario_tables; "
-        "import riskcore.tuning, riskcore.scenario_jobs; "
+        "import riskcore.charts.scenarios, riskcore.charts.compare, riskcore.scenarios.tables; "
+        "import riskcore.tuning, riskcore.scenarios.jobs; "
         "bad = [m for m in ('tensorflow', 'keras', 'optuna') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

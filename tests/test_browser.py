@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,10 @@ def _open(browser, url: str):
     return open_page(browser, url, all_runs=True)
 
 
-def test_first_render_is_fast(server, browser) -> None:
-    start = time.perf_counter()
+def test_first_render_offers_the_sample_data(server, browser) -> None:
+    """How fast is measured in bench/bench_pages.py; here only that the page works."""
     page = _open(browser, server)
-    elapsed = time.perf_counter() - start
     page.get_by_role("button", name="Load sample: market risk (10 tickers)").wait_for()
-    assert elapsed < 10, f"first render took {elapsed:.1f} s"
     page.close()
 
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 import pandas as pd
 import pytest
 
-from riskcore.config import check_columns, load_config, parse_config, save_config
+from riskcore.config import (
+    DrawdownTarget,
+    TrainingConfig,
+    check_columns,
+    field_spec,
+    load_config,
+    parse_config,
+    save_config,
+)
 from riskcore.errors import ConfigError, DataValidationError
 
 MINIMAL = {
@@ -100,3 +109,42 @@ def test_check_columns_lists_every_missing_column_by_file() -> None:
     assert "macro file lacks column(s) ['spread']" in msg
     with pytest.raises(DataValidationError, match="no macro file was given"):
         check_columns(cfg, {"primary": primary.assign(ret_1d=[])})
+
+
+# ---- field specs: every bound, default and choice read from the fields ------------------------
+def test_field_spec_reads_bounds_defaults_and_choices_from_the_fields() -> None:
+    dropout = field_spec("model.dropout")
+    assert (dropout.low, dropout.high, dropout.low_open, dropout.high_open) == (0, 1, False, True)
+    assert dropout.default == 0.2 and not dropout.integer
+    assert dropout.allows(0.0) and dropout.allows(0.99) and not dropout.allows(1.0)
+    rate = field_spec("training.learning_rate")
+    assert rate.low_open and not rate.allows(0.0) and rate.allows(1.0)
+    units = field_spec("model.units")
+    assert (units.low, units.high, units.length, units.default) == (1, 1024, (1, 4), [64, 32])
+    assert units.integer and units.allows([36, 18]) and not units.allows([8] * 5)
+    units.default.append(1)  # a caller's copy: the next spec is untouched
+    assert field_spec("model.units").default == [64, 32]
+    loss = field_spec("training.loss")
+    assert loss.kind == "choice" and loss.default == "auto"
+    assert loss.choices == get_args(TrainingConfig.model_fields["loss"].annotation)
+    task = field_spec("task")
+    assert task.choices == ("classification", "regression") and task.nullable
+    assert field_spec("threshold", DrawdownTarget).high_open
+    with pytest.raises(KeyError, match="no field 'colour'"):
+        field_spec("model.colour")
+
+
+def test_ui_hints_never_reach_past_the_field_and_widen_to_any_valid_value() -> None:
+    for path in ("window", "horizon", "model.dropout", "model.noise_std", "training.epochs"):
+        spec = field_spec(path)
+        low, high = spec.slider_range()
+        assert spec.allows(low) and spec.allows(high), path
+    window = field_spec("window")
+    assert window.slider_range(1) == (1, 250) and window.slider_range(900) == (2, 900)
+    assert window.slider_range(5000) == (2, 250)  # not a valid window: not offered
+    assert 36 in field_spec("model.units").presets(36, 18)
+    assert 0.0016 in field_spec("training.learning_rate").presets(0.0016)
+    assert 96 in field_spec("training.batch_size").presets(96)
+    for path in ("model.units", "training.batch_size", "training.learning_rate"):
+        spec = field_spec(path)
+        assert all(spec.allows(p) for p in spec.presets()), path

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import riskcore.explain as E
+from riskcore.charts.explain import importance_bars, waterfall
 from riskcore.cli import main
 from riskcore.config import parse_config
 from riskcore.errors import ConfigError, DataValidationError
@@ -31,7 +32,6 @@ from riskcore.explain import (
     scenario_attribution,
     select_rows,
 )
-from riskcore.explain_charts import importance_bars, waterfall
 from riskcore.io import read_table
 from riskcore.store import RunStore
 from riskcore.train import train_run

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from riskcore.calibration import Calibrator
 from riskcore.cli import main
 from riskcore.config import parse_config
 from riskcore.explain import RunInputs
@@ -54,7 +55,10 @@ def test_saved_model_reproduces_the_run_scores(run, tmp_path) -> None:
     test = run.predictions.query("split == 'test'").head(50)
     x = RunInputs.of(run).x(test["row"].to_numpy())
     scores = np.asarray(served.serve(x)).reshape(-1)
-    np.testing.assert_allclose(scores, test["score"].to_numpy(), atol=1e-5)
+    np.testing.assert_allclose(scores, test["score_raw"].to_numpy(), atol=1e-5)
+    calibrated = Calibrator.from_dict(spec["calibration"]).apply(scores)
+    assert spec["calibration"]["method"] == "platt"
+    np.testing.assert_allclose(calibrated, test["score"].to_numpy(), atol=1e-5)
 
 
 def test_cli_export_and_a_folder_in_use_is_refused(run, tmp_path, monkeypatch, capsys) -> None:

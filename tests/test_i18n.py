@@ -7,8 +7,8 @@ import string
 from pathlib import Path
 
 from riskcore.charts import DEFAULT_LABELS
-from riskcore.explain_charts import EXPLAIN_LABELS
-from riskcore.monitor_charts import MONITOR_LABELS
+from riskcore.charts.explain import EXPLAIN_LABELS
+from riskcore.charts.monitor import MONITOR_LABELS
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -274,7 +274,7 @@ def test_translation_table_is_complete_in_both_languages() -> None:
         assert re.search(r"[\u4e00-\u9fff]", R.text(f"section.{name}", "zh")), name
     # every literal key the report code asks for exists
     root = Path(R.__file__).parent
-    source = "".join((root / f).read_text("utf-8") for f in ("report_sections.py", "report.py"))
+    source = "".join(f.read_text("utf-8") for f in sorted(root.glob("*.py")))
     used = set(re.findall(r"""\bt\(\s*"([a-z_]+\.[a-z_ .]+)\"""", source))
     assert used and used <= set(R.TEXTS), used - set(R.TEXTS)
 
@@ -416,7 +416,7 @@ def test_impossible_options_are_user_errors(bare, options, message) -> None:
 def test_first_page_preview(pdf_en, monkeypatch) -> None:
     png = R.render_first_page_png(pdf_en, dpi=30)
     assert png is not None and png.startswith(b"\x89PNG")
-    monkeypatch.setattr(R.shutil, "which", lambda _: None)
+    monkeypatch.setattr(R.document.shutil, "which", lambda _: None)
     assert R.render_first_page_png(pdf_en) is None
 
 
@@ -533,7 +533,7 @@ def test_too_good_model_names_the_strongest_input(tmp_path) -> None:
 
 def test_calibration_chart_shows_raw_and_calibrated_scores() -> None:
     from riskcore import metrics as M
-    from riskcore.report_charts import ChartMaker, calibration_lines
+    from riskcore.report.figures import ChartMaker, calibration_lines
 
     rng = np.random.default_rng(1)
     y = (rng.random(600) < 0.25).astype(float)

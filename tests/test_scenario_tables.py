@@ -11,28 +11,28 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from riskcore.compare_charts import (
+from riskcore.charts.compare import (
     COMPARE_LABELS,
     pr_overlay,
     roc_overlay,
     training_overlay,
     tuning_parallel,
 )
-from riskcore.errors import ConfigError
-from riskcore.scenario_charts import (
+from riskcore.charts.scenarios import (
     SCENARIO_LABELS,
     attribution_bars,
     entity_deltas,
     scenario_distributions,
 )
-from riskcore.scenario_tables import (
+from riskcore.errors import ConfigError
+from riskcore.scenarios import ScenarioResult, parse_scenario
+from riskcore.scenarios.tables import (
     dump_scenarios,
     parse_scenarios,
     scenario_from_rows,
     scenario_rows,
     summary_table,
 )
-from riskcore.scenarios import ScenarioResult, parse_scenario
 from ui.i18n import TEXT
 
 ROWS = pd.DataFrame(

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from riskcore.compare import compare_runs
 from riskcore.config import parse_config
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.io import read_table
@@ -19,7 +20,6 @@ from riskcore.scenarios import (
     ScenarioResult,
     apply_scenario,
     build_preset,
-    compare_runs,
     guess_column,
     load_scenarios,
     parse_scenario,
@@ -386,7 +386,7 @@ def test_compare_runs_lists_metrics_and_differing_fields_and_flags_other_data(ru
     m = result["metrics"]
     assert list(m.columns) == ["run", "model", "metric", "value", "lo", "hi"]
     assert set(m["run"]) == {run.run_id, same_data.run_id}
-    assert set(m["model"]) == {"model", "logistic", "gbm"}
+    assert set(m["model"]) == {"model", "logistic", "gbm", "benchmark"}
     auc = m[(m["metric"] == "roc_auc") & (m["model"] == "model")].iloc[0]
     assert auc["lo"] <= auc["value"] <= auc["hi"]
     files = [dict(f) for f in run.meta["files"]]

@@ -4,18 +4,20 @@ stored run judged on validation; the seeded sampler repeats itself; budgets and 
 from __future__ import annotations
 
 import time
+from typing import get_args
 
 import pandas as pd
 import pytest
 
 import riskcore.train
-from riskcore.config import parse_config
+from riskcore.compare import compare_runs
+from riskcore.config import ModelConfig, field_spec, parse_config
 from riskcore.errors import TuningError
-from riskcore.scenarios import compare_runs
 from riskcore.store import RunStore
 from riskcore.train import train_run
 from riskcore.tuning import (
     DEFAULT_SPACE,
+    TUNABLE,
     apply_params,
     check_space,
     parse_space,
@@ -68,6 +70,24 @@ def test_a_bad_range_names_the_parameter_and_what_to_do(params, words) -> None:
         parse_space({"params": params})
     for word in words:
         assert word in str(err.value), str(err.value)
+
+
+def test_the_search_limits_are_the_config_fields_own() -> None:
+    """TUNABLE restates nothing: limits, integer-ness, choices and the Tune tab's starting range
+    come from the RunConfig field (its bounds, narrowed only by its own search hints)."""
+    for name, tunable in TUNABLE.items():
+        spec = field_spec(tunable.path)
+        if tunable.kind == "choice":
+            assert tunable.choices == spec.choices, name
+            continue
+        assert (tunable.low, tunable.high) == spec.search_limits, name
+        assert tunable.kind == ("int" if spec.integer else "float"), name
+        assert spec.allows(tunable.low) and spec.allows(tunable.high), name
+        assert tunable.start == spec.search_start, name
+    dropout = ModelConfig.model_fields["dropout"].metadata
+    assert TUNABLE["dropout"].low == next(m.ge for m in dropout if hasattr(m, "ge"))
+    assert TUNABLE["cell"].choices == get_args(ModelConfig.model_fields["cell"].annotation)
+    assert (TUNABLE["units"].low, TUNABLE["units"].high) == (1, 1024)  # per item of model.units
 
 
 def test_structural_mistakes_name_the_field() -> None:

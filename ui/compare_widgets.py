@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from riskcore import charts
-from riskcore import compare_charts as CC
+from riskcore.charts import compare as CC
+from riskcore.compare import compare_runs
 from riskcore.errors import RiskcoreError
 from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
-from riskcore.scenarios import compare_runs
 from riskcore.store import Run
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t

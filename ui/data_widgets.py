@@ -14,6 +14,7 @@ from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.roles import guess_roles
 from riskcore.train import describe_source
+from ui.config_widgets import number_input, window_horizon
 from ui.i18n import t
 from ui.state import (
     ROLES,
@@ -234,11 +235,11 @@ def mapping_form() -> dict | None:
             key=f"macro_{v}",
             help=t("data.macro_help"),
         )
-        d["macro_lag"] = c1.number_input(
+        d["macro_lag"] = number_input(
+            c1,
             t("data.macro_lag"),
-            0,
-            24,
-            int(d.get("macro_lag", 0)),
+            "data.macro_lag",
+            d,
             key=f"lag_{v}",
             help=t("data.macro_lag_help"),
         )
@@ -263,7 +264,7 @@ def mapping_form() -> dict | None:
         d["sentiment_features"] = []
     out = {**raw, "data": d}
     if d.get("time"):
-        out.update(_window_horizon(raw, v))
+        out.update(window_horizon(raw, key=str(v)))
     else:
         out.pop("window", None)
         out.pop("horizon", None)
@@ -325,27 +326,6 @@ def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
                 share = f"{counts[out['positive']] / counts.sum():.1%}"
                 st.caption(t("data.event_label", column=column, label=out["positive"], share=share))
     return out
-
-
-def _window_horizon(raw: dict, v: int) -> dict:
-    c1, c2 = st.columns(2)
-    window = c1.slider(
-        t("train.window"),
-        2,
-        250,
-        int(raw.get("window", 30)),
-        key=f"win_{v}",
-        help=t("train.window_help"),
-    )
-    horizon = c2.slider(
-        t("train.horizon"),
-        1,
-        120,
-        int(raw.get("horizon", 20)),
-        key=f"hor_{v}",
-        help=t("train.horizon_help"),
-    )
-    return {"window": window, "horizon": horizon}
 
 
 # ---- preview and config files ----------------------------------------------------------------

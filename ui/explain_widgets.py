@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from riskcore import explain_charts as X
+from riskcore.charts import explain as X
 from riskcore.errors import RiskcoreError
 from riskcore.explain import EXPLANATIONS_FILE, HOW, describe, load_explanation, select_rows
 from riskcore.store import Run, RunStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from riskcore import monitor_charts as MC
+from riskcore.charts import monitor as MC
 from riskcore.store import RunStore
 from riskcore.watch import LOG_FILE, Monitor, load_monitor, monitor_folder
 from ui.i18n import chart_labels, t

@@ -12,16 +12,8 @@ import json
 import pandas as pd
 import streamlit as st
 
-from riskcore import scenario_charts as SC
+from riskcore.charts import scenarios as SC
 from riskcore.errors import RiskcoreError
-from riskcore.scenario_tables import (
-    SHOCK_COLUMNS,
-    dump_scenarios,
-    parse_scenarios,
-    scenario_from_rows,
-    scenario_rows,
-    summary_table,
-)
 from riskcore.scenarios import (
     PRESETS,
     SCENARIOS_FILE,
@@ -34,14 +26,22 @@ from riskcore.scenarios import (
     shockable_features,
     validate_scenario,
 )
+from riskcore.scenarios.tables import (
+    SHOCK_COLUMNS,
+    dump_scenarios,
+    parse_scenarios,
+    scenario_from_rows,
+    scenario_rows,
+    summary_table,
+)
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
 from ui.state import bind_threshold, keep_threshold, run_threshold
 
-SCENARIO_TASK = "riskcore.scenario_jobs:scenario_task"
-ATTRIBUTION_TASK = "riskcore.scenario_jobs:attribution_task"
+SCENARIO_TASK = "riskcore.scenarios.jobs:scenario_task"
+ATTRIBUTION_TASK = "riskcore.scenarios.jobs:attribution_task"
 OPS = ["add", "multiply", "set"]
 UNITS = ["raw", "std"]
 MAX_SHOWN = 6

@@ -196,7 +196,7 @@ SCENARIOS_TEXT: dict[str, tuple[str, str]] = {
         "最佳配置已载入，但本会话没有数据文件：请在数据页加载文件，然后在该页上传此配置（新文件会重置列映射）。",
     ),
     "tune.download_config": ("Download the best config", "下载最佳配置"),
-    # chart labels (riskcore.scenario_charts, riskcore.compare_charts)
+    # chart labels (riskcore.charts.scenarios, riskcore.charts.compare)
     "chart.scenario_distribution_title": (
         "Score distribution: base and scenarios",
         "分数分布：基准与各情景",

@@ -5,19 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from riskcore.config import RunConfig, parse_config
+from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
 from riskcore.store import RunStore
+from ui import config_widgets as W
 from ui import jobs_panel
 from ui.data_widgets import _summary, show_error
 from ui.i18n import chart_labels, t
 from ui.sidebar import device_name
 from ui.state import config_dict, contributing_files, files, set_active_run
 
-UNITS = [4, 8, 16, 32, 64, 128, 256]
-RATES = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2]
-BATCHES = [16, 32, 64, 128, 256, 512, 1024]
 TRAIN_TASK = "riskcore.train:training_task"
 
 
@@ -30,154 +28,127 @@ def hyperparameters() -> dict | None:
     m = {**raw.get("model", {})}
     tr = {**raw.get("training", {})}
     out = dict(raw)
-    time_series = raw["data"].get("time") is not None
     with st.expander(t("train.architecture"), expanded=True):
         c1, c2, c3 = st.columns(3)
-        if time_series:
-            out["window"] = c1.slider(
-                t("train.window"), 2, 250, int(raw.get("window", 30)), help=t("train.window_help")
-            )
-            out["horizon"] = c2.slider(
-                t("train.horizon"),
-                1,
-                120,
-                int(raw.get("horizon", 20)),
-                help=t("train.horizon_help"),
-            )
-            m["cell"] = c3.radio(
-                t("train.cell"),
-                ["lstm", "gru"],
-                horizontal=True,
-                index=["lstm", "gru"].index(m.get("cell", "lstm")),
-                format_func=str.upper,
-                help=t("train.cell_help"),
-            )
-            units = list(m.get("units", [64, 32]))
-            layers = c1.slider(t("train.layers"), 1, 3, len(units), help=t("train.layers_help"))
-            units = (units + [max(4, units[-1] // 2)] * 3)[:layers]
-            m["units"] = [
-                c2.select_slider(
-                    t("train.units", n=i + 1),
-                    UNITS,
-                    value=_near(UNITS, u),
-                    key=f"units_{i}",
-                    help=t("train.units_help"),
-                )
-                for i, u in enumerate(units)
-            ]
-            m["dense_units"] = c3.select_slider(
-                t("train.dense_units"), UNITS, value=_near(UNITS, m.get("dense_units", 16))
-            )
-            m["attention"] = c3.checkbox(
-                t("train.attention"), m.get("attention", False), help=t("train.attention_help")
-            )
-        m["tower_units"] = c1.select_slider(
-            t("train.tower_units"),
-            UNITS,
-            value=_near(UNITS, m.get("tower_units", 32)),
-            help=t("train.tower_units_help"),
+        if raw["data"].get("time") is not None:
+            out.update(W.window_horizon(raw, (c1, c2)))
+            _sequence_tower(m, c1, c2, c3)
+        m["tower_units"] = W.select_slider(
+            c1, t("train.tower_units"), "model.tower_units", m, help=t("train.tower_units_help")
         )
     with st.expander(t("train.regularisation"), expanded=False):
-        c1, c2, c3 = st.columns(3)
-        m["dropout"] = c1.slider(
-            t("train.dropout"),
-            0.0,
-            0.7,
-            float(m.get("dropout", 0.2)),
-            0.05,
-            help=t("train.dropout_help"),
-        )
-        m["l1"] = c2.number_input(
-            t("train.l1"),
-            0.0,
-            0.1,
-            float(m.get("l1", 0.0)),
-            1e-5,
-            format="%.5f",
-            help=t("train.l1_help"),
-        )
-        m["l2"] = c3.number_input(
-            t("train.l2"),
-            0.0,
-            0.1,
-            float(m.get("l2", 1e-4)),
-            1e-5,
-            format="%.5f",
-            help=t("train.l2_help"),
-        )
-        m["batch_norm"] = c1.checkbox(
-            t("train.batch_norm"), m.get("batch_norm", False), help=t("train.batch_norm_help")
-        )
-        if time_series:
-            m["noise_std"] = c2.slider(
-                t("train.noise"),
-                0.0,
-                0.5,
-                float(m.get("noise_std", 0.0)),
-                0.05,
-                help=t("train.noise_help"),
-            )
+        _regularisation(m, raw["data"].get("time") is not None)
     with st.expander(t("train.optimisation"), expanded=True):
-        c1, c2, c3 = st.columns(3)
-        tr["learning_rate"] = c1.select_slider(
-            t("train.learning_rate"),
-            RATES,
-            value=_near(RATES, tr.get("learning_rate", 1e-3)),
-            format_func=lambda x: f"{x:g}",
-            help=t("train.learning_rate_help"),
-        )
-        tr["batch_size"] = c2.select_slider(
-            t("train.batch_size"),
-            BATCHES,
-            value=_near(BATCHES, tr.get("batch_size", 64)),
-            help=t("train.batch_size_help"),
-        )
-        tr["epochs"] = c3.slider(
-            t("train.epochs"), 1, 300, int(tr.get("epochs", 50)), help=t("train.epochs_help")
-        )
-        tr["patience"] = c1.slider(
-            t("train.patience"), 0, 50, int(tr.get("patience", 5)), help=t("train.patience_help")
-        )
-        losses = ["auto", "binary_crossentropy", "focal", "mse", "huber"]
-        tr["loss"] = c2.selectbox(
-            t("train.loss"),
-            losses,
-            index=losses.index(tr.get("loss", "auto")),
-            format_func=lambda x: t(f"loss.{x}"),
-            help=t("train.loss_help"),
-        )
-        tr["class_weight"] = c3.radio(
-            t("train.class_weight"),
-            ["balanced", "none"],
-            index=["balanced", "none"].index(tr.get("class_weight", "balanced")),
-            horizontal=True,
-            format_func=lambda x: t(f"cw.{x}"),
-            help=t("train.class_weight_help"),
-        )
-        tr["oversample"] = c3.checkbox(
-            t("train.oversample"), tr.get("oversample", False), help=t("train.oversample_help")
-        )
-        methods = ["platt", "isotonic"]
-        tr["calibration"] = c3.radio(
-            t("train.calibration"),
-            methods,
-            index=methods.index(tr.get("calibration", "platt")),
-            horizontal=True,
-            format_func=lambda x: t(f"train.calibration_{x}"),
-            help=t("train.calibration_help"),
-            key="calibration",
-        )
-        tr["seed"] = c1.number_input(
-            t("train.seed"), 0, 2**31 - 1, int(tr.get("seed", 7)), help=t("train.seed_help")
-        )
+        _optimisation(tr)
     out["model"], out["training"] = m, tr
     st.session_state.config = out
     return out
 
 
-def _near(options: list, value) -> object:
-    """The option closest to a value from a config file (sliders only take listed values)."""
-    return min(options, key=lambda o: abs(o - float(value)))
+def _sequence_tower(m: dict, c1, c2, c3) -> None:
+    """Cell, recurrent layers and their units, dense units and attention (time series only)."""
+    m["cell"] = W.choice(
+        c3,
+        t("train.cell"),
+        "model.cell",
+        m,
+        horizontal=True,
+        format_func=str.upper,
+        help=t("train.cell_help"),
+    )
+    units = list(W.value_of("model.units", m))
+    fewest, most = field_spec("model.units").length
+    layers = c1.slider(t("train.layers"), fewest, most, len(units), help=t("train.layers_help"))
+    units = (units + [max(4, units[-1] // 2)] * most)[:layers]
+    m["units"] = [
+        W.select_slider(
+            c2,
+            t("train.units", n=i + 1),
+            "model.units",
+            m,
+            value=u,
+            key=f"units_{i}",
+            help=t("train.units_help"),
+        )
+        for i, u in enumerate(units)
+    ]
+    m["dense_units"] = W.select_slider(c3, t("train.dense_units"), "model.dense_units", m)
+    m["attention"] = W.checkbox(
+        c3, t("train.attention"), "model.attention", m, help=t("train.attention_help")
+    )
+
+
+def _regularisation(m: dict, time_series: bool) -> None:
+    c1, c2, c3 = st.columns(3)
+    m["dropout"] = W.slider(
+        c1, t("train.dropout"), "model.dropout", m, help=t("train.dropout_help")
+    )
+    m["l1"] = W.number_input(
+        c2, t("train.l1"), "model.l1", m, format="%.5f", help=t("train.l1_help")
+    )
+    m["l2"] = W.number_input(
+        c3, t("train.l2"), "model.l2", m, format="%.5f", help=t("train.l2_help")
+    )
+    m["batch_norm"] = W.checkbox(
+        c1, t("train.batch_norm"), "model.batch_norm", m, help=t("train.batch_norm_help")
+    )
+    if time_series:
+        m["noise_std"] = W.slider(
+            c2, t("train.noise"), "model.noise_std", m, help=t("train.noise_help")
+        )
+
+
+def _optimisation(tr: dict) -> None:
+    c1, c2, c3 = st.columns(3)
+    tr["learning_rate"] = W.select_slider(
+        c1,
+        t("train.learning_rate"),
+        "training.learning_rate",
+        tr,
+        format_func=lambda x: f"{x:g}",
+        help=t("train.learning_rate_help"),
+    )
+    tr["batch_size"] = W.select_slider(
+        c2, t("train.batch_size"), "training.batch_size", tr, help=t("train.batch_size_help")
+    )
+    tr["epochs"] = W.slider(
+        c3, t("train.epochs"), "training.epochs", tr, help=t("train.epochs_help")
+    )
+    tr["patience"] = W.slider(
+        c1, t("train.patience"), "training.patience", tr, help=t("train.patience_help")
+    )
+    tr["loss"] = W.choice(
+        c2,
+        t("train.loss"),
+        "training.loss",
+        tr,
+        widget="selectbox",
+        format_func=lambda x: t(f"loss.{x}"),
+        help=t("train.loss_help"),
+    )
+    tr["class_weight"] = W.choice(
+        c3,
+        t("train.class_weight"),
+        "training.class_weight",
+        tr,
+        horizontal=True,
+        format_func=lambda x: t(f"cw.{x}"),
+        help=t("train.class_weight_help"),
+    )
+    tr["oversample"] = W.checkbox(
+        c3, t("train.oversample"), "training.oversample", tr, help=t("train.oversample_help")
+    )
+    tr["calibration"] = W.choice(
+        c3,
+        t("train.calibration"),
+        "training.calibration",
+        tr,
+        horizontal=True,
+        format_func=lambda x: t(f"train.calibration_{x}"),
+        help=t("train.calibration_help"),
+        key="calibration",
+    )
+    tr["seed"] = W.number_input(c1, t("train.seed"), "training.seed", tr, help=t("train.seed_help"))
 
 
 def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:

@@ -8,28 +8,27 @@ import json
 import pandas as pd
 import streamlit as st
 
-from riskcore import compare_charts as CC
+from riskcore.charts import compare as CC
+from riskcore.config import field_spec
 from riskcore.errors import RiskcoreError
 from riskcore.store import Run, RunStore
-from riskcore.tuning import SEQUENCE_ONLY, TUNABLE, check_space, objective_of, parse_space
+from riskcore.tuning import (
+    SEQUENCE_ONLY,
+    TUNABLE,
+    SearchSpace,
+    check_space,
+    objective_of,
+    parse_space,
+)
 from ui import jobs_panel
 from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
 from ui.state import files, set_config_dict
 
 TUNE_TASK = "riskcore.tuning:tuning_task"
-# Ranges offered first, per hyperparameter: (low, high, log)
+# Ranges offered first, per hyperparameter: (low, high, log), as each RunConfig field declares
 STARTING_RANGES: dict[str, tuple[float, float, bool]] = {
-    "window": (5, 60, False),
-    "units": (8, 128, True),
-    "dense_units": (4, 64, True),
-    "tower_units": (4, 64, True),
-    "dropout": (0.0, 0.5, False),
-    "l1": (0.0, 0.001, False),
-    "l2": (1e-6, 1e-2, True),
-    "learning_rate": (1e-4, 1e-2, True),
-    "batch_size": (32, 512, True),
-    "epochs": (5, 50, False),
+    name: spec.start for name, spec in TUNABLE.items() if spec.start is not None
 }
 
 
@@ -72,11 +71,12 @@ def _space(run: Run):
     )
     params = {name: _range_inputs(name) for name in names}
     c1, c2, c3 = st.columns(3)
-    trials = c1.number_input(t("tune.trials"), 1, 500, 10, key="tune_trials")
+    n, seeds = field_spec("trials", SearchSpace), field_spec("seed", SearchSpace)
+    trials = c1.number_input(t("tune.trials"), n.low, n.high, 10, key="tune_trials")
     minutes = c2.number_input(
         t("tune.timeout"), 1, 24 * 60, 30, key="tune_timeout", help=t("tune.timeout_help")
     )
-    seed = c3.number_input(t("train.seed"), 0, 2**31 - 1, 0, key="tune_seed")
+    seed = c3.number_input(t("train.seed"), seeds.low, seeds.high, seeds.default, key="tune_seed")
     if not params:
         st.info(t("tune.pick_params"), icon=":material/info:")
         return None

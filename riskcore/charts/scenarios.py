@@ -1,8 +1,8 @@
 """Plotly figures of what-if scenarios: pure functions of ScenarioResult tables.
 
-They share riskcore.charts' template, colours and label mechanism (a flat `labels` mapping laid
-over the defaults), so the Scenarios page looks like the rest of the app and every text is
-translated by the UI (keys "chart.<key>" in ui/text_scenarios.py).
+They share riskcore.charts.base's template, colours and label mechanism (a flat `labels`
+mapping laid over the defaults), so the Scenarios page looks like the rest of the app and every
+text is translated by the UI (keys "chart.<key>" in ui/text_scenarios.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts import COLOURS, DEFAULT_LABELS, _figure, _message
-from riskcore.compare_charts import PALETTE, legend_below
-from riskcore.scenarios import ScenarioResult
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, message
+from riskcore.charts.compare import PALETTE, legend_below
+from riskcore.scenarios.results import ScenarioResult
 
 SCENARIO_LABELS: dict[str, str] = {
     "scenario_distribution_title": "Score distribution: base and scenarios",
@@ -47,14 +47,14 @@ def scenario_distributions(
     Label keys: scenario_distribution_title, score, share_of_predictions, base_case, no_data.
     """
     lab = _lab(labels)
-    fig = _figure(
+    fig = figure(
         lab["scenario_distribution_title"],
         lab["score"],
         lab["share_of_predictions"],
         barmode="overlay",
     )
     if not results or results[0].table.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     series = [(lab["base_case"], results[0].table["score_base"], COLOURS["reference"])]
     series += [(r.name, r.table["score_scenario"], _colour(i)) for i, r in enumerate(results)]
     values = np.concatenate([np.asarray(s, dtype=float) for _, s, _ in series])
@@ -83,9 +83,9 @@ def entity_deltas(
     Label keys: entity_delta_title, entity, mean_delta, no_data.
     """
     lab = _lab(labels)
-    fig = _figure(lab["entity_delta_title"], lab["entity"], lab["mean_delta"], barmode="group")
+    fig = figure(lab["entity_delta_title"], lab["entity"], lab["mean_delta"], barmode="group")
     if not results or all(r.table.empty for r in results):
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     means = pd.DataFrame(
         {r.name: r.table.groupby("entity", sort=True)["delta"].mean() for r in results}
     )
@@ -117,12 +117,12 @@ def attribution_bars(
     contribution, feature, no_data.
     """
     lab = _lab(labels)
-    fig = _figure(
+    fig = figure(
         lab["attribution_title"].format(entity=entity), lab["contribution"], lab["feature"]
     )
     values = pd.Series(contributions, dtype=float).dropna()
     if values.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     values = values.reindex(values.abs().sort_values(ascending=False).index[:top])[::-1]
     colours = [COLOURS["event"] if v > 0 else COLOURS["non_event"] for v in values]
     fig.add_trace(

@@ -3,7 +3,8 @@
 Each section is a function (context, styles) -> flowables; the numbers behind the sentences
 (latest level, trend, riskiest entities, verdict) are computed once on the ReportContext, so the
 executive summary, the tables and the charts can never disagree. Layout pieces come from
-riskcore.report_pdf, charts from riskcore.report_charts, words from riskcore.report.TEXTS.
+riskcore.report.layout, charts from riskcore.report.figures, words from
+riskcore.report.texts.TEXTS and bands from riskcore.report.bands.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ from riskcore.findings import (
     verdict_sentence,
     warning_sentences,
 )
-from riskcore.report import BANDS, TEXTS, risk_band, text
-from riskcore.report_charts import ChartMaker, cjk_font
-from riskcore.report_pdf import (
+from riskcore.report.bands import BANDS, risk_band
+from riskcore.report.figures import ChartMaker, cjk_font
+from riskcore.report.layout import (
     ACCENT,
     BAND_FILL,
     BAND_INK,
@@ -58,7 +59,8 @@ from riskcore.report_pdf import (
     render,
     side_by_side,
 )
-from riskcore.scenarios import ScenarioResult
+from riskcore.report.texts import TEXTS, text
+from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.verdict import decide
 

@@ -1,4 +1,5 @@
-"""Worker-process tasks of the Scenarios page (riskcore.jobs "module:function" entries).
+"""Worker-process tasks of the Scenarios page (riskcore.jobs "module:function" entries:
+"riskcore.scenarios.jobs:scenario_task", "riskcore.scenarios.jobs:attribution_task").
 
 They touch the Keras model, so they never run in the Streamlit server process. Each reads the
 run and its saved inputs from the run store (no re-upload), and the scenario task stores its
@@ -14,13 +15,9 @@ import numpy as np
 import pandas as pd
 
 from riskcore.errors import DataValidationError, RiskcoreError
-from riskcore.scenarios import (
-    parse_scenario,
-    prepare_inputs,
-    run_scenarios,
-    save_scenarios,
-    shocked_inputs,
-)
+from riskcore.scenarios.apply import prepare_inputs, run_scenarios, shocked_inputs
+from riskcore.scenarios.results import save_scenarios
+from riskcore.scenarios.spec import parse_scenario
 from riskcore.store import RunStore
 
 Emit = Callable[[dict], None]

@@ -1,10 +1,11 @@
-"""Plotly figure factories: pure functions of run results, so pages stay thin and charts testable.
+"""Plotly figures of a run's results: training curves, ROC / PR / KS, calibration, timelines.
 
-Nothing here imports streamlit or tensorflow. Every string a user sees comes from the `labels`
-argument, a flat mapping laid over `DEFAULT_LABELS` (English), so the UI passes one translated
-dict to every function; the keys each function reads are listed in its docstring. Legend names
-that hold numbers are format templates ("{name} (AUC {auc:.3f})") so a translation can reorder
-them. All figures share `TEMPLATE` and the colours in `COLOURS`.
+Pure functions of run results, so pages stay thin and charts testable. Nothing here imports
+streamlit or tensorflow. Every string a user sees comes from the `labels` argument, a flat
+mapping laid over `DEFAULT_LABELS` (English), so the UI passes one translated dict to every
+function; the keys each function reads are listed in its docstring. Legend names that hold
+numbers are format templates ("{name} (AUC {auc:.3f})") so a translation can reorder them.
+All figures share riskcore.charts.base's `TEMPLATE` and the colours in `COLOURS`.
 """
 
 from __future__ import annotations
@@ -19,152 +20,20 @@ from plotly.subplots import make_subplots
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from riskcore import metrics
+from riskcore.charts.base import (
+    COLOURS,
+    DEFAULT_LABELS,
+    SEQUENCE,
+    TEMPLATE,
+    figure,
+    legend_inside,
+    message,
+    one_class,
+    reference,
+    unit_axes,
+)
 
 ArrayLike = np.ndarray | pd.Series | Sequence[float]
-
-COLOURS: dict[str, str] = {
-    "model": "#1f4e79",
-    "logistic": "#8c96a3",
-    "gbm": "#e08a1e",
-    "benchmark": "#16a085",
-    "model_raw": "#7fa7cf",
-    "event": "#c0392b",
-    "non_event": "#3a7ca5",
-    "reference": "#a0a7b1",
-    "threshold": "#374151",
-    "validation": "#f4d58d",
-    "test": "#c9b6e4",
-    "stable": "#2e8b57",
-    "moderate": "#e6a23c",
-    "major": "#c0392b",
-}
-# Colours by position, for model names other than model / logistic / gbm (e.g. translated ones):
-# the UI passes the three in that order, so they keep their colours.
-SEQUENCE: tuple[str, ...] = (
-    COLOURS["model"],
-    COLOURS["logistic"],
-    COLOURS["gbm"],
-    "#16a085",
-    "#8e44ad",
-    "#2c3e50",
-)
-
-TEMPLATE = go.layout.Template(
-    layout=go.Layout(
-        font={"family": "Inter, 'Noto Sans SC', 'Microsoft YaHei', sans-serif", "size": 12},
-        colorway=list(SEQUENCE),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        height=380,
-        margin={"l": 56, "r": 16, "t": 72, "b": 48},
-        title={"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 15}},
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 1.02,
-            "yanchor": "bottom",
-            "bgcolor": "rgba(0,0,0,0)",
-        },
-        xaxis={"gridcolor": "#eceff3", "linecolor": "#c8ced6", "zeroline": False},
-        yaxis={"gridcolor": "#eceff3", "linecolor": "#c8ced6", "zeroline": False},
-        hoverlabel={"font": {"size": 12}},
-    )
-)
-
-DEFAULT_LABELS: dict[str, str] = {
-    # shared
-    "model": "Deep model",
-    "logistic": "Logistic regression",
-    "gbm": "Gradient boosting",
-    "benchmark": "Best single input",
-    "model_raw": "Deep model, raw score",
-    "event": "Event",
-    "non_event": "No event",
-    "train": "Train",
-    "validation": "Validation",
-    "test": "Test",
-    "score": "Risk score",
-    "threshold_line": "Threshold {value:.2f}",
-    "count": "Count",
-    "no_data": "No data to show",
-    "one_class": "Needs both events and non-events",
-    # metric names
-    "roc_auc": "ROC-AUC",
-    "pr_auc": "PR-AUC",
-    "ks": "KS",
-    "gini": "Gini",
-    "brier": "Brier score",
-    "log_loss": "Log loss",
-    "auc": "AUC",
-    "rmse": "RMSE",
-    "mae": "MAE",
-    "r2": "R²",
-    # training_curves
-    "training_title": "Training curves",
-    "epoch": "Epoch",
-    "loss": "Loss",
-    "waiting": "Waiting for the first epoch",
-    # roc_curves
-    "roc_title": "ROC curve",
-    "fpr": "False positive rate",
-    "tpr": "True positive rate",
-    "chance": "Chance",
-    "roc_legend": "{name} (AUC {auc:.3f})",
-    # pr_curves
-    "pr_title": "Precision–recall",
-    "recall": "Recall",
-    "precision": "Precision",
-    "pr_baseline": "Event rate {rate:.1%}",
-    "pr_legend": "{name} (AP {ap:.3f})",
-    # ks_curve
-    "ks_title": "KS curve",
-    "threshold": "Score threshold",
-    "cum_share": "Cumulative share",
-    "cum_events": "Events",
-    "cum_non_events": "Non-events",
-    "ks_marker": "KS {ks:.3f}",
-    # calibration_curve
-    "calibration_title": "Calibration",
-    "mean_score": "Mean predicted score",
-    "event_rate": "Observed event rate",
-    "perfect": "Perfect calibration",
-    # score_distribution
-    "distribution_title": "Score distribution",
-    "class_share": "Share of class (%)",
-    # lift_chart
-    "gains_title": "Cumulative gains",
-    "population_share": "Share of population, riskiest first",
-    "events_captured": "Share of events captured",
-    "gains": "Model",
-    "random": "Random",
-    "lift": "Lift",
-    # confusion_matrix
-    "confusion_title": "Confusion matrix",
-    "predicted": "Predicted",
-    "actual": "Actual",
-    # metric_comparison
-    "comparison_title": "Test metrics, 95% CI",
-    "metric": "Metric",
-    "value": "Value",
-    # risk_timeline
-    "timeline_title": "Risk over time: {entity}",
-    "time": "Date",
-    "actual_event": "Actual event",
-    # predicted_vs_actual, residuals
-    "pva_title": "Predicted vs actual",
-    "predictions": "Predictions",
-    "identity": "Perfect prediction",
-    "residuals_title": "Residuals",
-    "residual": "Actual − predicted",
-    # psi_bars
-    "psi_title": "Feature drift (PSI)",
-    "psi": "PSI",
-    "feature": "Feature",
-    "psi_stable": "Stable (< 0.1)",
-    "psi_moderate": "Moderate (0.1–0.25)",
-    "psi_major": "Major (≥ 0.25)",
-}
 
 PSI_BANDS = ("stable", "moderate", "major")  # below, between and above PSI_CUTS
 PSI_CUTS = (0.1, 0.25)
@@ -176,25 +45,6 @@ TRAINING_METRICS = ("auc", "pr_auc", "rmse", "mae")
 
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **(labels or {})}
-
-
-def _figure(title: str, x_title: str = "", y_title: str = "", **layout: Any) -> go.Figure:
-    """A figure in the shared template, so every chart looks like the others."""
-    fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title_text=title, **layout)
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title)
-    return fig
-
-
-def _message(fig: go.Figure, text: str) -> go.Figure:
-    """Put a centred note on a figure that has nothing to plot (yet), with the axes hidden."""
-    fig.add_annotation(
-        text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14}
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def _colour(name: str, position: int) -> str:
@@ -209,18 +59,6 @@ def _models(
         yield lab.get(name, name), np.asarray(score, dtype=float), _colour(name, i)
 
 
-def _reference(x: Sequence[float], y: Sequence[float], name: str) -> go.Scatter:
-    """A grey dashed reference line (chance, perfect calibration, identity)."""
-    return go.Scatter(
-        x=list(x),
-        y=list(y),
-        name=name,
-        mode="lines",
-        line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5},
-        hoverinfo="skip",
-    )
-
-
 def _threshold_line(fig: go.Figure, value: float, lab: Mapping[str, str], axis: str) -> None:
     """A dark dashed threshold line, vertical (axis="x") or horizontal (axis="y"), labelled."""
     add = fig.add_vline if axis == "x" else fig.add_hline
@@ -230,33 +68,6 @@ def _threshold_line(fig: go.Figure, value: float, lab: Mapping[str, str], axis: 
         annotation_text=lab["threshold_line"].format(value=value),
         annotation_position="top right" if axis == "x" else "top left",
         annotation_font_color=COLOURS["threshold"],
-    )
-
-
-def _one_class(y: np.ndarray) -> bool:
-    """Ranking curves are undefined when the split holds only events or only non-events."""
-    return np.unique(y[np.isfinite(y)]).size < 2
-
-
-def _unit_axes(fig: go.Figure) -> None:
-    fig.update_xaxes(range=[0, 1], constrain="domain")
-    fig.update_yaxes(range=[0, 1.02])
-
-
-def _legend_inside(fig: go.Figure, corner: str) -> None:
-    """A legend of four or five models above the plot runs into the title: put it in the
-    corner of the unit square that the curves leave empty."""
-    right, bottom = "right" in corner, "bottom" in corner
-    fig.update_layout(
-        legend={
-            "orientation": "v",
-            "x": 0.98 if right else 0.02,
-            "xanchor": "right" if right else "left",
-            "y": 0.02 if bottom else 0.98,
-            "yanchor": "bottom" if bottom else "top",
-            "bgcolor": "rgba(255,255,255,0.85)",
-        },
-        margin={"t": 48},
     )
 
 
@@ -273,7 +84,7 @@ def training_curves(history: pd.DataFrame, labels: Mapping[str, str] | None = No
     """
     lab = _labels(labels)
     if history is None or history.empty:
-        return _message(_figure(lab["training_title"]), lab["waiting"])
+        return message(figure(lab["training_title"]), lab["waiting"])
     epochs = history["epoch"] if "epoch" in history else pd.Series(range(1, len(history) + 1))
     metric = next((m for m in TRAINING_METRICS if m in history), None)
     panels = ["loss"] + ([metric] if metric else [])
@@ -319,10 +130,10 @@ def roc_curves(
     """
     lab = _labels(labels)
     y = np.asarray(y, dtype=float)
-    fig = _figure(lab["roc_title"], lab["fpr"], lab["tpr"])
-    if _one_class(y):
-        return _message(fig, lab["one_class"])
-    fig.add_trace(_reference([0, 1], [0, 1], lab["chance"]))
+    fig = figure(lab["roc_title"], lab["fpr"], lab["tpr"])
+    if one_class(y):
+        return message(fig, lab["one_class"])
+    fig.add_trace(reference([0, 1], [0, 1], lab["chance"]))
     for name, score, colour in _models(scores, lab):
         table = metrics.roc_curve_table(y, score)
         auc = roc_auc_score(y, score)
@@ -335,8 +146,8 @@ def roc_curves(
                 line={"color": colour, "width": 2},
             )
         )
-    _unit_axes(fig)
-    _legend_inside(fig, "bottom right")
+    unit_axes(fig)
+    legend_inside(fig, "bottom right")
     return fig
 
 
@@ -352,10 +163,10 @@ def pr_curves(
     lab = _labels(labels)
     y = np.asarray(y, dtype=float)
     rate = float(np.mean(y == 1))
-    fig = _figure(lab["pr_title"], lab["recall"], lab["precision"])
-    if _one_class(y):
-        return _message(fig, lab["one_class"])
-    fig.add_trace(_reference([0, 1], [rate, rate], lab["pr_baseline"].format(rate=rate)))
+    fig = figure(lab["pr_title"], lab["recall"], lab["precision"])
+    if one_class(y):
+        return message(fig, lab["one_class"])
+    fig.add_trace(reference([0, 1], [rate, rate], lab["pr_baseline"].format(rate=rate)))
     for name, score, colour in _models(scores, lab):
         table = metrics.pr_curve_table(y, score)
         fig.add_trace(
@@ -367,8 +178,8 @@ def pr_curves(
                 line={"color": colour, "width": 2, "shape": "hv"},
             )
         )
-    _unit_axes(fig)
-    _legend_inside(fig, "bottom left")
+    unit_axes(fig)
+    legend_inside(fig, "bottom left")
     return fig
 
 
@@ -380,9 +191,9 @@ def ks_curve(y: ArrayLike, score: ArrayLike, labels: Mapping[str, str] | None = 
     """
     lab = _labels(labels)
     y = np.asarray(y, dtype=float)
-    fig = _figure(lab["ks_title"], lab["threshold"], lab["cum_share"])
-    if _one_class(y):
-        return _message(fig, lab["one_class"])
+    fig = figure(lab["ks_title"], lab["threshold"], lab["cum_share"])
+    if one_class(y):
+        return message(fig, lab["one_class"])
     table = metrics.ks_curve_table(y, np.asarray(score, dtype=float))
     for column, colour in (("cum_events", "event"), ("cum_non_events", "non_event")):
         fig.add_trace(
@@ -426,8 +237,8 @@ def calibration_curve(
     """
     lab = _labels(labels)
     y = np.asarray(y)
-    fig = _figure(lab["calibration_title"], lab["mean_score"], lab["event_rate"])
-    fig.add_trace(_reference([0, 1], [0, 1], lab["perfect"]))
+    fig = figure(lab["calibration_title"], lab["mean_score"], lab["event_rate"])
+    fig.add_trace(reference([0, 1], [0, 1], lab["perfect"]))
     for (key, _), (name, score, colour) in zip(scores.items(), _models(scores, lab), strict=True):
         table = metrics.calibration_table(y, score, bins=bins)
         counts = table["count"].to_numpy(dtype=float)
@@ -446,8 +257,8 @@ def calibration_curve(
                 ),
             )
         )
-    _unit_axes(fig)
-    _legend_inside(fig, "top left")
+    unit_axes(fig)
+    legend_inside(fig, "top left")
     return fig
 
 
@@ -467,7 +278,7 @@ def score_distribution(
     y, score = np.asarray(y), np.asarray(score, dtype=float)
     edges = np.histogram_bin_edges(score[np.isfinite(score)], bins=bins)
     xbins = {"start": edges[0], "end": edges[-1], "size": edges[1] - edges[0]}
-    fig = _figure(lab["distribution_title"], lab["score"], lab["class_share"], barmode="overlay")
+    fig = figure(lab["distribution_title"], lab["score"], lab["class_share"], barmode="overlay")
     for value, key in ((0, "non_event"), (1, "event")):
         fig.add_trace(
             go.Histogram(
@@ -494,13 +305,13 @@ def lift_chart(
     """
     lab = _labels(labels)
     y = np.asarray(y, dtype=float)
-    fig = _figure(lab["gains_title"], lab["population_share"], lab["events_captured"])
-    if _one_class(y):
-        return _message(fig, lab["one_class"])
+    fig = figure(lab["gains_title"], lab["population_share"], lab["events_captured"])
+    if one_class(y):
+        return message(fig, lab["one_class"])
     table = metrics.lift_table(y, np.asarray(score, dtype=float), groups=groups)
     table = table.sort_values("decile")
     population = table["count"].cumsum() / table["count"].sum()
-    fig.add_trace(_reference([0, 1], [0, 1], lab["random"]))
+    fig.add_trace(reference([0, 1], [0, 1], lab["random"]))
     fig.add_trace(
         go.Scatter(
             x=np.r_[0.0, population],
@@ -517,7 +328,7 @@ def lift_chart(
     )
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(tickformat=".0%")
-    _unit_axes(fig)
+    unit_axes(fig)
     return fig
 
 
@@ -534,7 +345,7 @@ def confusion_matrix(
     total = max(z.sum(), 1.0)
     text = [[f"{int(c):,}<br>{c / total:.1%}" for c in row] for row in z]
     classes = [lab["non_event"], lab["event"]]
-    fig = _figure(lab["confusion_title"], lab["predicted"], lab["actual"])
+    fig = figure(lab["confusion_title"], lab["predicted"], lab["actual"])
     fig.add_trace(
         go.Heatmap(
             z=z,
@@ -566,7 +377,7 @@ def metric_comparison(
     Label keys: comparison_title, metric, value, each metric key, and each model name.
     """
     lab = _labels(labels)
-    fig = _figure(lab["comparison_title"], lab["metric"], lab["value"], barmode="group")
+    fig = figure(lab["comparison_title"], lab["metric"], lab["value"], barmode="group")
     names = [lab.get(k, k) for k in metric_keys]
     for i, (model, values) in enumerate(metrics_test.items()):
         if not values:
@@ -624,13 +435,13 @@ def risk_timeline(
     lab = _labels(labels)
     rows = pred if entity is None else pred[pred["entity"].astype(str) == str(entity)]
     rows = rows.assign(time=_times(rows)).sort_values("time")
-    fig = _figure(
+    fig = figure(
         lab["timeline_title"].format(entity="" if entity is None else entity),
         lab["time"],
         lab["score"],
     )
     if rows.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     fig.add_trace(
         go.Scatter(
             x=rows["time"],
@@ -708,8 +519,8 @@ def predicted_vs_actual(
     both = np.r_[y, pred]
     both = both[np.isfinite(both)]
     low, high = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
-    fig = _figure(lab["pva_title"], lab["actual"], lab["predicted"])
-    fig.add_trace(_reference([low, high], [low, high], lab["identity"]))
+    fig = figure(lab["pva_title"], lab["actual"], lab["predicted"])
+    fig.add_trace(reference([low, high], [low, high], lab["identity"]))
     fig.add_trace(_scatter(y, pred, lab["predictions"]))
     return fig
 
@@ -722,7 +533,7 @@ def residuals(y: ArrayLike, pred: ArrayLike, labels: Mapping[str, str] | None = 
     """
     lab = _labels(labels)
     y, pred = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
-    fig = _figure(lab["residuals_title"], lab["predicted"], lab["residual"])
+    fig = figure(lab["residuals_title"], lab["predicted"], lab["residual"])
     fig.add_trace(_scatter(pred, y - pred, lab["predictions"]))
     fig.add_hline(0, line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5})
     return fig
@@ -740,7 +551,7 @@ def psi_bars(drift: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go
     lab = _labels(labels)
     data = drift.sort_values("psi", ascending=True)
     band = pd.cut(data["psi"], [-np.inf, *PSI_CUTS, np.inf], right=False, labels=False)
-    fig = _figure(
+    fig = figure(
         lab["psi_title"],
         lab["psi"],
         lab["feature"],

@@ -5,7 +5,7 @@ STSong-Light for Chinese, which needs no font file. Any text that Helvetica cann
 Chinese entity or column name in an English report) is set in STSong-Light run by run, and all
 user text is XML-escaped before it reaches a Paragraph, so "<b>" typed by an analyst is printed,
 not obeyed. Page numbers ("Page 3 of 9") need the page count, so the canvas keeps every page
-until the end and stamps them all on save. What goes on the pages is riskcore.report_sections'.
+until the end and stamps them all on save. What goes on the pages is riskcore.report.sections'.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from riskcore.report import BANDS
+from riskcore.report.bands import BANDS
 
 CJK_FONT = "STSong-Light"
 PAGE_W, PAGE_H = A4

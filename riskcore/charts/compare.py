@@ -1,8 +1,9 @@
 """Plotly figures that put several runs (or tuning trials) side by side: pure functions.
 
-Each run brings its own test labels, so unlike riskcore.charts.roc_curves (several models, one
-test set) the curves here take one (y, score) pair per run. Same template, colours and labels
-mechanism as riskcore.charts; metric intervals reuse riskcore.charts.metric_comparison.
+Each run brings its own test labels, so unlike riskcore.charts.results.roc_curves (several
+models, one test set) the curves here take one (y, score) pair per run. Same template, colours
+and labels mechanism as the results charts (riskcore.charts.base); metric intervals reuse
+riskcore.charts.results.metric_comparison.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import plotly.graph_objects as go
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from riskcore import metrics
-from riskcore.charts import (
+from riskcore.charts.base import (
     DEFAULT_LABELS,
     SEQUENCE,
-    _figure,
-    _message,
-    _one_class,
-    _reference,
-    _unit_axes,
+    figure,
+    message,
+    one_class,
+    reference,
+    unit_axes,
 )
 
 COMPARE_LABELS: dict[str, str] = {
@@ -65,12 +66,12 @@ def roc_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.F
     Label keys: runs_roc_title, fpr, tpr, chance, roc_legend ({name}, {auc}), one_class.
     """
     lab = _lab(labels)
-    fig = _figure(lab["runs_roc_title"], lab["fpr"], lab["tpr"])
-    fig.add_trace(_reference([0, 1], [0, 1], lab["chance"]))
+    fig = figure(lab["runs_roc_title"], lab["fpr"], lab["tpr"])
+    fig.add_trace(reference([0, 1], [0, 1], lab["chance"]))
     drawn = 0
     for i, (name, (y, score)) in enumerate(curves.items()):
         y, score = np.asarray(y, dtype=float), np.asarray(score, dtype=float)
-        if _one_class(y):
+        if one_class(y):
             continue
         table = metrics.roc_curve_table(y, score)
         fig.add_trace(
@@ -84,8 +85,8 @@ def roc_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.F
         )
         drawn += 1
     if not drawn:
-        return _message(fig, lab["one_class"])
-    _unit_axes(fig)
+        return message(fig, lab["one_class"])
+    unit_axes(fig)
     return legend_below(fig)
 
 
@@ -95,11 +96,11 @@ def pr_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Fi
     Label keys: runs_pr_title, recall, precision, pr_legend ({name}, {ap}), one_class.
     """
     lab = _lab(labels)
-    fig = _figure(lab["runs_pr_title"], lab["recall"], lab["precision"])
+    fig = figure(lab["runs_pr_title"], lab["recall"], lab["precision"])
     drawn = 0
     for i, (name, (y, score)) in enumerate(curves.items()):
         y, score = np.asarray(y, dtype=float), np.asarray(score, dtype=float)
-        if _one_class(y):
+        if one_class(y):
             continue
         table = metrics.pr_curve_table(y, score)
         fig.add_trace(
@@ -113,8 +114,8 @@ def pr_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Fi
         )
         drawn += 1
     if not drawn:
-        return _message(fig, lab["one_class"])
-    _unit_axes(fig)
+        return message(fig, lab["one_class"])
+    unit_axes(fig)
     return legend_below(fig)
 
 
@@ -126,9 +127,9 @@ def training_overlay(
     Label keys: runs_training_title, epoch, loss, train, validation, no_data.
     """
     lab = _lab(labels)
-    fig = _figure(lab["runs_training_title"], lab["epoch"], lab["loss"])
+    fig = figure(lab["runs_training_title"], lab["epoch"], lab["loss"])
     if not any(h is not None and not h.empty for h in histories.values()):
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     for i, (name, history) in enumerate(histories.items()):
         if history is None or history.empty:
             continue
@@ -161,10 +162,10 @@ def tuning_parallel(
     Label keys: tuning_title, trial, no_data, and the metric's key (roc_auc or rmse).
     """
     lab = _lab(labels)
-    fig = _figure(lab["tuning_title"])
+    fig = figure(lab["tuning_title"])
     done = table[(table["state"] == "complete") & table["value"].notna()]
     if done.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     fixed = {"trial", "value", "run_id", "state", "error"}
     dims = [{"label": lab["trial"], "values": done["trial"].to_numpy()}]
     for name in [c for c in table.columns if c not in fixed]:

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from riskcore.errors import ConfigError
-from riskcore.scenarios import Scenario, ScenarioResult, parse_scenario
+from riskcore.scenarios.results import ScenarioResult
+from riskcore.scenarios.spec import Scenario, parse_scenario
 
 SHOCK_COLUMNS = ("feature", "op", "value", "unit", "last_steps", "entities", "from", "to")
 

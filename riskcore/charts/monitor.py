@@ -1,6 +1,6 @@
 """Plotly figures of a watched folder's record: drift and scores over time, pure functions.
 
-They share riskcore.charts' template, colours and label mechanism (every text translatable).
+They share riskcore.charts.base's template, colours and label mechanism (every text translatable).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts import COLOURS, DEFAULT_LABELS, SEQUENCE, _figure, _message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, figure, message
 
 MONITOR_LABELS: dict[str, str] = {
     "drift_title": "Drift against the training data, file by file (PSI)",
@@ -32,9 +32,9 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
     """PSI of the score and of the most drifted inputs per scored file, with the 0.1 / 0.25
     reading lines; `drift` is Monitor.drift (at, file, feature, psi)."""
     lab = _lab(labels)
-    fig = _figure(lab["drift_title"], lab["data_to"], lab["psi"], height=420)
+    fig = figure(lab["drift_title"], lab["data_to"], lab["psi"], height=420)
     if drift.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     inputs = drift[drift["feature"] != "score"]
     worst = inputs.groupby("feature")["psi"].max().nlargest(TOP_FEATURES).index.tolist()
     for i, feature in enumerate(["score", *worst]):
@@ -71,11 +71,11 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
 def mean_score_over_time(log: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """The mean score of each scored file: is the portfolio getting riskier?"""
     lab = _lab(labels)
-    fig = _figure(lab["mean_score_title"], lab["data_to"], lab["file_mean_score"], height=320)
+    fig = figure(lab["mean_score_title"], lab["data_to"], lab["file_mean_score"], height=320)
     ok = log.dropna(subset=["mean_score"]) if "mean_score" in log else log.iloc[0:0]
     ok = ok.sort_values("when")
     if ok.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     fig.add_trace(
         go.Scatter(
             x=ok["when"],

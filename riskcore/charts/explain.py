@@ -1,6 +1,6 @@
 """Plotly figures of SHAP explanations: pure functions of explanation tables.
 
-They share riskcore.charts' template, colours and label mechanism, so the Explain page looks
+They share riskcore.charts.base's template, colours and label mechanism, so the Explain page looks
 like the rest of the app and every text can be translated. Charts of SHAP values name their unit
 (riskcore.explain.units_of): the network's values are probability points of its raw score, the
 gradient-boosting classifier's TreeExplainer values log-odds; they are not converted.
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts import COLOURS, DEFAULT_LABELS, _figure, _message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, message
 
 EXPLAIN_LABELS: dict[str, str] = {
     "importance_title": "What drives the score (mean |SHAP|)",
@@ -74,9 +74,9 @@ def importance_bars(
     lab = _lab(labels)
     data = importance.nlargest(top, "mean_abs_shap").iloc[::-1]
     axis = lab.get(f"mean_abs_shap_{unit}", lab["mean_abs_shap"]) if unit else lab["mean_abs_shap"]
-    fig = _figure(lab[title_key], axis, "", height=max(360, 90 + 24 * len(data)))
+    fig = figure(lab[title_key], axis, "", height=max(360, 90 + 24 * len(data)))
     if data.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     modality = data["modality"] if "modality" in data else pd.Series("static", index=data.index)
     fig.add_trace(
         go.Bar(
@@ -95,7 +95,7 @@ def importance_bars(
 def modality_share(modality: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Share of the total attribution that each input (sequence, macro...) carries."""
     lab = _lab(labels)
-    fig = _figure(lab["modality_title"], lab["share"], "", height=260)
+    fig = figure(lab["modality_title"], lab["share"], "", height=260)
     fig.add_trace(
         go.Bar(
             x=modality["share"],
@@ -127,7 +127,7 @@ def beeswarm(
 ) -> go.Figure:
     """One row of dots per feature: SHAP value on x, coloured by the feature's value."""
     lab = _lab(labels)
-    fig = _figure(
+    fig = figure(
         lab["beeswarm_title"], lab["shap_value"], "", height=max(360, 90 + 36 * len(features))
     )
     rng = np.random.default_rng(0)
@@ -167,9 +167,9 @@ def beeswarm(
 def lag_heatmap(lag: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """Mean |SHAP| per (steps back, feature): which days of the window the model reads."""
     lab = _lab(labels)
-    fig = _figure(lab["lag_title"], lab["steps_back"], "")
+    fig = figure(lab["lag_title"], lab["steps_back"], "")
     if lag.empty:
-        return _message(fig, lab["no_data"])
+        return message(fig, lab["no_data"])
     grid = lag.pivot_table(index="feature", columns="lag", values="mean_abs_shap", aggfunc="sum")
     grid = grid.loc[grid.sum(axis=1).sort_values().index]
     fig.add_trace(
@@ -191,7 +191,7 @@ def attention_profile(
 ) -> go.Figure:
     """Mean attention weight per step beside the SHAP lag profile (both as shares)."""
     lab = _lab(labels)
-    fig = _figure(lab["attention_title"], lab["steps_back"], lab["share"])
+    fig = figure(lab["attention_title"], lab["steps_back"], lab["share"])
     fig.add_trace(
         go.Scatter(
             x=attention["lag"],
@@ -249,7 +249,7 @@ def waterfall(
         lab["residual_bar_hover"].format(n=len(order) - len(shown), rest=rest, gap=gap),
         f"{float(score):.4f}<br>" + lab["waterfall_gap"].format(gap=gap),
     ]
-    fig = _figure(
+    fig = figure(
         lab["waterfall_title"],
         "",
         lab["raw_score"] if probability else lab["score"],
@@ -292,7 +292,7 @@ def dependence(
 ) -> go.Figure:
     """SHAP value of one feature against its value: the shape of its effect."""
     lab = _lab(labels)
-    fig = _figure(lab["dependence_title"].format(feature=feature), feature, lab["shap_value"])
+    fig = figure(lab["dependence_title"].format(feature=feature), feature, lab["shap_value"])
     fig.add_trace(
         go.Scattergl(
             x=pd.to_numeric(values, errors="coerce"),

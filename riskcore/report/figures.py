@@ -5,7 +5,7 @@ report never switches the process's backend or leaves figures alive in a server 
 text comes through a `t(key)` callable (the report's translation table). Chinese chart text
 needs a CJK font: "Noto Sans CJK SC" (or another Noto / Source Han family) when one is
 installed; it is also the fallback for Chinese entity or feature names in English charts.
-Colours are the dashboard's (riskcore.charts.COLOURS), so the PDF matches the screen.
+Colours are the dashboard's (riskcore.charts.base.COLOURS), so the PDF matches the screen.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from riskcore import metrics as M
-from riskcore.charts import COLOURS
+from riskcore.charts.base import COLOURS
 
 Translate = Callable[[str], str]
 DPI = 170  # print quality; the PDF shows the images at 6.85 inches wide

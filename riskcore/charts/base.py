@@ -1,0 +1,218 @@
+"""What every chart of the app shares: colours, the Plotly template, English labels, helpers.
+
+The figure factories of riskcore.charts (results, explain, compare, scenarios, monitor) all draw
+on this module and on nothing of each other's, apart from compare's palette, which the scenario
+charts reuse: one template so every chart looks like the others, one colour per model and
+class, and one flat label mapping (DEFAULT_LABELS, English) that a caller's translated labels
+are laid over. The helpers start a figure, say why it is empty, and draw reference lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+COLOURS: dict[str, str] = {
+    "model": "#1f4e79",
+    "logistic": "#8c96a3",
+    "gbm": "#e08a1e",
+    "benchmark": "#16a085",
+    "model_raw": "#7fa7cf",
+    "event": "#c0392b",
+    "non_event": "#3a7ca5",
+    "reference": "#a0a7b1",
+    "threshold": "#374151",
+    "validation": "#f4d58d",
+    "test": "#c9b6e4",
+    "stable": "#2e8b57",
+    "moderate": "#e6a23c",
+    "major": "#c0392b",
+}
+# Colours by position, for model names other than model / logistic / gbm (e.g. translated ones):
+# the UI passes the three in that order, so they keep their colours.
+SEQUENCE: tuple[str, ...] = (
+    COLOURS["model"],
+    COLOURS["logistic"],
+    COLOURS["gbm"],
+    "#16a085",
+    "#8e44ad",
+    "#2c3e50",
+)
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": "Inter, 'Noto Sans SC', 'Microsoft YaHei', sans-serif", "size": 12},
+        colorway=list(SEQUENCE),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=380,
+        margin={"l": 56, "r": 16, "t": 72, "b": 48},
+        title={"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 15}},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        xaxis={"gridcolor": "#eceff3", "linecolor": "#c8ced6", "zeroline": False},
+        yaxis={"gridcolor": "#eceff3", "linecolor": "#c8ced6", "zeroline": False},
+        hoverlabel={"font": {"size": 12}},
+    )
+)
+
+DEFAULT_LABELS: dict[str, str] = {
+    # shared
+    "model": "Deep model",
+    "logistic": "Logistic regression",
+    "gbm": "Gradient boosting",
+    "benchmark": "Best single input",
+    "model_raw": "Deep model, raw score",
+    "event": "Event",
+    "non_event": "No event",
+    "train": "Train",
+    "validation": "Validation",
+    "test": "Test",
+    "score": "Risk score",
+    "threshold_line": "Threshold {value:.2f}",
+    "count": "Count",
+    "no_data": "No data to show",
+    "one_class": "Needs both events and non-events",
+    # metric names
+    "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "ks": "KS",
+    "gini": "Gini",
+    "brier": "Brier score",
+    "log_loss": "Log loss",
+    "auc": "AUC",
+    "rmse": "RMSE",
+    "mae": "MAE",
+    "r2": "R²",
+    # training_curves
+    "training_title": "Training curves",
+    "epoch": "Epoch",
+    "loss": "Loss",
+    "waiting": "Waiting for the first epoch",
+    # roc_curves
+    "roc_title": "ROC curve",
+    "fpr": "False positive rate",
+    "tpr": "True positive rate",
+    "chance": "Chance",
+    "roc_legend": "{name} (AUC {auc:.3f})",
+    # pr_curves
+    "pr_title": "Precision–recall",
+    "recall": "Recall",
+    "precision": "Precision",
+    "pr_baseline": "Event rate {rate:.1%}",
+    "pr_legend": "{name} (AP {ap:.3f})",
+    # ks_curve
+    "ks_title": "KS curve",
+    "threshold": "Score threshold",
+    "cum_share": "Cumulative share",
+    "cum_events": "Events",
+    "cum_non_events": "Non-events",
+    "ks_marker": "KS {ks:.3f}",
+    # calibration_curve
+    "calibration_title": "Calibration",
+    "mean_score": "Mean predicted score",
+    "event_rate": "Observed event rate",
+    "perfect": "Perfect calibration",
+    # score_distribution
+    "distribution_title": "Score distribution",
+    "class_share": "Share of class (%)",
+    # lift_chart
+    "gains_title": "Cumulative gains",
+    "population_share": "Share of population, riskiest first",
+    "events_captured": "Share of events captured",
+    "gains": "Model",
+    "random": "Random",
+    "lift": "Lift",
+    # confusion_matrix
+    "confusion_title": "Confusion matrix",
+    "predicted": "Predicted",
+    "actual": "Actual",
+    # metric_comparison
+    "comparison_title": "Test metrics, 95% CI",
+    "metric": "Metric",
+    "value": "Value",
+    # risk_timeline
+    "timeline_title": "Risk over time: {entity}",
+    "time": "Date",
+    "actual_event": "Actual event",
+    # predicted_vs_actual, residuals
+    "pva_title": "Predicted vs actual",
+    "predictions": "Predictions",
+    "identity": "Perfect prediction",
+    "residuals_title": "Residuals",
+    "residual": "Actual − predicted",
+    # psi_bars
+    "psi_title": "Feature drift (PSI)",
+    "psi": "PSI",
+    "feature": "Feature",
+    "psi_stable": "Stable (< 0.1)",
+    "psi_moderate": "Moderate (0.1–0.25)",
+    "psi_major": "Major (≥ 0.25)",
+}
+
+
+def figure(title: str, x_title: str = "", y_title: str = "", **layout: Any) -> go.Figure:
+    """A figure in the shared template, so every chart looks like the others."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title_text=title, **layout)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def message(fig: go.Figure, text: str) -> go.Figure:
+    """Put a centred note on a figure that has nothing to plot (yet), with the axes hidden."""
+    fig.add_annotation(
+        text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def reference(x: Sequence[float], y: Sequence[float], name: str) -> go.Scatter:
+    """A grey dashed reference line (chance, perfect calibration, identity)."""
+    return go.Scatter(
+        x=list(x),
+        y=list(y),
+        name=name,
+        mode="lines",
+        line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5},
+        hoverinfo="skip",
+    )
+
+
+def one_class(y: np.ndarray) -> bool:
+    """Ranking curves are undefined when the split holds only events or only non-events."""
+    return np.unique(y[np.isfinite(y)]).size < 2
+
+
+def unit_axes(fig: go.Figure) -> None:
+    fig.update_xaxes(range=[0, 1], constrain="domain")
+    fig.update_yaxes(range=[0, 1.02])
+
+
+def legend_inside(fig: go.Figure, corner: str) -> None:
+    """A legend of four or five models above the plot runs into the title: put it in the
+    corner of the unit square that the curves leave empty."""
+    right, bottom = "right" in corner, "bottom" in corner
+    fig.update_layout(
+        legend={
+            "orientation": "v",
+            "x": 0.98 if right else 0.02,
+            "xanchor": "right" if right else "left",
+            "y": 0.02 if bottom else 0.98,
+            "yanchor": "bottom" if bottom else "top",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        margin={"t": 48},
+    )

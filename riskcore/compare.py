@@ -1,0 +1,110 @@
+"""Runs side by side: their test metrics with intervals, the config fields that differ, and
+whether their metrics can be compared at all (same data files, test period and task).
+
+It reads only the run store; the Scenarios page's Compare tab and the tuner use it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+from riskcore.errors import ConfigError
+from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
+from riskcore.store import Run
+
+
+def _metric_rows(run: Run) -> list[dict]:
+    rows = []
+    for model, values in (run.metrics.get("test") or {}).items():
+        for metric in (*CLASSIFICATION_METRICS, *REGRESSION_METRICS):
+            if metric in values:
+                lo, hi = values.get(f"{metric}_ci") or (math.nan, math.nan)
+                rows.append(
+                    {
+                        "run": run.run_id,
+                        "model": model,
+                        "metric": metric,
+                        "value": values[metric],
+                        "lo": lo,
+                        "hi": hi,
+                    }
+                )
+    return rows
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: value}
+
+
+def _cell(value: Any) -> str:
+    """Config values as text, so one table column can show numbers, lists and names."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _config_diff(runs: list[Run]) -> pd.DataFrame:
+    flat = [_flatten(r.config.model_dump(mode="json")) for r in runs]
+    fields = list(dict.fromkeys(k for f in flat for k in f))
+    rows = []
+    for name in fields:
+        values = [_cell(f.get(name)) for f in flat]
+        if len(set(values)) > 1:
+            rows.append({"field": name, **{r.run_id: v for r, v in zip(runs, values, strict=True)}})
+    return pd.DataFrame(rows, columns=["field", *[r.run_id for r in runs]])
+
+
+def _files(run: Run) -> dict[str, str]:
+    return {f.get("role", f.get("name", "")): f.get("sha256") for f in run.meta.get("files", [])}
+
+
+def _comparability(runs: list[Run]) -> str:
+    """Why the runs' test metrics cannot be compared side by side ("" when they can)."""
+    first, reasons = runs[0], []
+    for run in runs:
+        if not _files(run):
+            reasons.append(f"run {run.run_id} does not record the sha256 of its input files")
+    for run in runs[1:]:
+        a, b = _files(first), _files(run)
+        if a and b and a != b:
+            roles = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            reasons.append(
+                f"runs {first.run_id} and {run.run_id} were trained on different data "
+                f"({', '.join(roles)} file differs)"
+            )
+        cut_a, cut_b = (r.state.get("cuts", {}).get("test") for r in (first, run))
+        if cut_a != cut_b:
+            reasons.append(
+                f"runs {first.run_id} and {run.run_id} test on different periods "
+                f"(test from {cut_a} vs {cut_b})"
+            )
+        if first.metrics.get("task") != run.metrics.get("task"):
+            reasons.append(f"runs {first.run_id} and {run.run_id} solve different tasks")
+    return "; ".join(reasons)
+
+
+def compare_runs(runs: list[Run]) -> dict:
+    """Test metrics with intervals, differing config fields, and whether the runs compare."""
+    if not 2 <= len(runs) <= 4:
+        raise ConfigError(f"compare 2 to 4 runs, not {len(runs)}")
+    ids = [r.run_id for r in runs]
+    if len(set(ids)) < len(ids):
+        raise ConfigError("a run is listed twice; pick different runs to compare")
+    metrics = pd.DataFrame(
+        [row for r in runs for row in _metric_rows(r)],
+        columns=["run", "model", "metric", "value", "lo", "hi"],
+    )
+    reason = _comparability(runs)
+    return {
+        "metrics": metrics,
+        "config_diff": _config_diff(runs),
+        "comparable": not reason,
+        "reason": reason,
+    }

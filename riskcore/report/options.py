@@ -1,0 +1,49 @@
+"""What an analyst may ask of a report, and the one error when the request is impossible.
+
+ReportError, the sections a PDF can hold (in reading order) and the checks of the language,
+the sections and the decision threshold live here, below the bands, the table and the PDF, so
+that every entry point refuses the same things with the same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from riskcore.errors import RiskcoreError
+from riskcore.report.texts import LANGUAGES
+from riskcore.store import Run
+
+ALL_SECTIONS = (
+    "summary",
+    "data",
+    "model",
+    "metrics",
+    "charts",
+    "riskiest",
+    "methodology",
+    "appendix",
+)
+
+
+class ReportError(RiskcoreError):
+    """A report option the user chose is impossible (language, section, threshold)."""
+
+
+def check_threshold(run: Run, threshold: float | None) -> float | None:
+    if threshold is None:
+        return None
+    if run.metrics.get("task") == "classification" and not 0.0 < float(threshold) < 1.0:
+        raise ReportError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
+    return float(threshold)
+
+
+def check_options(language: str, sections: Sequence[str]) -> tuple[str, ...]:
+    if language not in LANGUAGES:
+        raise ReportError(f"language must be one of {', '.join(LANGUAGES)}, got '{language}'")
+    unknown = [s for s in sections if s not in ALL_SECTIONS]
+    if unknown:
+        raise ReportError(
+            f"unknown report section(s) {', '.join(map(str, unknown))}; "
+            f"choose from {', '.join(ALL_SECTIONS)}"
+        )
+    return tuple(s for s in ALL_SECTIONS if s in sections)  # always in reading order

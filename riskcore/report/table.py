@@ -1,0 +1,162 @@
+"""The prediction table: every prediction with its risk band, flag, drivers and stressed scores.
+
+It joins the run's predictions with its optional artefacts, explanations.json (the top drivers
+of each prediction) and scenarios.json (stressed scores). The CSV export is this table made
+safe for spreadsheets: text cells that a spreadsheet would run as a formula are escaped and the
+file starts with a BOM (Excel then reads Chinese text as UTF-8). The PDF's sections read the
+same table, so the CSV and the PDF never disagree about a prediction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from riskcore.explain import Explanation, load_explanation
+from riskcore.report.bands import band_cuts, risk_band
+from riskcore.report.options import check_threshold
+from riskcore.scenarios.results import ScenarioResult
+from riskcore.scenarios.results import load_scenarios as load_stored_scenarios
+from riskcore.store import Run
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DRIVERS = 3
+
+
+def escape_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Only text is touched: numbers, including negative ones, stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# ---- optional artefacts ---------------------------------------------------------------------
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """time as datetime and entity as str, so artefacts join the predictions exactly."""
+    out = frame.copy()
+    out["time"] = pd.to_datetime(out["time"]) if "time" in out else pd.NaT
+    out["entity"] = out["entity"].astype("string").fillna("").astype(str) if "entity" in out else ""
+    return out
+
+
+def load_explanations(run: Run) -> Explanation | None:
+    """The run's SHAP explanations, keyed to join the predictions, or None."""
+    exp = load_explanation(run)
+    return None if exp is None else replace(exp, rows=_keyed(exp.rows))
+
+
+def load_scenarios(run: Run) -> list[ScenarioResult]:
+    """The run's stress scenarios, keyed to join the predictions."""
+    return [replace(s, table=_with_delta(s.table)) for s in load_stored_scenarios(run)]
+
+
+def _with_delta(table: pd.DataFrame) -> pd.DataFrame:
+    out = _keyed(table)
+    if "delta" not in out:
+        out["delta"] = out["score_scenario"] - out["score_base"]
+    return out
+
+
+# ---- the prediction table (CSV rows; the PDF reads it too) ----------------------------------
+def _drivers(exp: Explanation) -> pd.DataFrame:
+    """The DRIVERS largest contributions by absolute size of each explained prediction."""
+    features = np.asarray(exp.features, dtype=object)
+    out = exp.rows.drop(columns=list(features)).reset_index(drop=True)
+    if not len(features):
+        return out
+    values = exp.rows[list(features)].to_numpy(dtype=float)
+    order = np.argsort(-np.abs(np.nan_to_num(values)), axis=1, kind="stable")
+    for k in range(DRIVERS):
+        have = k < order.shape[1]
+        out[f"driver_{k + 1}"] = features[order[:, k]] if have else ""
+        out[f"driver_{k + 1}_contribution"] = (
+            np.take_along_axis(values, order[:, k : k + 1], axis=1)[:, 0] if have else np.nan
+        )
+    return out
+
+
+def _join(table: pd.DataFrame, extra: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Left-join artefact columns onto the predictions by (time, entity); a cross-sectional
+    run (no time) joins by row number, and not at all when the artefact has none."""
+    keys = ["time", "entity"] if table["time"].notna().any() else ["row"]
+    if not set(keys) <= set(extra.columns) & set(table.columns):
+        return table
+    extra = extra[keys + columns].drop_duplicates(keys, keep="last")
+    return table.merge(extra, on=keys, how="left")
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def prediction_table(
+    run: Run,
+    threshold: float | None = None,
+    explanations: Explanation | None = None,
+    scenarios: Sequence[ScenarioResult] = (),
+    cuts: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Every prediction with its band, optional flag, drivers and scenario scores.
+
+    `score` is the deep model's score as the run stores it: the calibrated probability for a
+    classification run (the risk band and the flag read it), with the raw network output in
+    `score_raw` where the run has one (runs before calibration and regressions have none)."""
+    p = run.predictions
+    table = pd.DataFrame(
+        {
+            "time": p.get("time", pd.NaT),
+            "entity": p.get("entity", ""),
+            "split": p["split"],
+            "actual": p["y_true"],
+            "score": p["score"],
+        }
+    )
+    if "score_raw" in p:  # calibrated runs keep the model's raw score beside the probability
+        table["score_raw"] = p["score_raw"]
+    if table["time"].isna().all() and "row" in p:  # cross-sectional: the row is the identity
+        table.insert(0, "row", p["row"])
+    table["risk_band"] = risk_band(table["score"].to_numpy(), cuts or band_cuts(run))
+    if threshold is not None:
+        table["flagged"] = (table["score"] >= threshold).astype(int)
+    if explanations is not None:
+        drivers = _drivers(explanations)
+        table = _join(table, drivers, [c for c in drivers if c.startswith("driver_")])
+    for name, sc in zip(_unique_names([s.name for s in scenarios]), scenarios, strict=True):
+        renamed = {"score_scenario": f"score_{name}", "delta": f"delta_{name}"}
+        table = _join(table, sc.table.rename(columns=renamed), list(renamed.values()))
+    return table
+
+
+def _date_text(times: pd.Series) -> pd.Series:
+    """ISO dates, with the clock only when some time in the column has one."""
+    if times.isna().all():
+        return pd.Series("", index=times.index)
+    t = pd.to_datetime(times)
+    fmt = "%Y-%m-%d" if (t.dropna() == t.dropna().dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
+    return t.dt.strftime(fmt).fillna("")
+
+
+def report_csv(run: Run, threshold: float | None = None) -> bytes:
+    """The predictions as CSV for Excel: `score` (the calibrated probability of a
+    classification run) and `score_raw` where the run keeps one, drivers and scenario columns
+    when the run has them, a 0/1 `flagged` column when a threshold is given; formula-like text
+    escaped; UTF-8 BOM."""
+    threshold = check_threshold(run, threshold)
+    table = prediction_table(run, threshold, load_explanations(run), load_scenarios(run))
+    table["time"] = _date_text(table["time"])
+    for col in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[col]):
+            table[col] = table[col].map(escape_cell)
+    table.columns = [escape_cell(str(c)) for c in table.columns]
+    return table.to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,301 @@
+"""The scenario file and its checks: what a scenario may say, and whether it fits a run.
+
+A Scenario (pydantic) holds shocks of numeric inputs in raw units, or a replay of a past period;
+parse_scenario / load_scenario read one from JSON and name the field of every mistake.
+validate_scenario rejects what cannot apply to a run (an unknown or categorical feature, a
+replay without macro or sentiment inputs) and, given the prepared inputs of
+riskcore.scenarios.apply, what selects nothing in the data. Nothing here scores a model.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from riskcore.errors import ConfigError, DataValidationError
+from riskcore.preprocess import BLOCKS, ColumnState, Preprocessor
+from riskcore.store import Run
+
+if TYPE_CHECKING:  # annotations only: apply imports this module, never the other way round
+    from riskcore.scenarios.apply import ScenarioInputs
+
+NO_NEWS = "no_news"
+
+
+# ---- the scenario file ----------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _check_period(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"'from' {start} is after 'to' {end}; swap them")
+
+
+class Shock(_Strict):
+    """One change of one numeric input; `entities` and `from`/`to` limit the samples it hits."""
+
+    feature: str = Field(min_length=1)
+    op: Literal["add", "multiply", "set"]
+    value: FiniteFloat
+    unit: Literal["raw", "std"] = "raw"
+    last_steps: int | None = Field(default=None, ge=1)
+    entities: list[str] | None = Field(default=None, min_length=1)
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    @field_validator("entities", mode="before")
+    @classmethod
+    def _entity_text(cls, value: Any) -> Any:
+        """Entity ids are compared as text, as the data holds them: 1001 and "1001" match."""
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Shock:
+        if self.op == "multiply" and self.unit == "std":
+            raise ValueError("unit 'std' applies to add and set; a multiply factor has no unit")
+        _check_period(self.from_, self.to)
+        return self
+
+    def describe(self) -> str:
+        """One line for tables and reports, e.g. "credit_spread add +2 sd, last 5 steps"."""
+        sign = "+" if self.op == "add" and self.value >= 0 else ""
+        unit = " sd" if self.unit == "std" else ""
+        where = [f"last {self.last_steps} steps"] if self.last_steps else []
+        if self.entities:
+            where.append("entities " + ", ".join(self.entities))
+        if self.from_ or self.to:
+            where.append(f"{self.from_ or '...'} to {self.to or '...'}")
+        text = f"{self.feature} {self.op} {sign}{self.value:g}{unit}"
+        return ", ".join([text, *where])
+
+
+class Replay(_Strict):
+    """A past period whose macro and sentiment path replaces today's."""
+
+    from_: date = Field(alias="from")
+    to: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Replay:
+        _check_period(self.from_, self.to)
+        return self
+
+
+class Scenario(_Strict):
+    """Shocks or a replay (not both). No shocks at all is the base case: every delta is 0."""
+
+    name: str = Field(min_length=1, max_length=200)
+    shocks: list[Shock] = Field(default_factory=list)
+    replay: Replay | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Scenario:
+        if self.shocks and self.replay is not None:
+            raise ValueError(
+                "a scenario holds either shocks or a replay, not both; split it into two scenarios"
+            )
+        return self
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def _location(loc: tuple) -> str:
+    """pydantic's location as a JSON path: ("shocks", 0, "op") -> shocks[0].op."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
+def _describe(err: ValidationError, label: str) -> str:
+    parts = []
+    for item in err.errors()[:5]:
+        msg = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; a shock has feature, op, value, unit, "
+            msg += "last_steps, entities, from, to)"
+        elif item["type"] == "missing":
+            msg = "required but missing"
+        elif not isinstance(item.get("input"), dict | list):
+            msg = f"{msg} (got {item['input']!r})"
+        where = _location(item["loc"])
+        parts.append(f"{where}: {msg}" if where else msg)
+    more = f" (and {len(err.errors()) - 5} more)" if len(err.errors()) > 5 else ""
+    return f"invalid scenario {label}: " + "; ".join(parts) + more
+
+
+def parse_scenario(data: dict | str | bytes, source: str = "") -> Scenario:
+    """A Scenario from a dict or JSON text; ConfigError naming the field otherwise."""
+    label = f"'{source}'" if source else "(JSON)"
+    if isinstance(data, bytes | str):
+        try:
+            data = json.loads(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"scenario {label} is not valid JSON: {exc}; fix the file (see the scenario "
+                'JSON format: {"name": ..., "shocks": [...]})'
+            ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"scenario {label} must be a JSON object with a 'name'")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, label)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario JSON file (the CLI's --scenario)."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"scenario file '{path}' not found; pass the path of a scenario JSON")
+    return parse_scenario(p.read_bytes(), str(path))
+
+
+# ---- checking a scenario against a run ------------------------------------------------------
+def preprocessor(run: Run) -> Preprocessor:
+    return Preprocessor.from_dict(run.state["preprocessor"])
+
+
+def shockable_features(run: Run) -> dict[str, list[str]]:
+    """Numeric model inputs a shock may change, per block (categorical statics excluded)."""
+    pre = preprocessor(run)
+    return {
+        block: [c for c in pre.columns.get(block, []) if c not in pre.categorical and c != NO_NEWS]
+        for block in BLOCKS
+    }
+
+
+def listing(features: dict[str, list[str]]) -> str:
+    return "; ".join(f"{b}: {', '.join(cols)}" for b, cols in features.items() if cols)
+
+
+def _has_std(state: ColumnState) -> bool:
+    """False for a feature constant in training: its std was replaced by 1.0 when fitted."""
+    return not (state.std == 1.0 and state.mean == state.median)
+
+
+def _check_shock(shock: Shock, label: str, run: Run, pre: Preprocessor) -> None:
+    features = shockable_features(run)
+    block = next((b for b, cols in features.items() if shock.feature in cols), None)
+    if shock.feature in pre.categorical:
+        raise ConfigError(
+            f"{label}: '{shock.feature}' is a categorical feature and a shock adds, multiplies "
+            f"or sets a number; shock a numeric feature instead ({listing(features)})"
+        )
+    if block is None:
+        raise ConfigError(
+            f"{label}: unknown feature '{shock.feature}'; run {run.run_id} can shock "
+            f"{listing(features)}"
+        )
+    if shock.last_steps is not None:
+        if block != "sequence":
+            raise ConfigError(
+                f"{label}: last_steps applies to sequence features only and '{shock.feature}' "
+                f"is a {block} feature (one value per prediction); remove last_steps"
+            )
+        if shock.last_steps > run.config.window:
+            raise ConfigError(
+                f"{label}: last_steps {shock.last_steps} exceeds the run's window of "
+                f"{run.config.window} steps; use at most {run.config.window}"
+            )
+    if shock.unit == "std" and not _has_std(pre.numeric[shock.feature]):
+        raise ConfigError(
+            f"{label}: '{shock.feature}' was constant in the training period, so it has no "
+            "training standard deviation; use unit 'raw'"
+        )
+    if run.config.cross_sectional and (shock.from_ or shock.to):
+        raise ConfigError(f"{label}: from/to need a time column, and this run has none")
+
+
+def _check_replay(name: str, run: Run) -> None:
+    d = run.config.data
+    if run.config.cross_sectional:
+        raise ConfigError(f"scenario '{name}': a replay needs a time column, and this run has none")
+    if not (d.macro_features or d.sentiment_features):
+        raise ConfigError(
+            f"scenario '{name}': run {run.run_id} has no macro or sentiment inputs, so a replay "
+            "has nothing to replace; shock its features instead"
+        )
+
+
+def validate_scenario(scenario: Scenario, run: Run, inputs: ScenarioInputs | None = None) -> None:
+    """Reject what cannot apply to this run (and, given the inputs, to this data)."""
+    pre = preprocessor(run)
+    for i, shock in enumerate(scenario.shocks, start=1):
+        _check_shock(shock, f"scenario '{scenario.name}', shock {i}", run, pre)
+    if scenario.replay is not None:
+        _check_replay(scenario.name, run)
+    if inputs is not None:
+        _check_against_data(scenario, inputs)
+
+
+def _check_against_data(scenario: Scenario, inputs: ScenarioInputs) -> None:
+    known = set(inputs.entities)
+    for i, shock in enumerate(scenario.shocks, start=1):
+        label = f"scenario '{scenario.name}', shock {i} on '{shock.feature}'"
+        unknown = [e for e in shock.entities or [] if e not in known]
+        if unknown:
+            seen = ", ".join(sorted(known)[:10])
+            raise DataValidationError(
+                f"{label}: entity {unknown[0]!r} is not among the scored predictions "
+                f"(entities: {seen}); check the spelling"
+            )
+        if not shock_hits(inputs, shock).any():
+            raise DataValidationError(
+                f"{label}: its entities and from/to select none of the {len(inputs.ends)} "
+                f"scored predictions (dated {inputs.date_range()}); widen from/to"
+            )
+    if scenario.replay is not None:
+        _check_coverage(scenario.replay, inputs)
+
+
+def _check_coverage(replay: Replay, inputs: ScenarioInputs) -> None:
+    """The replay period must lie inside the macro and sentiment files."""
+    d = inputs.run.config.data
+    files = (
+        ("macro", inputs.macro, d.macro_time or d.time, d.macro_features),
+        ("sentiment", inputs.sentiment, d.sentiment_time or d.time, d.sentiment_features),
+    )
+    for role, frame, column, features in files:
+        if frame is None or not features:
+            continue
+        dates = np.unique(pd.to_datetime(frame[column]).to_numpy())
+        gap = np.median(np.diff(dates)) if len(dates) > 1 else np.timedelta64(0, "D")
+        start, end = np.datetime64(replay.from_), np.datetime64(replay.to)
+        if start < dates[0] or end > dates[-1] + gap:
+            raise DataValidationError(
+                f"replay period {replay.from_} to {replay.to} lies outside the {role} data "
+                f"({day(dates[0])} to {day(dates[-1])}); choose a period inside it or upload "
+                f"a {role} file that covers it"
+            )
+
+
+# ---- shared with riskcore.scenarios.apply --------------------------------------------------
+def day(value: Any) -> str:
+    return str(pd.Timestamp(value).date())
+
+
+def shock_hits(inputs: ScenarioInputs, shock: Shock) -> np.ndarray:
+    hits = np.ones(len(inputs.ends), dtype=bool)
+    if shock.entities:
+        hits &= np.isin(inputs.entities, shock.entities)
+    if shock.from_ is not None:
+        hits &= inputs.times >= np.datetime64(shock.from_)
+    if shock.to is not None:
+        hits &= inputs.times < np.datetime64(shock.to) + np.timedelta64(1, "D")
+    return hits

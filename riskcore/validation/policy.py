@@ -1,0 +1,305 @@
+"""The validation policy: which checks run, and where each turns amber or red.
+
+A policy is a JSON file (YAML too when PyYAML is installed); `sample_data/validation_policy.json`
+is the default, key for key (`Policy()`), documented in `sample_data/README.md`. Every key has a
+default, so a policy file names only what it changes. Validated once, up front, with messages
+that name the key, like the RunConfig.
+
+Thresholds say their direction in their name: `red_below` / `amber_below` for values that are
+bad when low (a Gini, a p-value), `red_above` / `amber_above` for values that are bad when high
+(a PSI, an adverse-impact shortfall, a count of flagged periods). `null` switches one light off.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from riskcore.validation.errors import PolicyError
+
+LIGHTS = ("green", "amber", "red")  # worst last
+POLICY_SAMPLE = "sample_data/validation_policy.json"
+DEFAULT_BOUNDS = (0.005, 0.01, 0.02, 0.05, 0.10, 0.20)  # upper PD bounds of grades 1-6 of 7
+
+
+def worst(lights) -> str:
+    """The worst of some lights (green when there are none)."""
+    ranks = [LIGHTS.index(light) for light in lights if light in LIGHTS]
+    return LIGHTS[max(ranks)] if ranks else "green"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LowIsBad(_Strict):
+    """A check whose value is bad when low: red below `red_below`, amber below `amber_below`."""
+
+    enabled: bool = True
+    red_below: float | None = None
+    amber_below: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        red, amber = self.red_below, self.amber_below
+        if red is not None and amber is not None and amber < red:
+            raise ValueError(
+                f"amber_below ({amber}) must be at least red_below ({red}): amber warns before red"
+            )
+        return self
+
+    def light(self, value: float | None) -> str:
+        """A value that could not be computed is amber: it neither passes nor fails the gate."""
+        if value is None or not math.isfinite(value):
+            return "amber"
+        if self.red_below is not None and value < self.red_below:
+            return "red"
+        if self.amber_below is not None and value < self.amber_below:
+            return "amber"
+        return "green"
+
+    def describe(self) -> dict:
+        return {"rule": "below", "threshold": self.red_below, "amber": self.amber_below}
+
+
+class HighIsBad(_Strict):
+    """A check whose value is bad when high: red above `red_above`, amber above `amber_above`."""
+
+    enabled: bool = True
+    red_above: float | None = None
+    amber_above: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        red, amber = self.red_above, self.amber_above
+        if red is not None and amber is not None and amber > red:
+            raise ValueError(
+                f"amber_above ({amber}) must be at most red_above ({red}): amber warns before red"
+            )
+        return self
+
+    def light(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return "amber"
+        if self.red_above is not None and value > self.red_above:
+            return "red"
+        if self.amber_above is not None and value > self.amber_above:
+            return "amber"
+        return "green"
+
+    def describe(self) -> dict:
+        return {"rule": "above", "threshold": self.red_above, "amber": self.amber_above}
+
+
+class GiniCheck(LowIsBad):
+    """The deep model's test Gini (2 AUC - 1)."""
+
+    red_below: float | None = Field(default=0.20, ge=-1, le=1)
+    amber_below: float | None = Field(default=0.40, ge=-1, le=1)
+
+
+class PValueCheck(LowIsBad):
+    red_below: float | None = Field(default=0.01, ge=0, le=1)
+    amber_below: float | None = Field(default=0.05, ge=0, le=1)
+
+
+class GradesPolicy(PValueCheck):
+    """The master scale and the per-grade tests; the light of a grade is its `test` p-value."""
+
+    method: Literal["bounds", "equal_count"] = "bounds"
+    bounds: list[float] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=19,
+        description="Upper PD bounds of every grade but the last, increasing; null: the bounds "
+        "saved with the run (validation.json), else DEFAULT_BOUNDS.",
+    )
+    count: int = Field(default=7, ge=2, le=20, description="Grades, for equal_count.")
+    test: Literal["jeffreys", "binomial"] = "jeffreys"
+    side: Literal["under", "both"] = Field(
+        default="under",
+        description="under: only PDs that understate the defaults are flagged (the ECB's "
+        "one-sided tests); both: overstated PDs too.",
+    )
+
+    @field_validator("bounds")
+    @classmethod
+    def _increasing(cls, bounds: list[float] | None) -> list[float] | None:
+        if bounds is None:
+            return None
+        if any(not 0.0 < b < 1.0 for b in bounds):
+            raise ValueError("every bound must be a PD strictly between 0 and 1")
+        if any(b >= c for b, c in itertools.pairwise(bounds)):
+            raise ValueError(f"bounds must increase strictly, got {bounds}")
+        return bounds
+
+
+class HosmerLemeshowCheck(PValueCheck):
+    groups: int = Field(default=10, ge=3, le=100, description="Equal-count groups (deciles).")
+
+
+class DiscriminationCheck(HighIsBad):
+    """How many test periods have a ROC-AUC interval wholly below the whole-test ROC-AUC."""
+
+    red_above: int | None = Field(default=2, ge=0)
+    amber_above: int | None = Field(default=0, ge=0)
+
+
+class PsiCheck(HighIsBad):
+    over: Literal["split", "period"] = Field(
+        default="split",
+        description="split: the PSI of the whole test split (or new data) against training; "
+        "period: the largest PSI of any period with at least periods.min_rows rows.",
+    )
+    red_above: float | None = Field(default=0.25, ge=0)
+    amber_above: float | None = Field(default=0.10, ge=0)
+
+
+class InputPsiCheck(PsiCheck):
+    """The largest PSI of any input; amber only by default (macro inputs move by design)."""
+
+    red_above: float | None = Field(default=None, ge=0)
+    amber_above: float | None = Field(default=0.25, ge=0)
+
+
+class AdverseImpactCheck(HighIsBad):
+    """The largest shortfall 1 - adverse-impact ratio; red above 0.2 is the four-fifths rule."""
+
+    red_above: float | None = Field(default=0.20, ge=0, le=1)
+    amber_above: float | None = Field(default=0.10, ge=0, le=1)
+
+
+class ComparatorCheck(_Strict):
+    """The deep model against its best comparator (riskcore.verdict.decide): red when the
+    comparator is better beyond the paired interval, amber when it is ahead within it."""
+
+    enabled: bool = True
+
+
+class PeriodsPolicy(_Strict):
+    freq: Literal["auto", "month", "quarter"] = Field(
+        default="auto", description="auto: months when the test span is at most 24 months."
+    )
+    min_rows: int = Field(default=100, ge=1, description="Fewer rows: shown, never flagged.")
+    n_boot: int = Field(default=200, ge=20, le=2000)
+    seed: int = Field(default=0, ge=0)
+
+
+class SegmentsPolicy(_Strict):
+    column: str | None = Field(default=None, description="A primary column; --segment wins.")
+    bins: int = Field(default=4, ge=2, le=20, description="Quantile bins of a numeric column.")
+    max_levels: int = Field(default=20, ge=2, le=200)
+    min_rows: int = Field(default=30, ge=1, description="Smaller segments are not compared.")
+    threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Approve when score < threshold; null: the run's default threshold.",
+    )
+
+
+class MigrationPolicy(_Strict):
+    start: date | None = Field(default=None, description="Default: the first test date.")
+    end: date | None = Field(default=None, description="Default: the last test date.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must come after start ({self.start})")
+        return self
+
+
+class Policy(_Strict):
+    version: Literal[1] = 1
+    name: str = Field(default="default", max_length=200)
+    test_gini: GiniCheck = Field(default_factory=GiniCheck)
+    comparator: ComparatorCheck = Field(default_factory=ComparatorCheck)
+    grades: GradesPolicy = Field(default_factory=GradesPolicy)
+    hosmer_lemeshow: HosmerLemeshowCheck = Field(default_factory=HosmerLemeshowCheck)
+    spiegelhalter: PValueCheck = Field(default_factory=PValueCheck)
+    discrimination: DiscriminationCheck = Field(default_factory=DiscriminationCheck)
+    score_psi: PsiCheck = Field(default_factory=PsiCheck)
+    input_psi: InputPsiCheck = Field(default_factory=InputPsiCheck)
+    adverse_impact: AdverseImpactCheck = Field(default_factory=AdverseImpactCheck)
+    periods: PeriodsPolicy = Field(default_factory=PeriodsPolicy)
+    segments: SegmentsPolicy = Field(default_factory=SegmentsPolicy)
+    migration: MigrationPolicy = Field(default_factory=MigrationPolicy)
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---- reading ------------------------------------------------------------------------------------
+def _describe(err: ValidationError, label: str) -> str:
+    """pydantic's errors as one line naming each key (grades.bounds, score_psi.red_above)."""
+    parts = []
+    for item in err.errors()[:5]:
+        key = ".".join(str(p) for p in item["loc"])
+        msg = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            msg = f"unknown key (check the spelling; see {POLICY_SAMPLE})"
+        elif "input" in item and not isinstance(item["input"], dict | list):
+            msg = f"{msg} (got {item['input']!r})"
+        parts.append(f"{key}: {msg}" if key else msg)
+    more = f" (and {len(err.errors()) - 5} more)" if len(err.errors()) > 5 else ""
+    return f"invalid validation policy {label}: " + "; ".join(parts) + more
+
+
+def parse_policy(data: dict | str | bytes, source: str = "") -> Policy:
+    """A Policy from a dict or JSON text, or a PolicyError naming the key."""
+    label = f"'{source}'" if source else "(JSON)"
+    if isinstance(data, bytes | str):
+        try:
+            data = json.loads(data)
+        except RecursionError:
+            raise PolicyError(f"validation policy {label} is nested too deeply") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
+            raise PolicyError(
+                f"validation policy {label} is not valid JSON{where}: {exc}; fix the file or "
+                f"start from {POLICY_SAMPLE}"
+            ) from None
+    if not isinstance(data, dict):
+        raise PolicyError(
+            f"validation policy {label} must be a JSON object of checks, like {POLICY_SAMPLE}"
+        )
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(_describe(exc, label)) from None
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read a policy file: JSON, or YAML (.yaml / .yml) when PyYAML is installed."""
+    p = Path(path)
+    if not p.is_file():
+        raise PolicyError(
+            f"policy file '{path}' not found; pass the path of a policy such as {POLICY_SAMPLE}"
+        )
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"cannot read the policy file '{path}' ({exc.strerror})") from None
+    if p.suffix.lower() not in (".yaml", ".yml"):
+        return parse_policy(raw, str(path))
+    try:
+        import yaml
+    except ImportError:
+        raise PolicyError(
+            f"'{path}' is YAML, which needs PyYAML (pip install pyyaml); or save it as JSON"
+        ) from None
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split())
+        raise PolicyError(f"validation policy '{path}' is not valid YAML: {reason}") from None
+    return parse_policy(data if data is not None else {}, str(path))
