@@ -13,6 +13,7 @@ PAGES = [
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:", default=True),
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:"),
     st.Page("pages/results.py", title=t("nav.results"), icon=":material/insights:"),
+    st.Page("pages/validate.py", title=t("nav.validate"), icon=":material/verified:"),
     st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/psychology:"),
     st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon=":material/tune:"),
     st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:"),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.explain_widgets import explanation_views, request_form
 from ui.i18n import t
-from ui.results_widgets import require_run
+from ui.page import require_run
 
 st.title(t("explain.title"))
 st.caption(t("explain.caption"))

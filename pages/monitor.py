@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.i18n import t
 from ui.monitor_widgets import alerts, charts, files, headline, how_to_start, monitor_of
-from ui.results_widgets import require_run
+from ui.page import require_run
 
 st.title(t("monitor.title"))
 run_id = require_run().run_id

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
+from ui.page import require_run
 from ui.report_widgets import csv_download, pdf_section, report_options
-from ui.results_widgets import require_run
 
 st.title(t("report.title"))
 run = require_run("report.no_run")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
+from ui.page import require_run
 from ui.results_widgets import (
     curves,
     metric_cards,
     regression_views,
-    require_run,
     run_details,
     threshold_section,
     timeline_section,
@@ -21,12 +21,12 @@ st.caption(
     t(
         "results.caption",
         run_id=run.run_id,
-        created=run.meta.get("created", ""),
-        device=run.meta.get("device", ""),
+        created=run.meta.created,
+        device=run.meta.device,
     )
 )
 metric_cards(run)
-if run.metrics["task"] == "classification":
+if run.metrics.classification:
     tabs = st.tabs(
         [
             t("results.tab_curves"),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.compare_widgets import compare_section
 from ui.i18n import t
-from ui.results_widgets import require_run
+from ui.page import require_run
 from ui.scenario_widgets import attribution_section, results_view, run_controls, scenario_builder
 from ui.tune_widgets import tune_section
 

@@ -11,8 +11,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from riskcore.errors import RiskcoreError
+
+if TYPE_CHECKING:
+    from riskcore.artefacts import RunMetrics
 
 FILE_ROLES = ("data", "macro", "sentiment")
 
@@ -113,22 +117,23 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_headline(console, metrics: dict) -> None:
+def _print_headline(console, metrics: RunMetrics) -> None:
     """Test headline of every model, the verdict and the trust warnings, as the UI shows them."""
     from riskcore.findings import model_label, verdict_sentence, warning_sentences
+    from riskcore.metrics import HEADLINE
     from riskcore.report import text
     from riskcore.verdict import decide
 
-    test = metrics["test"]
-    key = "roc_auc" if metrics["task"] == "classification" else "rmse"
+    test = metrics.test
+    key = HEADLINE[metrics.task]
     for name, values in test.items():
         if key not in values:
             continue
-        lo, hi = values.get(f"{key}_ci", [float("nan")] * 2)
+        lo, hi = values.ci(key)
         label = model_label(name, test, text)
         console.print(f"test {key} {label}: {values[key]:.3f}  (95% CI {lo:.3f}-{hi:.3f})")
     console.print(verdict_sentence(decide(metrics), test, text))
-    for sentence in warning_sentences(metrics.get("warnings", []), test, text):
+    for sentence in warning_sentences(metrics.warnings, test, text):
         console.print(f"[bold red]warning:[/] {sentence}")
 
 
@@ -138,11 +143,25 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from riskcore.store import RunStore
 
     run = RunStore().load(args.run)
+    edited = _catalogue(args) if args.reasons else None  # a broken file fails before scoring
     frames, _ = _read_inputs(args)
     scored = score(run, frames["primary"], frames.get("macro"), frames.get("sentiment"))
-    scored.predictions.to_csv(args.out, index=False)
+    out = scored.predictions
+    note = ""
+    if args.reasons:
+        from riskcore.reasons import scored_reasons
+
+        reasons, n = scored_reasons(run, scored, args.rows, edited, args.language, args.background)
+        out = _escaped(out.join(reasons))
+        note = (
+            f"reasons for the latest {n} of {len(out)} scored rows (SHAP on each; "
+            f"--rows {args.rows}); raise --rows to compute more"
+        )
+    out.to_csv(args.out, index=False)
     console = _console()
     console.print(f"scored {len(scored.predictions)} rows -> {args.out}")
+    if note:
+        console.print(note)
     drift = scored.drift.sort_values("psi", ascending=False)
     console.print(
         "drift against the training data (PSI; < 0.1 stable, 0.1-0.25 moderate, > 0.25 major):"
@@ -180,18 +199,52 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
     store = RunStore()
     run = store.load(args.run)
+    edited = _catalogue(args)  # a broken file fails before SHAP runs
     emit, close = _progress_emitter(_console())
     try:
         explanation = explain_run(run, args.how, args.rows, args.entity, args.background, emit=emit)
     finally:
         close()
     save_explanation(store, run, explanation)
-    explanation.shap_table().to_csv(args.out, index=False)
+    table = explanation.shap_table()
+    if args.reasons:
+        from riskcore.reasons import explanation_reasons, load_catalogue, run_columns
+
+        catalogue = edited or load_catalogue(run, explanation)
+        columns = [c for block in run_columns(run).values() for c in block]
+        reasons = explanation_reasons(explanation, catalogue, args.language, columns)
+        table = _escaped(table.reset_index(drop=True).join(reasons.filter(like="reason_")))
+    table.to_csv(args.out, index=False)
     print(
         f"explained {len(explanation.rows)} predictions -> {args.out} "
         f"(additivity gap {explanation.additivity_gap:.4f})"
     )
+    if args.reasons:
+        print(
+            f"reasons for all {len(table)} explained predictions "
+            "(explain more with --rows N to compute more)"
+        )
     return 0
+
+
+def _catalogue(args: argparse.Namespace):
+    """The edited reason catalogue of --catalogue FILE, or None (the run's own)."""
+    from riskcore.reasons import read_catalogue
+
+    return read_catalogue(args.catalogue) if args.catalogue else None
+
+
+def _escaped(table):
+    """Text cells a spreadsheet would run as formulas, escaped (riskcore.report.escape_cell)."""
+    import pandas as pd
+
+    from riskcore.report import escape_cell
+
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(escape_cell)
+    return out
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -265,8 +318,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if fmt not in REPORT_FORMATS:
         raise R.ReportError(f"--format must be pdf or csv, got '{args.format}'")
     run = RunStore().load(args.run)
+    note = ""
     if fmt == "csv":
-        data = R.report_csv(run, threshold=args.threshold)
+        data = R.report_csv(run, threshold=args.threshold, language=args.language)
+        from riskcore.report.table import load_explanations, reasons_note
+
+        table = R.prediction_table(run, explanations=load_explanations(run), language=args.language)
+        note = reasons_note(table, args.language)
     else:
         notes = _read_notes(args.notes_file) if args.notes_file else ""
         data = R.report_pdf(
@@ -274,6 +332,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
     _write_output(Path(args.out), data)
     _console().print(f"{fmt} report of run {run.run_id}: {len(data) / 1024:,.0f} KB -> {args.out}")
+    if note:
+        _console().print(note)
+    return 0
+
+
+def _cmd_document(args: argparse.Namespace) -> int:
+    """Editable model documentation of a run (.docx) for its validation and approval."""
+    from riskcore import report as R
+    from riskcore.store import RunStore
+
+    run = RunStore().load(args.run)
+    data = R.model_document(run, language=args.language)
+    _write_output(Path(args.out), data)
+    _console().print(
+        f"model documentation of run {run.run_id}: {len(data) / 1024:,.0f} KB -> {args.out}"
+    )
     return 0
 
 
@@ -484,6 +558,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scenario": _cmd_scenario,
     "tune": _cmd_tune,
     "validate": _cmd_validate,
+    "document": _cmd_document,
 }
 
 
@@ -498,6 +573,16 @@ def _add_date_format(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--date-format",
         help="strftime format for date columns that are ambiguous, e.g. %%d/%%m/%%Y",
+    )
+
+
+def _add_reason_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--catalogue",
+        help="edited reason catalogue JSON (default: the run's reasons.json or generated texts)",
+    )
+    p.add_argument(
+        "--language", choices=("en", "zh"), default="en", help="language of the reason texts"
     )
 
 
@@ -518,6 +603,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run", help="run id (see `runs`)")
     _add_inputs(p)
     p.add_argument("--out", required=True, help="output CSV of predictions")
+    p.add_argument(
+        "--reasons",
+        action="store_true",
+        help="add reason_1..reason_4 (the inputs that raised the risk most): computes SHAP for "
+        "the latest --rows scored rows",
+    )
+    p.add_argument(
+        "--rows", type=int, default=500, help="with --reasons: rows to explain (default 500)"
+    )
+    p.add_argument("--background", type=int, default=100, help="training windows as reference")
+    _add_reason_options(p)
     sub.add_parser("runs", help="list saved runs")
     p = sub.add_parser("explain", help="SHAP values of a run's test predictions, as CSV")
     p.add_argument("run", help="run id (see `runs`)")
@@ -532,9 +628,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--entity", help="the entity to explain with --how entity")
     p.add_argument("--background", type=int, default=100, help="training windows as reference")
     p.add_argument("--out", required=True, help="output CSV, one row per prediction")
+    p.add_argument(
+        "--reasons", action="store_true", help="add reason_1..reason_4 (code: text) columns"
+    )
+    _add_reason_options(p)
     p = sub.add_parser("export", help="SavedModel for TF Serving + the preprocessing as JSON")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--out", required=True, help="new folder for saved_model/ and the JSON")
+    _add_watch_parser(sub)
+    _add_report_parser(sub)
+    _add_scenario_parsers(sub)
+    _add_validate_parser(sub)
+    p = sub.add_parser("document", help="write a run's editable model documentation (.docx)")
+    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("--out", required=True, help="output .docx file")
+    p.add_argument("--language", default="en", help="en or zh (简体中文)")
+    return parser
+
+
+def _add_watch_parser(sub) -> None:
     p = sub.add_parser("watch", help="score files as they arrive in a folder; drift alerts")
     p.add_argument("folder", help="folder to watch for CSV / TSV / XLSX files")
     p.add_argument("--run", required=True, help="run id (see `runs`)")
@@ -552,6 +664,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--once", action="store_true", help="score what is there now, then exit")
     _add_date_format(p)
+
+
+def _add_report_parser(sub) -> None:
     p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--format", required=True, help="pdf (risk committee) or csv (spreadsheet)")
@@ -560,9 +675,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="PDF title (default: Risk report / 风险报告)")
     p.add_argument("--notes-file", help="UTF-8 text file of analyst notes for the PDF cover")
     p.add_argument("--threshold", type=float, help="decision threshold: adds a flagged column")
-    _add_scenario_parsers(sub)
-    _add_validate_parser(sub)
-    return parser
 
 
 def _add_validate_parser(sub) -> None:

@@ -7,7 +7,6 @@ It reads only the run store; the Scenarios page's Compare tab and the tuner use 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import pandas as pd
@@ -19,10 +18,10 @@ from riskcore.store import Run
 
 def _metric_rows(run: Run) -> list[dict]:
     rows = []
-    for model, values in (run.metrics.get("test") or {}).items():
+    for model, values in run.metrics.test.items():
         for metric in (*CLASSIFICATION_METRICS, *REGRESSION_METRICS):
             if metric in values:
-                lo, hi = values.get(f"{metric}_ci") or (math.nan, math.nan)
+                lo, hi = values.ci(metric)
                 rows.append(
                     {
                         "run": run.run_id,
@@ -62,7 +61,7 @@ def _config_diff(runs: list[Run]) -> pd.DataFrame:
 
 
 def _files(run: Run) -> dict[str, str]:
-    return {f.get("role", f.get("name", "")): f.get("sha256") for f in run.meta.get("files", [])}
+    return {f.role or f.name: f.sha256 for f in run.meta.files}
 
 
 def _comparability(runs: list[Run]) -> str:
@@ -85,7 +84,7 @@ def _comparability(runs: list[Run]) -> str:
                 f"runs {first.run_id} and {run.run_id} test on different periods "
                 f"(test from {cut_a} vs {cut_b})"
             )
-        if first.metrics.get("task") != run.metrics.get("task"):
+        if first.metrics.task != run.metrics.task:
             reasons.append(f"runs {first.run_id} and {run.run_id} solve different tasks")
     return "; ".join(reasons)
 

@@ -20,21 +20,16 @@ import annotated_types as at
 import pandas as pd
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from riskcore.errors import ConfigError, DataValidationError
+from riskcore.parsing import Hints, Strict, json_path, parse_model
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class ColumnTarget(_Strict):
+class ColumnTarget(Strict):
     """An existing column, already aligned to the future by the user."""
 
     kind: Literal["column"] = "column"
@@ -44,7 +39,7 @@ class ColumnTarget(_Strict):
     )
 
 
-class DrawdownTarget(_Strict):
+class DrawdownTarget(Strict):
     """1 if the maximum drawdown of a price over the next `horizon` steps reaches `threshold`."""
 
     kind: Literal["drawdown"] = "drawdown"
@@ -52,7 +47,7 @@ class DrawdownTarget(_Strict):
     threshold: float = Field(default=0.10, gt=0, lt=1)
 
 
-class TailLossTarget(_Strict):
+class TailLossTarget(Strict):
     """1 if the forward `horizon`-step return falls below its `quantile` on training rows."""
 
     kind: Literal["tail_loss"] = "tail_loss"
@@ -60,7 +55,7 @@ class TailLossTarget(_Strict):
     quantile: float = Field(default=0.05, gt=0, lt=0.5)
 
 
-class ForwardVolatilityTarget(_Strict):
+class ForwardVolatilityTarget(Strict):
     """Standard deviation of the one-step returns over the next `horizon` steps (regression)."""
 
     kind: Literal["forward_volatility"] = "forward_volatility"
@@ -75,7 +70,7 @@ Target = Annotated[
 DerivedKind = Literal["log_return", "pct_change", "diff", "rolling_vol"]
 
 
-class DerivedFeature(_Strict):
+class DerivedFeature(Strict):
     """A sequence feature computed per entity from past rows only, instead of by hand."""
 
     name: str
@@ -84,7 +79,7 @@ class DerivedFeature(_Strict):
     window: int = Field(default=20, ge=2, le=1000, description="Rows, for rolling_vol.")
 
 
-class DataConfig(_Strict):
+class DataConfig(Strict):
     time: str | None
     entity: str | None = None
     sequence_features: list[str] = Field(default_factory=list)
@@ -170,7 +165,7 @@ class DataConfig(_Strict):
         return self.sequence_features + [d.name for d in self.derived]
 
 
-class SplitConfig(_Strict):
+class SplitConfig(Strict):
     scheme: Literal["time", "stratified", "walk_forward"] | None = Field(
         default=None, description="Default: time with a time column, stratified without."
     )
@@ -196,7 +191,7 @@ def _hints(**groups: dict) -> dict:
     return {name: hints for name, hints in groups.items() if hints}
 
 
-class ModelConfig(_Strict):
+class ModelConfig(Strict):
     cell: Literal["lstm", "gru"] = "lstm"
     units: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
         default_factory=lambda: [64, 32],
@@ -253,7 +248,7 @@ class ModelConfig(_Strict):
     )
 
 
-class TrainingConfig(_Strict):
+class TrainingConfig(Strict):
     epochs: int = Field(
         default=50,
         ge=1,
@@ -290,7 +285,7 @@ class TrainingConfig(_Strict):
     )
 
 
-class RunConfig(_Strict):
+class RunConfig(Strict):
     data: DataConfig
     task: Literal["classification", "regression"] | None = Field(
         default=None, description="Default: regression for forward_volatility, else classification."
@@ -348,60 +343,34 @@ class RunConfig(_Strict):
         return json.dumps(dumped, indent=2, ensure_ascii=False)
 
 
-def _describe(err: ValidationError, source: str) -> str:
-    """Turn pydantic's error list into one line that names each field and what is wrong."""
-    parts = []
-    for item in err.errors()[:5]:
-        loc = _field_path(item["loc"])
-        msg = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling; see sample_data/*_config.json)"
-        elif item["type"] == "missing":
-            msg = "required but missing"
-        elif item["type"] == "union_tag_invalid":
-            msg = (
-                f"unknown target kind {item['input'].get('kind')!r}; "
-                "use column, drawdown, tail_loss or forward_volatility"
-            )
-        elif "input" in item and not isinstance(item["input"], dict | list):
-            msg = f"{msg} (got {item['input']!r})"
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    more = f" (and {len(err.errors()) - 5} more)" if len(err.errors()) > 5 else ""
-    return f"invalid config {source}: " + "; ".join(parts) + more
-
-
 def _field_path(loc: tuple) -> str:
-    """Dotted field name without pydantic's union tags (data.target.drawdown.x -> data.target.x)."""
-    parts = [str(p) for p in loc]
+    """The key without pydantic's union tags (data.target.drawdown.x -> data.target.x)."""
+    parts = list(loc)
     kinds = ("column", "drawdown", "tail_loss", "forward_volatility")
     if len(parts) > 2 and parts[:2] == ["data", "target"] and parts[2] in kinds:
         del parts[2]
-    return ".".join(parts)
+    return json_path(tuple(parts))
+
+
+def _unknown_kind(item: dict) -> str:
+    return (
+        f"unknown target kind {item['input'].get('kind')!r}; "
+        "use column, drawdown, tail_loss or forward_volatility"
+    )
+
+
+CONFIG_HINTS = Hints(
+    shape="a JSON object with a 'data' section",
+    fix="fix the file or download a fresh one from the Data page",
+    unknown_key="check the spelling; see sample_data/*_config.json",
+    location=_field_path,
+    messages={"union_tag_invalid": _unknown_kind},
+)
 
 
 def parse_config(data: dict | str | bytes, source: str = "") -> RunConfig:
     """Build a RunConfig from a dict or JSON text, raising ConfigError that names the field."""
-    label = f"'{source}'" if source else "(JSON)"
-    if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data)
-        except RecursionError:  # "[[[[..." 100,000 deep: json gives up, so do we, clearly
-            raise ConfigError(
-                f"config {label} is nested too deeply to be a RunConfig; download a fresh one "
-                "from the Data page"
-            ) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
-            raise ConfigError(
-                f"config {label} is not valid JSON{where}: {exc}; fix the file or download "
-                "a fresh one from the Data page"
-            ) from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"config {label} must be a JSON object with a 'data' section")
-    try:
-        return RunConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, label)) from None
+    return parse_model(RunConfig, data, "config", ConfigError, source, CONFIG_HINTS)
 
 
 def load_config(path: str | Path) -> RunConfig:

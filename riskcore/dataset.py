@@ -16,7 +16,7 @@ import pandas as pd
 
 from riskcore.config import RunConfig, check_columns
 from riskcore.errors import DataValidationError
-from riskcore.joins import _times, join_macro, join_sentiment
+from riskcore.joins import join_macro, join_sentiment, to_times
 from riskcore.preprocess import BLOCKS, Preprocessor
 from riskcore.targets import derive, forward_drawdown, forward_return, forward_volatility
 
@@ -142,15 +142,18 @@ def _numeric(frame: pd.DataFrame, col: str, role: str) -> pd.Series:
     return conv.astype(float)
 
 
-def _order(primary: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
-    """Sorted by entity then time, with _time, _entity and _pos (row number within entity)."""
+def order_rows(primary: pd.DataFrame, config: RunConfig) -> pd.DataFrame:
+    """Sorted by entity then time, with _time, _entity and _pos (row number within entity).
+
+    The panel's row order: a sample's `row` (in predictions.csv) indexes these rows.
+    """
     d = config.data
     frame = primary.copy()
     frame["_entity"] = frame[d.entity].astype("string").fillna("").astype(str) if d.entity else ""
     if d.time is None:
         frame["_pos"] = np.arange(len(frame))
         return frame.reset_index(drop=True)
-    frame["_time"] = _times(frame[d.time], "primary", d.time)
+    frame["_time"] = to_times(frame[d.time], "primary", d.time)
     frame = frame.sort_values(["_entity", "_time"], kind="stable").reset_index(drop=True)
     dup = frame.duplicated(["_entity", "_time"])
     if dup.any():
@@ -255,7 +258,7 @@ def build_frame(
     if not with_target:
         frames["primary"] = primary.assign(**{d.target.column: np.nan})
     check_columns(config, frames)
-    frame = _order(primary, config)
+    frame = order_rows(primary, config)
     for col in d.sequence_features + [x.column for x in d.derived]:
         frame[col] = _numeric(frame, col, "primary")
     for spec in d.derived:
@@ -505,21 +508,44 @@ def prepare(
     return Dataset(config, panel, splits, pre, target_state, cuts, folds)
 
 
-def transform_new(
+# ---- a saved run's preprocessing applied to new data ---------------------------------------
+def saved_preprocessor(state: dict) -> Preprocessor:
+    """The fitted preprocessing of a run's saved state (Dataset.state())."""
+    return Preprocessor.from_dict(state["preprocessor"])
+
+
+@dataclass
+class SavedInputs:
+    """New data through a saved run's preprocessing: the one transform that score, explain,
+    scenarios, validate and watch use, so they all feed the model the same inputs."""
+
+    frame: pd.DataFrame  # joined raw rows in panel order, with _time, _entity, _pos, _y
+    panel: Panel
+    ends: np.ndarray  # samples with a full window of history
+    preprocessor: Preprocessor
+
+
+def apply_saved(
     config: RunConfig,
     state: dict,
     primary: pd.DataFrame,
     macro: pd.DataFrame | None = None,
     sentiment: pd.DataFrame | None = None,
-) -> tuple[Panel, np.ndarray]:
-    """Scoring: apply the saved preprocessing to new data; never refits. Returns samples too.
+    with_target: bool | None = None,
+    trained: str = "the model",
+) -> SavedInputs:
+    """Apply the saved preprocessing to new data; never refits.
 
-    The target is computed when its column is present (so scoring the training data reproduces
-    the run), and left unknown otherwise.
+    The target is computed when with_target is True, or None and its column is present (so
+    scoring the training data reproduces the run), and left unknown otherwise. trained names
+    the run in messages about mismatched column types.
     """
-    has_target = config.data.target.column in primary.columns
-    frame = build_frame(config, primary, macro, sentiment, with_target=has_target)
-    if has_target:
+    pre = saved_preprocessor(state)
+    pre.check_types(primary, trained)
+    if with_target is None:
+        with_target = config.data.target.column in primary.columns
+    frame = build_frame(config, primary, macro, sentiment, with_target=with_target)
+    if with_target:
         t = config.data.target
         y = frame["_y"]
         if t.kind == "drawdown":
@@ -527,18 +553,16 @@ def transform_new(
         elif t.kind == "tail_loss":
             cutoff = state["target"]["forward_return_cutoff"]
             frame["_y"] = np.where(y.isna(), np.nan, y < cutoff)
-    pre = Preprocessor.from_dict(state["preprocessor"])
-    _check_levels(frame, pre)
+    pre.check_levels(frame)
     ends = eligible_ends(frame, config, need_target=False)
     if len(ends) == 0:
         raise _history_error(frame, config)
-    return make_panel(frame, config, pre), ends
+    return SavedInputs(frame, make_panel(frame, config, pre), ends, pre)
 
 
-def _check_levels(frame: pd.DataFrame, pre: Preprocessor) -> None:
-    for col in pre.categorical:
-        if pd.api.types.is_numeric_dtype(frame[col]) and frame[col].notna().any():
-            raise DataValidationError(
-                f"column '{col}' was text when the model was trained but is numeric now; "
-                "upload data with the same column types as the training data"
-            )
+def transform_new(
+    config: RunConfig, state: dict, *tables: pd.DataFrame | None
+) -> tuple[Panel, np.ndarray]:
+    """apply_saved to (primary, macro, sentiment), seen as the panel and its samples."""
+    saved = apply_saved(config, state, *tables)
+    return saved.panel, saved.ends

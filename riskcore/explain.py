@@ -40,10 +40,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskcore.dataset import TABULAR_STATS, Panel, build_frame, make_panel
+from riskcore.dataset import TABULAR_STATS, Panel
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.model import ATTENTION_LAYER
 from riskcore.preprocess import BLOCKS, Preprocessor
+from riskcore.scoring import saved_inputs
 from riskcore.store import Run, RunStore
 
 EXPLANATIONS_FILE = "explanations.json"
@@ -121,11 +122,10 @@ class RunInputs:
     @classmethod
     def of(cls, run: Run) -> RunInputs:
         data = run.inputs()
-        frame = build_frame(
-            run.config, data["primary"], data["macro"], data["sentiment"], with_target=False
+        saved = saved_inputs(
+            run, data["primary"], data["macro"], data["sentiment"], with_target=False
         )
-        pre = Preprocessor.from_dict(run.state["preprocessor"])
-        return cls(frame, make_panel(frame, run.config, pre), pre)
+        return cls(saved.frame, saved.panel, saved.preprocessor)
 
     def x(self, rows: np.ndarray) -> list[np.ndarray]:
         """Model inputs of these samples, as a list in the model's input order."""
@@ -534,6 +534,12 @@ def _background_rows(run: Run, size: int) -> np.ndarray:
         raise ConfigError(f"the background sample must hold at least 1 window, not {size}")
     rng = np.random.default_rng(run.config.training.seed)
     return np.sort(rng.choice(train, min(size, len(train)), replace=False))
+
+
+def background_inputs(run: Run, size: int = 100) -> list[np.ndarray]:
+    """The model inputs of the run's SHAP background (training windows, seeded), as
+    explain_run uses them: for explaining newly scored rows (riskcore.reasons)."""
+    return RunInputs.of(run).x(_background_rows(run, size))
 
 
 def explain_run(

@@ -45,6 +45,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from riskcore.errors import JobError, RiskcoreError
+from riskcore.tasks import Task, check_payload, task_path
 
 logger = logging.getLogger(__name__)
 
@@ -176,10 +177,14 @@ class JobManager:
 
     # ----------------------------------------------------------------------------- public API
 
-    def submit(self, task: str, payload: dict, owner: str | None = None) -> str:
-        """Queue `task` ("module:function") with `payload`; returns the job id at once."""
+    def submit(self, task: str | Task, payload: dict, owner: str | None = None) -> str:
+        """Queue `task` (a riskcore.tasks.Task or "module:function") with `payload`; returns
+        the job id at once. A listed task's payload is validated here (PayloadError), so a
+        worker never receives one that does not match."""
+        task = task_path(task)
         if not _TASK_PATH.match(task):
             raise ValueError(f"task must be 'module:function', got {task!r}")
+        payload = check_payload(task, payload)
         job_id = uuid.uuid4().hex
         # Pickled now, so an unpicklable payload fails here, in the caller, not in the dispatcher.
         message = pickle.dumps((job_id, task, payload), protocol=pickle.HIGHEST_PROTOCOL)

@@ -13,7 +13,8 @@ import pandas as pd
 from riskcore.errors import DataValidationError
 
 
-def _times(series: pd.Series, file_role: str, column: str) -> np.ndarray:
+def to_times(series: pd.Series, file_role: str, column: str) -> np.ndarray:
+    """The column as datetime64[ns], or an error naming the file, column and first bad row."""
     if not pd.api.types.is_datetime64_any_dtype(series):
         try:
             series = pd.to_datetime(series)
@@ -45,7 +46,7 @@ def join_macro(
     times: np.ndarray, macro: pd.DataFrame, time_col: str, features: list[str], lag: int
 ) -> pd.DataFrame:
     """Macro features known at each primary time (NaN before the first usable release)."""
-    macro = macro.assign(_t=_times(macro[time_col], "macro", time_col)).sort_values("_t")
+    macro = macro.assign(_t=to_times(macro[time_col], "macro", time_col)).sort_values("_t")
     if macro["_t"].duplicated().any():
         dup = macro.loc[macro["_t"].duplicated(), "_t"].iloc[0]
         raise DataValidationError(
@@ -98,7 +99,7 @@ def join_sentiment(
     neutral training value) and `no_news` = 1. A sentiment file without an entity column is
     market-wide and applies to every entity.
     """
-    sentiment = sentiment.assign(_t=_times(sentiment[time_col], "sentiment", time_col))
+    sentiment = sentiment.assign(_t=to_times(sentiment[time_col], "sentiment", time_col))
     use_entity = entity_col is not None and entity_col in sentiment.columns and entities is not None
     daily = _daily_sums(sentiment, entity_col if use_entity else None, features)
     row_days = pd.DatetimeIndex(times).normalize().to_numpy() - np.timedelta64(lag_days, "D")

@@ -47,6 +47,11 @@ REPORTED_METRICS = {
     "regression": REGRESSION_METRICS,
 }
 _RANKING = ("roc_auc", "pr_auc", "ks", "gini")  # undefined with one class present
+# The test metric a run is judged by (verdict, report, CLI, tuner), and which way is better.
+HEADLINE = {"classification": "roc_auc", "regression": "rmse"}
+LOWER_BETTER = frozenset({"rmse", "mae", "brier", "log_loss", "ece"})
+IDEAL = {"calibration_slope": 1.0, "calibration_intercept": 0.0}  # best is closest to these
+ERROR_METRICS = ("rmse", "mae")  # in the target's units: shown to four significant digits
 
 
 # --------------------------------------------------------------------------- validation

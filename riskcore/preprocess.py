@@ -142,6 +142,33 @@ class Preprocessor:
         s = self.numeric[column]
         return scaled * s.std + s.mean
 
+    # ---- checking new data against the fitted state ----------------------------------------
+    def check_types(self, primary: pd.DataFrame, trained: str = "the model") -> None:
+        """New data must carry the training columns with compatible types, named if not.
+
+        trained: who was trained, for the message ("run 20240101-abc").
+        """
+        for col in (c for block in self.columns.values() for c in block if c != "no_news"):
+            if col in primary.columns and col not in self.categorical:
+                s = primary[col]
+                if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+                    converted = pd.to_numeric(s, errors="coerce")
+                    if converted.notna().sum() < 0.5 * s.notna().sum():
+                        raise DataValidationError(
+                            f"column '{col}' was numeric when {trained} was trained but holds "
+                            f"text now (e.g. {s.dropna().iloc[0]!r}); upload data with the same "
+                            "columns and types as the training data"
+                        )
+
+    def check_levels(self, frame: pd.DataFrame) -> None:
+        """A categorical column must still be text: numbers would all pool into "other"."""
+        for col in self.categorical:
+            if pd.api.types.is_numeric_dtype(frame[col]) and frame[col].notna().any():
+                raise DataValidationError(
+                    f"column '{col}' was text when the model was trained but is numeric now; "
+                    "upload data with the same column types as the training data"
+                )
+
     # ---- persistence ---------------------------------------------------------------------
     def to_dict(self) -> dict:
         return {

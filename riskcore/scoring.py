@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from riskcore import drift as D
-from riskcore.dataset import Panel, transform_new
-from riskcore.errors import DataValidationError
+from riskcore.dataset import Panel, SavedInputs, apply_saved
+from riskcore.preprocess import Preprocessor
 from riskcore.store import Run
 
 
@@ -19,24 +19,18 @@ class Scored:
     drift: pd.DataFrame  # feature, psi, reading (the score included as "score")
     panel: Panel
     ends: np.ndarray
+    preprocessor: Preprocessor | None = None  # the run's saved one, as applied to the panel
 
 
-def _check_types(run: Run, primary: pd.DataFrame) -> None:
-    """New data must carry the training columns with compatible types, named if not."""
-    state = run.state["preprocessor"]
-    wanted = [c for block in state["columns"].values() for c in block if c != "no_news"]
-    categorical = set(state["categorical"])
-    for col in wanted:
-        if col in primary.columns and col not in categorical:
-            s = primary[col]
-            if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-                converted = pd.to_numeric(s, errors="coerce")
-                if converted.notna().sum() < 0.5 * s.notna().sum():
-                    raise DataValidationError(
-                        f"column '{col}' was numeric when run {run.run_id} was trained but holds "
-                        f"text now (e.g. {s.dropna().iloc[0]!r}); upload data with the same "
-                        "columns and types as the training data"
-                    )
+def saved_inputs(
+    run: Run, *tables: pd.DataFrame | None, with_target: bool | None = None
+) -> SavedInputs:
+    """The run's saved preprocessing applied to (primary, macro, sentiment): apply_saved for a
+    run, whose id the type checks name."""
+    primary, macro, sentiment = (*tables, None, None)[:3]
+    return apply_saved(
+        run.config, run.state, primary, macro, sentiment, with_target, f"run {run.run_id}"
+    )
 
 
 def score(
@@ -50,8 +44,8 @@ def score(
     from riskcore.batches import predict_scores
     from riskcore.train import feature_frame
 
-    _check_types(run, primary)
-    panel, ends = transform_new(run.config, run.state, primary, macro, sentiment)
+    saved = saved_inputs(run, primary, macro, sentiment)
+    panel, ends = saved.panel, saved.ends
     model = model or run.load_model()
     raw = predict_scores(model, panel, ends)
     scores = run.calibrator().apply(raw).astype(np.float32)
@@ -63,11 +57,11 @@ def score(
             "score": scores,
         }
     )
-    if run.metrics.get("task") == "classification" and "calibration" in run.state:
+    if run.metrics.classification and "calibration" in run.state:
         out["score_raw"] = raw
     if panel.time is None:
         out = out.drop(columns="time")
     reference = pd.read_csv(run.path / "reference.csv")
     current = feature_frame(panel, ends).assign(score=scores)
     drift = D.feature_psi(reference, current)
-    return Scored(out, drift, panel, ends)
+    return Scored(out, drift, panel, ends, saved.preprocessor)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from riskcore.artefacts import ArtefactError, RunMeta, RunMetrics
 from riskcore.errors import RunStoreError
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
@@ -51,6 +52,8 @@ def new_run_id() -> str:
 
 
 def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "model_dump"):  # a pydantic model (a typed payload or event)
+        return obj.model_dump(mode="json")
     if hasattr(obj, "item"):
         return obj.item()
     if hasattr(obj, "tolist"):
@@ -102,13 +105,23 @@ class Run:
 
         return parse_config((self.path / "config.json").read_bytes(), f"run {self.run_id}")
 
-    @cached_property
-    def meta(self) -> dict:
-        return self._json("meta.json") or {}
+    def _artefact(self, name: str, view: Any) -> Any:
+        try:
+            return view.load(self._json(name), name)
+        except (ArtefactError, ValueError) as exc:  # a JSON syntax error is a ValueError too
+            raise RunStoreError(
+                f"run {self.run_id}: {exc}; the run is damaged, retrain it"
+            ) from None
 
     @cached_property
-    def metrics(self) -> dict:
-        return self._json("metrics.json") or {}
+    def meta(self) -> RunMeta:
+        """meta.json, validated once (riskcore.artefacts.RunMeta; still a dict)."""
+        return self._artefact("meta.json", RunMeta)
+
+    @cached_property
+    def metrics(self) -> RunMetrics:
+        """metrics.json, validated once (riskcore.artefacts.RunMetrics; still a dict)."""
+        return self._artefact("metrics.json", RunMetrics)
 
     @cached_property
     def state(self) -> dict:
@@ -282,17 +295,17 @@ class RunStore:
         for run_id in self.ids() if ids is None else ids:
             run = self.load(run_id)
             meta, metrics = run.meta, run.metrics
-            test = (metrics.get("test") or {}).get("model") or {}
+            test = metrics.scores("model")
             rows.append(
                 {
                     "run_id": run_id,
-                    "created": meta.get("created", ""),
-                    "data": ", ".join(f["name"] for f in meta.get("files", [])),
+                    "created": meta.created,
+                    "data": meta.file_names,
                     "task": metrics.get("task", ""),
-                    "target": meta.get("target", ""),
+                    "target": meta.target or "",
                     "roc_auc": test.get("roc_auc"),
                     "rmse": test.get("rmse"),
-                    "device": meta.get("device", ""),
+                    "device": meta.device,
                 }
             )
         return rows

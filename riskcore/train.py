@@ -6,6 +6,7 @@ Progress goes out as small dicts through one `emit` callable, the single protoco
   {"type": "epoch", "epoch": 3, "epochs": 50, "logs": {...}, "elapsed_s": 12.0, "eta_s": 190.0}
   {"type": "batch", "epoch": 3, "batch": 10, "batches": 120}
   {"type": "done", "run_id": "..."}
+riskcore.artefacts reads them as typed models (ProgressEvent).
 """
 
 from __future__ import annotations
@@ -354,6 +355,32 @@ def _versions() -> dict:
     return out
 
 
+def _run_metrics(config: RunConfig, ds: Dataset, fitted: Fitted, emit: Emit) -> dict:
+    """metrics.json: test and validation metrics with intervals, the paired differences,
+    calibration, warnings and the walk-forward folds."""
+    scores = fitted.scores
+    test_ends = ds.splits["test"]
+    test = _evaluate(config, ds, test_ends, scores["test"], True)
+    metrics = {
+        "task": config.task,
+        "rows": {k: len(v) for k, v in ds.splits.items()},
+        "test": test,
+        "paired": test.pop("paired", {}),  # deep model minus each comparator, same resamples
+        "validation": _evaluate(config, ds, ds.splits["validation"], scores["validation"], False),
+        "intervals": resampling(config, ds, test_ends).describe(),
+        "calibration": {"method": config.training.calibration, "fitted_on": "validation"}
+        if config.task == "classification"
+        else None,
+    }
+    if fitted.benchmark is not None:
+        for part in ("test", "validation"):
+            metrics[part]["benchmark"].update(fitted.benchmark.describe())
+    metrics["warnings"] = run_warnings(config, ds, metrics, fitted.leaks)
+    if ds.folds:
+        metrics["walk_forward"] = _walk_forward(config, ds, emit)
+    return metrics
+
+
 def train_run(
     config: RunConfig,
     primary: pd.DataFrame,
@@ -386,25 +413,7 @@ def train_run(
     timings["fit_s"] = time.perf_counter() - t1
     emit({"type": "stage", "stage": "evaluating"})
     seed = config.training.seed
-    test_ends = ds.splits["test"]
-    test = _evaluate(config, ds, test_ends, scores["test"], True)
-    metrics = {
-        "task": config.task,
-        "rows": {k: len(v) for k, v in ds.splits.items()},
-        "test": test,
-        "paired": test.pop("paired", {}),  # deep model minus each comparator, same resamples
-        "validation": _evaluate(config, ds, ds.splits["validation"], scores["validation"], False),
-        "intervals": resampling(config, ds, test_ends).describe(),
-        "calibration": {"method": config.training.calibration, "fitted_on": "validation"}
-        if config.task == "classification"
-        else None,
-    }
-    if fitted.benchmark is not None:
-        for part in ("test", "validation"):
-            metrics[part]["benchmark"].update(fitted.benchmark.describe())
-    metrics["warnings"] = run_warnings(config, ds, metrics, fitted.leaks)
-    if ds.folds:
-        metrics["walk_forward"] = _walk_forward(config, ds, emit)
+    metrics = _run_metrics(config, ds, fitted, emit)
     timings["total_s"] = time.perf_counter() - t0
     meta = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

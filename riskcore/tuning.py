@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
+from pydantic import Field, FiniteFloat
 
 from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError, TuningError
+from riskcore.metrics import HEADLINE, LOWER_BETTER
+from riskcore.parsing import Hints, Strict, parse_model
 from riskcore.store import RunStore
 
 Emit = Callable[[dict], None]
@@ -86,11 +88,7 @@ DEFAULT_SPACE: dict = {
 }
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Range(_Strict):
+class Range(Strict):
     """low..high (optionally log-scaled or stepped) for a number, or a list of choices."""
 
     low: FiniteFloat | None = None
@@ -100,7 +98,7 @@ class Range(_Strict):
     choices: list[str] | None = Field(default=None, min_length=1)
 
 
-class SearchSpace(_Strict):
+class SearchSpace(Strict):
     """What to search, how many trials, within how long, from which seed."""
 
     params: dict[str, Range] = Field(min_length=1)
@@ -170,25 +168,16 @@ def check_space(space: SearchSpace, config: RunConfig | None = None) -> None:
             )
 
 
+SPACE_HINTS = Hints(
+    shape="a JSON object with 'params'",
+    fix="fix it",
+    unknown_key="a range has low, high, log, step or choices",
+)
+
+
 def parse_space(data: dict | str | bytes, source: str = "") -> SearchSpace:
     """A validated SearchSpace from a dict or JSON text; TuningError naming the field otherwise."""
-    label = f"'{source}'" if source else "(JSON)"
-    if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise TuningError(f"search space {label} is not valid JSON: {exc}; fix it") from None
-    if not isinstance(data, dict):
-        raise TuningError(f"search space {label} must be a JSON object with 'params'")
-    try:
-        space = SearchSpace.model_validate(data)
-    except ValidationError as exc:
-        item = exc.errors()[0]
-        where = ".".join(str(p) for p in item["loc"]) or "space"
-        msg = item["msg"]
-        if item["type"] == "extra_forbidden":
-            msg = "unknown key (a range has low, high, log, step or choices)"
-        raise TuningError(f"search space {label}: {where}: {msg}") from None
+    space = parse_model(SearchSpace, data, "search space", TuningError, source, SPACE_HINTS)
     check_space(space)
     return space
 
@@ -229,7 +218,8 @@ def _suggest(trial: Any, name: str, rng: Range) -> Any:
 
 def objective_of(task: str) -> tuple[str, str]:
     """The validation metric the search optimises, and its direction."""
-    return ("roc_auc", "maximize") if task == "classification" else ("rmse", "minimize")
+    metric = HEADLINE[task]
+    return metric, "minimize" if metric in LOWER_BETTER else "maximize"
 
 
 @dataclass
@@ -300,7 +290,7 @@ def tune(
                 trial_config, primary, macro, sentiment, store=store, sources=sources, owner=owner
             )
             trial.set_user_attr("run_id", run_id)
-            value = (store.load(run_id).metrics.get("validation") or {}).get("model", {})
+            value = store.load(run_id).metrics.scores("model", "validation")
             value = value.get(metric, math.nan)
             if value is None or not math.isfinite(value):
                 raise TuningError(
@@ -334,6 +324,13 @@ def tune(
         catch=(RiskcoreError,),
         callbacks=[report],
     )
+    return _result(study, names, metric, direction, store)
+
+
+def _result(
+    study: Any, names: list[str], metric: str, direction: str, store: RunStore
+) -> TuningResult:
+    """The trials table and the best trial's run; TuningError when no trial finished."""
     table = _table(study, names)
     done = table[table["state"] == "complete"]
     if done.empty:
@@ -369,7 +366,7 @@ def tuning_task(payload: dict, emit: Emit) -> TuningResult:
         frames["sentiment"],
         space=parse_space(payload["space"]),
         store=store,
-        sources=run.meta.get("files"),
+        sources=run.meta.files,
         emit=emit,
         owner=payload.get("owner"),
     )

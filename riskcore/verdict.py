@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from riskcore.artefacts import RunMetrics
+from riskcore.metrics import HEADLINE, LOWER_BETTER
+
 COMPARATORS = ("logistic", "gbm", "benchmark")
-HEADLINE = {"classification": "roc_auc", "regression": "rmse"}
-LOWER_BETTER = {"rmse", "mae", "brier", "log_loss", "ece"}
 OUTCOMES = ("better", "within", "worse", "undefined")
 
 
@@ -44,22 +45,21 @@ class Verdict:
 
 def decide(metrics: dict) -> Verdict:
     """The verdict from a run's metrics.json: its `test` entries and `paired` differences."""
-    task = metrics.get("task", "classification")
-    test = metrics.get("test", {})
-    metric = HEADLINE[task]
+    metrics = RunMetrics.of(metrics)  # a stored run's metrics, or the dict a fit just built
+    metric = HEADLINE[metrics.task]
     sign = -1.0 if metric in LOWER_BETTER else 1.0
-    model = test.get("model", {})
+    model = metrics.scores("model")
     values = {
-        name: test[name][metric]
+        name: metrics.scores(name).value(metric)
         for name in COMPARATORS
-        if isinstance(test.get(name), dict) and _finite(test[name].get(metric))
+        if metrics.scores(name).has(metric)
     }
-    if not _finite(model.get(metric)) or not values:
+    if not model.has(metric) or not values:
         return Verdict("undefined", metric)
     best = max(values, key=lambda name: sign * values[name])
-    paired = metrics.get("paired", {}).get(best, {})
+    paired = metrics.scores(best, "paired")
     diff = paired.get(metric, model[metric] - values[best])
-    lo, hi = paired.get(f"{metric}_ci", [math.nan, math.nan])
+    lo, hi = paired.ci(metric)
     advantage = sign * diff
     ci = sorted((sign * lo, sign * hi)) if _finite(lo) and _finite(hi) else [math.nan, math.nan]
     if advantage <= 0:

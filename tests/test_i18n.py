@@ -7,9 +7,26 @@ import string
 from pathlib import Path
 
 from riskcore.charts import DEFAULT_LABELS
+from riskcore.charts.compare import COMPARE_LABELS
 from riskcore.charts.explain import EXPLAIN_LABELS
 from riskcore.charts.monitor import MONITOR_LABELS
+from riskcore.charts.scenarios import SCENARIO_LABELS
+from riskcore.explain import ENGLISH as EXPLAIN_WORDS
+from riskcore.findings import FINDINGS_TEXT
+from riskcore.report.texts import TEXTS
 from ui.i18n import TEXT
+
+# One table of texts per layer: the app's (ui.i18n.TEXT) and the reports' (riskcore.report.texts
+# TEXTS); both take in the core's finding sentences. The charts' English defaults are fallbacks
+# for callers that pass no labels; the app always passes chart_labels(), read from TEXT.
+TABLES = {"ui.i18n.TEXT": TEXT, "riskcore.report.texts.TEXTS": TEXTS}
+CHART_LABELS = {
+    **DEFAULT_LABELS,
+    **EXPLAIN_LABELS,
+    **MONITOR_LABELS,
+    **SCENARIO_LABELS,
+    **COMPARE_LABELS,
+}
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -27,6 +44,11 @@ DYNAMIC_FAMILIES = {
     "cw.": ["balanced", "none"],
     "data.sample_": ["market", "credit"],
     "data.upload_": ["primary", "macro", "sentiment"],
+    "data.": [
+        f"{name}{end}"
+        for name in ("sequence", "static", "macro", "sentiment")
+        for end in ("", "_help")
+    ],
 }
 
 
@@ -35,9 +57,30 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
-    for key, (en, zh) in TEXT.items():
-        assert en.strip() and zh.strip(), key
-        assert _fields(en) == _fields(zh), key
+    for table, texts in TABLES.items():
+        assert texts, table
+        for key, pair in texts.items():
+            assert isinstance(pair, tuple) and len(pair) == 2, (table, key)
+            en, zh = pair
+            assert en.strip() and zh.strip(), (table, key)
+            assert _fields(en) == _fields(zh), (table, key)
+
+
+def test_the_core_finding_sentences_are_shared_by_both_layers() -> None:
+    for texts in TABLES.values():
+        assert all(texts[key] == pair for key, pair in FINDINGS_TEXT.items())
+
+
+def test_no_other_translation_table_is_left_in_the_app() -> None:
+    """The app's texts live in ui/i18n.py alone: no other ui module holds (English, 中文) pairs."""
+    pair = re.compile(r"""^\s*["'][a-z_]+\.[a-z0-9_.-]+["']\s*:\s*\(""", re.M)
+    others = [
+        p.name
+        for p in sorted((ROOT / "ui").glob("*.py"))
+        if p.name != "i18n.py"
+        if pair.search(p.read_text(encoding="utf-8"))
+    ]
+    assert not others, others
 
 
 def test_every_literal_key_used_in_the_app_exists() -> None:
@@ -58,6 +101,14 @@ def test_dynamic_key_families_are_complete() -> None:
 
 
 def test_every_chart_label_is_translated() -> None:
-    for key, english in {**DEFAULT_LABELS, **EXPLAIN_LABELS, **MONITOR_LABELS}.items():
+    """Every chart default has its "chart.<key>" in TEXT, with the same English."""
+    for key, english in CHART_LABELS.items():
         assert f"chart.{key}" in TEXT, key
+        assert TEXT[f"chart.{key}"][0] == english, key
         assert _fields(TEXT[f"chart.{key}"][1]) == _fields(english), key
+
+
+def test_the_explanation_sentence_defaults_are_the_apps_english() -> None:
+    """riskcore.explain.describe's English words are the fallback of "explain.<key>"."""
+    for key, english in EXPLAIN_WORDS.items():
+        assert TEXT[f"explain.{key}"][0] == english, key

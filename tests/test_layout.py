@@ -122,3 +122,64 @@ def test_no_import_circle_in_riskcore() -> None:
 def test_riskcore_never_imports_streamlit() -> None:
     users = sorted(m for m, targets in _graph().items() if "streamlit" in targets)
     assert not users, users
+
+
+MAX_FUNCTION_LINES = 80
+# Functions allowed to be longer because they are a declarative table (none today).
+DECLARATIVE: set[str] = set()
+
+
+def long_functions(limit: int = MAX_FUNCTION_LINES) -> list[tuple[int, str]]:
+    """(lines, "path:qualified name") of every function in riskcore/, ui/ and pages/ longer
+    than `limit` lines, decorators excluded, longest first."""
+    found = []
+    for folder in ("riskcore", "ui", "pages"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text("utf-8"), str(path))
+            todo: list[tuple[ast.AST, str]] = [(tree, "")]
+            while todo:
+                node, prefix = todo.pop()
+                for child in ast.iter_child_nodes(node):
+                    name = prefix
+                    if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                        name = f"{prefix}{child.name}."
+                    if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                        lines = child.end_lineno - child.lineno + 1
+                        if lines > limit:
+                            where = f"{path.relative_to(ROOT).as_posix()}:{name[:-1]}"
+                            found.append((lines, where))
+                    todo.append((child, name))
+    return sorted(found, reverse=True)
+
+
+def test_the_function_scan_sees_nested_and_method_functions() -> None:
+    names = {where for _, where in long_functions(limit=1)}
+    assert "riskcore/report/layout.py:Styles.__init__" in names
+    assert "riskcore/report/layout.py:_paragraph_styles.make" in names
+
+
+def test_no_function_is_longer_than_80_lines() -> None:
+    """Long functions are split into named steps; `python -m tests.test_layout` lists them."""
+    long = [(n, where) for n, where in long_functions() if where not in DECLARATIVE]
+    assert not long, long
+
+
+if __name__ == "__main__":  # python -m tests.test_layout [limit]: the longest functions
+    import sys
+
+    for lines, where in long_functions(int(sys.argv[1]) if len(sys.argv) > 1 else 60):
+        print(f"{lines:4d}  {where}")
+
+
+def test_no_riskcore_module_imports_a_private_name_from_another() -> None:
+    """A name with a leading underscore stays in its module: what others need is public."""
+    private = []
+    for module, path in MODULES.items():
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if any(t.startswith("riskcore") for t in _targets(module, node)):
+                names = [a.name for a in node.names if a.name.startswith("_")]
+                where = "." * node.level + (node.module or "")
+                private += [f"{module}: {where}.{n}" for n in names if not n.startswith("__")]
+    assert not private, private

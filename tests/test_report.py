@@ -316,6 +316,7 @@ def test_csv_has_drivers_and_scenarios_when_the_run_has_them(enriched) -> None:
     assert list(frame.columns) == [
         *["time", "entity", "split", "actual", "score", "score_raw", "risk_band"],
         *drivers,
+        *[f"reason_{k}" for k in (1, 2, 3, 4)],  # riskcore.reasons: tests/test_reasons.py
         *scenarios,
     ]
     explained = frame[frame["driver_1"].notna()]

@@ -13,9 +13,9 @@ from riskcore.compare import compare_runs
 from riskcore.errors import RiskcoreError
 from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from riskcore.store import Run
-from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
-from ui.results_widgets import fmt_interval, load_run
+from ui.page import load_run, show_error
+from ui.results_widgets import fmt_interval
 from ui.sidebar import visible_run_ids
 
 
@@ -74,10 +74,10 @@ def compare_section(active: str) -> None:
     baselines = st.toggle(t("compare.baselines"), key="compare_baselines")
     st.dataframe(_metric_table(result["metrics"], baselines), hide_index=True)
     labels = chart_labels()
-    tasks = {r.metrics.get("task") for r in runs}
+    tasks = {r.metrics.task for r in runs}
     keys = CLASSIFICATION_METRICS[:3] if tasks == {"classification"} else REGRESSION_METRICS
     c1, c2 = st.columns(2)
-    models = {r.run_id: r.metrics["test"]["model"] for r in runs}
+    models = {r.run_id: r.metrics.scores("model") for r in runs}
     c1.plotly_chart(
         charts.metric_comparison(models, metric_keys=keys, labels=labels), key="compare_metrics"
     )
@@ -85,7 +85,7 @@ def compare_section(active: str) -> None:
         CC.training_overlay({r.run_id: r.history for r in runs}, labels=labels),
         key="compare_history",
     )
-    classified = [r for r in runs if r.metrics.get("task") == "classification"]
+    classified = [r for r in runs if r.metrics.classification]
     if classified:
         curves = {r.run_id: _test(r) for r in classified}
         c1.plotly_chart(CC.roc_overlay(curves, labels=labels), key="compare_roc")

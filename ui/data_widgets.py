@@ -16,6 +16,7 @@ from riskcore.roles import guess_roles
 from riskcore.train import describe_source
 from ui.config_widgets import number_input, window_horizon
 from ui.i18n import t
+from ui.page import show_error
 from ui.state import (
     ROLES,
     LoadedFile,
@@ -42,11 +43,6 @@ SAMPLES = {
 }
 TARGET_KINDS = ("column", "drawdown", "tail_loss", "forward_volatility")
 NONE = "—"
-
-
-def show_error(exc: RiskcoreError) -> None:
-    """A user's mistake, in their language, with the core's message naming what to fix."""
-    st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
 
 
 # ---- files ----------------------------------------------------------------------------------
@@ -173,9 +169,14 @@ def _pick(label: str, options: list, value, key: str, **kw):
     return None if picked == NONE else picked
 
 
-def _multi(label: str, options: list, value: list, key: str, **kw) -> list:
-    default = [v for v in value if v in options]
-    return st.multiselect(label, options, default=default, key=key, **kw)
+def _features(where, d: dict, field: str, options: list, key: str) -> list:
+    """A multiselect of the columns for `field` ("data.<name>" label and help), keeping the
+    config's choices that are still among `options`."""
+    name = field.removesuffix("_features")
+    default = [c for c in d.get(field, []) if c in options]
+    return where.multiselect(
+        t(f"data.{name}"), options, default=default, key=key, help=t(f"data.{name}_help")
+    )
 
 
 def mapping_form() -> dict | None:
@@ -212,56 +213,10 @@ def mapping_form() -> dict | None:
     d["target"] = _target_builder(d.get("target") or {}, cols, v, d.get("time") is not None)
     answer = d["target"]["column"] if d["target"]["kind"] == "column" else None
     inputs = [c for c in cols if c != answer]
-    d["sequence_features"] = c1.multiselect(
-        t("data.sequence"),
-        inputs,
-        default=[c for c in d.get("sequence_features", []) if c in inputs],
-        key=f"seq_{v}",
-        help=t("data.sequence_help"),
-    )
-    d["static_features"] = c2.multiselect(
-        t("data.static"),
-        inputs,
-        default=[c for c in d.get("static_features", []) if c in inputs],
-        key=f"static_{v}",
-        help=t("data.static_help"),
-    )
-    if macro:
-        mcols = list(macro.frame.columns)
-        d["macro_features"] = c1.multiselect(
-            t("data.macro"),
-            mcols,
-            default=[c for c in d.get("macro_features", []) if c in mcols],
-            key=f"macro_{v}",
-            help=t("data.macro_help"),
-        )
-        d["macro_lag"] = number_input(
-            c1,
-            t("data.macro_lag"),
-            "data.macro_lag",
-            d,
-            key=f"lag_{v}",
-            help=t("data.macro_lag_help"),
-        )
-        if d.get("time") and d["time"] not in mcols:
-            d["macro_time"] = _pick(t("data.macro_time"), mcols, d.get("macro_time"), f"mt_{v}")
-    else:
-        d["macro_features"] = []
-    if sentiment:
-        scols = list(sentiment.frame.columns)
-        d["sentiment_features"] = c2.multiselect(
-            t("data.sentiment"),
-            scols,
-            default=[c for c in d.get("sentiment_features", []) if c in scols],
-            key=f"sent_{v}",
-            help=t("data.sentiment_help"),
-        )
-        if d.get("time") and d["time"] not in scols:
-            d["sentiment_time"] = _pick(
-                t("data.sentiment_time"), scols, d.get("sentiment_time"), f"st_{v}"
-            )
-    else:
-        d["sentiment_features"] = []
+    d["sequence_features"] = _features(c1, d, "sequence_features", inputs, f"seq_{v}")
+    d["static_features"] = _features(c2, d, "static_features", inputs, f"static_{v}")
+    _macro_fields(c1, d, macro, v)
+    _sentiment_fields(c2, d, sentiment, v)
     out = {**raw, "data": d}
     if d.get("time"):
         out.update(window_horizon(raw, key=str(v)))
@@ -270,6 +225,38 @@ def mapping_form() -> dict | None:
         out.pop("horizon", None)
     st.session_state.config = out
     return out
+
+
+def _macro_fields(col, d: dict, macro: LoadedFile | None, v: int) -> None:
+    """The macro file's features, publication lag and date column, written into `d`."""
+    if not macro:
+        d["macro_features"] = []
+        return
+    mcols = list(macro.frame.columns)
+    d["macro_features"] = _features(col, d, "macro_features", mcols, f"macro_{v}")
+    d["macro_lag"] = number_input(
+        col,
+        t("data.macro_lag"),
+        "data.macro_lag",
+        d,
+        key=f"lag_{v}",
+        help=t("data.macro_lag_help"),
+    )
+    if d.get("time") and d["time"] not in mcols:
+        d["macro_time"] = _pick(t("data.macro_time"), mcols, d.get("macro_time"), f"mt_{v}")
+
+
+def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: int) -> None:
+    """The sentiment file's features and date column, written into `d`."""
+    if not sentiment:
+        d["sentiment_features"] = []
+        return
+    scols = list(sentiment.frame.columns)
+    d["sentiment_features"] = _features(col, d, "sentiment_features", scols, f"sent_{v}")
+    if d.get("time") and d["time"] not in scols:
+        d["sentiment_time"] = _pick(
+            t("data.sentiment_time"), scols, d.get("sentiment_time"), f"st_{v}"
+        )
 
 
 def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:

@@ -6,14 +6,23 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from riskcore import tasks
 from riskcore.charts import explain as X
 from riskcore.errors import RiskcoreError
 from riskcore.explain import EXPLANATIONS_FILE, HOW, describe, load_explanation, select_rows
+from riskcore.reasons import (
+    Catalogue,
+    aggregate,
+    load_catalogue,
+    run_columns,
+    save_catalogue,
+    top_reasons,
+)
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
-from ui.i18n import chart_labels, t
+from ui.i18n import chart_labels, language, t
 
-EXPLAIN_TASK = "riskcore.explain:explanation_task"
+EXPLAIN_TASK = tasks.EXPLANATION
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -67,14 +76,14 @@ def request_form(run: Run) -> None:
             jobs_panel.submit(
                 "explain",
                 EXPLAIN_TASK,
-                {
-                    "home": str(RunStore().root.parent),
-                    "run_id": run.run_id,
-                    "how": how,
-                    "n": n,
-                    "entity": entity,
-                    "background": background,
-                },
+                EXPLAIN_TASK.payload(
+                    home=str(RunStore().root.parent),
+                    run_id=run.run_id,
+                    how=how,
+                    n=n,
+                    entity=entity,
+                    background=background,
+                ),
             )
             st.rerun()
     jobs_panel.panel("explain", on_done=lambda s: _explanation.clear())
@@ -227,6 +236,7 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
         ),
         icon=":material/lightbulb:",
     )
+    _reasons(exp, index, run)
     score = float(row["score"])
     st.plotly_chart(
         X.waterfall(
@@ -247,3 +257,65 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
     if calibrated is not None and np.isfinite(calibrated):
         notes.append(t("explain.calibrated_note", value=calibrated))
     st.caption(" ".join(n for n in notes if n))
+
+
+def _reasons(exp, index: int, run: Run) -> None:
+    """The selected prediction's reason codes (its largest risk-raising inputs), how many
+    predictions have reasons, and the editable catalogue, saved with the run."""
+    try:
+        catalogue = load_catalogue(run, exp)
+    except RiskcoreError as exc:  # a hand-edited reasons.json that no longer parses
+        st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+        return
+    lang = language()
+    columns = [c for block in run_columns(run).values() for c in block]
+    contributions = aggregate(exp.rows.iloc[[index]][exp.features], columns).iloc[0]
+    top = top_reasons(contributions)
+    st.markdown(f"**{t('explain.reasons')}**")
+    if top.empty:
+        st.caption(t("explain.reasons_none"))
+    else:
+        shown = pd.DataFrame(
+            {
+                "code": [(catalogue.get(f).code if catalogue.get(f) else f) for f in top.index],
+                "reason": [
+                    getattr(catalogue.get(f), lang) if catalogue.get(f) else f for f in top.index
+                ],
+                "contribution": top.to_numpy(dtype=float),
+            }
+        )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={
+                "code": t("explain.col_code"),
+                "reason": t("explain.col_reason"),
+                "contribution": st.column_config.NumberColumn(
+                    t("explain.col_contribution"), format="%+.3f"
+                ),
+            },
+            key="reason_codes",
+        )
+    st.caption(t("explain.reasons_count", n=len(exp.rows), m=len(run.predictions)))
+    with st.expander(t("explain.catalogue")):
+        st.caption(t("explain.catalogue_help"))
+        edited = st.data_editor(
+            catalogue.to_frame(),
+            hide_index=True,
+            disabled=["feature"],
+            column_config={
+                "feature": t("explain.col_feature"),
+                "code": t("explain.col_code"),
+                "en": t("explain.col_en"),
+                "zh": t("explain.col_zh"),
+            },
+            key="reason_catalogue",
+        )
+        if st.button(t("explain.catalogue_save"), key="reason_catalogue_save"):
+            try:
+                save_catalogue(RunStore(), run, Catalogue.from_frame(edited))
+            except RiskcoreError as exc:
+                st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+            else:
+                st.toast(t("explain.catalogue_saved"), icon=":material/check_circle:")
+                st.rerun()

@@ -8,9 +8,6 @@ from __future__ import annotations
 import streamlit as st
 
 from riskcore.findings import FINDINGS_TEXT
-from ui.text_monitor import MONITOR_TEXT
-from ui.text_report import REPORT_TEXT
-from ui.text_scenarios import SCENARIOS_TEXT
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -21,6 +18,189 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.data": ("Data", "数据"),
     "nav.train": ("Train", "训练"),
     "nav.results": ("Results", "结果"),
+    # validate page (ui/validate_widgets.py)
+    "nav.validate": ("Validate", "验证"),
+    "validate.title": ("Model validation", "模型验证"),
+    "validate.caption": (
+        "The checks a model validator runs on the test split of run {run_id}, each with a "
+        "green, amber or red light from the validation policy. Results are stored with the run "
+        "(validation.json) and go into the PDF report and the model documentation.",
+        "模型验证人员对运行 {run_id} 测试集执行的各项检验，每项按验证政策给出绿、黄、红灯。"
+        "结果随运行保存（validation.json），并写入 PDF 报告与模型文档。",
+    ),
+    "validate.no_run": (
+        "No run selected: train a classification run on the Train page, then validate it here.",
+        "未选择运行：请先在训练页训练一个分类模型，再回到这里验证。",
+    ),
+    "validate.running": ("Running the validation checks…", "正在执行验证检验……"),
+    "validate.showing_stored": (
+        "Showing the validation stored with the run instead.",
+        "改为显示随运行保存的验证结果。",
+    ),
+    "validate.headline": (
+        "Overall {light}: {red} red, {amber} amber, {green} green (policy “{policy}”).",
+        "总体 {light}：红灯 {red} 项，黄灯 {amber} 项，绿灯 {green} 项（政策“{policy}”）。",
+    ),
+    "validate.data": (
+        "Validated {rows} test rows with {events} events; period {period}.",
+        "验证了 {rows} 条测试样本，其中事件 {events} 个；期间 {period}。",
+    ),
+    "validate.light.green": ("green", "绿灯"),
+    "validate.light.amber": ("amber", "黄灯"),
+    "validate.light.red": ("red", "红灯"),
+    "validate.light.none": ("no data", "无数据"),
+    "validate.threshold.red": ("red {sign} {value}", "红灯 {sign} {value}"),
+    "validate.threshold.amber": ("amber {sign} {value}", "黄灯 {sign} {value}"),
+    "validate.threshold.verdict": (
+        "red when the comparator is better beyond the paired 95% interval",
+        "比较模型在配对 95% 区间之外更优时为红灯",
+    ),
+    "validate.check.test_gini": ("Test Gini of the deep model", "深度模型测试集 Gini"),
+    "validate.check.comparator": (
+        "Deep model vs best comparator (ROC-AUC, paired interval)",
+        "深度模型与最佳比较模型（ROC-AUC，配对区间）",
+    ),
+    "validate.check.grades": (
+        "Per-grade calibration (smallest p-value)",
+        "各等级校准（最小 p 值）",
+    ),
+    "validate.check.hosmer_lemeshow": ("Hosmer-Lemeshow p-value", "Hosmer-Lemeshow 检验 p 值"),
+    "validate.check.spiegelhalter": ("Spiegelhalter p-value", "Spiegelhalter 检验 p 值"),
+    "validate.check.discrimination": (
+        "Periods with ROC-AUC below the whole-test value",
+        "ROC-AUC 低于整体测试值的期数",
+    ),
+    "validate.check.score_psi": ("PSI of the score against training", "评分相对训练集的 PSI"),
+    "validate.check.input_psi": (
+        "Largest PSI of an input against training",
+        "输入变量相对训练集的最大 PSI",
+    ),
+    "validate.check.adverse_impact": (
+        "Adverse-impact shortfall (1 - ratio)",
+        "不利影响差距（1 - 比率）",
+    ),
+    "validate.col.light": ("Light", "信号灯"),
+    "validate.col.check": ("Check", "检验"),
+    "validate.col.value": ("Value", "数值"),
+    "validate.col.threshold": ("Thresholds", "阈值"),
+    "validate.col.detail": ("Detail", "说明"),
+    "validate.col.test": ("Test", "检验"),
+    "validate.col.grade": ("Grade", "等级"),
+    "validate.col.pd_range": ("PD range", "PD 区间"),
+    "validate.col.n": ("Rows", "样本数"),
+    "validate.col.events": ("Events", "事件数"),
+    "validate.col.defaults": ("Defaults", "违约数"),
+    "validate.col.mean_pd": ("Mean PD", "平均 PD"),
+    "validate.col.observed_rate": ("Observed rate", "实际违约率"),
+    "validate.col.binomial_p": ("Binomial p", "二项检验 p"),
+    "validate.col.jeffreys_p": ("Jeffreys p", "Jeffreys 检验 p"),
+    "validate.col.period": ("Period", "期间"),
+    "validate.col.roc_auc": ("ROC-AUC [95% CI]", "ROC-AUC [95% 区间]"),
+    "validate.col.roc_auc_lo": ("lower", "下限"),
+    "validate.col.roc_auc_hi": ("upper", "上限"),
+    "validate.col.flagged": ("Flagged", "预警"),
+    "validate.col.psi": ("PSI", "PSI"),
+    "validate.col.reading": ("Reading", "解读"),
+    "validate.col.segment": ("Segment", "分组"),
+    "validate.col.event_rate": ("Event rate", "事件率"),
+    "validate.col.approval_rate": ("Approval rate", "通过率"),
+    "validate.col.adverse_impact_ratio": ("Adverse-impact ratio", "不利影响比率"),
+    "validate.col.four_fifths_flag": ("Below four fifths", "低于五分之四"),
+    "validate.tab_checks": ("Checks", "检验"),
+    "validate.tab_grades": ("Master scale", "主标尺"),
+    "validate.tab_portfolio": ("Portfolio tests", "组合检验"),
+    "validate.tab_over_time": ("Over time", "随时间"),
+    "validate.tab_migration": ("Migration", "等级迁移"),
+    "validate.tab_segments": ("Segments", "分组"),
+    "validate.tab_policy": ("Policy", "政策"),
+    "validate.skipped": ("Not run: {check} ({reason}).", "未执行：{check}（{reason}）。"),
+    "validate.no_chart": ("Nothing to draw for this check.", "该检验没有可绘制的数据。"),
+    "validate.no_rows": ("No rows to grade.", "没有可分级的样本。"),
+    "validate.interval": ("95% interval", "95% 区间"),
+    "validate.scale": (
+        "Master scale: {grades} grades ({method}; bounds from: {source}). Per grade the "
+        "one-sided binomial and Jeffreys tests of the mean PD against the observed rate.",
+        "主标尺：{grades} 个等级（{method}；边界来源：{source}）。各等级以单侧二项检验和 "
+        "Jeffreys 检验比较平均 PD 与实际违约率。",
+    ),
+    "validate.portfolio.n": ("Rows", "样本数"),
+    "validate.portfolio.defaults": ("Defaults", "违约数"),
+    "validate.portfolio.mean_pd": ("Mean PD", "平均 PD"),
+    "validate.portfolio.observed_rate": ("Observed rate", "实际违约率"),
+    "validate.portfolio.hosmer_lemeshow": ("Hosmer-Lemeshow statistic", "Hosmer-Lemeshow 统计量"),
+    "validate.portfolio.hosmer_lemeshow_df": ("Hosmer-Lemeshow df", "Hosmer-Lemeshow 自由度"),
+    "validate.portfolio.hosmer_lemeshow_p": ("Hosmer-Lemeshow p-value", "Hosmer-Lemeshow p 值"),
+    "validate.portfolio.spiegelhalter_z": ("Spiegelhalter z", "Spiegelhalter z 值"),
+    "validate.portfolio.spiegelhalter_p": ("Spiegelhalter p-value", "Spiegelhalter p 值"),
+    "validate.portfolio.calibration_slope": ("Calibration slope", "校准斜率"),
+    "validate.portfolio.calibration_intercept": ("Calibration intercept", "校准截距"),
+    "validate.auc_per_period": ("ROC-AUC per period", "各期 ROC-AUC"),
+    "validate.psi_per_period": ("PSI of the score per period", "各期评分 PSI"),
+    "validate.no_periods": (
+        "No periods: the data has no dates (cross-sectional).",
+        "没有分期：数据不含日期（截面数据）。",
+    ),
+    "validate.no_psi": (
+        "No PSI: the run has no training reference (reference.csv).",
+        "无 PSI：该运行没有训练参照数据（reference.csv）。",
+    ),
+    "validate.whole": ("whole split", "整个测试集"),
+    "validate.yes": ("yes", "是"),
+    "validate.no": ("no", "否"),
+    "validate.no_migration": ("No migration matrix: {reason}.", "无等级迁移矩阵：{reason}。"),
+    "validate.migration_caption": (
+        "Grades of {entities} entities from {start} to {end}: {stable} stable, {down} "
+        "downgraded, {up} upgraded.",
+        "{entities} 个实体自 {start} 至 {end} 的等级变化：{stable} 个不变，{down} 个下调，"
+        "{up} 个上调。",
+    ),
+    "validate.from_grade": ("Grade at start", "期初等级"),
+    "validate.to_grade": ("Grade at end", "期末等级"),
+    "validate.segment": ("Segment by", "分组依据"),
+    "validate.segment_none": ("(no segments)", "（不分组）"),
+    "validate.segment_help": (
+        "A static categorical, the entity, or a numeric column cut into quantile bins. Per "
+        "segment: rows, event rate, ROC-AUC, approval rate at the run's decision threshold and "
+        "the adverse-impact ratio against the most favoured segment (four-fifths rule).",
+        "静态类别变量、实体，或按分位数分箱的数值列。各分组给出：样本数、事件率、ROC-AUC、"
+        "运行决策阈值下的通过率，以及相对最优分组的不利影响比率（五分之四规则）。",
+    ),
+    "validate.segment_caption": (
+        "Segments of “{column}” ({kind}); approve = score below the threshold {threshold}.",
+        "“{column}”的分组（{kind}）；评分低于阈值 {threshold} 即通过。",
+    ),
+    "validate.kind.categorical": ("categories", "类别"),
+    "validate.kind.binned": ("quantile bins", "分位数分箱"),
+    "validate.no_segment": (
+        "Pick a column under “Segment by” to see segments and adverse impact.",
+        "请在“分组依据”中选择一列以查看分组与不利影响。",
+    ),
+    "validate.policy_default": ("default policy", "默认政策"),
+    "validate.policy_in_use": ("Policy in use: {name}.", "当前政策：{name}。"),
+    "validate.policy_upload": ("Load another policy file (JSON)", "加载其他政策文件（JSON）"),
+    "validate.policy_upload_help": (
+        "Which checks run and where each turns amber or red; keys left out keep their defaults "
+        "(see sample_data/validation_policy.json). The checks run again at once.",
+        "规定执行哪些检验及各自的黄灯、红灯阈值；未写出的键保留默认值（参见 "
+        "sample_data/validation_policy.json）。上传后立即重新检验。",
+    ),
+    "validate.policy_reset": ("Default policy", "恢复默认政策"),
+    "validate.policy_download": ("Download this policy (JSON)", "下载该政策（JSON）"),
+    "report.docx_header": ("Model documentation", "模型文档"),
+    "report.docx_caption": (
+        "An editable Word document for validation and approval: purpose, data lineage, "
+        "methodology, performance, validation lights, explanations, scenarios, limitations and "
+        "monitoring, in the report language; fields only you can fill are marked "
+        "“[to be completed: …]”.",
+        "供验证与审批使用的可编辑 Word 文档：目的、数据来源、方法、表现、验证信号灯、解释、情景、"
+        "局限与监测，使用报告语言；只有您能填写的内容标注为“[待填写：…]”。",
+    ),
+    "report.docx_build": ("Build model documentation (.docx)", "生成模型文档（.docx）"),
+    "report.docx_building": ("Writing the model documentation…", "正在生成模型文档……"),
+    "report.docx_download": (
+        "Download model documentation (.docx)",
+        "下载模型文档（.docx）",
+    ),
     "sidebar.language": ("Language", "语言"),
     "sidebar.device": ("Device: {device}", "设备：{device}"),
     "sidebar.active_run": ("Active run", "当前运行"),
@@ -544,6 +724,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "Calibrated probability shown on Results: {value:.3f}.",
         "结果页显示的校准后概率：{value:.3f}。",
     ),
+    "explain.reasons": ("Reason codes: what raised the risk most", "原因代码：推高风险最多的因素"),
+    "explain.reasons_none": (
+        "No input raised this prediction's risk above the average, so it has no reason codes.",
+        "没有输入使该预测的风险高于平均水平，因此没有原因代码。",
+    ),
+    "explain.reasons_count": (
+        "{n} of {m} predictions have reasons; explain more rows to compute more.",
+        "{m} 个预测中有 {n} 个有原因代码；解释更多预测可得到更多。",
+    ),
+    "explain.col_code": ("Code", "代码"),
+    "explain.col_reason": ("Reason", "原因"),
+    "explain.col_contribution": ("Contribution", "贡献"),
+    "explain.col_feature": ("Feature", "特征"),
+    "explain.col_en": ("English text", "英文文本"),
+    "explain.col_zh": ("Chinese text", "中文文本"),
+    "explain.catalogue": ("Reason catalogue (editable)", "原因代码目录（可编辑）"),
+    "explain.catalogue_help": (
+        "Each input column's code and reason text in both languages; saved with the run "
+        "(reasons.json) and used by the CSV report and the command line.",
+        "每个输入列的代码及中英文原因文本；随运行保存（reasons.json），CSV 报告和命令行都会使用。",
+    ),
+    "explain.catalogue_save": ("Save the catalogue with the run", "随运行保存目录"),
+    "explain.catalogue_saved": (
+        "Reason catalogue saved with the run.",
+        "原因代码目录已随运行保存。",
+    ),
     "stage.explaining": ("computing SHAP values", "计算 SHAP 值"),
     "stage.resampling": (
         "explaining rows with a large additivity gap again",
@@ -695,12 +901,343 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.modality_macro": ("Macro", "宏观"),
     "chart.modality_sentiment": ("Sentiment", "情绪"),
     "chart.modality_static": ("Static", "静态"),
+    # scenarios page
+    "nav.scenarios": ("Scenarios", "情景分析"),
+    "scen.title": ("Scenarios", "情景分析"),
+    "scen.caption": (
+        "Stress the active run's inputs (rates up, sentiment crash, volatility x2, a past crisis "
+        "replayed) and see how the risk scores move; compare runs side by side; tune "
+        "hyperparameters automatically.",
+        "对当前运行的输入施加压力（利率上升、情绪崩溃、波动率翻倍、重演历史危机），观察风险分数如何变化；"
+        "并排比较多次运行；自动调参。",
+    ),
+    "scen.tab_scenarios": ("What-if scenarios", "假设情景"),
+    "scen.tab_compare": ("Compare runs", "比较运行"),
+    "scen.tab_tune": ("Tune", "自动调参"),
+    # defining scenarios
+    "scen.define": ("Define scenarios", "定义情景"),
+    "scen.presets": ("Presets", "预设情景"),
+    "scen.presets_help": (
+        "Ready-made stress tests; each is bound to one of the run's columns, guessed from its "
+        "name where possible.",
+        "现成的压力测试；每个预设绑定到本次运行的一列，尽量根据列名自动猜测。",
+    ),
+    "scen.magnitude": ("Size of the preset shocks", "预设冲击的幅度"),
+    "scen.magnitude_help": (
+        "1 = as named (e.g. +200 bp); 2 doubles the shock, 0.5 halves it.",
+        "1 表示按名称（如 +200 个基点）；2 表示冲击加倍，0.5 表示减半。",
+    ),
+    "scen.preset_column": ("Column for “{preset}”", "“{preset}”对应的列"),
+    "scen.pick_column": ("Pick the column this preset shocks", "请选择该预设冲击的列"),
+    "preset.policy_rate_up_200bp": ("Policy rate +200 bp", "政策利率 +200 个基点"),
+    "preset.credit_spread_up_2sd": ("Credit spread +2 sd", "信用利差 +2 个标准差"),
+    "preset.sentiment_crash_2sd": ("Sentiment crash −2 sd", "情绪崩溃 −2 个标准差"),
+    "preset.volatility_x2_last_10": (
+        "Volatility x2 over the last 10 days",
+        "最近 10 天波动率翻倍",
+    ),
+    "preset.replay_worst_3_months": (
+        "Replay the worst 3 months in the data",
+        "重演数据中最差的 3 个月",
+    ),
+    "scen.custom": ("Build your own shocks", "自定义冲击"),
+    "scen.custom_name": ("Scenario name", "情景名称"),
+    "scen.custom_default": ("my scenario", "我的情景"),
+    "scen.col_feature": ("Feature", "特征"),
+    "scen.col_op": ("Operation", "操作"),
+    "scen.col_op_help": (
+        "add a value, multiply by a factor, or set to a value",
+        "加上一个值、乘以一个系数，或设为某个值",
+    ),
+    "scen.col_value": ("Value", "数值"),
+    "scen.col_unit": ("Unit", "单位"),
+    "scen.col_unit_help": (
+        "raw: the data's own units; std: training standard deviations",
+        "raw：数据本身的单位；std：训练集标准差",
+    ),
+    "scen.col_last_steps": ("Last steps", "最近步数"),
+    "scen.col_last_help": (
+        "Sequence features only: shock just the most recent steps of each window",
+        "仅限序列特征：只冲击每个窗口最近的若干步",
+    ),
+    "scen.col_entities": ("Entities", "实体"),
+    "scen.col_entities_help": (
+        "Comma-separated; empty = every entity",
+        "用逗号分隔；留空表示全部实体",
+    ),
+    "scen.col_from": ("From", "开始日期"),
+    "scen.col_to": ("To", "结束日期"),
+    "scen.upload": ("Load scenarios (JSON)", "加载情景（JSON）"),
+    "scen.upload_help": (
+        'One scenario {"name": ..., "shocks": [...]} or a list of them, as downloaded here.',
+        '单个情景 {"name": ..., "shocks": [...]} 或情景列表，即本页下载的格式。',
+    ),
+    "scen.uploaded": ("{n} scenario(s) loaded from {name}", "已从 {name} 加载 {n} 个情景"),
+    # running
+    "scen.name": ("Scenario", "情景"),
+    "scen.what": ("What changes", "变化内容"),
+    "scen.replay": (
+        "Macro and sentiment path of {start} to {end} replayed",
+        "重演 {start} 至 {end} 的宏观与情绪路径",
+    ),
+    "scen.base_case": ("Base case (no change)", "基准情形（无变化）"),
+    "scen.none_defined": (
+        "Pick a preset, fill in the shock table or load a JSON file to define a scenario.",
+        "请选择预设、填写冲击表或加载 JSON 文件来定义情景。",
+    ),
+    "scen.which": ("Predictions to stress", "施压的预测"),
+    "scen.which_test": ("Test period", "测试期"),
+    "scen.which_latest": ("Latest date per entity", "各实体最新日期"),
+    "scen.which_all": ("All", "全部"),
+    "scen.which_help": (
+        "Test period: the run's test predictions; latest: today's portfolio; all: every "
+        "prediction with a full window.",
+        "测试期：本次运行的测试集预测；最新：当前组合；全部：所有具有完整窗口的预测。",
+    ),
+    "scen.duplicate": (
+        "Two scenarios are named “{name}”; rename one.",
+        "有两个情景都叫“{name}”，请重命名其中一个。",
+    ),
+    "scen.download": ("Save scenarios", "保存情景"),
+    "scen.run": ("Run {n} scenario(s)", "运行 {n} 个情景"),
+    "stage.scenarios": ("scoring the scenarios", "计算情景分数"),
+    "stage.tuning": ("tuning trials", "调参试验"),
+    # results
+    "scen.results": ("Results", "结果"),
+    "scen.no_results": (
+        "No scenario results for this run yet: define scenarios above and run them.",
+        "本次运行还没有情景结果：请在上方定义情景并运行。",
+    ),
+    "scen.show": ("Results to compare", "要比较的结果"),
+    "scen.sum_predictions": ("Predictions", "预测数"),
+    "scen.sum_affected": ("Changed", "受影响"),
+    "scen.sum_mean_base": ("Mean score, base", "平均分数（基准）"),
+    "scen.sum_mean_scenario": ("Mean score, scenario", "平均分数（情景）"),
+    "scen.sum_mean_delta": ("Mean change", "平均变化"),
+    "scen.sum_p90_base": ("90th pct, base", "90 分位（基准）"),
+    "scen.sum_p90_scenario": ("90th pct, scenario", "90 分位（情景）"),
+    "scen.sum_above_base": ("Above threshold, base", "超过阈值（基准）"),
+    "scen.sum_above_scenario": ("Above threshold, scenario", "超过阈值（情景）"),
+    "scen.sum_events_base": ("Expected events, base", "预期事件数（基准）"),
+    "scen.sum_events_scenario": ("Expected events, scenario", "预期事件数（情景）"),
+    "scen.detail": ("Details of", "查看详情"),
+    "scen.download_csv": ("Download CSV", "下载 CSV"),
+    "scen.top_movers": ("Entities that move most", "变化最大的实体"),
+    "scen.edit": ("Edit a copy in the shock table", "在冲击表中编辑副本"),
+    "scen.explain": ("Why did the score move?", "分数为何变化？"),
+    "scen.explain_scenario": ("Scenario to explain", "要解释的情景"),
+    "scen.explain_start": ("Explain with SHAP", "用 SHAP 解释"),
+    "scen.explain_caption": (
+        "Mean over the entity's {n} most recent predictions; background: the unshocked inputs.",
+        "取该实体最近 {n} 个预测的平均；背景为未受冲击的输入。",
+    ),
+    # comparing runs
+    "compare.need_two": (
+        "Comparing needs at least two runs; train another one on the Train page.",
+        "比较至少需要两次运行；请在训练页再训练一次。",
+    ),
+    "compare.runs": ("Runs to compare (2 to 4)", "要比较的运行（2 至 4 个）"),
+    "compare.runs_help": (
+        "Newest first; the active run is picked first.",
+        "按时间倒序；默认包含当前运行。",
+    ),
+    "compare.pick_two": ("Pick at least two runs.", "请至少选择两次运行。"),
+    "compare.comparable": (
+        "Same data and test period: the test metrics compare directly.",
+        "数据与测试期相同：测试指标可以直接比较。",
+    ),
+    "compare.not_comparable": (
+        "Not comparable on the same test set: {reason}",
+        "不能在同一测试集上比较：{reason}",
+    ),
+    "compare.baselines": ("Show the baselines too", "同时显示基准模型"),
+    "compare.model": ("Model", "模型"),
+    "compare.config_diff": ("Settings that differ", "不同的设置"),
+    "compare.same_config": ("The runs share every setting.", "这些运行的设置完全相同。"),
+    "compare.field": ("Setting", "设置项"),
+    # tuning
+    "tune.caption": (
+        "Searches around run {run_id}'s settings on the data it was trained on; every trial is "
+        "stored as a run and judged by its validation {metric} (the test split is never used "
+        "to choose).",
+        "在运行 {run_id} 的设置附近、用其训练数据进行搜索；每次试验都保存为一次运行，"
+        "并以验证集 {metric} 评判（选择时从不使用测试集）。",
+    ),
+    "tune.params": ("Hyperparameters to search", "要搜索的超参数"),
+    "tune.params_help": (
+        "units: the first recurrent layer (later layers keep their ratio to it).",
+        "units：第一层循环层的单元数（后续层保持与它的比例）。",
+    ),
+    "tune.low": ("From", "最小值"),
+    "tune.high": ("To", "最大值"),
+    "tune.log": ("log", "对数"),
+    "tune.log_help": (
+        "Sample on a log scale (for learning rate, L2, sizes)",
+        "按对数尺度采样（适用于学习率、L2、规模类参数）",
+    ),
+    "tune.trials": ("Trials", "试验次数"),
+    "tune.timeout": ("Time budget (minutes)", "时间预算（分钟）"),
+    "tune.timeout_help": (
+        "No new trial starts after this; the one training finishes.",
+        "超过预算后不再开始新试验；正在训练的试验会完成。",
+    ),
+    "tune.pick_params": ("Pick at least one hyperparameter.", "请至少选择一个超参数。"),
+    "tune.start": ("Start tuning", "开始调参"),
+    "tune.best": (
+        "Best trial: run {run_id}, validation {metric} {value}",
+        "最佳试验：运行 {run_id}，验证集 {metric} {value}",
+    ),
+    "tune.use_best": ("Load the best config into Train", "将最佳配置载入训练页"),
+    "tune.go_train": ("Open the Train page", "打开训练页"),
+    "tune.need_data": (
+        "The best config is loaded, but this session has no data files: load them on the Data "
+        "page, then upload this config there (a new file resets the column mapping).",
+        "最佳配置已载入，但本会话没有数据文件：请在数据页加载文件，然后在该页上传此配置（新文件会重置列映射）。",
+    ),
+    "tune.download_config": ("Download the best config", "下载最佳配置"),
+    # chart labels (riskcore.charts.scenarios, riskcore.charts.compare)
+    "chart.scenario_distribution_title": (
+        "Score distribution: base and scenarios",
+        "分数分布：基准与各情景",
+    ),
+    "chart.share_of_predictions": ("Share of predictions (%)", "预测占比（%）"),
+    "chart.base_case": ("Base", "基准"),
+    "chart.entity_delta_title": ("Mean score change per entity", "各实体平均分数变化"),
+    "chart.mean_delta": ("Mean change in score", "分数平均变化"),
+    "chart.entity": ("Entity", "实体"),
+    "chart.attribution_title": (
+        "Which inputs moved the score: {entity}",
+        "哪些输入改变了分数：{entity}",
+    ),
+    "chart.contribution": ("Contribution to the score change", "对分数变化的贡献"),
+    "chart.runs_roc_title": ("ROC curves of the runs (test)", "各运行的 ROC 曲线（测试集）"),
+    "chart.runs_pr_title": (
+        "Precision–recall of the runs (test)",
+        "各运行的精确率–召回率（测试集）",
+    ),
+    "chart.runs_training_title": (
+        "Training curves of the runs (validation solid, train dotted)",
+        "各运行的训练曲线（实线为验证集，点线为训练集）",
+    ),
+    "chart.tuning_title": ("Tuning trials: each line is one trial", "调参试验：每条线是一次试验"),
+    "chart.trial": ("Trial", "试验"),
+    # report page
+    "nav.report": ("Report", "报告"),
+    "report.title": ("Risk report", "风险报告"),
+    "report.caption": (
+        "Export the active run as a CSV for spreadsheets or a PDF for the risk committee. "
+        "Run {run_id}.",
+        "将当前运行导出为供表格软件使用的 CSV，或供风险委员会阅读的 PDF。运行 {run_id}。",
+    ),
+    "report.no_run": (
+        "No run selected: train one on the Train page, then come back for its report.",
+        "未选择运行：请先在训练页训练模型，再回来生成报告。",
+    ),
+    "report.options": ("Report options", "报告选项"),
+    "report.doc_title": ("Report title", "报告标题"),
+    "report.doc_title_help": (
+        "Printed on the cover and in the header of every page.",
+        "显示在封面和每页页眉中。",
+    ),
+    "report.notes": ("Analyst notes", "分析师备注"),
+    "report.notes_help": (
+        "Shown on the cover as typed (no formatting is applied).",
+        "按原样显示在封面上（不做任何格式处理）。",
+    ),
+    "report.language": ("Report language", "报告语言"),
+    "report.language_help": (
+        "The whole PDF is written in this language; entity and column names stay as in the data.",
+        "整份 PDF 使用该语言；实体名与列名保持数据中的原样。",
+    ),
+    "report.sections": ("Sections", "章节"),
+    "report.sections_help": (
+        "The cover is always included; sections keep their reading order.",
+        "封面始终包含；各章节保持固定顺序。",
+    ),
+    "report.threshold": ("Decision threshold", "决策阈值"),
+    "report.threshold_help": (
+        "Scores at or above it are flagged: the CSV gets a 0/1 `flagged` column and the PDF a "
+        "precision / recall table at this threshold.",
+        "评分不低于该值即预警：CSV 增加 0/1 的 flagged 列，PDF 给出该阈值下的精确率 / 召回率表。",
+    ),
+    "report.threshold_regression": (
+        "Flag scores above (optional)",
+        "预警阈值（可选）",
+    ),
+    "report.csv_header": ("Predictions as CSV", "预测结果 CSV"),
+    "report.csv_caption": (
+        "Every prediction with its risk band, top drivers and scenario scores when present. "
+        "UTF-8 with BOM; formula-like text is escaped.",
+        "每条预测及其风险档、主要驱动因素和情景评分（如有）。UTF-8 带 BOM；类似公式的文本已转义。",
+    ),
+    "report.download_csv": ("Download CSV", "下载 CSV"),
+    "report.pdf_header": ("PDF report", "PDF 报告"),
+    "report.build": ("Build PDF", "生成 PDF"),
+    "report.building": ("Building the PDF report…", "正在生成 PDF 报告……"),
+    "report.built": (
+        "PDF ready ({size} KB).",
+        "PDF 已生成（{size} KB）。",
+    ),
+    "report.stale": (
+        "The options changed since the PDF was built: build it again to include them.",
+        "生成 PDF 后选项已更改：请重新生成以应用新选项。",
+    ),
+    "report.download_pdf": ("Download PDF", "下载 PDF"),
+    "report.preview": ("First page", "首页预览"),
+    "report.no_preview": (
+        "No preview: the first page could not be rendered (the server needs pdftoppm from "
+        "poppler-utils). The PDF itself is complete.",
+        "无法预览：首页未能渲染（服务器需要 poppler-utils 中的 pdftoppm）。PDF 本身是完整的。",
+    ),
+    # monitor page
+    "nav.monitor": ("Monitor", "监控"),
+    "monitor.title": ("Monitor", "监控"),
+    "monitor.caption": (
+        "New data scored by `watch` as it arrives: drift against the training data over time "
+        "and the entities whose risk crossed the threshold. Run {run_id}.",
+        "由 `watch` 在新数据到达时打分：随时间变化的相对训练数据的漂移，以及风险越过阈值的实体。运行 {run_id}。",
+    ),
+    "monitor.how": (
+        "Start a watch on the folder where new files arrive (on this server or any machine that "
+        "shares the run store); results appear here:",
+        "在新文件到达的文件夹上启动监控（在本服务器或共享运行存储的任何机器上）；结果会显示在这里：",
+    ),
+    "monitor.none": (
+        "No file has been scored for this run yet.",
+        "该运行尚未对任何文件打分。",
+    ),
+    "monitor.files": ("Files scored", "已打分文件"),
+    "monitor.last": ("Last file", "最近文件"),
+    "monitor.alerts": ("Threshold alerts", "阈值警报"),
+    "monitor.score_psi": ("Score PSI, last file", "最近文件的分数 PSI"),
+    "monitor.alerts_title": ("Entities that crossed the threshold", "越过阈值的实体"),
+    "monitor.no_alerts": ("No entity has crossed the threshold.", "尚无实体越过阈值。"),
+    "monitor.download_alerts": ("Download alerts.csv", "下载 alerts.csv"),
+    "monitor.files_title": ("Files", "文件"),
+    "monitor.col_file": ("File", "文件"),
+    "monitor.col_at": ("Scored at", "打分时间"),
+    "monitor.col_data_to": ("Data up to", "数据截至"),
+    "monitor.col_rows": ("Predictions", "预测数"),
+    "monitor.col_mean": ("Mean score", "平均分数"),
+    "monitor.col_psi": ("Score PSI", "分数 PSI"),
+    "monitor.col_drifted": ("Drifted inputs (PSI ≥ alert level)", "漂移的输入（PSI ≥ 警报水平）"),
+    "monitor.col_error": ("Problem", "问题"),
+    "monitor.col_entity": ("Entity", "实体"),
+    "monitor.col_time": ("Date", "日期"),
+    "monitor.col_score": ("Score", "分数"),
+    "monitor.col_previous": ("Previous score", "此前分数"),
+    "monitor.col_detected": ("Detected", "发现时间"),
+    "chart.drift_title": (
+        "Drift against the training data, file by file (PSI)",
+        "逐文件相对训练数据的漂移（PSI）",
+    ),
+    "chart.data_to": ("Latest date in the file", "文件中的最新日期"),
+    "chart.score_label": ("Risk score", "风险分数"),
+    "chart.mean_score_title": ("Mean risk score of each file", "各文件的平均风险分数"),
+    "chart.file_mean_score": ("Mean score", "平均分数"),
+    "chart.moderate": ("moderate", "中度"),
+    "chart.major": ("major", "显著"),
 }
-
-# Pages with many texts keep their own table beside this one.
-TEXT.update(SCENARIOS_TEXT)
-TEXT.update(REPORT_TEXT)
-TEXT.update(MONITOR_TEXT)
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text
 

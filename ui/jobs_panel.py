@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from riskcore.artefacts import EpochEvent, StageEvent, last_event
 from riskcore.errors import JobError
 from riskcore.jobs import JobStatus, get_manager
+from riskcore.tasks import Task
 from ui.i18n import t
 from ui.state import owner_id
 
@@ -30,8 +32,9 @@ def _job_owner(kind: str) -> str:
     return f"{owner_id()}/{kind}"
 
 
-def submit(kind: str, task: str, payload: dict) -> None:
-    """Queue a job for this browser; its runs record the browser's owner id.
+def submit(kind: str, task: Task | str, payload: dict) -> None:
+    """Queue a job for this browser; its runs record the browser's owner id. The payload is
+    checked against the task's model (riskcore.tasks) before anything is queued.
 
     The request is kept (the frames are the session's own objects, not copies) so that Retry
     after a crashed worker can send the very same job again.
@@ -117,27 +120,24 @@ def _render(kind: str, on_done, live) -> None:
 
 
 def _stage_text(events: list[dict]) -> str:
-    stages = [e for e in events if e.get("type") == "stage"]
-    stage = stages[-1]["stage"] if stages else "preparing"
+    last = last_event(events, "stage")
+    stage = last.stage if last else "preparing"
     return t("job.stage", stage=t(f"stage.{stage.split()[0]}"))
 
 
 def _progress(s: JobStatus) -> None:
     """Epoch progress with an ETA for training; done / total for stages that report it."""
-    last = next((e for e in reversed(s.events) if e.get("type") in ("epoch", "stage")), None)
-    if last and last["type"] == "epoch":
+    last = last_event(s.events, "epoch", "stage")
+    if isinstance(last, EpochEvent):
         text = t(
-            "job.epoch_progress",
-            epoch=last["epoch"],
-            epochs=last["epochs"],
-            eta=duration(last["eta_s"]),
+            "job.epoch_progress", epoch=last.epoch, epochs=last.epochs, eta=duration(last.eta_s)
         )
-        st.progress(last["epoch"] / last["epochs"], text=text)
+        st.progress(last.epoch / max(1, last.epochs), text=text)
         st.caption(_stage_text(s.events))
-    elif last and last.get("total"):
+    elif isinstance(last, StageEvent) and last.total:
         st.progress(
-            min(1.0, last["done"] / last["total"]),
-            text=f"{_stage_text(s.events)} · {last['done']}/{last['total']}",
+            min(1.0, (last.done or 0) / last.total),
+            text=f"{_stage_text(s.events)} · {last.done or 0}/{last.total}",
         )
     else:
         st.progress(0.0, text=_stage_text(s.events))

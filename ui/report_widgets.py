@@ -15,10 +15,8 @@ import streamlit as st
 from riskcore import report as R
 from riskcore.errors import RiskcoreError
 from riskcore.store import Run
-from ui.data_widgets import show_error
 from ui.i18n import LANGUAGES, language, t
-from ui.results_widgets import load_run
-from ui.state import bind_threshold, keep_threshold
+from ui.page import load_run, show_error, threshold_slider
 
 ARTEFACTS = ("explanations.json", "scenarios.json")
 BUILT_KEY = "report_built"  # the options of the PDF this session last asked for
@@ -62,17 +60,9 @@ def artefact_version(run: Run) -> tuple[int, ...]:
 def _threshold(run: Run) -> float | None:
     """For classification the run's one decision threshold (the Results page's: moving it here
     moves it there); an optional number for regression, whose scores have no fixed scale."""
-    if run.metrics.get("task") == "classification":
-        bind_threshold(THRESHOLD_KEY, run)
-        return st.slider(
-            t("report.threshold"),
-            0.01,
-            0.99,
-            step=0.01,
-            key=THRESHOLD_KEY,
-            on_change=keep_threshold,
-            args=(THRESHOLD_KEY, run.run_id),
-            help=t("report.threshold_help"),
+    if run.metrics.classification:
+        return threshold_slider(
+            st, run, THRESHOLD_KEY, t("report.threshold"), t("report.threshold_help")
         )
     return st.number_input(
         t("report.threshold_regression"),
@@ -185,6 +175,41 @@ def csv_download(run: Run, options: ReportOptions) -> None:
         mime="text/csv",
         icon=":material/table_view:",
         key="download_csv",
+        on_click="ignore",
+    )
+    docx_section(run, options)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _docx(run_id: str, version: tuple[int, ...], language: str) -> bytes:
+    return R.model_document(load_run(run_id), language=language)
+
+
+def docx_section(run: Run, options: ReportOptions) -> None:
+    """Editable model documentation (.docx) in the report language, built when asked."""
+    st.subheader(t("report.docx_header"))
+    st.caption(t("report.docx_caption"))
+    stored = run.path / "validation.json"
+    version = (*artefact_version(run), stored.stat().st_mtime_ns if stored.exists() else 0)
+    key = (run.run_id, version, options.language)
+    if st.button(t("report.docx_build"), icon=":material/article:", key="build_docx"):
+        st.session_state["docx_built"] = key
+    if st.session_state.get("docx_built") != key:
+        return
+    try:
+        with st.spinner(t("report.docx_building")):
+            data = _docx(*key)
+    except RiskcoreError as exc:
+        st.session_state.pop("docx_built", None)
+        show_error(exc)
+        return
+    st.download_button(
+        t("report.docx_download"),
+        data,
+        file_name=file_name(run, "docx").replace("report", "model-documentation"),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/download:",
+        key="download_docx",
         on_click="ignore",
     )
 

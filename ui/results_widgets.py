@@ -8,38 +8,15 @@ import streamlit as st
 
 from riskcore import charts
 from riskcore import metrics as M
-from riskcore.errors import RiskcoreError
 from riskcore.findings import model_label, verdict_sentence, warning_sentences
 from riskcore.store import SCORE_COLUMNS, Run, RunStore, raw_column
 from riskcore.verdict import decide
-from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
+from ui.page import threshold_slider
 from ui.sidebar import visible_run_ids
-from ui.state import active_run, bind_threshold, keep_threshold, set_run_threshold
+from ui.state import set_run_threshold
 
 MODELS = ("model", "logistic", "gbm", "benchmark")
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def load_run(run_id: str) -> Run:
-    """A run's files, read once per server (runs never change after they are written)."""
-    run = RunStore().load(run_id)
-    _ = run.predictions, run.metrics, run.meta, run.history  # read now, not on every rerun
-    return run
-
-
-def require_run(no_run_key: str = "results.no_run") -> Run:
-    """The active run, or the page stops here saying what to do (train one, or why it failed)."""
-    run_id = active_run()
-    if run_id is None:
-        st.info(t(no_run_key), icon=":material/info:")
-        st.page_link("pages/train.py", label=t("nav.train"), icon=":material/model_training:")
-        st.stop()
-    try:
-        return load_run(run_id)
-    except RiskcoreError as exc:
-        show_error(exc)
-        st.stop()
 
 
 def _test(run: Run) -> pd.DataFrame:
@@ -53,19 +30,19 @@ def _model_name(key: str) -> str:
 
 def _models(run: Run) -> list[str]:
     """The run's models in display order (runs saved before the benchmark have three)."""
-    return [m for m in MODELS if run.metrics["test"].get(m)]
+    return [m for m in run.metrics.models("test") if m in MODELS]
 
 
 def run_labels(run: Run) -> dict[str, str]:
     """Chart labels with the benchmark named by its input ("trailing volatility of ret_1d")."""
     labels = chart_labels()
-    labels["benchmark"] = model_label("benchmark", run.metrics["test"], t)
+    labels["benchmark"] = model_label("benchmark", run.metrics.test, t)
     return labels
 
 
 def trust_warnings(run: Run) -> None:
     """Leak suspects, too-good models and an event-rate shift, above every number."""
-    sentences = warning_sentences(run.metrics.get("warnings", []), run.metrics["test"], t)
+    sentences = warning_sentences(run.metrics.warnings, run.metrics.test, t)
     if sentences:
         st.error(
             f"**{t('results.warnings')}**\n\n" + "\n\n".join(f"- {s}" for s in sentences),
@@ -75,9 +52,9 @@ def trust_warnings(run: Run) -> None:
 
 def metric_cards(run: Run) -> None:
     """Headline metric per model as cards, then every metric with its interval in a table."""
-    test = run.metrics["test"]
-    classification = run.metrics["task"] == "classification"
-    keys = M.REPORTED_METRICS[run.metrics["task"]]
+    test = run.metrics.test
+    classification = run.metrics.classification
+    keys = M.REPORTED_METRICS[run.metrics.task]
     head = keys[0]
     models = _models(run)
     verdict = decide(run.metrics)
@@ -135,7 +112,7 @@ def interval_note(metrics: dict) -> str:
 def _verdict(run: Run) -> None:
     """One honest sentence from the core's verdict: the paired interval of the difference."""
     verdict = decide(run.metrics)
-    sentence = verdict_sentence(verdict, run.metrics["test"], t)
+    sentence = verdict_sentence(verdict, run.metrics.test, t)
     show = {"better": st.success, "within": st.info}.get(verdict.outcome, st.warning)
     show(sentence)
 
@@ -189,16 +166,8 @@ def threshold_section(run: Run) -> None:
     test = _test(run)
     y, score = test["y_true"].to_numpy(), test["score"].to_numpy()
     c1, c2, c3 = st.columns(3)
-    bind_threshold("threshold", run)
-    threshold = c1.slider(
-        t("results.threshold"),
-        0.01,
-        0.99,
-        step=0.01,
-        key="threshold",
-        on_change=keep_threshold,
-        args=("threshold", run.run_id),
-        help=t("results.threshold_help"),
+    threshold = threshold_slider(
+        c1, run, "threshold", t("results.threshold"), t("results.threshold_help")
     )
     miss = c2.number_input(
         t("results.cost_missed"),
@@ -292,19 +261,19 @@ def run_details(run: Run) -> None:
         st.markdown(f"**{t('results.config')}**")
         st.json(run.config.model_dump(mode="json"), expanded=False)
         st.markdown(f"**{t('results.data_files')}**")
-        st.dataframe(pd.DataFrame(run.meta.get("files", [])), hide_index=True)
+        st.dataframe(pd.DataFrame(run.meta.files), hide_index=True)
     with c2:
         st.markdown(f"**{t('results.timings')}**")
         st.json(
             {
-                **run.meta.get("timings", {}),
-                "epochs_run": run.meta.get("epochs_run"),
-                "parameters": run.meta.get("parameters"),
-                "device": run.meta.get("device"),
+                **run.meta.timings,
+                "epochs_run": run.meta.epochs_run,
+                "parameters": run.meta.parameters,
+                "device": run.meta.device,
             },
             expanded=False,
         )
-        wf = run.metrics.get("walk_forward")
+        wf = run.metrics.walk_forward
         if wf:
             st.markdown(f"**{t('results.walk_forward')}**")
             st.json(wf["summary"], expanded=False)

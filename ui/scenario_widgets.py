@@ -12,6 +12,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from riskcore import tasks
 from riskcore.charts import scenarios as SC
 from riskcore.errors import RiskcoreError
 from riskcore.scenarios import (
@@ -36,12 +37,12 @@ from riskcore.scenarios.tables import (
 )
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
-from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
-from ui.state import bind_threshold, keep_threshold, run_threshold
+from ui.page import show_error, threshold_slider
+from ui.state import run_threshold
 
-SCENARIO_TASK = "riskcore.scenarios.jobs:scenario_task"
-ATTRIBUTION_TASK = "riskcore.scenarios.jobs:attribution_task"
+SCENARIO_TASK = tasks.SCENARIO
+ATTRIBUTION_TASK = tasks.ATTRIBUTION
 OPS = ["add", "multiply", "set"]
 UNITS = ["raw", "std"]
 MAX_SHOWN = 6
@@ -237,13 +238,13 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
         disabled=not scenarios or bool(twice) or jobs_panel.busy("scenario"),
         key="scen_run",
     ):
-        payload = {
-            "home": _home(),
-            "run_id": run.run_id,
-            "scenarios": [json.loads(s.to_json()) for s in scenarios],
-            "which": which,
-            "threshold": threshold,
-        }
+        payload = SCENARIO_TASK.payload(
+            home=_home(),
+            run_id=run.run_id,
+            scenarios=[json.loads(s.to_json()) for s in scenarios],
+            which=which,
+            threshold=threshold,
+        )
         jobs_panel.submit("scenario", SCENARIO_TASK, payload)
         st.rerun()
     jobs_panel.panel("scenario", on_done=_scenarios_done)
@@ -251,18 +252,10 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
 
 def _threshold_slider(where, run: Run) -> float:
     """The run's one decision threshold (the Results page's): moving it here moves it there."""
-    if run.metrics.get("task") != "classification":
+    if not run.metrics.classification:
         return where.slider(t("results.threshold"), 0.0, 1.0, 0.5, 0.01, key=REGRESSION_KEY)
-    bind_threshold(THRESHOLD_KEY, run)
-    return where.slider(
-        t("results.threshold"),
-        0.01,
-        0.99,
-        step=0.01,
-        key=THRESHOLD_KEY,
-        on_change=keep_threshold,
-        args=(THRESHOLD_KEY, run.run_id),
-        help=t("scen.threshold_help"),
+    return threshold_slider(
+        where, run, THRESHOLD_KEY, t("results.threshold"), t("scen.threshold_help")
     )
 
 
@@ -295,7 +288,7 @@ def results_view(run: Run) -> list[ScenarioResult]:
     shown = [r for r in results if r.name in chosen]
     if not shown:
         return results
-    if run.metrics.get("task") == "classification":
+    if run.metrics.classification:
         threshold = run_threshold(run)
     else:
         threshold = st.session_state.get(REGRESSION_KEY, 0.5)
@@ -405,13 +398,13 @@ def attribution_section(run: Run, results: list[ScenarioResult]) -> None:
         disabled=jobs_panel.busy("attribution"),
         key="scen_x_start",
     ):
-        payload = {
-            "home": _home(),
-            "run_id": run.run_id,
-            "scenario": json.loads(result.scenario.to_json()),
-            "entity": entity,
-            "which": st.session_state.get("scen_which", "test"),
-        }
+        payload = ATTRIBUTION_TASK.payload(
+            home=_home(),
+            run_id=run.run_id,
+            scenario=json.loads(result.scenario.to_json()),
+            entity=entity,
+            which=st.session_state.get("scen_which", "test"),
+        )
         jobs_panel.submit("attribution", ATTRIBUTION_TASK, payload)
         st.rerun()
     jobs_panel.panel("attribution", on_done=_attributed)

@@ -52,9 +52,7 @@ def _brief(home: str, run_id: str) -> tuple[str | None, str]:
         meta = RunStore(home).load(run_id).meta
     except RunStoreError:  # deleted between listing and reading
         return None, ""
-    names = ", ".join(f.get("name", "") for f in meta.get("files", []) if isinstance(f, dict))
-    owner = meta.get("owner")
-    return (owner if isinstance(owner, str) else None), names
+    return (meta.owner if isinstance(meta.owner, str) else None), meta.file_names
 
 
 def visible_run_ids(all_ids: list[str] | None = None) -> list[str]:

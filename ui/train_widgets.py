@@ -5,18 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from riskcore import tasks
 from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
 from riskcore.store import RunStore
 from ui import config_widgets as W
 from ui import jobs_panel
-from ui.data_widgets import _summary, show_error
+from ui.data_widgets import _summary
 from ui.i18n import chart_labels, t
+from ui.page import show_error
 from ui.sidebar import device_name
 from ui.state import config_dict, contributing_files, files, set_active_run
 
-TRAIN_TASK = "riskcore.train:training_task"
+TRAIN_TASK = tasks.TRAINING
 
 
 def hyperparameters() -> dict | None:
@@ -189,12 +191,12 @@ def start_button(config: RunConfig) -> None:
             show_error(exc)
             return
         used = contributing_files(config.data)  # an attached file that feeds nothing stays out
-        payload = {
-            "home": str(store.root.parent),  # the worker may have started with another env
-            "config": config.to_json(),
-            "sources": [f.source for f in used.values()],
+        payload = TRAIN_TASK.payload(
+            home=str(store.root.parent),  # the worker may have started with another env
+            config=config.to_json(),
+            sources=[f.source for f in used.values()],
             **{role: f.frame for role, f in used.items()},
-        }
+        )
         jobs_panel.submit("train", TRAIN_TASK, payload)
         st.rerun()
 

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from riskcore import tasks
 from riskcore.charts import compare as CC
 from riskcore.config import field_spec
 from riskcore.errors import RiskcoreError
@@ -21,11 +22,11 @@ from riskcore.tuning import (
     parse_space,
 )
 from ui import jobs_panel
-from ui.data_widgets import show_error
 from ui.i18n import chart_labels, t
+from ui.page import show_error
 from ui.state import files, set_config_dict
 
-TUNE_TASK = "riskcore.tuning:tuning_task"
+TUNE_TASK = tasks.TUNING
 # Ranges offered first, per hyperparameter: (low, high, log), as each RunConfig field declares
 STARTING_RANGES: dict[str, tuple[float, float, bool]] = {
     name: spec.start for name, spec in TUNABLE.items() if spec.start is not None
@@ -93,7 +94,7 @@ def _space(run: Run):
 
 def tune_section(run: Run) -> None:
     """Search around the active run's config, on the data it was trained on."""
-    metric, _ = objective_of(run.metrics.get("task", "classification"))
+    metric, _ = objective_of(run.metrics.task)
     st.caption(t("tune.caption", run_id=run.run_id, metric=t(f"chart.{metric}")))
     space = _space(run)
     if st.button(
@@ -103,11 +104,9 @@ def tune_section(run: Run) -> None:
         disabled=space is None or jobs_panel.busy("tune"),
         key="tune_start",
     ):
-        payload = {
-            "home": str(RunStore().root.parent),
-            "run_id": run.run_id,
-            "space": space.to_json(),
-        }
+        payload = TUNE_TASK.payload(
+            home=str(RunStore().root.parent), run_id=run.run_id, space=space.to_json()
+        )
         jobs_panel.submit("tune", TUNE_TASK, payload)
         st.rerun()
     jobs_panel.panel("tune", on_done=_tuned, live=_live_trials)

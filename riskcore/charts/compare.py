@@ -13,9 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from sklearn.metrics import average_precision_score, roc_auc_score
 
-from riskcore import metrics
 from riskcore.charts.base import (
     DEFAULT_LABELS,
     SEQUENCE,
@@ -25,6 +23,7 @@ from riskcore.charts.base import (
     reference,
     unit_axes,
 )
+from riskcore.charts.results import pr_trace, roc_trace
 
 COMPARE_LABELS: dict[str, str] = {
     "runs_roc_title": "ROC curves of the runs (test)",
@@ -68,26 +67,7 @@ def roc_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.F
     lab = _lab(labels)
     fig = figure(lab["runs_roc_title"], lab["fpr"], lab["tpr"])
     fig.add_trace(reference([0, 1], [0, 1], lab["chance"]))
-    drawn = 0
-    for i, (name, (y, score)) in enumerate(curves.items()):
-        y, score = np.asarray(y, dtype=float), np.asarray(score, dtype=float)
-        if one_class(y):
-            continue
-        table = metrics.roc_curve_table(y, score)
-        fig.add_trace(
-            go.Scatter(
-                x=table["fpr"],
-                y=table["tpr"],
-                name=lab["roc_legend"].format(name=name, auc=roc_auc_score(y, score)),
-                mode="lines",
-                line={"color": _colour(i), "width": 2},
-            )
-        )
-        drawn += 1
-    if not drawn:
-        return message(fig, lab["one_class"])
-    unit_axes(fig)
-    return legend_below(fig)
+    return _overlay(fig, curves, roc_trace, lab["roc_legend"], lab)
 
 
 def pr_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Figure:
@@ -97,21 +77,18 @@ def pr_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Fi
     """
     lab = _lab(labels)
     fig = figure(lab["runs_pr_title"], lab["recall"], lab["precision"])
+    return _overlay(fig, curves, pr_trace, lab["pr_legend"], lab)
+
+
+def _overlay(fig: go.Figure, curves: Curves, trace, legend: str, lab: dict) -> go.Figure:
+    """One curve per run (`trace`: roc_trace or pr_trace) in the run's colour; runs whose test
+    split holds one class are left out, and a figure with none says so."""
     drawn = 0
     for i, (name, (y, score)) in enumerate(curves.items()):
         y, score = np.asarray(y, dtype=float), np.asarray(score, dtype=float)
         if one_class(y):
             continue
-        table = metrics.pr_curve_table(y, score)
-        fig.add_trace(
-            go.Scatter(
-                x=table["recall"],
-                y=table["precision"],
-                name=lab["pr_legend"].format(name=name, ap=average_precision_score(y, score)),
-                mode="lines",
-                line={"color": _colour(i), "width": 2, "shape": "hv"},
-            )
-        )
+        fig.add_trace(trace(y, score, name, legend, _colour(i)))
         drawn += 1
     if not drawn:
         return message(fig, lab["one_class"])

@@ -120,6 +120,24 @@ def training_curves(history: pd.DataFrame, labels: Mapping[str, str] | None = No
 # ---------------------------------------------------------------- classification curves
 
 
+def roc_trace(y: np.ndarray, score: ArrayLike, name: str, legend: str, colour: str) -> go.Scatter:
+    """One model's ROC curve; `legend` is formatted with its {name} and {auc}."""
+    table = metrics.roc_curve_table(y, score)
+    auc = roc_auc_score(y, score)
+    line = {"color": colour, "width": 2}
+    name = legend.format(name=name, auc=auc)
+    return go.Scatter(x=table["fpr"], y=table["tpr"], name=name, mode="lines", line=line)
+
+
+def pr_trace(y: np.ndarray, score: ArrayLike, name: str, legend: str, colour: str) -> go.Scatter:
+    """One model's precision-recall curve; `legend` is formatted with its {name} and {ap}."""
+    table = metrics.pr_curve_table(y, score)
+    ap = average_precision_score(y, score)
+    line = {"color": colour, "width": 2, "shape": "hv"}
+    name = legend.format(name=name, ap=ap)
+    return go.Scatter(x=table["recall"], y=table["precision"], name=name, mode="lines", line=line)
+
+
 def roc_curves(
     y: ArrayLike, scores: Mapping[str, ArrayLike], labels: Mapping[str, str] | None = None
 ) -> go.Figure:
@@ -135,17 +153,7 @@ def roc_curves(
         return message(fig, lab["one_class"])
     fig.add_trace(reference([0, 1], [0, 1], lab["chance"]))
     for name, score, colour in _models(scores, lab):
-        table = metrics.roc_curve_table(y, score)
-        auc = roc_auc_score(y, score)
-        fig.add_trace(
-            go.Scatter(
-                x=table["fpr"],
-                y=table["tpr"],
-                name=lab["roc_legend"].format(name=name, auc=auc),
-                mode="lines",
-                line={"color": colour, "width": 2},
-            )
-        )
+        fig.add_trace(roc_trace(y, score, name, lab["roc_legend"], colour))
     unit_axes(fig)
     legend_inside(fig, "bottom right")
     return fig
@@ -168,16 +176,7 @@ def pr_curves(
         return message(fig, lab["one_class"])
     fig.add_trace(reference([0, 1], [rate, rate], lab["pr_baseline"].format(rate=rate)))
     for name, score, colour in _models(scores, lab):
-        table = metrics.pr_curve_table(y, score)
-        fig.add_trace(
-            go.Scatter(
-                x=table["recall"],
-                y=table["precision"],
-                name=lab["pr_legend"].format(name=name, ap=average_precision_score(y, score)),
-                mode="lines",
-                line={"color": colour, "width": 2, "shape": "hv"},
-            )
-        )
+        fig.add_trace(pr_trace(y, score, name, lab["pr_legend"], colour))
     unit_axes(fig)
     legend_inside(fig, "bottom left")
     return fig
@@ -366,7 +365,7 @@ def confusion_matrix(
 
 def metric_comparison(
     metrics_test: Mapping[str, Mapping[str, Any]],
-    metric_keys: Sequence[str] = ("roc_auc", "pr_auc", "ks"),
+    metric_keys: Sequence[str] = metrics.CLASSIFICATION_METRICS[:3],
     labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """The deep model beside its baselines, metric by metric, with bootstrap 95% intervals, so

@@ -2,7 +2,7 @@
 
 They share riskcore.charts.base's template, colours and label mechanism (a flat `labels`
 mapping laid over the defaults), so the Scenarios page looks like the rest of the app and every
-text is translated by the UI (keys "chart.<key>" in ui/text_scenarios.py).
+text is translated by the UI (keys "chart.<key>" in ui/i18n.py).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ builds only on those before it ("a -> b": b imports a):
     figures   static matplotlib charts for the PDF
     sections  what each PDF section says, from the run and the table
     document  report_pdf and the first-page preview
+    word      model_document: the editable model documentation (.docx, python-docx)
 
     texts -> options -> bands -> table -> sections -> document; bands -> layout -> sections;
     figures -> sections
@@ -34,6 +35,7 @@ from riskcore.report.table import (
     report_csv,
 )
 from riskcore.report.texts import LANGUAGES, TEXTS, text
+from riskcore.report.word import model_document
 
 __all__ = [
     "ALL_SECTIONS",
@@ -51,6 +53,7 @@ __all__ = [
     "escape_cell",
     "load_explanations",
     "load_scenarios",
+    "model_document",
     "prediction_table",
     "render_first_page_png",
     "report_csv",

@@ -37,7 +37,7 @@ def risk_band(score: np.ndarray, cuts: Sequence[float] = RISK_CUTS) -> np.ndarra
 
 def band_cuts(run: Run) -> tuple[float, float, float]:
     """RISK_CUTS for probabilities; training-prediction quantiles for a regression run."""
-    if run.metrics.get("task") != "regression":
+    if run.metrics.task != "regression":
         return RISK_CUTS
     train = run.predictions.loc[run.predictions["split"] == "train", "score"].dropna()
     if train.empty:

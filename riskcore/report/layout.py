@@ -84,6 +84,77 @@ def _markup(value: object, breaks: bool = True) -> str:
     return "".join(parts)
 
 
+def _paragraph_styles(base: ParagraphStyle, strong: str, bold: str, italic: str) -> dict:
+    """The named paragraph styles, each a variation of `base` (fonts chosen per language)."""
+
+    def make(name: str, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "h1": make(
+            "h1",
+            fontName=strong,
+            fontSize=14,
+            leading=18,
+            textColor=NAVY,
+            spaceBefore=14,
+            spaceAfter=2,
+        ),
+        "h2": make(
+            "h2",
+            fontName=strong,
+            fontSize=10,
+            leading=13,
+            textColor=NAVY,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+        "small": make("small", fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=3),
+        "toc": make("toc", fontSize=9.5, leading=17, spaceAfter=0),
+        "caption": make(
+            "caption",
+            fontName=italic,
+            fontSize=7.5,
+            leading=10,
+            textColor=MUTED,
+            spaceBefore=2,
+            spaceAfter=10,
+        ),
+        "cell": make("cell", fontSize=8, leading=10, spaceAfter=0),
+        "cell_r": make("cell_r", fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
+        "head": make(
+            "head",
+            fontName=strong,
+            fontSize=8,
+            leading=10,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "head_r": make(
+            "head_r",
+            fontName=strong,
+            fontSize=8,
+            leading=10,
+            spaceAfter=0,
+            textColor=colors.white,
+            alignment=TA_RIGHT,
+        ),
+        "bullet": make("bullet", leftIndent=10, bulletIndent=0, spaceAfter=3),
+        "kicker": make("kicker", fontName=strong, fontSize=9, textColor=ACCENT, spaceAfter=6),
+        "title": make(
+            "title", fontName=strong, fontSize=24, leading=30, textColor=NAVY, spaceAfter=6
+        ),
+        "subtitle": make("subtitle", fontSize=11, leading=15, textColor=MUTED, spaceAfter=14),
+        "kpi": make("kpi", fontName=bold, fontSize=15, leading=19, textColor=NAVY, spaceAfter=1),
+        "kpi_label": make("kpi_label", fontSize=7.5, leading=9.5, textColor=MUTED),
+        "alert_title": make(
+            "alert_title", fontName=strong, fontSize=9.5, textColor=ALERT_INK, spaceAfter=3
+        ),
+        "mono": make("mono", fontName="Courier", fontSize=7, leading=8.6, spaceAfter=0),
+    }
+
+
 class Styles:
     """The report's paragraph styles in one language, and helpers that apply them."""
 
@@ -100,76 +171,7 @@ class Styles:
             "body", fontName=self.font, fontSize=9, leading=13, textColor=INK, spaceAfter=4, **wrap
         )
 
-        def make(name: str, **kw) -> ParagraphStyle:
-            return ParagraphStyle(name, parent=base, **kw)
-
-        self.s = {
-            "body": base,
-            "h1": make(
-                "h1",
-                fontName=self.strong,
-                fontSize=14,
-                leading=18,
-                textColor=NAVY,
-                spaceBefore=14,
-                spaceAfter=2,
-            ),
-            "h2": make(
-                "h2",
-                fontName=self.strong,
-                fontSize=10,
-                leading=13,
-                textColor=NAVY,
-                spaceBefore=8,
-                spaceAfter=4,
-            ),
-            "small": make("small", fontSize=7.5, leading=10, textColor=MUTED, spaceBefore=3),
-            "toc": make("toc", fontSize=9.5, leading=17, spaceAfter=0),
-            "caption": make(
-                "caption",
-                fontName=self.italic,
-                fontSize=7.5,
-                leading=10,
-                textColor=MUTED,
-                spaceBefore=2,
-                spaceAfter=10,
-            ),
-            "cell": make("cell", fontSize=8, leading=10, spaceAfter=0),
-            "cell_r": make("cell_r", fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
-            "head": make(
-                "head",
-                fontName=self.strong,
-                fontSize=8,
-                leading=10,
-                spaceAfter=0,
-                textColor=colors.white,
-            ),
-            "head_r": make(
-                "head_r",
-                fontName=self.strong,
-                fontSize=8,
-                leading=10,
-                spaceAfter=0,
-                textColor=colors.white,
-                alignment=TA_RIGHT,
-            ),
-            "bullet": make("bullet", leftIndent=10, bulletIndent=0, spaceAfter=3),
-            "kicker": make(
-                "kicker", fontName=self.strong, fontSize=9, textColor=ACCENT, spaceAfter=6
-            ),
-            "title": make(
-                "title", fontName=self.strong, fontSize=24, leading=30, textColor=NAVY, spaceAfter=6
-            ),
-            "subtitle": make("subtitle", fontSize=11, leading=15, textColor=MUTED, spaceAfter=14),
-            "kpi": make(
-                "kpi", fontName=self.bold, fontSize=15, leading=19, textColor=NAVY, spaceAfter=1
-            ),
-            "kpi_label": make("kpi_label", fontSize=7.5, leading=9.5, textColor=MUTED),
-            "alert_title": make(
-                "alert_title", fontName=self.strong, fontSize=9.5, textColor=ALERT_INK, spaceAfter=3
-            ),
-            "mono": make("mono", fontName="Courier", fontSize=7, leading=8.6, spaceAfter=0),
-        }
+        self.s = _paragraph_styles(base, self.strong, self.bold, self.italic)
 
     def p(self, value: object, style: str = "body", raw: str = "") -> Paragraph:
         """A paragraph of plain text (escaped), optionally followed by trusted markup `raw`."""

@@ -18,6 +18,7 @@ ALL_SECTIONS = (
     "data",
     "model",
     "metrics",
+    "validation",
     "charts",
     "riskiest",
     "methodology",
@@ -32,7 +33,7 @@ class ReportError(RiskcoreError):
 def check_threshold(run: Run, threshold: float | None) -> float | None:
     if threshold is None:
         return None
-    if run.metrics.get("task") == "classification" and not 0.0 < float(threshold) < 1.0:
+    if run.metrics.classification and not 0.0 < float(threshold) < 1.0:
         raise ReportError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
     return float(threshold)
 

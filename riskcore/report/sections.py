@@ -62,11 +62,10 @@ from riskcore.report.layout import (
 from riskcore.report.texts import TEXTS, text
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
+from riskcore.validation import ValidationResult, load_validation
 from riskcore.verdict import decide
 
 MODELS = tuple(SCORE_COLUMNS)  # deep model, logistic, gbm, benchmark: the table's columns
-HIGHER_BETTER = {"roc_auc", "pr_auc", "ks", "gini", "r2"}
-IDEAL = {"calibration_slope": 1.0, "calibration_intercept": 0.0}  # best is closest to these
 RISKIEST_ROWS = 15
 TIMELINE_ENTITIES = 5
 TIMELINE_STEPS = 250
@@ -96,7 +95,12 @@ class ReportContext:
 
     @property
     def classification(self) -> bool:
-        return self.run.metrics.get("task", "classification") == "classification"
+        return self.run.metrics.classification
+
+    @property
+    def headline(self) -> str:
+        """The test metric the run is judged by (ROC-AUC, or RMSE for regression)."""
+        return M.HEADLINE["classification" if self.classification else "regression"]
 
     @property
     def horizon(self) -> int:
@@ -129,7 +133,7 @@ class ReportContext:
     @property
     def test(self) -> dict:
         """metrics.json's test entries (models only; `paired` lives beside it)."""
-        return self.run.metrics.get("test") or {}
+        return self.run.metrics.test
 
     @property
     def model_names(self) -> list[str]:
@@ -143,8 +147,16 @@ class ReportContext:
         return label.replace(": ", ":\n", 1) if wrap and name == "benchmark" else label
 
     @cached_property
+    def validation(self) -> ValidationResult | None:
+        """The validation stored with the run (validation.json), or None."""
+        try:
+            return load_validation(self.run)
+        except (ValueError, KeyError, TypeError):  # a hand-edited file: no section
+            return None
+
+    @cached_property
     def warnings(self) -> list[dict]:
-        return [w for w in self.run.metrics.get("warnings") or [] if isinstance(w, dict)]
+        return self.run.metrics.warnings
 
     def entity(self, name: str) -> str:
         return name or self.t("summary.series")
@@ -171,7 +183,7 @@ class ReportContext:
     @cached_property
     def data_summary(self) -> dict:
         """meta.json's data summary, completed from the predictions where a run lacks parts."""
-        info = dict(self.run.meta.get("summary") or {})
+        info = dict(self.run.meta.summary)
         t = self.table
         info.setdefault("rows", len(t))
         info.setdefault("entities", int(t["entity"].nunique()))
@@ -242,7 +254,7 @@ def target_text(ctx: ReportContext) -> str:
 
 
 def task_text(ctx: ReportContext) -> str:
-    task = ctx.run.metrics.get("task", "classification")
+    task = ctx.run.metrics.task
     return f"{ctx.t(f'task.{task}')} · {target_text(ctx)}"
 
 
@@ -262,7 +274,7 @@ def warning_lines(ctx: ReportContext, kinds: tuple[str, ...] | None = None) -> l
     chosen = [w for w in ctx.warnings if kinds is None or w.get("kind") in kinds]
     lines = warning_sentences(chosen, ctx.test, ctx.t)
     found = {w.get("kind") for w in chosen}
-    strongest = (ctx.run.metrics.get("validation") or {}).get("benchmark") or {}
+    strongest = ctx.run.metrics.scores("benchmark", "validation")
     if "too_good_model" in found and "leak_input" not in found and strongest.get("input"):
         auc = strongest.get("roc_auc", strongest.get("validation_score"))
         label = benchmark_label(strongest, ctx.t)
@@ -283,7 +295,7 @@ def interval_text(ctx: ReportContext) -> str:
 
 def calibration_method(ctx: ReportContext) -> str | None:
     """The calibration method in words ("Platt scaling"); None for a run without one."""
-    info = ctx.run.metrics.get("calibration") or {}
+    info = ctx.run.metrics.calibration or {}
     method = info.get("method")
     if not method:
         return None
@@ -294,7 +306,7 @@ def metric_value(value: object, key: str = "") -> str:
     """Three decimals; errors of a regression (in the target's units) to four digits."""
     if not _finite(value):
         return "–"
-    return f"{float(value):.4g}" if key in ("rmse", "mae") else f"{float(value):.3f}"
+    return f"{float(value):.4g}" if key in M.ERROR_METRICS else f"{float(value):.3f}"
 
 
 def scenario_facts(sc: ScenarioResult) -> dict | None:
@@ -374,8 +386,8 @@ def notes_box(ctx: ReportContext, st: Styles) -> Table:
 def kpi_strip(ctx: ReportContext, st: Styles) -> Table:
     """Four headline figures in large type: level, trend, entities at risk, test metric."""
     level, t = ctx.level, ctx.t
-    key = "roc_auc" if ctx.classification else "rmse"
-    model = ctx.run.metrics.get("test", {}).get("model", {})
+    key = ctx.headline
+    model = ctx.run.metrics.scores("model")
     lo, hi = model.get(f"{key}_ci", [np.nan, np.nan])
     values = [
         (ctx.score(level["score"]), t("kpi.level" if ctx.timed else "kpi.level_test")),
@@ -546,7 +558,7 @@ def _size(n: object) -> str:
 
 
 def files_table(ctx: ReportContext, st: Styles) -> Flowable:
-    files = ctx.run.meta.get("files", [])
+    files = ctx.run.meta.files
     if not files:
         return st.p(ctx.t("data.no_files"))
     t = ctx.t
@@ -656,7 +668,7 @@ def metrics(ctx: ReportContext, st: Styles) -> list[Flowable]:
                 *(metric_value((validation.get(n) or {}).get("roc_auc")) for n in names),
             ]
         )
-    headline = "roc_auc" if ctx.classification else "rmse"
+    headline = ctx.headline
     paired = run_metrics.get("paired") or {}
     if any(n in paired for n in names):
         rows.append(
@@ -707,9 +719,9 @@ def _best(key: str, values: dict[str, object]) -> str | None:
     usable = {n: float(v) for n, v in values.items() if _finite(v)}
     if not usable:
         return None
-    if key in IDEAL:
-        return min(usable, key=lambda n: abs(usable[n] - IDEAL[key]))
-    sign = 1 if key in HIGHER_BETTER else -1
+    if key in M.IDEAL:
+        return min(usable, key=lambda n: abs(usable[n] - M.IDEAL[key]))
+    sign = -1 if key in M.LOWER_BETTER else 1
     return max(usable, key=lambda n: sign * usable[n])
 
 
@@ -726,7 +738,7 @@ def _metric_cell(st: Styles, scores: dict, key: str, best: bool) -> Paragraph:
 def _signed(value: object, key: str) -> str:
     if not _finite(value):
         return "–"
-    return f"{float(value):+.4g}" if key in ("rmse", "mae") else f"{float(value):+.3f}"
+    return f"{float(value):+.4g}" if key in M.ERROR_METRICS else f"{float(value):+.3f}"
 
 
 def _paired_cell(st: Styles, diffs: dict, key: str) -> Paragraph | str:
@@ -765,8 +777,8 @@ def threshold_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
 
 
 def walk_forward_block(ctx: ReportContext, st: Styles) -> list[Flowable]:
-    wf = ctx.run.metrics.get("walk_forward") or {}
-    key = "roc_auc" if ctx.classification else "rmse"
+    wf = ctx.run.metrics.walk_forward or {}
+    key = ctx.headline
     summary_ = wf.get("summary", {})
     rows = [
         [ctx.label(n), f"{cell['mean']:.3f} ± {cell['sd']:.3f}"]
@@ -908,7 +920,7 @@ def methodology(ctx: ReportContext, st: Styles) -> list[Flowable]:
     if not ctx.classification:
         bands += " " + t("method.bands_quantiles")
     lines += [t("method.baselines"), *benchmark_method(ctx), interval_method(ctx)]
-    if ctx.run.metrics.get("paired"):
+    if ctx.run.metrics.paired:
         lines.append(t("method.verdict"))
     if ctx.classification:
         method = calibration_method(ctx)
@@ -960,7 +972,7 @@ def appendix(ctx: ReportContext, st: Styles) -> list[Flowable]:
         (t("appendix.explanations"), t("appendix.count", n=f"{len(exp.rows):,}") if exp else none),
         (t("appendix.scenarios"), t("list.sep").join(s.name for s in ctx.scenarios) or none),
     ]
-    versions = [(k, v or "–") for k, v in ctx.run.meta.get("versions", {}).items()]
+    versions = [(k, v or "–") for k, v in ctx.run.meta.versions.items()]
     half = (FRAME_W - 6 * mm) / 2
     return [
         side_by_side(
@@ -992,12 +1004,174 @@ def compact_json(value: object, depth: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# ---- validation -----------------------------------------------------------------------------
+LIGHT_FILL = {"green": "#e3f1e8", "amber": "#fbf0dc", "red": "#f6dcd9", "none": "#eef2f7"}
+LIGHT_INK = {"green": "#1e7145", "amber": "#a86a12", "red": "#a52a1f", "none": "#6b7280"}
+
+
+def light_word(ctx: ReportContext, light: str) -> str:
+    return ctx.t(f"validation.light.{light if light in LIGHT_FILL else 'none'}")
+
+
+def check_name(ctx: ReportContext, name: str) -> str:
+    key = f"validation.check.{name}"
+    return ctx.t(key) if key in TEXTS else name
+
+
+def check_thresholds(ctx: ReportContext, check) -> str:
+    if check.rule == "verdict":
+        return ctx.t("validation.threshold.verdict")
+    sign = "<" if check.rule == "below" else ">"
+    parts = [
+        ctx.t(f"validation.threshold.{level}", sign=sign, value=f"{value:g}")
+        for level, value in (("red", check.threshold), ("amber", check.amber))
+        if value is not None
+    ]
+    return "; ".join(parts) or "–"
+
+
+def _light_cells(st: Styles, ctx: ReportContext, lights, column: int) -> tuple[list, list]:
+    """The light column's cells (a coloured word) and the table commands that shade them."""
+    cells = [
+        st.rich(
+            f'<font color="{LIGHT_INK.get(light, LIGHT_INK["none"])}">'
+            f"{st.esc(light_word(ctx, light))}</font>",
+            "cell",
+        )
+        for light in lights
+    ]
+    shading = [
+        ("BACKGROUND", (column, i), (column, i), colors.HexColor(LIGHT_FILL.get(light, "#eef2f7")))
+        for i, light in enumerate(lights, start=1)
+    ]
+    return cells, shading
+
+
+def _p_value(value: object) -> str:
+    return f"{float(value):.3g}" if _finite(value) else "–"
+
+
+def _pct(value: object) -> str:
+    return f"{float(value):.2%}" if _finite(value) else "–"
+
+
+def validation(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    """The overall light and the policy, the checks table with lights, the master scale."""
+    result, t = ctx.validation, ctx.t
+    if result is None:
+        return [st.p(t("validation.none", run=ctx.run.run_id))]
+    counts, data = result.counts(), result.data
+    period = f"{data['from']} – {data['to']}" if data.get("from") else "–"
+    kind = data.get("kind", "test")
+    overall = t(
+        "validation.overall",
+        light=light_word(ctx, result.light),
+        red=counts["red"],
+        amber=counts["amber"],
+        green=counts["green"],
+        policy=result.policy.name,
+        rows=f"{data.get('rows', 0):,}",
+        kind=t(f"validation.kind.{kind}") if f"validation.kind.{kind}" in TEXTS else kind,
+        events=f"{data.get('events', 0):,}",
+        period=period,
+        created=_stamp(result.created),
+    )
+    lights, shading = _light_cells(st, ctx, [c.light for c in result.checks], 0)
+    rows = [
+        [
+            light,
+            check_name(ctx, c.name),
+            _p_value(c.value),
+            check_thresholds(ctx, c),
+            st.p(c.detail, "small"),
+        ]
+        for light, c in zip(lights, result.checks, strict=True)
+    ]
+    header = [t(f"validation.col.{k}") for k in ("light", "check", "value", "threshold", "detail")]
+    widths = [18 * mm, 40 * mm, 18 * mm, 32 * mm, FRAME_W - 108 * mm]
+    story: list[Flowable] = [
+        st.lead(overall),
+        st.p(t("validation.checks"), "h2"),
+        data_table(st, header, rows, widths, right=(2,), extra=shading),
+    ]
+    story += [
+        st.p(t("validation.skipped", name=check_name(ctx, s["name"]), reason=s["reason"]), "small")
+        for s in result.skipped
+    ]
+    story += validation_grades(ctx, st, result)
+    p = result.portfolio
+    if p:
+        line = t(
+            "validation.portfolio_line",
+            hl=f"{p.get('hosmer_lemeshow', float('nan')):.2f}",
+            df=p.get("hosmer_lemeshow_df", "–"),
+            hl_p=_p_value(p.get("hosmer_lemeshow_p")),
+            z=f"{p.get('spiegelhalter_z', float('nan')):+.2f}",
+            z_p=_p_value(p.get("spiegelhalter_p")),
+            slope=metric_value(p.get("calibration_slope")),
+            intercept=metric_value(p.get("calibration_intercept")),
+            mean_pd=_pct(p.get("mean_pd")),
+            observed=_pct(p.get("observed_rate")),
+        )
+        story += [st.p(t("validation.portfolio"), "h2"), st.p(line)]
+    return story
+
+
+def validation_grades(ctx: ReportContext, st: Styles, result: ValidationResult) -> list[Flowable]:
+    g, t = result.grades, ctx.t
+    if g.empty:
+        return []
+    rule = result.policy.grades
+    scale = t(
+        "validation.scale",
+        grades=result.scale.get("grades", len(g)),
+        method=result.scale.get("method", "–"),
+        source=result.scale.get("source", "–"),
+        test=rule.test,
+        red=f"{rule.red_below:g}" if rule.red_below is not None else "–",
+        amber=f"{rule.amber_below:g}" if rule.amber_below is not None else "–",
+    )
+    lights, shading = _light_cells(st, ctx, list(g["light"]), 0)
+    has_range = {"pd_from", "pd_to"} <= set(g.columns)
+    rows = [
+        [
+            light,
+            str(r.grade),
+            f"{_pct(r.pd_from)} – {_pct(r.pd_to)}" if has_range else "–",
+            f"{int(r.n):,}",
+            f"{int(r.defaults):,}",
+            _pct(r.mean_pd),
+            _pct(r.observed_rate),
+            _p_value(r.binomial_p),
+            _p_value(r.jeffreys_p),
+        ]
+        for light, r in zip(lights, g.itertuples(), strict=True)
+    ]
+    keys = (
+        "light",
+        "grade",
+        "pd_range",
+        "n",
+        "defaults",
+        "mean_pd",
+        "observed",
+        "binomial_p",
+        "jeffreys_p",
+    )
+    widths = [18 * mm, 12 * mm, 32 * mm, *([(FRAME_W - 62 * mm) / 6] * 6)]
+    table = data_table(
+        st, [t(f"validation.col.{k}") for k in keys], rows, widths, right=range(3, 9), extra=shading
+    )
+    return [KeepTogether([st.p(t("validation.grades"), "h2"), st.p(scale, "small"), table])]
+
+
 # ---- building -------------------------------------------------------------------------------
 SECTIONS = {
     "summary": summary,
     "data": data,
     "model": model,
     "metrics": metrics,
+    "validation": validation,
     "charts": charts,
     "riskiest": riskiest,
     "methodology": methodology,

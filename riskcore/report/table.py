@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from riskcore.explain import Explanation, load_explanation
+from riskcore.reasons import REASON_COLUMNS, coverage_note, explanation_reasons, load_catalogue
+from riskcore.reasons import run_columns as reason_sources
 from riskcore.report.bands import band_cuts, risk_band
 from riskcore.report.options import check_threshold
 from riskcore.scenarios.results import ScenarioResult
@@ -81,6 +83,19 @@ def _drivers(exp: Explanation) -> pd.DataFrame:
     return out
 
 
+def _reasons(run: Run, exp: Explanation, language: str) -> pd.DataFrame:
+    """reason_1..reason_4 ("R03: Recent returns (ret_1d) over the last 14 days") of each
+    explained prediction: its largest risk-raising inputs, from the run's reason catalogue."""
+    columns = [c for block in reason_sources(run).values() for c in block]
+    return explanation_reasons(exp, load_catalogue(run, exp), language, columns)
+
+
+def reasons_note(table: pd.DataFrame, language: str = "en") -> str:
+    """How many predictions of the table have reasons, and how to compute more."""
+    have = int((table["reason_1"].fillna("") != "").sum()) if "reason_1" in table else 0
+    return coverage_note(have, len(table), language)
+
+
 def _join(table: pd.DataFrame, extra: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Left-join artefact columns onto the predictions by (time, entity); a cross-sectional
     run (no time) joins by row number, and not at all when the artefact has none."""
@@ -106,8 +121,10 @@ def prediction_table(
     explanations: Explanation | None = None,
     scenarios: Sequence[ScenarioResult] = (),
     cuts: Sequence[float] | None = None,
+    language: str = "en",
 ) -> pd.DataFrame:
-    """Every prediction with its band, optional flag, drivers and scenario scores.
+    """Every prediction with its band, optional flag, drivers, reasons (in `language`) and
+    scenario scores.
 
     `score` is the deep model's score as the run stores it: the calibrated probability for a
     classification run (the risk band and the flag read it), with the raw network output in
@@ -132,6 +149,10 @@ def prediction_table(
     if explanations is not None:
         drivers = _drivers(explanations)
         table = _join(table, drivers, [c for c in drivers if c.startswith("driver_")])
+        table = _join(table, _reasons(run, explanations, language), REASON_COLUMNS)
+        for column in REASON_COLUMNS:  # empty on predictions that were not explained
+            if column in table:
+                table[column] = table[column].fillna("").astype(str)
     for name, sc in zip(_unique_names([s.name for s in scenarios]), scenarios, strict=True):
         renamed = {"score_scenario": f"score_{name}", "delta": f"delta_{name}"}
         table = _join(table, sc.table.rename(columns=renamed), list(renamed.values()))
@@ -147,13 +168,16 @@ def _date_text(times: pd.Series) -> pd.Series:
     return t.dt.strftime(fmt).fillna("")
 
 
-def report_csv(run: Run, threshold: float | None = None) -> bytes:
+def report_csv(run: Run, threshold: float | None = None, language: str = "en") -> bytes:
     """The predictions as CSV for Excel: `score` (the calibrated probability of a
     classification run) and `score_raw` where the run keeps one, drivers and scenario columns
-    when the run has them, a 0/1 `flagged` column when a threshold is given; formula-like text
-    escaped; UTF-8 BOM."""
+    when the run has them, reason_1..reason_4 (code: text, in `language`) on explained
+    predictions, a 0/1 `flagged` column when a threshold is given; formula-like text escaped;
+    UTF-8 BOM."""
     threshold = check_threshold(run, threshold)
-    table = prediction_table(run, threshold, load_explanations(run), load_scenarios(run))
+    table = prediction_table(
+        run, threshold, load_explanations(run), load_scenarios(run), language=language
+    )
     table["time"] = _date_text(table["time"])
     for col in table.columns:
         if not pd.api.types.is_numeric_dtype(table[col]):

@@ -25,6 +25,212 @@ TEXTS: dict[str, tuple[str, str]] = {
     "section.riskiest": ("Riskiest entities", "风险最高的实体"),
     "section.methodology": ("Methodology and limitations", "方法与局限"),
     "section.appendix": ("Appendix", "附录"),
+    "section.validation": ("Validation", "模型验证"),
+    # validation section (validation.json, riskcore.validation)
+    "validation.overall": (
+        "Overall light {light}: {red} red, {amber} amber, {green} green checks under the policy "
+        "“{policy}”, on {rows} {kind} rows with {events} events ({period}); validated {created}.",
+        "总体信号灯 {light}：在政策“{policy}”下红灯 {red} 项、黄灯 {amber} 项、绿灯 {green} 项；"
+        "样本为 {rows} 条{kind}数据，事件 {events} 个（{period}）；验证时间 {created}。",
+    ),
+    "validation.kind.test": ("test", "测试集"),
+    "validation.kind.new_data": ("out-of-time", "样本外"),
+    "validation.checks": ("Checks of the policy", "政策检验"),
+    "validation.none": (
+        "No validation is stored with this run: open the Validate page or run "
+        "`python -m riskcore validate {run}`, then build the report again.",
+        "该运行尚未保存验证结果：请打开验证页或运行 `python -m riskcore validate {run}`，"
+        "然后重新生成报告。",
+    ),
+    "validation.grades": ("Master scale and per-grade tests", "主标尺与各等级检验"),
+    "validation.portfolio": ("Portfolio calibration tests", "组合校准检验"),
+    "validation.skipped": ("Not run: {name} ({reason}).", "未执行：{name}（{reason}）。"),
+    "validation.scale": (
+        "{grades} grades ({method}, bounds from {source}); {test} test, red below p {red}, "
+        "amber below p {amber}.",
+        "{grades} 个等级（{method}，边界来源 {source}）；{test} 检验，p 低于 {red} 为红灯、低于 "
+        "{amber} 为黄灯。",
+    ),
+    "validation.portfolio_line": (
+        "Hosmer-Lemeshow H {hl} on {df} df (p {hl_p}); Spiegelhalter z {z} (p {z_p}); "
+        "calibration slope {slope}, intercept {intercept}; mean PD {mean_pd} against an "
+        "observed rate of {observed}.",
+        "Hosmer-Lemeshow 统计量 {hl}，自由度 {df}（p {hl_p}）；Spiegelhalter z {z}（p {z_p}）；"
+        "校准斜率 {slope}，截距 {intercept}；平均 PD {mean_pd}，实际违约率 {observed}。",
+    ),
+    "validation.light.green": ("green", "绿灯"),
+    "validation.light.amber": ("amber", "黄灯"),
+    "validation.light.red": ("red", "红灯"),
+    "validation.light.none": ("no data", "无数据"),
+    "validation.col.light": ("Light", "信号灯"),
+    "validation.col.check": ("Check", "检验"),
+    "validation.col.value": ("Value", "数值"),
+    "validation.col.threshold": ("Thresholds", "阈值"),
+    "validation.col.detail": ("Detail", "说明"),
+    "validation.col.grade": ("Grade", "等级"),
+    "validation.col.pd_range": ("PD range", "PD 区间"),
+    "validation.col.n": ("Rows", "样本数"),
+    "validation.col.defaults": ("Defaults", "违约数"),
+    "validation.col.mean_pd": ("Mean PD", "平均 PD"),
+    "validation.col.observed": ("Observed", "实际违约率"),
+    "validation.col.binomial_p": ("Binomial p", "二项 p"),
+    "validation.col.jeffreys_p": ("Jeffreys p", "Jeffreys p"),
+    "validation.threshold.red": ("red {sign} {value}", "红灯 {sign} {value}"),
+    "validation.threshold.amber": ("amber {sign} {value}", "黄灯 {sign} {value}"),
+    "validation.threshold.verdict": (
+        "red when a comparator is better beyond the paired 95% interval",
+        "比较模型在配对 95% 区间之外更优时为红灯",
+    ),
+    "validation.check.test_gini": ("Test Gini of the deep model", "深度模型测试集 Gini"),
+    "validation.check.comparator": (
+        "Deep model vs best comparator (paired)",
+        "深度模型与最佳比较模型（配对）",
+    ),
+    "validation.check.grades": ("Per-grade calibration", "各等级校准"),
+    "validation.check.hosmer_lemeshow": ("Hosmer-Lemeshow p-value", "Hosmer-Lemeshow p 值"),
+    "validation.check.spiegelhalter": ("Spiegelhalter p-value", "Spiegelhalter p 值"),
+    "validation.check.discrimination": (
+        "Periods with ROC-AUC below the whole test",
+        "ROC-AUC 低于整体测试值的期数",
+    ),
+    "validation.check.score_psi": ("PSI of the score", "评分 PSI"),
+    "validation.check.input_psi": ("Largest PSI of an input", "输入变量最大 PSI"),
+    "validation.check.adverse_impact": ("Adverse-impact shortfall", "不利影响差距"),
+    # model documentation (.docx, riskcore.report.word)
+    "doc.title": ("Model documentation", "模型文档"),
+    "doc.subject": ("Model documentation for validation", "供模型验证使用的模型文档"),
+    "doc.placeholder": ("[to be completed: {what}]", "[待填写：{what}]"),
+    "doc.todo.owner": ("model owner, name and function", "模型负责人姓名及部门"),
+    "doc.todo.developer": ("model developer", "模型开发人员"),
+    "doc.todo.validator": ("independent validator", "独立验证人员"),
+    "doc.todo.version": ("document version", "文档版本"),
+    "doc.todo.status": ("draft / in validation / approved", "草稿 / 验证中 / 已批准"),
+    "doc.todo.intended_use": (
+        "intended use: the decisions the scores support, the portfolio and the products",
+        "预期用途：评分支持的决策、适用的资产组合与产品",
+    ),
+    "doc.todo.users": ("who uses the scores, and how", "评分的使用者及使用方式"),
+    "doc.todo.out_of_scope": ("uses that are out of scope", "不适用的用途"),
+    "doc.todo.source_systems": (
+        "source systems, extraction dates and data owners",
+        "源系统、数据提取日期及数据负责人",
+    ),
+    "doc.todo.rationale": (
+        "why this approach was chosen over the alternatives",
+        "选择该方法而非其他方案的理由",
+    ),
+    "doc.todo.validation": (
+        "validation results (run `python -m riskcore validate RUN` or the Validate page)",
+        "验证结果（运行 `python -m riskcore validate RUN` 或使用验证页）",
+    ),
+    "doc.todo.findings": (
+        "the validator's findings, their severity and the remediation agreed",
+        "验证发现、严重程度及约定的整改措施",
+    ),
+    "doc.todo.limitations": (
+        "further limitations and compensating controls",
+        "其他局限及补偿性控制措施",
+    ),
+    "doc.todo.frequency": (
+        "monitoring frequency, owner and escalation route",
+        "监测频率、负责人及上报路径",
+    ),
+    "doc.todo.decision": ("approval decision", "审批结论"),
+    "doc.todo.approver": ("approver, name and committee", "审批人姓名及委员会"),
+    "doc.todo.date": ("approval date", "审批日期"),
+    "doc.todo.conditions": ("conditions of use", "使用条件"),
+    "doc.control": ("Document control", "文档控制"),
+    "doc.kv.run_id": ("Run ID", "运行编号"),
+    "doc.kv.created": ("Run created", "运行创建时间"),
+    "doc.kv.generated": ("Document generated", "文档生成时间"),
+    "doc.kv.owner": ("Model owner", "模型负责人"),
+    "doc.kv.developer": ("Developer", "开发人员"),
+    "doc.kv.validator": ("Validator", "验证人员"),
+    "doc.kv.version": ("Version", "版本"),
+    "doc.kv.status": ("Status", "状态"),
+    "doc.kv.decision": ("Decision", "结论"),
+    "doc.kv.approver": ("Approver", "审批人"),
+    "doc.kv.date": ("Date", "日期"),
+    "doc.kv.conditions": ("Conditions", "条件"),
+    "doc.col.item": ("Item", "项目"),
+    "doc.col.value": ("Value", "内容"),
+    "doc.col.scenario": ("Scenario", "情景"),
+    "doc.col.base": ("Base score", "基准评分"),
+    "doc.col.stressed": ("Stressed score", "压力评分"),
+    "doc.col.delta": ("Change", "变化"),
+    "doc.purpose": ("1 Purpose and use", "1 目的与用途"),
+    "doc.purpose_text": (
+        "The model estimates: {task}. It was trained and is documented with RiskLens.",
+        "模型估计：{task}。模型由 RiskLens 训练并生成本文档。",
+    ),
+    "doc.intended_use": ("Intended use", "预期用途"),
+    "doc.users": ("Users", "使用者"),
+    "doc.out_of_scope": ("Out of scope", "不适用范围"),
+    "doc.data": ("2 Data and its lineage", "2 数据及其来源"),
+    "doc.data_text": (
+        "{rows} rows of {entities} entities; target: {target}.",
+        "{entities} 个实体共 {rows} 行数据；目标：{target}。",
+    ),
+    "doc.lineage": ("Input files and their SHA-256 hashes", "输入文件及其 SHA-256 校验值"),
+    "doc.lineage_text": (
+        "The hashes are those recorded in the run's meta.json when it was trained; a file "
+        "with the same hash is the same data.",
+        "校验值取自训练时记录在运行 meta.json 中的值；校验值相同即数据相同。",
+    ),
+    "doc.splits": ("Development, validation and test samples", "开发、验证与测试样本"),
+    "doc.methodology": ("3 Methodology", "3 方法"),
+    "doc.rationale": ("Rationale", "方法选择理由"),
+    "doc.model": ("4 The model and its settings", "4 模型及其设置"),
+    "doc.settings": ("Settings", "设置"),
+    "doc.performance": ("5 Performance against the comparators", "5 与比较模型的表现对比"),
+    "doc.performance_text": (
+        "Test split ({n} predictions), 95% intervals in brackets; every comparator was trained "
+        "on the same split.",
+        "测试集（{n} 条预测），括号内为 95% 区间；所有比较模型均在相同划分上训练。",
+    ),
+    "doc.verdict": ("Verdict", "结论"),
+    "doc.validation": ("6 Validation results", "6 验证结果"),
+    "doc.validation_text": (
+        "Overall light {light}: {red} red, {amber} amber, {green} green under the policy "
+        "“{policy}” (validated {created}).",
+        "总体信号灯 {light}：在政策“{policy}”下红灯 {red} 项、黄灯 {amber} 项、绿灯 {green} 项"
+        "（验证时间 {created}）。",
+    ),
+    "doc.no_validation": (
+        "No validation is stored with this run.",
+        "该运行尚未保存验证结果。",
+    ),
+    "doc.findings": ("Validator's findings", "验证发现"),
+    "doc.explanations": ("7 Explanations", "7 模型解释"),
+    "doc.no_explanations": (
+        "No SHAP explanations are stored with this run (Explain page or `python -m riskcore "
+        "explain`).",
+        "该运行尚未保存 SHAP 解释（解释页或 `python -m riskcore explain`）。",
+    ),
+    "doc.scenarios": ("8 Stress scenarios", "8 压力情景"),
+    "doc.no_scenarios": (
+        "No stress scenarios are stored with this run (Scenarios page or `python -m riskcore "
+        "scenario`).",
+        "该运行尚未保存压力情景（情景页或 `python -m riskcore scenario`）。",
+    ),
+    "doc.limitations": ("9 Limitations", "9 局限"),
+    "doc.monitoring": ("10 Monitoring plan", "10 监测计划"),
+    "doc.monitor.psi": (
+        "Score drift: PSI of the score against training, amber above {amber}, red above {red}.",
+        "评分漂移：评分相对训练集的 PSI，高于 {amber} 为黄灯，高于 {red} 为红灯。",
+    ),
+    "doc.monitor.gate": (
+        "Gate: `python -m riskcore validate {run} --data NEW.csv` on each new period with "
+        "outcomes; exit code 3 (a red check) stops the model's use until reviewed.",
+        "门控：每个有结果的新期间运行 `python -m riskcore validate {run} --data NEW.csv`；"
+        "退出码 3（有红灯）即暂停使用模型，待复核。",
+    ),
+    "doc.monitor.watch": (
+        "Scoring and drift alerts: `python -m riskcore watch FOLDER --run {run}` (Monitor page).",
+        "评分与漂移预警：`python -m riskcore watch FOLDER --run {run}`（监测页）。",
+    ),
+    "doc.monitor.frequency": ("Frequency and responsibilities", "频率与职责"),
+    "doc.approval": ("11 Approval", "11 审批"),
     # cover, header, footer
     "cover.kind": ("Model risk report", "模型风险报告"),
     "cover.title": ("Risk report", "风险报告"),  # the title when the analyst gives none

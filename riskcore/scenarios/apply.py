@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskcore.dataset import Panel, _check_levels, build_frame, eligible_ends, make_panel
+from riskcore.dataset import Panel
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.joins import join_macro, join_sentiment
 from riskcore.preprocess import BLOCKS, ColumnState, Preprocessor
@@ -34,11 +34,10 @@ from riskcore.scenarios.spec import (
     Scenario,
     Shock,
     day,
-    preprocessor,
     shock_hits,
     validate_scenario,
 )
-from riskcore.scoring import _check_types
+from riskcore.scoring import saved_inputs
 from riskcore.store import Run
 
 WHICH = ("test", "latest", "all")
@@ -143,21 +142,12 @@ def prepare_inputs(
     """
     if which not in WHICH:
         raise ConfigError(f"which must be one of {', '.join(WHICH)}, not {which!r}")
-    config = run.config
-    _check_types(run, primary)
-    frame = build_frame(config, primary, macro, sentiment, with_target=False)
-    pre = preprocessor(run)
-    _check_levels(frame, pre)
-    ends = eligible_ends(frame, config, need_target=False)
-    if len(ends) == 0:
-        raise DataValidationError(
-            f"no entity has the {config.window} rows of history a prediction needs; "
-            "upload a longer history"
-        )
-    ends = _select(run, frame, ends, which)
-    panel = make_panel(frame, config, pre)
+    saved = saved_inputs(run, primary, macro, sentiment, with_target=False)
+    ends = _select(run, saved.frame, saved.ends, which)
     model = model if model is not None else run.load_model()
-    inputs = ScenarioInputs(run, model, frame, panel, ends, pre, macro, sentiment)
+    inputs = ScenarioInputs(
+        run, model, saved.frame, saved.panel, ends, saved.preprocessor, macro, sentiment
+    )
     inputs.base_scores = _score(inputs, [], np.arange(len(ends)))
     return inputs
 

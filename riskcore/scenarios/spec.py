@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     FiniteFloat,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
+from riskcore.dataset import saved_preprocessor
 from riskcore.errors import ConfigError, DataValidationError
+from riskcore.parsing import Hints, Strict, parse_model
 from riskcore.preprocess import BLOCKS, ColumnState, Preprocessor
 from riskcore.store import Run
 
@@ -37,16 +36,12 @@ NO_NEWS = "no_news"
 
 
 # ---- the scenario file ----------------------------------------------------------------------
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
 def _check_period(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and start > end:
         raise ValueError(f"'from' {start} is after 'to' {end}; swap them")
 
 
-class Shock(_Strict):
+class Shock(Strict):
     """One change of one numeric input; `entities` and `from`/`to` limit the samples it hits."""
 
     feature: str = Field(min_length=1)
@@ -86,7 +81,7 @@ class Shock(_Strict):
         return ", ".join([text, *where])
 
 
-class Replay(_Strict):
+class Replay(Strict):
     """A past period whose macro and sentiment path replaces today's."""
 
     from_: date = Field(alias="from")
@@ -98,7 +93,7 @@ class Replay(_Strict):
         return self
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     """Shocks or a replay (not both). No shocks at all is the base case: every delta is 0."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -117,45 +112,17 @@ class Scenario(_Strict):
         return json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
-def _location(loc: tuple) -> str:
-    """pydantic's location as a JSON path: ("shocks", 0, "op") -> shocks[0].op."""
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-
-
-def _describe(err: ValidationError, label: str) -> str:
-    parts = []
-    for item in err.errors()[:5]:
-        msg = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling; a shock has feature, op, value, unit, "
-            msg += "last_steps, entities, from, to)"
-        elif item["type"] == "missing":
-            msg = "required but missing"
-        elif not isinstance(item.get("input"), dict | list):
-            msg = f"{msg} (got {item['input']!r})"
-        where = _location(item["loc"])
-        parts.append(f"{where}: {msg}" if where else msg)
-    more = f" (and {len(err.errors()) - 5} more)" if len(err.errors()) > 5 else ""
-    return f"invalid scenario {label}: " + "; ".join(parts) + more
+SCENARIO_HINTS = Hints(
+    shape="a JSON object with a 'name'",
+    fix='fix the file (see the scenario JSON format: {"name": ..., "shocks": [...]})',
+    unknown_key="check the spelling; a shock has feature, op, value, unit, last_steps, "
+    "entities, from, to",
+)
 
 
 def parse_scenario(data: dict | str | bytes, source: str = "") -> Scenario:
     """A Scenario from a dict or JSON text; ConfigError naming the field otherwise."""
-    label = f"'{source}'" if source else "(JSON)"
-    if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(
-                f"scenario {label} is not valid JSON: {exc}; fix the file (see the scenario "
-                'JSON format: {"name": ..., "shocks": [...]})'
-            ) from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"scenario {label} must be a JSON object with a 'name'")
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, label)) from None
+    return parse_model(Scenario, data, "scenario", ConfigError, source, SCENARIO_HINTS)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -168,7 +135,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 # ---- checking a scenario against a run ------------------------------------------------------
 def preprocessor(run: Run) -> Preprocessor:
-    return Preprocessor.from_dict(run.state["preprocessor"])
+    return saved_preprocessor(run.state)
 
 
 def shockable_features(run: Run) -> dict[str, list[str]]:

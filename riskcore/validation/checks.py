@@ -145,18 +145,22 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
     return check
 
 
+# Both portfolio calibration tests point at the Hosmer-Lemeshow groups' calibration chart.
+CALIBRATION_CHART = {
+    "kind": "calibration",
+    "table": "hosmer_lemeshow",
+    "x": "mean_pd",
+    "y": "observed_rate",
+}
+
+
 def hosmer_lemeshow_check(summary: dict, rule: P.HosmerLemeshowCheck) -> Check:
     detail = (
         f"H {summary['hosmer_lemeshow']:.2f} on {summary['hosmer_lemeshow_df']} df "
         f"({rule.groups} groups); mean PD {summary['mean_pd']:.4f} vs observed "
         f"{summary['observed_rate']:.4f}"
     )
-    chart = {
-        "kind": "calibration",
-        "table": "hosmer_lemeshow",
-        "x": "mean_pd",
-        "y": "observed_rate",
-    }
+    chart = dict(CALIBRATION_CHART)
     return _thresholded("hosmer_lemeshow", summary["hosmer_lemeshow_p"], rule, detail, chart)
 
 
@@ -165,12 +169,7 @@ def spiegelhalter_check(summary: dict, rule: P.PValueCheck) -> Check:
         f"z {summary['spiegelhalter_z']:+.2f}; calibration slope "
         f"{summary['calibration_slope']:.2f}, intercept {summary['calibration_intercept']:+.2f}"
     )
-    chart = {
-        "kind": "calibration",
-        "table": "hosmer_lemeshow",
-        "x": "mean_pd",
-        "y": "observed_rate",
-    }
+    chart = dict(CALIBRATION_CHART)
     return _thresholded("spiegelhalter", summary["spiegelhalter_p"], rule, detail, chart)
 
 

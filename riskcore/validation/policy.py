@@ -19,8 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from riskcore.parsing import Hints, Strict, parse_model
 from riskcore.validation.errors import PolicyError
 
 LIGHTS = ("green", "amber", "red")  # worst last
@@ -34,11 +35,7 @@ def worst(lights) -> str:
     return LIGHTS[max(ranks)] if ranks else "green"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LowIsBad(_Strict):
+class LowIsBad(Strict):
     """A check whose value is bad when low: red below `red_below`, amber below `amber_below`."""
 
     enabled: bool = True
@@ -68,7 +65,7 @@ class LowIsBad(_Strict):
         return {"rule": "below", "threshold": self.red_below, "amber": self.amber_below}
 
 
-class HighIsBad(_Strict):
+class HighIsBad(Strict):
     """A check whose value is bad when high: red above `red_above`, amber above `amber_above`."""
 
     enabled: bool = True
@@ -175,14 +172,14 @@ class AdverseImpactCheck(HighIsBad):
     amber_above: float | None = Field(default=0.10, ge=0, le=1)
 
 
-class ComparatorCheck(_Strict):
+class ComparatorCheck(Strict):
     """The deep model against its best comparator (riskcore.verdict.decide): red when the
     comparator is better beyond the paired interval, amber when it is ahead within it."""
 
     enabled: bool = True
 
 
-class PeriodsPolicy(_Strict):
+class PeriodsPolicy(Strict):
     freq: Literal["auto", "month", "quarter"] = Field(
         default="auto", description="auto: months when the test span is at most 24 months."
     )
@@ -191,7 +188,7 @@ class PeriodsPolicy(_Strict):
     seed: int = Field(default=0, ge=0)
 
 
-class SegmentsPolicy(_Strict):
+class SegmentsPolicy(Strict):
     column: str | None = Field(default=None, description="A primary column; --segment wins.")
     bins: int = Field(default=4, ge=2, le=20, description="Quantile bins of a numeric column.")
     max_levels: int = Field(default=20, ge=2, le=200)
@@ -204,7 +201,7 @@ class SegmentsPolicy(_Strict):
     )
 
 
-class MigrationPolicy(_Strict):
+class MigrationPolicy(Strict):
     start: date | None = Field(default=None, description="Default: the first test date.")
     end: date | None = Field(default=None, description="Default: the last test date.")
 
@@ -215,7 +212,7 @@ class MigrationPolicy(_Strict):
         return self
 
 
-class Policy(_Strict):
+class Policy(Strict):
     version: Literal[1] = 1
     name: str = Field(default="default", max_length=200)
     test_gini: GiniCheck = Field(default_factory=GiniCheck)
@@ -239,43 +236,16 @@ class Policy(_Strict):
 
 
 # ---- reading ------------------------------------------------------------------------------------
-def _describe(err: ValidationError, label: str) -> str:
-    """pydantic's errors as one line naming each key (grades.bounds, score_psi.red_above)."""
-    parts = []
-    for item in err.errors()[:5]:
-        key = ".".join(str(p) for p in item["loc"])
-        msg = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            msg = f"unknown key (check the spelling; see {POLICY_SAMPLE})"
-        elif "input" in item and not isinstance(item["input"], dict | list):
-            msg = f"{msg} (got {item['input']!r})"
-        parts.append(f"{key}: {msg}" if key else msg)
-    more = f" (and {len(err.errors()) - 5} more)" if len(err.errors()) > 5 else ""
-    return f"invalid validation policy {label}: " + "; ".join(parts) + more
+POLICY_HINTS = Hints(
+    shape=f"a JSON object of checks, like {POLICY_SAMPLE}",
+    fix=f"fix the file or start from {POLICY_SAMPLE}",
+    unknown_key=f"check the spelling; see {POLICY_SAMPLE}",
+)
 
 
 def parse_policy(data: dict | str | bytes, source: str = "") -> Policy:
     """A Policy from a dict or JSON text, or a PolicyError naming the key."""
-    label = f"'{source}'" if source else "(JSON)"
-    if isinstance(data, bytes | str):
-        try:
-            data = json.loads(data)
-        except RecursionError:
-            raise PolicyError(f"validation policy {label} is nested too deeply") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            where = f" at line {exc.lineno} column {exc.colno}" if hasattr(exc, "lineno") else ""
-            raise PolicyError(
-                f"validation policy {label} is not valid JSON{where}: {exc}; fix the file or "
-                f"start from {POLICY_SAMPLE}"
-            ) from None
-    if not isinstance(data, dict):
-        raise PolicyError(
-            f"validation policy {label} must be a JSON object of checks, like {POLICY_SAMPLE}"
-        )
-    try:
-        return Policy.model_validate(data)
-    except ValidationError as exc:
-        raise PolicyError(_describe(exc, label)) from None
+    return parse_model(Policy, data, "validation policy", PolicyError, source, POLICY_HINTS)
 
 
 def load_policy(path: str | Path) -> Policy:

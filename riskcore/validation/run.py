@@ -184,14 +184,14 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 # ---- the rows to validate ------------------------------------------------------------------------
 def _ordered_primary(run: Run, primary: pd.DataFrame) -> pd.DataFrame:
     """Primary rows in the panel's order (by entity, then time): the index `row` refers to."""
-    from riskcore.dataset import _order
+    from riskcore.dataset import order_rows
 
-    return _order(primary, run.config)
+    return order_rows(primary, run.config)
 
 
 def run_sample(run: Run) -> Sample:
     """The run's own test split, its inputs rebuilt from the saved data (no model needed)."""
-    from riskcore.dataset import transform_new
+    from riskcore.scoring import saved_inputs
     from riskcore.train import feature_frame
 
     p = run.predictions
@@ -209,10 +209,8 @@ def run_sample(run: Run) -> Sample:
     source = _ordered_primary(run, frames["primary"]).iloc[index].reset_index(drop=True)
     if "preprocessor" not in run.state:
         return Sample(rows, None, source, "test", "the run has no saved preprocessing")
-    panel, _ = transform_new(
-        run.config, run.state, frames["primary"], frames.get("macro"), frames.get("sentiment")
-    )
-    return Sample(rows, feature_frame(panel, index), source, "test")
+    saved = saved_inputs(run, frames["primary"], frames.get("macro"), frames.get("sentiment"))
+    return Sample(rows, feature_frame(saved.panel, index), source, "test")
 
 
 def new_data_sample(
@@ -275,29 +273,11 @@ def validate_run(
 ) -> ValidationResult:
     """Every enabled check of `policy` (default Policy()) on `sample` (default: the test split)."""
     policy = policy or P.Policy()
-    if threshold is not None and not 0.0 < threshold < 1.0:
-        raise ValidateError(f"the decision threshold must be between 0 and 1, got {threshold}")
-    if run.metrics.get("task", "classification") != "classification":
-        raise ValidateError(
-            f"run {run.run_id} is a {run.metrics.get('task')} run; validation (grades, "
-            "calibration, discrimination) needs a classification run"
-        )
+    _check_request(run, threshold)
     sample = sample or run_sample(run)
     rows = sample.rows
-    known = rows["y_true"].notna().to_numpy()
-    if not known.any():
-        raise ValidateError(
-            f"none of the {len(rows)} rows has a known outcome yet; validate data whose "
-            "target column is filled in"
-        )
-    lab = rows[known].reset_index(drop=True)
+    known, lab = _labelled(rows)
     y, pd_, rank = (lab[c].to_numpy(float) for c in ("y_true", "score", "rank"))
-    if not 0 < y.sum() < y.size:
-        raise ValidateError(
-            f"the {y.size} rows with a known outcome hold only one class "
-            f"({'events' if y.sum() else 'non-events'}); discrimination and calibration tests "
-            "need both"
-        )
     checks: list[C.Check] = []
     skipped: list[dict] = []
     has_time = rows["time"].notna().all()
@@ -305,7 +285,7 @@ def validate_run(
 
     # discriminatory power, overall
     if sample.kind == "test":
-        entry = run.metrics.get("test", {}).get("model", {})
+        entry = run.metrics.scores("model")
         overall = entry.get("roc_auc", math.nan)
         gini, gini_ci, where = entry.get("gini", 2 * overall - 1), entry.get("gini_ci"), "test"
     else:
@@ -320,72 +300,26 @@ def validate_run(
         checks.append(C.comparator_check(decide(run.metrics)))
 
     # calibration: grades and portfolio
-    scale = _scale(run, policy.grades, pd_)
-    grades = grade_table(y, pd_, scale["bounds"], policy.grades)
-    if policy.grades.enabled:
-        checks.append(C.grades_check(grades, policy.grades))
-    summary, hl_table = portfolio(y, pd_, policy.hosmer_lemeshow.groups)
-    if policy.hosmer_lemeshow.enabled:
-        checks.append(C.hosmer_lemeshow_check(summary, policy.hosmer_lemeshow))
-    if policy.spiegelhalter.enabled:
-        checks.append(C.spiegelhalter_check(summary, policy.spiegelhalter))
+    scale, grades, summary, hl_table = _calibration_checks(run, y, pd_, policy, checks)
 
     # discriminatory power over time
-    per = policy.periods
-    freq = None
-    periods = pd.DataFrame(columns=["period"])
-    if not cross_sectional:
-        freq = auto_freq(rows["time"]) if per.freq == "auto" else per.freq
-        periods = period_table(
-            lab["time"], y, rank, freq, overall, per.min_rows, per.n_boot, per.seed
-        )
-        if policy.discrimination.enabled:
-            checks.append(C.discrimination_check(periods, overall, policy.discrimination))
-    elif policy.discrimination.enabled:
-        skipped.append({"name": "discrimination", "reason": "no dates: cross-sectional data"})
+    freq, periods = _periods(rows, lab, overall, policy, cross_sectional, checks, skipped)
     folds = fold_table(run.metrics) if sample.kind == "test" else fold_table({})
 
     # stability
-    stability = _stability(run, sample, freq, skipped)
-    if stability is not None:
-        if policy.score_psi.enabled:
-            checks.append(C.score_psi_check(stability, policy.score_psi, per.min_rows))
-        if policy.input_psi.enabled and (stability["feature"] != "score").any():
-            checks.append(C.input_psi_check(stability, policy.input_psi, per.min_rows))
-        elif policy.input_psi.enabled:
-            skipped.append({"name": "input_psi", "reason": sample.note or "no inputs to compare"})
-    else:
-        stability = pd.DataFrame(columns=["period", "feature", "psi", "reading", "n"])
+    stability = _stability_checks(run, sample, freq, policy, checks, skipped)
     size = len(scale["bounds"]) + 1
     migration, migration_info = _migration(rows, scale["bounds"], size, policy, cross_sectional)
 
     # segments
     column = segment or policy.segments.column
-    segments = pd.DataFrame()
-    segment_info: dict = {"column": column}
-    if column:
-        segments, segment_info = _segments(
-            run, sample, known, column, threshold, policy, has_time and not cross_sectional
-        )
-        if policy.adverse_impact.enabled:
-            checks.append(C.adverse_impact_check(segments, policy.adverse_impact, segment_info))
-    elif policy.adverse_impact.enabled:
-        skipped.append(
-            {"name": "adverse_impact", "reason": "no segment column (--segment or segments.column)"}
-        )
-
-    times = rows["time"] if has_time else None
-    data = {
-        "kind": sample.kind,
-        "rows": len(rows),
-        "with_outcome": int(known.sum()),
-        "events": int(y.sum()),
-        "from": times.min().date().isoformat() if times is not None else None,
-        "to": times.max().date().isoformat() if times is not None else None,
-    }
+    by_time = has_time and not cross_sectional
+    segments, segment_info = _segment_checks(
+        run, sample, known, column, threshold, policy, by_time, checks, skipped
+    )
     return ValidationResult(
         run_id=run.run_id,
-        data=data,
+        data=_data_facts(sample, known, y, has_time),
         policy=policy,
         checks=checks,
         grades=grades,
@@ -403,6 +337,139 @@ def validate_run(
         skipped=skipped,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def _check_request(run: Run, threshold: float | None) -> None:
+    """ValidateError for a threshold outside (0, 1) or a run that is not a classification."""
+    if threshold is not None and not 0.0 < threshold < 1.0:
+        raise ValidateError(f"the decision threshold must be between 0 and 1, got {threshold}")
+    if not run.metrics.classification:
+        raise ValidateError(
+            f"run {run.run_id} is a {run.metrics.task} run; validation (grades, "
+            "calibration, discrimination) needs a classification run"
+        )
+
+
+def _segment_checks(
+    run: Run,
+    sample: Sample,
+    known: np.ndarray,
+    column: str | None,
+    threshold: float | None,
+    policy: P.Policy,
+    by_time: bool,
+    checks: list[C.Check],
+    skipped: list[dict],
+) -> tuple[pd.DataFrame, dict]:
+    """The segment table and its facts, and the adverse-impact check (skipped without a column)."""
+    if not column:
+        if policy.adverse_impact.enabled:
+            skipped.append(
+                {
+                    "name": "adverse_impact",
+                    "reason": "no segment column (--segment or segments.column)",
+                }
+            )
+        return pd.DataFrame(), {"column": column}
+    segments, segment_info = _segments(run, sample, known, column, threshold, policy, by_time)
+    if policy.adverse_impact.enabled:
+        checks.append(C.adverse_impact_check(segments, policy.adverse_impact, segment_info))
+    return segments, segment_info
+
+
+def _labelled(rows: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """The mask of rows with a known outcome and those rows; ValidateError when they are none
+    or hold one class only."""
+    known = rows["y_true"].notna().to_numpy()
+    if not known.any():
+        raise ValidateError(
+            f"none of the {len(rows)} rows has a known outcome yet; validate data whose "
+            "target column is filled in"
+        )
+    lab = rows[known].reset_index(drop=True)
+    y = lab["y_true"].to_numpy(float)
+    if not 0 < y.sum() < y.size:
+        raise ValidateError(
+            f"the {y.size} rows with a known outcome hold only one class "
+            f"({'events' if y.sum() else 'non-events'}); discrimination and calibration tests "
+            "need both"
+        )
+    return known, lab
+
+
+def _calibration_checks(
+    run: Run, y: np.ndarray, pd_: np.ndarray, policy: P.Policy, checks: list[C.Check]
+) -> tuple[dict, pd.DataFrame, dict, pd.DataFrame]:
+    """The master scale, the per-grade table, the portfolio tests and their checks."""
+    scale = _scale(run, policy.grades, pd_)
+    grades = grade_table(y, pd_, scale["bounds"], policy.grades)
+    if policy.grades.enabled:
+        checks.append(C.grades_check(grades, policy.grades))
+    summary, hl_table = portfolio(y, pd_, policy.hosmer_lemeshow.groups)
+    if policy.hosmer_lemeshow.enabled:
+        checks.append(C.hosmer_lemeshow_check(summary, policy.hosmer_lemeshow))
+    if policy.spiegelhalter.enabled:
+        checks.append(C.spiegelhalter_check(summary, policy.spiegelhalter))
+    return scale, grades, summary, hl_table
+
+
+def _periods(
+    rows: pd.DataFrame,
+    lab: pd.DataFrame,
+    overall: float,
+    policy: P.Policy,
+    cross_sectional: bool,
+    checks: list[C.Check],
+    skipped: list[dict],
+) -> tuple[str | None, pd.DataFrame]:
+    """ROC-AUC per period (the frequency and the table) and the discrimination check."""
+    per = policy.periods
+    if cross_sectional:
+        if policy.discrimination.enabled:
+            skipped.append({"name": "discrimination", "reason": "no dates: cross-sectional data"})
+        return None, pd.DataFrame(columns=["period"])
+    freq = auto_freq(rows["time"]) if per.freq == "auto" else per.freq
+    y, rank = lab["y_true"].to_numpy(float), lab["rank"].to_numpy(float)
+    periods = period_table(lab["time"], y, rank, freq, overall, per.min_rows, per.n_boot, per.seed)
+    if policy.discrimination.enabled:
+        checks.append(C.discrimination_check(periods, overall, policy.discrimination))
+    return freq, periods
+
+
+def _stability_checks(
+    run: Run,
+    sample: Sample,
+    freq: str | None,
+    policy: P.Policy,
+    checks: list[C.Check],
+    skipped: list[dict],
+) -> pd.DataFrame:
+    """PSI per period of the score and the inputs, and their checks."""
+    stability = _stability(run, sample, freq, skipped)
+    if stability is None:
+        return pd.DataFrame(columns=["period", "feature", "psi", "reading", "n"])
+    min_rows = policy.periods.min_rows
+    if policy.score_psi.enabled:
+        checks.append(C.score_psi_check(stability, policy.score_psi, min_rows))
+    if policy.input_psi.enabled and (stability["feature"] != "score").any():
+        checks.append(C.input_psi_check(stability, policy.input_psi, min_rows))
+    elif policy.input_psi.enabled:
+        skipped.append({"name": "input_psi", "reason": sample.note or "no inputs to compare"})
+    return stability
+
+
+def _data_facts(sample: Sample, known: np.ndarray, y: np.ndarray, has_time: bool) -> dict:
+    """What was validated: kind, rows, rows with an outcome, events and the date range."""
+    rows = sample.rows
+    times = rows["time"] if has_time else None
+    return {
+        "kind": sample.kind,
+        "rows": len(rows),
+        "with_outcome": int(known.sum()),
+        "events": int(y.sum()),
+        "from": times.min().date().isoformat() if times is not None else None,
+        "to": times.max().date().isoformat() if times is not None else None,
+    }
 
 
 def _resampling(run: Run, times: np.ndarray | None, policy: P.Policy):

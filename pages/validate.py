@@ -1,0 +1,21 @@
+"""Validate page: the policy's checks with lights, grades, portfolio tests, stability, segments."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import validate_widgets as V
+from ui.i18n import t
+from ui.page import require_run
+
+st.title(t("validate.title"))
+run = require_run("validate.no_run")
+st.caption(t("validate.caption", run_id=run.run_id))
+result = V.compute(run)
+if result is not None:
+    V.headline(result)
+    names = ("checks", "grades", "portfolio", "over_time", "migration", "segments", "policy")
+    tabs = st.tabs([t(f"validate.tab_{name}") for name in names])
+    for tab, name in zip(tabs, names, strict=True):
+        with tab:
+            getattr(V, "policy_view" if name == "policy" else f"{name}_section")(result)

@@ -1,0 +1,157 @@
+"""AppTest of the Validate page on a tiny trained credit run: the checks with lights (words,
+never raw keys), the master scale with per-grade lights, a segment picked from the selectbox
+with its adverse-impact ratios, a stricter policy file uploaded turning a check red, the
+validation stored with the run, and the page in Chinese."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from riskcore.cli import main
+from riskcore.store import RunStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+BORROWERS = 500
+LIGHT_WORDS = {"green", "amber", "red"}
+
+
+def tiny_credit_run(home: Path) -> str:
+    """A 1-epoch credit run on the first BORROWERS borrowers of the sample, trained by the CLI
+    (so meta.json records the input files and their hashes)."""
+    primary = pd.read_csv(SAMPLE / "credit_payments.csv")
+    keep = sorted(primary["borrower_id"].unique())[:BORROWERS]
+    data = home / "credit_small.csv"
+    primary[primary["borrower_id"].isin(keep)].to_csv(data, index=False)
+    config = json.loads((SAMPLE / "credit_config.json").read_text())
+    config["model"] = {"units": [4], "dense_units": 4, "tower_units": 4}
+    config["training"] = {"epochs": 1, "batch_size": 512, "patience": 0}
+    path = home / "tiny_credit.json"
+    path.write_text(json.dumps(config))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("RISKCORE_HOME", str(home))
+    try:
+        args = [
+            "train",
+            str(path),
+            "--data",
+            str(data),
+            "--macro",
+            str(SAMPLE / "credit_macro.csv"),
+        ]
+        assert main(args) == 0
+    finally:
+        mp.undo()
+    return RunStore(home).ids()[0]
+
+
+@pytest.fixture(scope="module")
+def credit(tmp_path_factory) -> tuple[Path, str]:
+    home = tmp_path_factory.mktemp("home")
+    return home, tiny_credit_run(home)
+
+
+def _validate_page(home: Path, run_id: str, monkeypatch, language: str = "en") -> AppTest:
+    monkeypatch.setenv("RISKCORE_HOME", str(home))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["lang_picker"] = language
+    at.session_state["run_id"] = run_id
+    at.switch_page("pages/validate.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _checks(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def test_lights_grades_and_the_stored_validation(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch)
+    assert at.title[0].value == "Model validation"
+    checks = _checks(at)
+    assert set(checks["Light"]) <= LIGHT_WORDS and len(checks) >= 6
+    assert "Test Gini of the deep model" in set(checks["Check"])
+    assert not any("validate.light" in str(v) for v in checks.to_numpy().ravel())  # no raw key
+    headline = [*at.success, *at.warning, *at.error]
+    assert any(m.value.startswith("Overall ") for m in headline)
+    grades = at.dataframe[1].value
+    assert list(grades.columns[:2]) == ["Light", "Grade"]
+    assert set(grades["Light"]) <= LIGHT_WORDS | {"no data"}
+    stored = RunStore(home).load(run_id).json("validation.json")
+    assert stored["run_id"] == run_id and len(stored["checks"]) == len(checks)
+    assert len(at.get("plotly_chart")) >= len(checks)
+
+
+def test_segment_selection_shows_adverse_impact(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch)
+    picker = at.selectbox(key=f"validate_segment_{run_id}")
+    assert {"region", "product", "age"} <= set(picker.options)
+    picker.set_value("product").run()
+    assert not at.exception
+    segments = next(d.value for d in at.dataframe if "Adverse-impact ratio" in d.value.columns)
+    assert set(segments["Segment"]) == {"auto", "card", "mortgage"} or len(segments) >= 2
+    assert set(segments["Below four fifths"]) <= {"no", "⚠️ yes"}
+    ratios = pd.to_numeric(segments["Adverse-impact ratio"], errors="coerce")
+    assert ratios.max() == pytest.approx(1.0)
+    checks = _checks(at)
+    row = checks[checks["Check"] == "Adverse-impact shortfall (1 - ratio)"]
+    assert "product" in row["Detail"].iloc[0]
+
+
+def test_a_stricter_policy_file_turns_a_check_red(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch)
+    lenient = json.dumps({"name": "lenient", "test_gini": {"red_below": None, "amber_below": None}})
+    at.file_uploader[0].set_value(("lenient.json", lenient.encode(), "application/json")).run()
+    before = _checks(at).set_index("Check")["Light"]
+    assert before["Test Gini of the deep model"] == "green"
+    strict = json.dumps({"name": "strict", "test_gini": {"red_below": 0.99, "amber_below": 0.995}})
+    at.file_uploader[0].set_value(("strict.json", strict.encode(), "application/json")).run()
+    assert not at.exception, at.exception
+    after = _checks(at).set_index("Check")["Light"]
+    assert after["Test Gini of the deep model"] == "red"
+    assert any("policy “strict”" in e.value for e in at.error)
+    assert RunStore(home).load(run_id).json("validation.json")["policy"]["name"] == "strict"
+
+
+def test_a_malformed_policy_file_is_an_error_not_a_traceback(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch)
+    bad = b'{"test_gini": {"red_below": "high"}}'
+    at.file_uploader[0].set_value(("bad.json", bad, "application/json")).run()
+    assert not at.exception
+    assert any("test_gini" in e.value for e in at.error)
+
+
+def test_the_page_in_chinese(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch, language="zh")
+    assert at.title[0].value == "模型验证"
+    checks = at.dataframe[0].value
+    assert "信号灯" in checks.columns
+    assert set(checks["信号灯"]) <= {"绿灯", "黄灯", "红灯"}
+    assert "深度模型测试集 Gini" in set(checks["检验"])
+
+
+def test_the_report_page_builds_the_model_documentation(credit, monkeypatch) -> None:
+    home, run_id = credit
+    monkeypatch.setenv("RISKCORE_HOME", str(home))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["run_id"] = run_id
+    at.switch_page("pages/report.py").run()
+    assert not at.exception, at.exception
+    at.button(key="build_docx").click().run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download model documentation (.docx)" in labels, labels

@@ -1,0 +1,53 @@
+"""Helpers every page shares: a user's error in their language, the active run or a stop."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from riskcore.errors import RiskcoreError
+from riskcore.store import Run, RunStore
+from ui.i18n import t
+from ui.state import active_run, bind_threshold, keep_threshold
+
+
+def show_error(exc: RiskcoreError) -> None:
+    """A user's mistake, in their language, with the core's message naming what to fix."""
+    st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_run(run_id: str) -> Run:
+    """A run's files, read once per server (runs never change after they are written)."""
+    run = RunStore().load(run_id)
+    _ = run.predictions, run.metrics, run.meta, run.history  # read now, not on every rerun
+    return run
+
+
+def require_run(no_run_key: str = "results.no_run") -> Run:
+    """The active run, or the page stops here saying what to do (train one, or why it failed)."""
+    run_id = active_run()
+    if run_id is None:
+        st.info(t(no_run_key), icon=":material/info:")
+        st.page_link("pages/train.py", label=t("nav.train"), icon=":material/model_training:")
+        st.stop()
+    try:
+        return load_run(run_id)
+    except RiskcoreError as exc:
+        show_error(exc)
+        st.stop()
+
+
+def threshold_slider(where, run: Run, key: str, label: str, help: str) -> float:
+    """The run's one decision threshold (Results, Scenarios, Report and the CSV share it):
+    moving the slider on one page moves it on the others. `where` is st or a column."""
+    bind_threshold(key, run)
+    return where.slider(
+        label,
+        0.01,
+        0.99,
+        step=0.01,
+        key=key,
+        on_change=keep_threshold,
+        args=(key, run.run_id),
+        help=help,
+    )

@@ -1,0 +1,579 @@
+"""Widgets of the Validate page: the policy's checks with lights, each check's chart, the master
+scale, portfolio tests, discrimination and stability over time, migration and segments.
+
+A validation is computed by riskcore.validation.validate_run, cached per run id, policy bytes,
+segment column and decision threshold, and stored with the run as validation.json (what the CLI
+`validate` stores and the PDF report reads). Nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from riskcore.charts.base import figure, message
+from riskcore.errors import RiskcoreError
+from riskcore.store import Run, RunStore
+from riskcore.validation import (
+    Check,
+    Policy,
+    ValidationResult,
+    load_validation,
+    parse_policy,
+    run_sample,
+    save_validation,
+    validate_run,
+)
+from riskcore.validation.segments import CATEGORY_LEVELS
+from ui.i18n import t
+from ui.page import load_run, show_error
+from ui.state import run_threshold
+
+LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}  # markdown
+LIGHT_FILL = {"green": "#e3f1e8", "amber": "#fbf0dc", "red": "#f6dcd9", "none": "#eef2f7"}
+LIGHT_INK = {"green": "#1e7145", "amber": "#a86a12", "red": "#a52a1f", "none": "#6b7280"}
+LIGHT_COLOUR = {"green": "#2e8b57", "amber": "#e6a23c", "red": "#c0392b", "none": "#9ca3af"}
+POLICY_KEY = "validate_policy"  # {run_id: (file name, bytes)}: the policy uploaded for a run
+SEGMENT_KEY = "validate_segment"
+NO_SEGMENT = ""
+
+
+def light_text(light: str) -> str:
+    """A light as a reader sees it: its word in the session's language, never the raw key."""
+    light = light if light in LIGHT_BADGE else "none"
+    return t(f"validate.light.{light}")
+
+
+def light_badge(light: str) -> str:
+    """The light's word on its colour, for labels and messages (Streamlit markdown)."""
+    light = light if light in LIGHT_BADGE else "none"
+    return f":{LIGHT_BADGE[light]}-background[{light_text(light)}]"
+
+
+def _styled(frame: pd.DataFrame, column: str) -> object:
+    """Colour the light column's cells (fonts without emoji would show empty boxes)."""
+    words = {light_text(k): k for k in LIGHT_BADGE}
+
+    def paint(value: str) -> str:
+        key = words.get(value, "none")
+        return f"background-color: {LIGHT_FILL[key]}; color: {LIGHT_INK[key]}; font-weight: 600"
+
+    return frame.style.map(paint, subset=[column])
+
+
+def check_label(name: str) -> str:
+    key = f"validate.check.{name}"
+    label = t(key)
+    return name if label == key else label
+
+
+def threshold_text(check: Check) -> str:
+    if check.rule == "verdict":
+        return t("validate.threshold.verdict")
+    sign = "<" if check.rule == "below" else ">"
+    parts = []
+    if check.threshold is not None:
+        parts.append(t("validate.threshold.red", sign=sign, value=f"{check.threshold:g}"))
+    if check.amber is not None:
+        parts.append(t("validate.threshold.amber", sign=sign, value=f"{check.amber:g}"))
+    return "; ".join(parts) if parts else "–"
+
+
+def _value(value) -> str:
+    if value is None or not np.isfinite(float(value)):
+        return "–"
+    return f"{float(value):.4g}"
+
+
+# ---- computing -----------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sample(run_id: str):
+    """The run's test split with its inputs rebuilt (seconds): once per run."""
+    return run_sample(load_run(run_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _validation(
+    run_id: str, policy: bytes | None, name: str, segment: str | None, threshold: float | None
+) -> ValidationResult:
+    rules = parse_policy(policy, name) if policy is not None else Policy()
+    return validate_run(
+        load_run(run_id), rules, _sample(run_id), segment=segment, threshold=threshold
+    )
+
+
+def _store(run: Run, result: ValidationResult) -> None:
+    """validation.json as the CLI writes it, unless the stored one is this very result."""
+    stored = run.json("validation.json") or {}
+    if stored.get("created") != result.created or stored.get("run_id") != result.run_id:
+        save_validation(RunStore(), result)
+
+
+def uploaded_policy(run: Run) -> tuple[str, bytes] | None:
+    return st.session_state.get(POLICY_KEY, {}).get(run.run_id)
+
+
+def policy_section(run: Run) -> None:
+    """Load another policy file (JSON), or go back to the default one."""
+    current = uploaded_policy(run)
+    name = current[0] if current else t("validate.policy_default")
+    st.caption(t("validate.policy_in_use", name=name))
+    c1, c2 = st.columns([3, 1])
+    file = c1.file_uploader(
+        t("validate.policy_upload"),
+        type=["json"],
+        key=f"validate_policy_file_{run.run_id}",
+        help=t("validate.policy_upload_help"),
+    )
+    if file is not None:
+        data = file.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        if st.session_state.get("validate_policy_seen") != digest:
+            try:
+                parse_policy(data, file.name)
+            except RiskcoreError as exc:
+                show_error(exc)
+            else:
+                st.session_state.setdefault(POLICY_KEY, {})[run.run_id] = (file.name, data)
+                st.session_state["validate_policy_seen"] = digest
+                st.rerun()
+    if current and c2.button(t("validate.policy_reset"), icon=":material/restart_alt:"):
+        st.session_state[POLICY_KEY].pop(run.run_id, None)
+        st.session_state.pop("validate_policy_seen", None)
+        st.rerun()
+
+
+def segment_candidates(run: Run) -> list[str]:
+    """Static categoricals, the entity (when it has few levels), then binned numerics."""
+    data = run.config.data
+    try:
+        source = _sample(run.run_id).source
+    except RiskcoreError:
+        source = None
+    columns = list(dict.fromkeys([*data.static_features, *([data.entity] if data.entity else [])]))
+    if source is None:
+        return columns
+    present = [c for c in columns if c in source.columns]
+
+    def categorical(c: str) -> bool:
+        s = source[c]
+        numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+        return not numeric or s.nunique(dropna=True) <= CATEGORY_LEVELS
+
+    cats = [c for c in present if categorical(c) and source[c].nunique(dropna=True) <= 20]
+    binned = [c for c in present if not categorical(c)]
+    return cats + binned
+
+
+def segment_picker(run: Run, policy_column: str | None) -> str | None:
+    options = [NO_SEGMENT, *segment_candidates(run)]
+    if policy_column and policy_column not in options:
+        options.append(policy_column)
+    key = f"{SEGMENT_KEY}_{run.run_id}"
+    if key not in st.session_state:
+        st.session_state[key] = policy_column or (options[1] if len(options) > 1 else NO_SEGMENT)
+    choice = st.selectbox(
+        t("validate.segment"),
+        options,
+        format_func=lambda c: t("validate.segment_none") if c == NO_SEGMENT else c,
+        key=key,
+        help=t("validate.segment_help"),
+    )
+    return choice or None
+
+
+def compute(run: Run) -> ValidationResult | None:
+    """The policy section, the segment picker, then the validation (cached) stored with the run."""
+    policy_section(run)
+    current = uploaded_policy(run)
+    try:
+        rules = parse_policy(current[1], current[0]) if current else Policy()
+    except RiskcoreError as exc:
+        show_error(exc)
+        return None
+    segment = segment_picker(run, rules.segments.column)
+    threshold = run_threshold(run)
+    try:
+        with st.spinner(t("validate.running")):
+            result = _validation(
+                run.run_id,
+                current[1] if current else None,
+                current[0] if current else "",
+                segment,
+                threshold,
+            )
+        _store(run, result)
+    except RiskcoreError as exc:
+        show_error(exc)
+        stored = load_validation(run)
+        if stored is not None:
+            st.caption(t("validate.showing_stored"))
+        return stored
+    return result
+
+
+# ---- showing -------------------------------------------------------------------------------
+def headline(result: ValidationResult) -> None:
+    counts = result.counts()
+    words = t(
+        "validate.headline",
+        light=light_badge(result.light),
+        red=counts["red"],
+        amber=counts["amber"],
+        green=counts["green"],
+        policy=result.policy.name,
+    )
+    show = {"green": st.success, "amber": st.warning, "red": st.error}[result.light]
+    show(words)
+    data = result.data
+    period = f"{data['from']} – {data['to']}" if data.get("from") else "–"
+    st.caption(
+        t(
+            "validate.data",
+            rows=f"{data.get('rows', 0):,}",
+            events=f"{data.get('events', 0):,}",
+            period=period,
+        )
+    )
+
+
+def checks_frame(result: ValidationResult) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("validate.col.light"): [light_text(c.light) for c in result.checks],
+            t("validate.col.check"): [check_label(c.name) for c in result.checks],
+            t("validate.col.value"): [_value(c.value) for c in result.checks],
+            t("validate.col.threshold"): [threshold_text(c) for c in result.checks],
+            t("validate.col.detail"): [c.detail for c in result.checks],
+        }
+    )
+
+
+def checks_section(result: ValidationResult) -> None:
+    frame = checks_frame(result)
+    styled = _styled(frame, t("validate.col.light"))
+    st.dataframe(styled, hide_index=True, width="stretch")
+    for item in result.skipped:
+        st.caption(t("validate.skipped", check=check_label(item["name"]), reason=item["reason"]))
+    for k, check in enumerate(result.checks):
+        with st.expander(f"{light_badge(check.light)} · {check_label(check.name)}"):
+            st.caption(check.detail)
+            st.plotly_chart(check_figure(result, check), key=f"check_chart_{k}")
+
+
+def _table(result: ValidationResult, name: str) -> pd.DataFrame:
+    return {
+        "grades": result.grades,
+        "hosmer_lemeshow": result.hosmer_lemeshow,
+        "periods": result.periods,
+        "stability": result.stability,
+        "segments": result.segments,
+    }.get(name, pd.DataFrame())
+
+
+def check_figure(result: ValidationResult, check: Check) -> go.Figure:
+    """The chart a check names (validation.json's `chart`), drawn from the result's tables."""
+    spec = check.chart or {}
+    kind = spec.get("kind")
+    title = check_label(check.name)
+    table = _table(result, spec.get("table", ""))
+    for column, value in (spec.get("filter") or {}).items():
+        if column in table:
+            table = table[table[column] == value]
+    if kind == "interval":
+        fig = figure(title)
+        value, lo, hi = spec.get("value"), spec.get("lo"), spec.get("hi")
+        if value is None:
+            return message(fig, t("validate.no_chart"))
+        error = {"type": "data", "symmetric": False, "array": [0.0], "arrayminus": [0.0]}
+        if lo is not None and hi is not None:
+            error.update(array=[hi - value], arrayminus=[value - lo])
+        fig.add_trace(
+            go.Scatter(
+                x=[value],
+                y=[title],
+                mode="markers",
+                error_x=error,
+                marker={"size": 12, "color": LIGHT_COLOUR.get(check.light, "#1f4e79")},
+                name=title,
+            )
+        )
+        for ref in (spec.get("reference"), check.threshold, check.amber):
+            if ref is not None:
+                fig.add_vline(x=ref, line_dash="dash", line_color="#9ca3af")
+        fig.update_yaxes(visible=False)
+        fig.update_layout(height=220, showlegend=False)
+        return fig
+    if table is None or table.empty or kind is None:
+        return message(figure(title), t("validate.no_chart"))
+    x = spec.get("x")
+    if kind == "bars":
+        fig = figure(title, t(f"validate.col.{x}"))
+        for col in spec.get("y", []):
+            if col in table:
+                colours = None
+                if spec.get("light") in table and len(spec.get("y", [])) > 1 and col != "mean_pd":
+                    colours = [LIGHT_COLOUR.get(v, "#9ca3af") for v in table[spec["light"]]]
+                fig.add_trace(
+                    go.Bar(
+                        x=table[x].astype(str),
+                        y=table[col],
+                        name=t(f"validate.col.{col}"),
+                        marker={"color": colours} if colours else None,
+                    )
+                )
+        if spec.get("reference") is not None:
+            fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#c0392b")
+        fig.update_layout(barmode="group")
+        return fig
+    if kind == "calibration":
+        fig = figure(title, t("validate.col.mean_pd"), t("validate.col.observed_rate"))
+        top = float(np.nanmax([table["mean_pd"].max(), table["observed_rate"].max(), 0.01]))
+        fig.add_trace(
+            go.Scatter(x=[0, top], y=[0, top], mode="lines", line={"dash": "dash"}, name="y = x")
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=table["mean_pd"],
+                y=table["observed_rate"],
+                mode="markers+lines",
+                name=t("validate.col.observed_rate"),
+            )
+        )
+        return fig
+    if kind == "line":
+        y = spec.get("y")
+        fig = figure(title, t("validate.col.period"), t(f"validate.col.{y}"))
+        band = spec.get("band") or []
+        if len(band) == 2 and set(band) <= set(table.columns):
+            fig.add_trace(
+                go.Scatter(
+                    x=list(table[x].astype(str)) + list(table[x].astype(str))[::-1],
+                    y=list(table[band[1]]) + list(table[band[0]])[::-1],
+                    fill="toself",
+                    line={"width": 0},
+                    fillcolor="rgba(31,78,121,0.15)",
+                    name=t("validate.interval"),
+                )
+            )
+        fig.add_trace(
+            go.Scatter(x=table[x].astype(str), y=table[y], mode="lines+markers", name=title)
+        )
+        if spec.get("reference") is not None:
+            fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#9ca3af")
+        return fig
+    if kind == "heatmap":
+        grid = table.pivot_table(index=spec["y"], columns=x, values=spec["z"], aggfunc="first")
+        fig = figure(title, t("validate.col.period"), "")
+        fig.add_trace(
+            go.Heatmap(
+                z=grid.to_numpy(),
+                x=[str(c) for c in grid.columns],
+                y=[str(i) for i in grid.index],
+                colorscale="Reds",
+                colorbar={"title": "PSI"},
+            )
+        )
+        return fig
+    return message(figure(title), t("validate.no_chart"))
+
+
+def grades_section(result: ValidationResult) -> None:
+    scale = result.scale
+    st.caption(
+        t(
+            "validate.scale",
+            method=scale.get("method", "–"),
+            grades=scale.get("grades", len(result.grades)),
+            source=scale.get("source", "–"),
+        )
+    )
+    g = result.grades
+    if g.empty:
+        st.info(t("validate.no_rows"))
+        return
+    frame = pd.DataFrame(
+        {
+            t("validate.col.light"): [light_text(v) for v in g["light"]],
+            t("validate.col.grade"): g["grade"],
+            t("validate.col.pd_range"): [
+                f"{a:.2%} – {b:.2%}" for a, b in zip(g["pd_from"], g["pd_to"], strict=True)
+            ]
+            if {"pd_from", "pd_to"} <= set(g.columns)
+            else "–",
+            t("validate.col.n"): g["n"],
+            t("validate.col.defaults"): g["defaults"],
+            t("validate.col.mean_pd"): g["mean_pd"].map(_pct),
+            t("validate.col.observed_rate"): g["observed_rate"].map(_pct),
+            t("validate.col.binomial_p"): g["binomial_p"].map(_value),
+            t("validate.col.jeffreys_p"): g["jeffreys_p"].map(_value),
+        }
+    )
+    styled = _styled(frame, t("validate.col.light"))
+    st.dataframe(styled, hide_index=True, width="stretch")
+    grades_check = next((c for c in result.checks if c.name == "grades"), None)
+    if grades_check is not None:
+        st.plotly_chart(check_figure(result, grades_check), key="grades_chart")
+
+
+def _pct(value) -> str:
+    if value is None or not np.isfinite(float(value)):
+        return "–"
+    return f"{float(value):.2%}"
+
+
+PORTFOLIO_KEYS = (
+    "n",
+    "defaults",
+    "mean_pd",
+    "observed_rate",
+    "hosmer_lemeshow",
+    "hosmer_lemeshow_df",
+    "hosmer_lemeshow_p",
+    "spiegelhalter_z",
+    "spiegelhalter_p",
+    "calibration_slope",
+    "calibration_intercept",
+)
+
+
+def portfolio_section(result: ValidationResult) -> None:
+    p = result.portfolio
+    rows = [(t(f"validate.portfolio.{k}"), _value(p.get(k))) for k in PORTFOLIO_KEYS if k in p]
+    st.dataframe(
+        pd.DataFrame(rows, columns=[t("validate.col.test"), t("validate.col.value")]),
+        hide_index=True,
+    )
+    hl = next((c for c in result.checks if c.name == "hosmer_lemeshow"), None)
+    if hl is not None:
+        st.plotly_chart(check_figure(result, hl), key="hl_chart")
+
+
+def over_time_section(result: ValidationResult) -> None:
+    st.markdown(f"**{t('validate.auc_per_period')}**")
+    periods = result.periods
+    if periods.empty or "roc_auc" not in periods:
+        st.info(t("validate.no_periods"))
+    else:
+        spec = {
+            "kind": "line",
+            "table": "periods",
+            "x": "period",
+            "y": "roc_auc",
+            "band": ["roc_auc_lo", "roc_auc_hi"],
+            "reference": result.period_info.get("overall_roc_auc"),
+        }
+        check = Check("discrimination", None, None, "none", chart=spec)
+        st.plotly_chart(check_figure(result, check), key="auc_period_chart")
+        cols = [c for c in ("period", "n", "events", "roc_auc", "roc_auc_lo", "roc_auc_hi")]
+        shown = periods[[c for c in cols if c in periods]].copy()
+        if "flagged" in periods:
+            shown[t("validate.col.flagged")] = periods["flagged"].map(_yes_no)
+        st.dataframe(
+            shown.rename(columns=lambda c: t(f"validate.col.{c}") if c in cols else c),
+            hide_index=True,
+        )
+    st.markdown(f"**{t('validate.psi_per_period')}**")
+    s = result.stability
+    score = s[s["feature"] == "score"] if not s.empty else s
+    if score.empty:
+        st.info(t("validate.no_psi"))
+        return
+    spec = {"kind": "line", "table": "stability", "filter": {"feature": "score"}, "x": "period"}
+    check = Check("score_psi", None, None, "none", chart={**spec, "y": "psi"})
+    st.plotly_chart(check_figure(result, check), key="psi_period_chart")
+    shown = score[["period", "psi", "reading", "n"]].copy()
+    shown["period"] = shown["period"].map(lambda v: t("validate.whole") if v == "all" else v)
+    st.dataframe(shown.rename(columns=lambda c: t(f"validate.col.{c}")), hide_index=True)
+
+
+def _yes_no(value) -> str:
+    return t("validate.yes") if bool(value) else t("validate.no")
+
+
+def migration_section(result: ValidationResult) -> None:
+    info = result.migration_info
+    if not info.get("entities"):
+        st.info(t("validate.no_migration", reason=info.get("reason", "")))
+        return
+    st.caption(
+        t(
+            "validate.migration_caption",
+            start=info.get("start", "–"),
+            end=info.get("end", "–"),
+            entities=info.get("entities", 0),
+            stable=info.get("stable", 0),
+            down=info.get("downgraded", 0),
+            up=info.get("upgraded", 0),
+        )
+    )
+    m = result.migration
+    fig = figure(t("validate.tab_migration"), t("validate.to_grade"), t("validate.from_grade"))
+    fig.add_trace(
+        go.Heatmap(
+            z=m.to_numpy(),
+            x=[str(c) for c in m.columns],
+            y=[str(i) for i in m.index],
+            colorscale="Blues",
+            text=m.to_numpy(),
+            texttemplate="%{text}",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    st.plotly_chart(fig, key="migration_chart")
+
+
+def segments_section(result: ValidationResult) -> None:
+    seg, info = result.segments, result.segment_info
+    if seg is None or seg.empty:
+        st.info(t("validate.no_segment"))
+        return
+    st.caption(
+        t(
+            "validate.segment_caption",
+            column=info.get("column", "–"),
+            kind=t(f"validate.kind.{info.get('kind', 'categorical')}"),
+            threshold=f"{info.get('threshold', float('nan')):.3g}",
+        )
+    )
+    frame = pd.DataFrame(
+        {
+            t("validate.col.segment"): seg["segment"],
+            t("validate.col.n"): seg["n"],
+            t("validate.col.event_rate"): seg["event_rate"].map(_pct),
+            t("validate.col.mean_pd"): seg["mean_pd"].map(_pct),
+            t("validate.col.roc_auc"): [
+                f"{_value(a)} [{_value(lo)}, {_value(hi)}]"
+                for a, lo, hi in zip(
+                    seg["roc_auc"], seg["roc_auc_lo"], seg["roc_auc_hi"], strict=True
+                )
+            ],
+            t("validate.col.approval_rate"): seg["approval_rate"].map(_pct),
+            t("validate.col.adverse_impact_ratio"): seg["adverse_impact_ratio"].map(_value),
+            t("validate.col.four_fifths_flag"): [
+                f"⚠️ {t('validate.yes')}" if f else t("validate.no") for f in seg["four_fifths_flag"]
+            ],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    ai = next((c for c in result.checks if c.name == "adverse_impact"), None)
+    if ai is not None:
+        st.plotly_chart(check_figure(result, ai), key="segment_chart")
+
+
+def policy_view(result: ValidationResult) -> None:
+    text = json.dumps(result.policy.to_dict(), indent=2, ensure_ascii=False)
+    st.download_button(
+        t("validate.policy_download"),
+        text.encode("utf-8"),
+        file_name=f"validation-policy-{result.run_id}.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.code(text, language="json")
