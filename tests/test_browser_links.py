@@ -24,6 +24,15 @@ def test_the_first_request_is_a_deep_link(tmp_path, path) -> None:
         sidebar.get_by_text("Language").wait_for()  # app.py's sidebar, not the bare page
         links = sidebar.get_by_role("link")
         names = [links.nth(i).inner_text().split("\n")[-1] for i in range(links.count())]
-        assert names == ["Data", "Train", "Results", "Explain", "Scenarios", "Report", "Monitor"]
+        assert names == [
+            "Data",
+            "Train",
+            "Results",
+            "Validate",
+            "Explain",
+            "Scenarios",
+            "Report",
+            "Monitor",
+        ]
         no_exception(page)
         page.screenshot(path=ARTIFACTS / f"browser_deep_link_{path}.png")

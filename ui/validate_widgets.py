@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from riskcore.charts.base import figure, message
+from riskcore.charts import validation as VC
 from riskcore.errors import RiskcoreError
 from riskcore.store import Run, RunStore
 from riskcore.validation import (
@@ -37,7 +37,6 @@ from ui.state import run_threshold
 LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}  # markdown
 LIGHT_FILL = {"green": "#e3f1e8", "amber": "#fbf0dc", "red": "#f6dcd9", "none": "#eef2f7"}
 LIGHT_INK = {"green": "#1e7145", "amber": "#a86a12", "red": "#a52a1f", "none": "#6b7280"}
-LIGHT_COLOUR = {"green": "#2e8b57", "amber": "#e6a23c", "red": "#c0392b", "none": "#9ca3af"}
 POLICY_KEY = "validate_policy"  # {run_id: (file name, bytes)}: the policy uploaded for a run
 SEGMENT_KEY = "validate_segment"
 NO_SEGMENT = ""
@@ -279,108 +278,17 @@ def _table(result: ValidationResult, name: str) -> pd.DataFrame:
 def check_figure(result: ValidationResult, check: Check) -> go.Figure:
     """The chart a check names (validation.json's `chart`), drawn from the result's tables."""
     spec = check.chart or {}
-    kind = spec.get("kind")
-    title = check_label(check.name)
     table = _table(result, spec.get("table", ""))
     for column, value in (spec.get("filter") or {}).items():
-        if column in table:
+        if table is not None and column in table:
             table = table[table[column] == value]
-    if kind == "interval":
-        fig = figure(title)
-        value, lo, hi = spec.get("value"), spec.get("lo"), spec.get("hi")
-        if value is None:
-            return message(fig, t("validate.no_chart"))
-        error = {"type": "data", "symmetric": False, "array": [0.0], "arrayminus": [0.0]}
-        if lo is not None and hi is not None:
-            error.update(array=[hi - value], arrayminus=[value - lo])
-        fig.add_trace(
-            go.Scatter(
-                x=[value],
-                y=[title],
-                mode="markers",
-                error_x=error,
-                marker={"size": 12, "color": LIGHT_COLOUR.get(check.light, "#1f4e79")},
-                name=title,
-            )
-        )
-        for ref in (spec.get("reference"), check.threshold, check.amber):
-            if ref is not None:
-                fig.add_vline(x=ref, line_dash="dash", line_color="#9ca3af")
-        fig.update_yaxes(visible=False)
-        fig.update_layout(height=220, showlegend=False)
-        return fig
-    if table is None or table.empty or kind is None:
-        return message(figure(title), t("validate.no_chart"))
-    x = spec.get("x")
-    if kind == "bars":
-        fig = figure(title, t(f"validate.col.{x}"))
-        for col in spec.get("y", []):
-            if col in table:
-                colours = None
-                if spec.get("light") in table and len(spec.get("y", [])) > 1 and col != "mean_pd":
-                    colours = [LIGHT_COLOUR.get(v, "#9ca3af") for v in table[spec["light"]]]
-                fig.add_trace(
-                    go.Bar(
-                        x=table[x].astype(str),
-                        y=table[col],
-                        name=t(f"validate.col.{col}"),
-                        marker={"color": colours} if colours else None,
-                    )
-                )
-        if spec.get("reference") is not None:
-            fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#c0392b")
-        fig.update_layout(barmode="group")
-        return fig
-    if kind == "calibration":
-        fig = figure(title, t("validate.col.mean_pd"), t("validate.col.observed_rate"))
-        top = float(np.nanmax([table["mean_pd"].max(), table["observed_rate"].max(), 0.01]))
-        fig.add_trace(
-            go.Scatter(x=[0, top], y=[0, top], mode="lines", line={"dash": "dash"}, name="y = x")
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=table["mean_pd"],
-                y=table["observed_rate"],
-                mode="markers+lines",
-                name=t("validate.col.observed_rate"),
-            )
-        )
-        return fig
-    if kind == "line":
-        y = spec.get("y")
-        fig = figure(title, t("validate.col.period"), t(f"validate.col.{y}"))
-        band = spec.get("band") or []
-        if len(band) == 2 and set(band) <= set(table.columns):
-            fig.add_trace(
-                go.Scatter(
-                    x=list(table[x].astype(str)) + list(table[x].astype(str))[::-1],
-                    y=list(table[band[1]]) + list(table[band[0]])[::-1],
-                    fill="toself",
-                    line={"width": 0},
-                    fillcolor="rgba(31,78,121,0.15)",
-                    name=t("validate.interval"),
-                )
-            )
-        fig.add_trace(
-            go.Scatter(x=table[x].astype(str), y=table[y], mode="lines+markers", name=title)
-        )
-        if spec.get("reference") is not None:
-            fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#9ca3af")
-        return fig
-    if kind == "heatmap":
-        grid = table.pivot_table(index=spec["y"], columns=x, values=spec["z"], aggfunc="first")
-        fig = figure(title, t("validate.col.period"), "")
-        fig.add_trace(
-            go.Heatmap(
-                z=grid.to_numpy(),
-                x=[str(c) for c in grid.columns],
-                y=[str(i) for i in grid.index],
-                colorscale="Reds",
-                colorbar={"title": "PSI"},
-            )
-        )
-        return fig
-    return message(figure(title), t("validate.no_chart"))
+    return VC.check_chart(
+        spec, table, check_label(check.name), check.light, (check.threshold, check.amber), _label
+    )
+
+
+def _label(key: str) -> str:
+    return t(f"validate.{key}")
 
 
 def grades_section(result: ValidationResult) -> None:
@@ -512,19 +420,12 @@ def migration_section(result: ValidationResult) -> None:
             up=info.get("upgraded", 0),
         )
     )
-    m = result.migration
-    fig = figure(t("validate.tab_migration"), t("validate.to_grade"), t("validate.from_grade"))
-    fig.add_trace(
-        go.Heatmap(
-            z=m.to_numpy(),
-            x=[str(c) for c in m.columns],
-            y=[str(i) for i in m.index],
-            colorscale="Blues",
-            text=m.to_numpy(),
-            texttemplate="%{text}",
-        )
+    fig = VC.migration(
+        result.migration,
+        t("validate.tab_migration"),
+        t("validate.to_grade"),
+        t("validate.from_grade"),
     )
-    fig.update_yaxes(autorange="reversed")
     st.plotly_chart(fig, key="migration_chart")
 
 

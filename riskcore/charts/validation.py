@@ -1,0 +1,162 @@
+"""Charts of the validation checks (the Validate page): one factory per kind of check chart.
+
+A check in validation.json names its chart (`kind`, the table it reads and its columns); these
+functions draw it. Labels come from the caller's `label(key)` (the app's translations), so
+nothing here is English-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from riskcore.charts.base import figure, message
+
+Label = Callable[[str], str]
+LIGHT_COLOUR = {"green": "#2e8b57", "amber": "#e6a23c", "red": "#c0392b", "none": "#9ca3af"}
+
+
+def check_chart(
+    spec: dict,
+    table: pd.DataFrame | None,
+    title: str,
+    light: str,
+    thresholds: tuple,
+    label: Label,
+) -> go.Figure:
+    """The chart of one check: an interval, bars, a calibration plot, a line or a heatmap."""
+    kind = spec.get("kind")
+    if kind == "interval":
+        return interval(spec, title, light, thresholds, label)
+    if table is None or table.empty or kind not in DRAW:
+        return message(figure(title), label("no_chart"))
+    return DRAW[kind](spec, table, title, label)
+
+
+def interval(spec: dict, title: str, light: str, thresholds: tuple, label: Label) -> go.Figure:
+    fig = figure(title)
+    value, lo, hi = spec.get("value"), spec.get("lo"), spec.get("hi")
+    if value is None:
+        return message(fig, label("no_chart"))
+    error = {"type": "data", "symmetric": False, "array": [0.0], "arrayminus": [0.0]}
+    if lo is not None and hi is not None:
+        error.update(array=[hi - value], arrayminus=[value - lo])
+    fig.add_trace(
+        go.Scatter(
+            x=[value],
+            y=[title],
+            mode="markers",
+            error_x=error,
+            marker={"size": 12, "color": LIGHT_COLOUR.get(light, "#1f4e79")},
+            name=title,
+        )
+    )
+    for ref in (spec.get("reference"), *thresholds):
+        if ref is not None:
+            fig.add_vline(x=ref, line_dash="dash", line_color="#9ca3af")
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=220, showlegend=False)
+    return fig
+
+
+def bars(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure:
+    x = spec.get("x")
+    fig = figure(title, label(f"col.{x}"))
+    ys = spec.get("y", [])
+    for col in ys:
+        if col not in table:
+            continue
+        colours = None
+        if spec.get("light") in table and len(ys) > 1 and col != "mean_pd":
+            colours = [LIGHT_COLOUR.get(v, "#9ca3af") for v in table[spec["light"]]]
+        fig.add_trace(
+            go.Bar(
+                x=table[x].astype(str),
+                y=table[col],
+                name=label(f"col.{col}"),
+                marker={"color": colours} if colours else None,
+            )
+        )
+    if spec.get("reference") is not None:
+        fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#c0392b")
+    fig.update_layout(barmode="group")
+    return fig
+
+
+def calibration(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure:
+    fig = figure(title, label("col.mean_pd"), label("col.observed_rate"))
+    top = float(np.nanmax([table["mean_pd"].max(), table["observed_rate"].max(), 0.01]))
+    fig.add_trace(
+        go.Scatter(x=[0, top], y=[0, top], mode="lines", line={"dash": "dash"}, name="y = x")
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=table["mean_pd"],
+            y=table["observed_rate"],
+            mode="markers+lines",
+            name=label("col.observed_rate"),
+        )
+    )
+    return fig
+
+
+def line(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure:
+    x, y = spec.get("x"), spec.get("y")
+    fig = figure(title, label("col.period"), label(f"col.{y}"))
+    band = spec.get("band") or []
+    if len(band) == 2 and set(band) <= set(table.columns):
+        xs = list(table[x].astype(str))
+        fig.add_trace(
+            go.Scatter(
+                x=xs + xs[::-1],
+                y=list(table[band[1]]) + list(table[band[0]])[::-1],
+                fill="toself",
+                line={"width": 0},
+                fillcolor="rgba(31,78,121,0.15)",
+                name=label("interval"),
+            )
+        )
+    fig.add_trace(go.Scatter(x=table[x].astype(str), y=table[y], mode="lines+markers", name=title))
+    if spec.get("reference") is not None:
+        fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#9ca3af")
+    return fig
+
+
+def heatmap(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure:
+    grid = table.pivot_table(
+        index=spec["y"], columns=spec.get("x"), values=spec["z"], aggfunc="first"
+    )
+    fig = figure(title, label("col.period"), "")
+    fig.add_trace(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[str(c) for c in grid.columns],
+            y=[str(i) for i in grid.index],
+            colorscale="Reds",
+            colorbar={"title": "PSI"},
+        )
+    )
+    return fig
+
+
+def migration(matrix: pd.DataFrame, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Counts of entities from each grade (rows) to each grade (columns) between two dates."""
+    fig = figure(title, x_title, y_title)
+    fig.add_trace(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=[str(c) for c in matrix.columns],
+            y=[str(i) for i in matrix.index],
+            colorscale="Blues",
+            text=matrix.to_numpy(),
+            texttemplate="%{text}",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+DRAW = {"bars": bars, "calibration": calibration, "line": line, "heatmap": heatmap}
