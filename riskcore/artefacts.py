@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from riskcore.errors import RiskcoreError
 
-DISPLAY_ORDER = ("model", "logistic", "gbm", "benchmark")  # deep model first, then comparators
+# The run's models, deep model first then its comparators: the one order of every table, card,
+# chart legend and the verdict's comparators.
+DISPLAY_ORDER = ("model", "logistic", "gbm", "benchmark")
 
 Number = float | int | None  # NaN and None both mean "not defined" (one-class split, ...)
 

@@ -80,13 +80,18 @@ def candidates(names: list[str], sequence: list[str]) -> list[Candidate]:
     return out
 
 
-def univariate_auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """ROC-AUC of each column alone, with the better sign (>= 0.5); NaN with one class."""
+def column_auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """ROC-AUC of each column alone as it stands (a constant column: 0.5). Needs both classes."""
     from sklearn.metrics import roc_auc_score
 
+    return np.array([roc_auc_score(y, col) if np.ptp(col) > 0 else 0.5 for col in x.T])
+
+
+def univariate_auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """ROC-AUC of each column alone, with the better sign (>= 0.5); NaN with one class."""
     if not 0 < y.sum() < y.size:
         return np.full(x.shape[1], np.nan)
-    auc = np.array([roc_auc_score(y, col) if np.ptp(col) > 0 else 0.5 for col in x.T])
+    auc = column_auc(x, y)
     return np.maximum(auc, 1.0 - auc)
 
 
@@ -142,10 +147,8 @@ def fit_benchmark(
         yv = y["validation"]
         if not 0 < yv.sum() < yv.size:
             return None
-        from sklearn.metrics import roc_auc_score
-
         xv = x["validation"][:, cols]
-        aucs = np.array([roc_auc_score(yv, c) if np.ptp(c) > 0 else 0.5 for c in xv.T])
+        aucs = column_auc(xv, yv)
         best = int(np.argmax(np.maximum(aucs, 1 - aucs)))
         sign = 1 if aucs[best] >= 0.5 else -1
         z = (xv[:, best].astype(float) - mean[best]) / scale[best]

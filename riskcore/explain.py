@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskcore.dataset import TABULAR_STATS, Panel
+from riskcore.dataset import TABULAR_STATS, Panel, saved_preprocessor
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.model import ATTENTION_LAYER
 from riskcore.preprocess import BLOCKS, Preprocessor
@@ -698,7 +698,7 @@ def scenario_attribution(
     integrated gradients along the straight path from base to shocked input, so each sample's
     attributions add up to its score change. One row per sample, one column per feature.
     """
-    pre = Preprocessor.from_dict(run.state["preprocessor"])
+    pre = saved_preprocessor(run.state)
     blocks = list(run.state["inputs"])
     n = len(shocked[blocks[0]])
     per_sample = []

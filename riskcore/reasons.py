@@ -460,7 +460,6 @@ def scored_reasons(
         recent_steps,
         sequence_grids,
     )
-    from riskcore.preprocess import Preprocessor
 
     if n < 1:
         raise ConfigError(f"--rows must be at least 1, not {n}")
@@ -475,7 +474,7 @@ def scored_reasons(
     else:
         picked = np.arange(total)[-n:]
     model = model if model is not None else run.load_model()
-    panel, pre = scored.panel, Preprocessor.from_dict(run.state["preprocessor"])
+    panel, pre = scored.panel, scored.preprocessor
     inputs = panel.inputs(np.asarray(scored.ends, dtype=np.int64)[picked])
     x = [np.asarray(inputs[b]) for b in panel.input_names]
     raw = expected_gradients(

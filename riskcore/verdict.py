@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from riskcore.artefacts import RunMetrics
+from riskcore.artefacts import DISPLAY_ORDER, RunMetrics
 from riskcore.metrics import HEADLINE, LOWER_BETTER
 
-COMPARATORS = ("logistic", "gbm", "benchmark")
+COMPARATORS = DISPLAY_ORDER[1:]
 OUTCOMES = ("better", "within", "worse", "undefined")
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from riskcore import charts
 from riskcore import metrics as M
+from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.findings import model_label, verdict_sentence, warning_sentences
 from riskcore.store import SCORE_COLUMNS, Run, RunStore, raw_column
 from riskcore.verdict import decide
@@ -16,7 +17,7 @@ from ui.page import threshold_slider
 from ui.sidebar import visible_run_ids
 from ui.state import set_run_threshold
 
-MODELS = ("model", "logistic", "gbm", "benchmark")
+MODELS = DISPLAY_ORDER
 
 
 def _test(run: Run) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from riskcore import metrics as M
+from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.charts.base import COLOURS
 
 Translate = Callable[[str], str]
@@ -32,7 +33,6 @@ WIDTH_IN = 6.85  # the PDF frame width (174 mm)
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei")
 INK, MUTED, GRID = "#1f2933", "#6b7280", "#e5e7eb"
 BAND_COLOURS = ("#2e8b57", "#e6a23c", "#e07b39", "#c0392b")
-MODEL_ORDER = ("model", "logistic", "gbm", "benchmark")
 MODALITY_COLOURS = {
     "sequence": COLOURS["model"],
     "macro": COLOURS["gbm"],
@@ -118,7 +118,7 @@ class ChartMaker:
             roc.plot(
                 [0, 1], [0, 1], ls="--", lw=0.8, color=COLOURS["reference"], label=t("chart.chance")
             )
-            for name in (n for n in MODEL_ORDER if n in scores):
+            for name in (n for n in DISPLAY_ORDER if n in scores):
                 colour, lw = COLOURS[name], 1.8 if name == "model" else 1.1
                 ranked = raw.get(name, scores[name])
                 curve = M.roc_curve_table(y, ranked)
@@ -341,7 +341,7 @@ def calibration_lines(
             line("model_raw", raw_label, raw["model"], COLOURS["model_raw"], 1.2, "--"),
             line("model", calibrated_label, scores["model"], COLOURS["model"], 1.8, "-"),
         ]
-    for name in (n for n in MODEL_ORDER if n in scores):
+    for name in (n for n in DISPLAY_ORDER if n in scores):
         lw = 1.8 if name == "model" else 1.1
         lines.append(line(name, t(f"model.{name}"), scores[name], COLOURS[name], lw, "-"))
     return lines

@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from riskcore import metrics as M
+from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.explain import Explanation
 from riskcore.findings import (
     benchmark_label,
@@ -65,7 +66,7 @@ from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.validation import ValidationResult, load_validation
 from riskcore.verdict import decide
 
-MODELS = tuple(SCORE_COLUMNS)  # deep model, logistic, gbm, benchmark: the table's columns
+MODELS = DISPLAY_ORDER  # the table's columns
 RISKIEST_ROWS = 15
 TIMELINE_ENTITIES = 5
 TIMELINE_STEPS = 250
