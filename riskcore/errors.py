@@ -32,3 +32,12 @@ class JobError(RiskcoreError):
 
 class TuningError(RiskcoreError):
     """A hyperparameter search space is malformed, or no trial of a search could finish."""
+
+
+class AccessError(RunStoreError):
+    """A run that the signed-in user may not read or change; worded like a missing run, so
+    that a guessed id tells nobody whether another user's run exists."""
+
+
+class LimitError(RiskcoreError):
+    """A job, an upload or a user's disk use over a limit the server sets."""

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from riskcore.access import LOCAL, Principal
 from riskcore.artefacts import ArtefactError, RunMeta, RunMetrics
 from riskcore.errors import RunStoreError
 
@@ -187,8 +188,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 class RunStore:
     """All runs under one folder; safe to share between the dashboard and CLI jobs."""
 
-    def __init__(self, home: str | Path | None = None) -> None:
+    def __init__(self, home: str | Path | None = None, principal: Principal = LOCAL) -> None:
         self.root = (Path(home) if home is not None else default_home()) / "runs"
+        self.principal = principal  # whose reads and writes these are (riskcore.access)
 
     def _ensure_root(self) -> None:
         try:
