@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.auth import gate, may_enter
 from ui.i18n import t
 from ui.sidebar import render_sidebar
 
@@ -20,6 +21,7 @@ PAGES = [
     st.Page("pages/monitor.py", title=t("nav.monitor"), icon=":material/monitor_heart:"),
 ]
 
-navigation = st.navigation(PAGES)
+navigation = st.navigation(PAGES, position="sidebar" if may_enter() else "hidden")
+gate()  # sign-in, or single-user mode on 127.0.0.1 only: nothing below runs otherwise
 render_sidebar()
 navigation.run()

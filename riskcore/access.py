@@ -49,5 +49,6 @@ def principal_for(user: str, claims: Mapping[str, object], sharing: Sharing) -> 
     groups = claims.get(sharing.group_claim) or []
     teams = {str(g) for g in groups} if isinstance(groups, list | tuple) else {str(groups)}
     teams |= {team for team, members in sharing.teams.items() if user in members}
-    admin = user in sharing.admins or (sharing.admin_group is not None and sharing.admin_group in teams)
+    by_group = sharing.admin_group is not None and sharing.admin_group in teams
+    admin = user in sharing.admins or by_group
     return Principal(user=user, teams=frozenset(teams), admin=admin)

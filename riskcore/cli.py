@@ -138,6 +138,7 @@ def _print_headline(console, metrics: RunMetrics) -> None:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    from riskcore.csvfile import write_csv
     from riskcore.drift import psi_reading
     from riskcore.scoring import score
     from riskcore.store import RunStore
@@ -152,12 +153,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
         from riskcore.reasons import scored_reasons
 
         reasons, n = scored_reasons(run, scored, args.rows, edited, args.language, args.background)
-        out = _escaped(out.join(reasons))
+        out = out.join(reasons)
         note = (
             f"reasons for the latest {n} of {len(out)} scored rows (SHAP on each; "
             f"--rows {args.rows}); raise --rows to compute more"
         )
-    out.to_csv(args.out, index=False)
+    write_csv(out, args.out)
     console = _console()
     console.print(f"scored {len(scored.predictions)} rows -> {args.out}")
     if note:
@@ -175,11 +176,18 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from riskcore.store import RunStore
+    from riskcore.store import MB, RunStore
 
-    rows = RunStore().list()
+    store = RunStore()
+    if args.delete:
+        freed = store.delete(args.delete)
+        print(f"deleted run {args.delete} ({freed / MB:,.1f} MB freed)")
+        return 0
+    rows = store.list()
+    for run_id, reason in store.skipped:
+        print(f"warning: skipped run {run_id}: {reason}", file=sys.stderr)
     if not rows:
-        print(f"no runs yet in {RunStore().root}; train one with `python -m riskcore train`")
+        print(f"no runs yet in {store.root}; train one with `python -m riskcore train`")
         return 0
     table = Table("run", "created", "data", "task", "target", "test ROC-AUC / RMSE", "device")
     table.columns[0].no_wrap = table.columns[1].no_wrap = True
@@ -194,10 +202,12 @@ def _cmd_runs(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
+    from riskcore.csvfile import write_csv
     from riskcore.explain import explain_run, save_explanation
     from riskcore.store import RunStore
 
     store = RunStore()
+    store.check_writable_run(args.run)  # a read-only or full store fails before SHAP runs
     run = store.load(args.run)
     edited = _catalogue(args)  # a broken file fails before SHAP runs
     emit, close = _progress_emitter(_console())
@@ -213,8 +223,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         catalogue = edited or load_catalogue(run, explanation)
         columns = [c for block in run_columns(run).values() for c in block]
         reasons = explanation_reasons(explanation, catalogue, args.language, columns)
-        table = _escaped(table.reset_index(drop=True).join(reasons.filter(like="reason_")))
-    table.to_csv(args.out, index=False)
+        table = table.reset_index(drop=True).join(reasons.filter(like="reason_"))
+    write_csv(table, args.out)
     print(
         f"explained {len(explanation.rows)} predictions -> {args.out} "
         f"(additivity gap {explanation.additivity_gap:.4f})"
@@ -232,19 +242,6 @@ def _catalogue(args: argparse.Namespace):
     from riskcore.reasons import read_catalogue
 
     return read_catalogue(args.catalogue) if args.catalogue else None
-
-
-def _escaped(table):
-    """Text cells a spreadsheet would run as formulas, escaped (riskcore.report.escape_cell)."""
-    import pandas as pd
-
-    from riskcore.report import escape_cell
-
-    out = table.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(escape_cell)
-    return out
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -378,10 +375,13 @@ def _write_output(path: Path, data: bytes) -> None:
 
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
+    from riskcore.csvfile import csv_bytes
     from riskcore.scenarios import load_scenario, run_scenarios, save_scenarios, validate_scenario
     from riskcore.store import RunStore
 
     store = RunStore()
+    if not args.data:  # its results are stored with the run: fail before the model runs
+        store.check_writable_run(args.run)
     run = store.load(args.run)
     scenario = load_scenario(args.scenario)
     validate_scenario(scenario, run)  # before any data is read or model loaded
@@ -397,7 +397,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
         frames.get("sentiment"),
         which=args.which,
     )[0]
-    _write_output(Path(args.out), result.table.to_csv(index=False).encode("utf-8"))
+    _write_output(Path(args.out), csv_bytes(result.table))
     if not args.data:  # results on the run's own data are kept with it for the report
         save_scenarios(store, run.run_id, [result])
     s = result.summary()
@@ -614,7 +614,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--background", type=int, default=100, help="training windows as reference")
     _add_reason_options(p)
-    sub.add_parser("runs", help="list saved runs")
+    p = sub.add_parser("runs", help="list saved runs, or delete one")
+    p.add_argument("--delete", metavar="RUN", help="delete this run (its folder and all files)")
     p = sub.add_parser("explain", help="SHAP values of a run's test predictions, as CSV")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--rows", type=int, default=300, help="predictions to explain (default 300)")

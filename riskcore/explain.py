@@ -624,8 +624,10 @@ def save_explanation(store: RunStore, run: Run, explanation: Explanation) -> Non
 
 
 def explanation_task(payload: dict, emit: Emit) -> str:
-    """Worker-process entry (riskcore.jobs): explain a run and store the result with it."""
-    store = RunStore(payload.get("home"))
+    """Worker-process entry (riskcore.jobs): explain a run and store the result with it.
+    Whether the result can be stored is checked first: SHAP takes minutes."""
+    store = RunStore.for_job(payload)
+    store.check_writable_run(payload["run_id"])
     run = store.load(payload["run_id"])
     explanation = explain_run(
         run,

@@ -19,6 +19,7 @@ import threading
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from riskcore.errors import DataFileError
+from riskcore.errors import DataFileError, LimitError
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
@@ -39,6 +40,7 @@ DETECT_BYTES = 256 * 1024
 SAMPLE_VALUES = 500
 MIN_PARSED = 0.95
 FOOTER_ROWS = 10
+RENAMES_SHOWN = 20  # a warning lists this many renamed duplicate columns, then counts the rest
 # Wind and Excel write these for "no value"; pandas' defaults (NA, N/A, NULL, #N/A...) also apply.
 MISSING_MARKERS = ["--", "-", "—", "——", "－－"]
 GB_FAMILY = {"gb2312", "gbk", "hz", "gb18030"}
@@ -50,6 +52,17 @@ MAGIC_BINARY = {
 }
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# Zip bombs: Excel's own sheet size, and what a workbook's zip may declare (see check_workbook).
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_RATIO = 100  # real sheets compress 5-30x; deflate can reach ~1,000x
+RATIO_FLOOR_BYTES = 16 * 1024 * 1024  # smaller parts may compress at any ratio
+XML_HEAD_BYTES = 64 * 1024
+SHEET_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+SHARED_STRINGS = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+SST_COUNT = re.compile(rb"\b(?:count|uniqueCount)\s*=\s*[\"'](\d{1,30})[\"']")
+CELL_REF = re.compile(rb"\$?([A-Za-z]{1,7})\$?(\d{1,30})")
 GZIP_MAGIC = b"\x1f\x8b"
 BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 C_ERROR_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -222,7 +235,7 @@ def _open_source(source: str | os.PathLike | bytes, name: str | None, max_bytes:
     """Check the path and the size (before reading anything) and read the first bytes."""
     if isinstance(source, bytes | bytearray | memoryview):
         label = name or "upload"
-        _check_size(len(source), label, max_bytes)
+        check_size(len(source), label, max_bytes)
         data = bytes(source)
         return _Source(label, data[:DETECT_BYTES], loaded=data)
     if not isinstance(source, str | os.PathLike):
@@ -246,14 +259,15 @@ def _read_path(path: Path | None, label: str, max_bytes: int | None) -> bytes:
         with path.open("rb") as handle:
             if max_bytes is None:
                 return handle.read()
-            _check_size(os.fstat(handle.fileno()).st_size, label, max_bytes)
+            check_size(os.fstat(handle.fileno()).st_size, label, max_bytes)
             return handle.read(DETECT_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or exc
         raise DataFileError(f"{label} could not be read ({reason}); check its permissions") from exc
 
 
-def _check_size(size: int, label: str, max_bytes: int) -> None:
+def check_size(size: int, label: str, max_bytes: int) -> None:
+    """Refuse a file over `max_bytes` before anything reads it."""
     if size > max_bytes:
         raise DataFileError(
             f"{label} is {_human_size(size)}, over the {_human_size(max_bytes)} limit; "
@@ -389,8 +403,11 @@ def _utf8_head(src: _Source) -> str | None:
 
 
 def _head_lines(text: str, complete: bool) -> str:
-    """The first SNIFF_BYTES of text, cut after the last whole line."""
+    """The first SNIFF_BYTES of text, cut after the last whole line (or, for a header line longer
+    than that, e.g. 20,000 columns, after the first line)."""
     if len(text) > SNIFF_BYTES:
+        if "\n" not in text[:SNIFF_BYTES] and (end := text.find("\n", SNIFF_BYTES)) >= 0:
+            return text[: end + 1]
         text, complete = text[:SNIFF_BYTES], False
     if not complete and "\n" in text:
         text = text[: text.rfind("\n") + 1]
@@ -407,7 +424,7 @@ def _parse_text(
 ) -> tuple[pd.DataFrame, str]:
     """Sniff delimiter and header on the sample, then parse the whole target (path/bytes/str)."""
     delimiter = _sniff_delimiter(sample, src.ext)
-    header, leading_bad = _sniff_header(sample, delimiter)
+    header, header_line, leading_bad = _sniff_header(sample, delimiter)
     names = _clean_headers(header, notes)
     if leading_bad and on_bad_lines == "error":
         line, saw = leading_bad[0]
@@ -415,7 +432,7 @@ def _parse_text(
     stream: Path | io.IOBase = target if isinstance(target, Path) else _stream(target)
     codec = None if isinstance(target, str) else encoding  # decoded text needs none
     frame, skipped = _parse_csv(
-        stream, src.label, delimiter, names, codec, on_bad_lines, leading_bad
+        stream, src.label, delimiter, names, codec, on_bad_lines, (header_line, leading_bad)
     )
     if skipped:
         notes.append(
@@ -552,8 +569,8 @@ def _csv_records(sample: str, delimiter: str, limit: int = 50) -> list[tuple[int
     return records
 
 
-def _sniff_header(sample: str, delimiter: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Header fields and the first data lines that have extra non-empty fields.
+def _sniff_header(sample: str, delimiter: str) -> tuple[list[str], int, list[tuple[int, int]]]:
+    """Header fields, the line the header ends on, and the first data lines with extra fields.
 
     pandas (index_col=False) would silently drop the extra fields of the first data line instead
     of treating it as malformed, so those lines are found here: (1-based line number, fields).
@@ -562,8 +579,9 @@ def _sniff_header(sample: str, delimiter: str) -> tuple[list[str], list[tuple[in
     """
     records = _csv_records(sample, delimiter, limit=200)
     if not records:
-        return [""], []
-    header = records[0][1]
+        return [""], 1, []
+    header_line, header = records[0]
+    header_line -= sum(v.count("\n") for v in header)  # pandas counts a quoted newline as none
     widths = Counter(len(row) for _, row in records[1:])
     if widths:
         width, count = widths.most_common(1)[0]
@@ -574,7 +592,7 @@ def _sniff_header(sample: str, delimiter: str) -> tuple[list[str], list[tuple[in
         if len(row) <= len(header) or not any(v.strip() for v in row[len(header) :]):
             break
         bad.append((line, len(row)))
-    return header, bad
+    return header, header_line, bad
 
 
 def _clean_headers(fields: list, notes: list[str]) -> list[str]:
@@ -584,17 +602,24 @@ def _clean_headers(fields: list, notes: list[str]) -> list[str]:
         text = _header_text(value)
         names.append(text or f"column_{i}")
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}  # base -> first suffix not yet known to be taken
     renamed = []
     for i, base in enumerate(names):
-        candidate, k = base, 2
+        # Resuming at the last suffix tried for this base gives the names the naive search from
+        # _2 gives (`seen` only grows), in linear time: 20,000 equal names were quadratic.
+        candidate, k = base, next_suffix.get(base, 2)
         while candidate in seen:
             candidate, k = f"{base}_{k}", k + 1
         if candidate != base:
+            next_suffix[base] = k
             renamed.append(f"'{base}' -> '{candidate}'")
         names[i] = candidate
         seen.add(candidate)
     if renamed:
-        notes.append(f"duplicate column names made unique: {', '.join(renamed)}")
+        shown = ", ".join(renamed[:RENAMES_SHOWN])
+        more = len(renamed) - RENAMES_SHOWN
+        tail = f" and {more:,} more" if more > 0 else ""
+        notes.append(f"duplicate column names made unique: {shown}{tail}")
     return names
 
 
@@ -614,22 +639,26 @@ def _parse_csv(
     names: list[str],
     encoding: str | None,
     on_bad_lines: str,
-    leading_bad: list[tuple[int, int]],
+    skip: tuple[int, list[tuple[int, int]]],
 ) -> tuple[pd.DataFrame, list[int]]:
     """One C-engine read_csv; malformed lines come back from pandas' own warnings.
 
     pandas (>= 3.1) parses a large local file in parallel chunks, but not in on_bad_lines="warn"
     mode. So a file on disk is parsed with "error" first; only a file that has a malformed line
     is parsed again, serially, with "warn" to skip those lines and collect their numbers.
+    `skip` is (the header's 1-based line as pandas counts, the leading malformed lines). The
+    header lines are skipped rather than read as a header (header=0): pandas de-duplicates a
+    header it reads in quadratic time, and the names are ours anyway.
     """
+    header_line, leading_bad = skip
     options = {
         "sep": delimiter,
         "names": names,
-        "header": 0,
+        "header": None,
         "index_col": False,
         "encoding": encoding,
         "na_values": MISSING_MARKERS,
-        "skiprows": [line - 1 for line, _ in leading_bad] or None,
+        "skiprows": list(range(header_line)) + [line - 1 for line, _ in leading_bad],
         "engine": "c",
     }
     skipped = [line for line, _ in leading_bad]
@@ -666,8 +695,8 @@ def _read_csv(
         warnings.simplefilter("always")
         try:
             frame = pd.read_csv(target, **options)
-        except UnicodeDecodeError:
-            raise  # the caller falls back from UTF-8 to detecting the encoding
+        except (UnicodeDecodeError, MemoryError):
+            raise  # the caller falls back from UTF-8 to detecting the encoding; memory: no file
         except Exception as exc:  # any parser failure is about the file: say which and where
             error = _parse_error(label, str(exc), expected)
             if C_ERROR_LINE.search(str(exc)):
@@ -696,10 +725,114 @@ def _bad_line_error(label: str, line: int, expected: int, saw: int) -> DataFileE
 
 
 # ---- Excel workbooks -------------------------------------------------------------------------
+def check_workbook(raw: bytes, label: str) -> None:
+    """Refuse a zip bomb from what the zip declares, before openpyxl expands anything.
+
+    openpyxl holds every shared string in memory and pads a sheet to its declared dimension, so
+    a 1 MB file can cost gigabytes. Checked: the number of members, the sum of their declared
+    uncompressed sizes (Python's zipfile never yields more than a member declares: a lie is a
+    CRC error), each big member's compression ratio, and the rows x columns of each sheet's
+    <dimension> and the string count of <sst> (from the first 64 KB of each XML part). A workbook
+    that lies in its XML still meets the parsing child's memory and time limits.
+    """
+    from riskcore.settings import server_settings  # here: a CSV need not import pydantic
+
+    limits = server_settings().limits
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # openpyxl's failure is reported as a corrupt workbook
+    with archive:
+        infos = archive.infolist()
+        _check_members(infos, label, limits.max_unzipped_mb)
+        for info in infos:
+            if info.filename.lower().endswith(".xml") and not info.is_dir():
+                _check_declared_cells(archive, info, label, limits.max_cells)
+
+
+def _too_big(label: str, declared: str, limit: str) -> LimitError:
+    return LimitError(
+        f"{label} {declared}, over this server's limit of {limit}; save the sheet as CSV, or "
+        "split it into smaller workbooks"
+    )
+
+
+def _check_members(infos: list[zipfile.ZipInfo], label: str, max_unzipped_mb: float) -> None:
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise _too_big(label, f"holds {len(infos):,} files", f"{MAX_ZIP_MEMBERS:,} files")
+    total = sum(info.file_size for info in infos)
+    if total > max_unzipped_mb * 1024 * 1024:
+        raise _too_big(
+            label,
+            f"unzips to {_human_size(total)}",
+            f"{_human_size(max_unzipped_mb * 1024 * 1024)}",
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > MAX_ZIP_RATIO:
+            raise _too_big(
+                label,
+                f"has a part ({info.filename}) that expands {ratio:,.0f} times, from "
+                f"{_human_size(info.compress_size)} to {_human_size(info.file_size)}",
+                f"{MAX_ZIP_RATIO} times for parts over {_human_size(RATIO_FLOOR_BYTES)}",
+            )
+
+
+def _check_declared_cells(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, max_cells: int
+) -> None:
+    """A sheet's declared extent (openpyxl fills every cell up to it) and a string table's size."""
+    try:
+        with archive.open(info) as member:
+            head = member.read(XML_HEAD_BYTES)
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ):
+        return  # encrypted, damaged or an unknown method: openpyxl reports it as corrupt
+    part = info.filename
+    if found := SHEET_DIMENSION.search(head):
+        corners = [_cell_position(ref) for ref in found.group(1).split(b":")]
+        if None in corners:
+            return  # not a reference openpyxl can use either
+        rows = max(row for row, _ in corners)  # openpyxl reads from A1 to the far corner
+        columns = max(column for _, column in corners)
+        cells = rows * columns
+        if rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS or cells > max_cells:
+            raise _too_big(
+                label,
+                f"declares {rows:,} rows x {columns:,} columns ({cells:,} cells) in {part}",
+                f"{max_cells:,} cells and Excel's {EXCEL_MAX_ROWS:,} rows",
+            )
+    if found := SHARED_STRINGS.search(head):
+        counts = [int(n) for n in SST_COUNT.findall(found.group(0))]
+        if counts and max(counts) > max_cells:
+            raise _too_big(
+                label, f"declares {max(counts):,} shared strings in {part}", f"{max_cells:,}"
+            )
+
+
+def _cell_position(ref: bytes) -> tuple[int, int] | None:
+    """(row, column) of an A1-style reference such as b"XFD1048576" or b"$B$2"."""
+    found = CELL_REF.fullmatch(ref.strip())
+    if not found:
+        return None
+    column = 0
+    for letter in found.group(1).upper():
+        column = column * 26 + letter - ord("A") + 1
+    return int(found.group(2)), column
+
+
 def _read_workbook(raw: bytes, label: str, notes: list[str]) -> pd.DataFrame:
     """The first worksheet via openpyxl (values, not formulas); blank rows skipped."""
     import openpyxl
 
+    check_workbook(raw, label)
     corrupt = (
         f"{label} is not a readable .xlsx workbook (corrupt, truncated or not Excel); open it "
         "in Excel and save it again as .xlsx, or export it as CSV"
@@ -708,6 +841,8 @@ def _read_workbook(raw: bytes, label: str, notes: list[str]) -> pd.DataFrame:
         warnings.simplefilter("ignore")  # openpyxl: "no default style", unknown extensions
         try:
             book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except MemoryError:
+            raise  # not a corrupt file: a big one (riskcore.uploads reports the limit)
         except Exception as exc:
             raise DataFileError(corrupt) from exc
         try:
@@ -718,7 +853,7 @@ def _read_workbook(raw: bytes, label: str, notes: list[str]) -> pd.DataFrame:
                 first = sheets[0].title
                 notes.append(f"the workbook has {len(sheets)} sheets; read the first, '{first}'")
             rows = [list(r) for r in sheets[0].iter_rows(values_only=True)]
-        except DataFileError:
+        except (DataFileError, MemoryError):
             raise
         except Exception as exc:
             raise DataFileError(corrupt) from exc
@@ -830,9 +965,10 @@ def _convert_columns(
 
 def _integer_dates(name: str, column: pd.Series, notes: list[str]) -> pd.Series | None:
     """20240131-style integers become dates when the name or every value says so."""
-    head = column.iloc[:SAMPLE_VALUES].dropna()
-    if len(head) and not head.between(19000101, 21001231).all():
-        return None  # cheap exit for ordinary number columns
+    head = column.iloc[:SAMPLE_VALUES].to_numpy(dtype="float64", na_value=np.nan)
+    head = head[~np.isnan(head)]
+    if len(head) and not ((head >= 19000101) & (head <= 21001231)).all():
+        return None  # cheap exit for ordinary number columns (numpy: 20,000 columns add up)
     low, high = column.min(), column.max()
     if pd.isna(low) or low < 19000101 or high > 21001231:
         return None
@@ -1059,9 +1195,10 @@ def _build_report(
     frame: pd.DataFrame, label: str, encoding: str | None, delimiter: str | None, notes: list[str]
 ) -> LoadReport:
     columns = []
-    for name in frame.columns:
-        missing = int(np.count_nonzero(frame[name].isna().to_numpy()))
-        columns.append(ColumnInfo(str(name), _kind(frame[name], missing), missing))
+    missing_counts = frame.isna().sum().to_numpy()  # one pass: per-column calls cost ms each
+    for (name, dtype), missing in zip(frame.dtypes.items(), missing_counts, strict=True):
+        kind = _kind(dtype, int(missing), len(frame))
+        columns.append(ColumnInfo(str(name), kind, int(missing)))
     time_column = next((c.name for c in columns if c.kind == "date"), None)
     date_range = None
     if time_column is not None:
@@ -1091,12 +1228,12 @@ def _after_today(dates: pd.Series) -> bool:
     return latest > now + pd.Timedelta(days=1)
 
 
-def _kind(column: pd.Series, missing: int) -> str:
-    if missing == len(column):
+def _kind(dtype: object, missing: int, rows: int) -> str:
+    if missing == rows:
         return "empty"
-    if pd.api.types.is_datetime64_any_dtype(column):
+    if pd.api.types.is_datetime64_any_dtype(dtype):
         return "date"
-    if pd.api.types.is_numeric_dtype(column):  # bool included: 0/1 targets
+    if pd.api.types.is_numeric_dtype(dtype):  # bool included: 0/1 targets
         return "number"
     return "text"
 

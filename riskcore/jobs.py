@@ -17,14 +17,28 @@ own pipe is simply thrown away with it.
 Worker -> parent messages: ("ready", pid), ("event", job_id, event), ("done", job_id, result),
 ("failed", job_id, message, kind). Parent -> worker: pickled (job_id, task, payload) or None
 (stop).
+
+Limits (riskcore.settings Limits; riskcore.cost): submit refuses a training or tuning job whose
+estimate is over `max_job_hours`, and a user's job beyond `max_queued_per_user` queued or running
+ones (LimitError); the dispatcher ends a job running past max(2 x its estimate, the cap). The
+user of a job is the part of its `owner` before the last "/" (the dashboard passes
+"<user>/<kind>", and a kind has no "/"); an owner without "/" is its own user, and jobs without
+an owner (tests, operators' scripts) are not counted.
+
+Journal: with `journal` set (get_manager: $RISKCORE_HOME/jobs), every job with an owner is
+recorded in <journal>/<sha256 of owner>.json (id, task, state, submitted, boot id). A new server
+process has another boot id, so a job an earlier one recorded as queued or running was lost in
+a restart: lost_jobs(owner) reports it once.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import importlib
 import itertools
+import json
 import logging
 import multiprocessing
 import os
@@ -39,13 +53,16 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from multiprocessing import connection as mp_connection
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
-from riskcore.errors import JobError, RiskcoreError
-from riskcore.tasks import Task, check_payload, task_path
+from riskcore.errors import JobError, LimitError, RiskcoreError
+from riskcore.settings import Limits, server_settings
+from riskcore.tasks import BY_PATH, Task, check_payload, task_path
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +81,7 @@ MAX_FAILED_STARTS = 3  # workers dying before they are ready, in a row, before q
 MAX_ERROR_CHARS = 300
 WORKER_NICE = 10  # lower CPU priority: on a shared 2-core server pages must render during a fit
 KEEP_RECORDS = 10_000  # finished jobs remembered at all (state, result, error), oldest dropped
+JOURNAL_ENTRIES = 50  # per owner: the most recent jobs kept in its journal file
 _TASK_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _TRACEBACK_MARKERS = ("Traceback (most recent call last)", "(most recent call last)", '\n  File "')
 
@@ -78,8 +96,33 @@ class JobStatus:
     events: list[dict]  # progress events so far, in order (capped: see events_dropped)
     result: Any = None
     error: str | None = None  # user-facing, never a traceback
-    error_kind: str | None = None  # "user" | "crash" | "bug" | None
+    error_kind: str | None = None  # "user" | "crash" | "bug" | "limit" (ran too long) | None
     events_dropped: int = 0  # events left out of the middle when a job emitted > MAX_EVENTS
+    ahead: int | None = None  # while queued: jobs that run before it (queued ahead + running)
+
+
+@dataclass(frozen=True)
+class LostJob:
+    """A job an earlier server process accepted and never finished (it restarted meanwhile)."""
+
+    job_id: str
+    kind: str  # the task's name ("training", "tuning", ...)
+    submitted: str  # ISO 8601, UTC
+    files: tuple[str, ...] = ()  # names of the uploads it trained on (also gone with the server)
+
+    @property
+    def message(self) -> str:
+        when = self.submitted.replace("T", " ")[:16] + " UTC"
+        return f"lost in a server restart: {self.kind} submitted at {when}; submit it again"
+
+
+def owner_user(owner: str | None) -> str | None:
+    """The user a job counts against: `owner` up to its last "/" ("<user>/<kind>"), or the
+    whole owner when it has none; None for jobs without an owner."""
+    if owner is None:
+        return None
+    user, slash, _kind = owner.rpartition("/")
+    return user if slash else owner
 
 
 @dataclass
@@ -94,6 +137,12 @@ class _Job:
     result: Any = None
     error: str | None = None
     error_kind: str | None = None
+    limit_s: float = float("inf")  # wall-clock seconds it may run (riskcore.cost)
+    cap_hours: float = 0.0  # the server's cap per job when it was submitted, for its status
+    started: float | None = None  # monotonic time it was sent to a worker
+    name: str = ""  # the task's name, for the journal
+    submitted: str = ""  # ISO 8601, UTC
+    files: tuple[str, ...] = ()
 
     def add_event(self, event: dict) -> None:
         (self.head.append if len(self.head) < HEAD_EVENTS else self.tail.append)(event)
@@ -108,6 +157,92 @@ class _Job:
 
     def forget_events(self) -> None:
         self.head, self.tail = [], deque(maxlen=1)
+
+
+class _Journal:
+    """Each owner's recent jobs on disk, so that a new server process can tell a returning
+    user which of their jobs a restart lost. Its own lock: the dispatcher never waits on it
+    for long, and it never takes the manager's."""
+
+    def __init__(self, folder: Path, boot_id: str) -> None:
+        self.folder, self.boot_id = folder, boot_id
+        self._lock = threading.Lock()
+        self._entries: dict[str, list[dict]] = {}  # owner -> entries, read on first use
+        self._reported: set[str] = set()  # owners whose lost jobs this process has reported
+
+    def _path(self, owner: str) -> Path:
+        """A hash, never the owner itself: an identity is no file name."""
+        return self.folder / f"{hashlib.sha256(owner.encode('utf-8')).hexdigest()[:32]}.json"
+
+    def _load(self, owner: str) -> list[dict]:
+        if owner not in self._entries:
+            entries: list[dict] = []
+            try:
+                data = json.loads(self._path(owner).read_text(encoding="utf-8"))
+                entries = [e for e in data["jobs"] if isinstance(e, dict) and "id" in e]
+            except FileNotFoundError:
+                pass
+            except (OSError, ValueError, KeyError, TypeError) as exc:  # unreadable: start over
+                logger.warning("job journal %s unreadable (%s); starting it again", owner, exc)
+            self._entries[owner] = entries
+        return self._entries[owner]
+
+    def _save(self, owner: str) -> None:
+        entries = self._entries[owner] = self._entries[owner][-JOURNAL_ENTRIES:]
+        path = self._path(owner)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"jobs": entries}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # a journal is a courtesy: never fail a job for it
+            logger.warning("job journal %s not written: %s", path, exc)
+
+    def record(self, job: _Job) -> None:
+        """Add the job, or update its state."""
+        if job.owner is None:
+            return
+        with self._lock:
+            entries = self._load(job.owner)
+            for entry in entries:
+                if entry["id"] == job.job_id:
+                    entry["state"] = job.state
+                    break
+            else:
+                entries.append(
+                    {
+                        "id": job.job_id,
+                        "kind": job.name,
+                        "state": job.state,
+                        "submitted": job.submitted,
+                        "boot": self.boot_id,
+                        "files": list(job.files),
+                    }
+                )
+            self._save(job.owner)
+
+    def lost(self, owner: str) -> list[LostJob]:
+        """Jobs an earlier process recorded as queued or running; each reported once."""
+        with self._lock:
+            if owner in self._reported:
+                return []
+            self._reported.add(owner)
+            lost = []
+            for entry in self._load(owner):
+                if entry.get("boot") != self.boot_id and entry.get("state") in (QUEUED, RUNNING):
+                    entry["state"] = "lost"
+                    files = tuple(str(f) for f in entry.get("files") or ())
+                    lost.append(
+                        LostJob(
+                            str(entry["id"]),
+                            str(entry.get("kind")),
+                            str(entry.get("submitted")),
+                            files,
+                        )
+                    )
+            if lost:
+                self._save(owner)
+            return lost
 
 
 @dataclass
@@ -129,6 +264,9 @@ class JobManager:
     job does not wait for the ~6 s TensorFlow import; warm=False starts workers only when a job
     needs one. A worker is replaced after `max_jobs_per_worker` jobs (memory creep), after a
     cancel, a crash, or a job that failed with a bug (its process state is suspect).
+
+    `journal`: the folder of the per-owner job journals (None: none kept); `boot_id` tells this
+    process's entries from an earlier one's (a new random id by default).
     """
 
     def __init__(
@@ -140,6 +278,8 @@ class JobManager:
         *,
         preload: tuple[str, ...] = ("tensorflow",),
         keep_events_of: int = 200,
+        journal: str | Path | None = None,
+        boot_id: str | None = None,
     ) -> None:
         if workers < 1 or max_jobs_per_worker < 1:
             raise ValueError("workers and max_jobs_per_worker must be at least 1")
@@ -157,6 +297,8 @@ class JobManager:
         self._workers: list[_Worker] = []
         self._failed_starts = 0
         self._stopping = False
+        self.boot_id = boot_id or uuid.uuid4().hex
+        self._journal = None if journal is None else _Journal(Path(journal), self.boot_id)
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
@@ -180,23 +322,51 @@ class JobManager:
     def submit(self, task: str | Task, payload: dict, owner: str | None = None) -> str:
         """Queue `task` (a riskcore.tasks.Task or "module:function") with `payload`; returns
         the job id at once. A listed task's payload is validated here (PayloadError), so a
-        worker never receives one that does not match."""
+        worker never receives one that does not match; a job over the server's limits is
+        refused here (LimitError: estimated over the cap per job, or its user already has
+        `max_queued_per_user` jobs queued or running)."""
         task = task_path(task)
         if not _TASK_PATH.match(task):
             raise ValueError(f"task must be 'module:function', got {task!r}")
         payload = check_payload(task, payload)
+        from riskcore import cost  # here: workers import this module and need none of it
+
+        limits = server_settings().limits
+        estimate = cost.job_estimate(task, payload)
+        if estimate is not None:
+            cost.check_cap(estimate, limits)
         job_id = uuid.uuid4().hex
         # Pickled now, so an unpicklable payload fails here, in the caller, not in the dispatcher.
         message = pickle.dumps((job_id, task, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        job = _Job(
+            job_id,
+            owner,
+            message,
+            limit_s=cost.wall_clock_limit(estimate, limits),
+            cap_hours=limits.max_job_hours,
+            name=BY_PATH[task].name if task in BY_PATH else task,
+            submitted=datetime.now(UTC).isoformat(timespec="seconds"),
+            files=_file_names(payload),
+        )
         with self._changed:
             if self._stopping:
                 raise JobError("the job manager has shut down; restart the app to run jobs")
-            self._jobs[job_id] = _Job(job_id, owner, message)
+            self._check_queue(owner, limits)
+            self._jobs[job_id] = job
             self._queue.append(job_id)
             self._failed_starts = 0  # give worker start-up another chance
+            if self._journal is not None:
+                self._journal.record(job)
             self._changed.notify_all()
         self._wake()
         return job_id
+
+    def lost_jobs(self, owner: str | None) -> list[LostJob]:
+        """This owner's jobs that an earlier server process accepted and never finished (a
+        restart lost them, and the uploads they used); each is reported once, ever."""
+        if owner is None or self._journal is None:
+            return []
+        return self._journal.lost(owner)
 
     def status(self, job_id: str) -> JobStatus:
         """A snapshot of the job; never blocks (the dispatcher thread drains the pipes)."""
@@ -299,6 +469,7 @@ class JobManager:
 
     def _snapshot(self, job: _Job) -> JobStatus:
         position = self._queue.index(job.job_id) + 1 if job.state == QUEUED else None
+        ahead = None if position is None else position - 1 + len(self._running())
         events = [*job.head, *job.tail]
         return JobStatus(
             job.job_id,
@@ -309,7 +480,27 @@ class JobManager:
             job.error,
             job.error_kind,
             events_dropped=job.total - len(events),
+            ahead=ahead,
         )
+
+    def _running(self) -> list[_Job]:
+        jobs = (self._jobs.get(w.job_id) for w in self._workers if w.job_id is not None)
+        return [j for j in jobs if j is not None and j.state == RUNNING]
+
+    def _check_queue(self, owner: str | None, limits: Limits) -> None:
+        """LimitError when the owner's user already has the most jobs queued or running that
+        the server allows one user (counted over all of the user's kinds)."""
+        user = owner_user(owner)
+        if user is None:
+            return
+        active = [*(self._jobs[j] for j in self._queue), *self._running()]
+        mine = sum(owner_user(j.owner) == user for j in active)
+        if mine >= limits.max_queued_per_user:
+            raise LimitError(
+                f"you have {mine} jobs waiting or running, the most the server allows one user "
+                f"({limits.max_queued_per_user}); wait for one to finish or cancel one, then "
+                "submit again"
+            )
 
     def _finish(
         self,
@@ -322,6 +513,8 @@ class JobManager:
         """Set the final state; old finished jobs keep their outcome but lose their events."""
         job.state, job.result, job.error, job.error_kind = state, result, error, kind
         job.message = None
+        if self._journal is not None and not self._stopping:  # shutdown: lost, as on a crash
+            self._journal.record(job)
         self._finished.append(job.job_id)
         while len(self._finished) > self._keep_events_of:
             self._old.append(self._finished.popleft())
@@ -402,6 +595,7 @@ class JobManager:
     def _check_workers(self) -> None:
         """Bury dead workers (failing the job they ran), escalate kills, top the pool up."""
         now = time.monotonic()
+        self._enforce_limits(now)
         for worker in list(self._workers):
             if worker.process.is_alive():
                 if worker.kill_at is not None and now >= worker.kill_at:
@@ -412,6 +606,21 @@ class JobManager:
                 self._handle(worker, message)
             self._bury(worker)
         self._start_workers()
+
+    def _enforce_limits(self, now: float) -> None:
+        """End every job running past its wall-clock limit; its status says why."""
+        for worker in self._workers:
+            job = self._jobs.get(worker.job_id) if worker.job_id and not worker.leaving else None
+            if job is None or job.state != RUNNING or job.started is None:
+                continue
+            elapsed = now - job.started
+            if elapsed > job.limit_s:
+                from riskcore.cost import over_limit_message
+
+                logger.warning("job %s over its limit of %.0f s: ended", job.job_id, job.limit_s)
+                self._stop_worker(worker, kill=True)
+                message = over_limit_message(elapsed, job.cap_hours)
+                self._finish(job, FAILED, error=message, kind="limit")
 
     def _bury(self, worker: _Worker) -> None:
         code = worker.process.exitcode
@@ -449,6 +658,7 @@ class JobManager:
             if worker.ready and not (worker.leaving or worker.eof) and worker.job_id is None:
                 job = self._jobs[self._queue.popleft()]
                 job.state, worker.job_id = RUNNING, job.job_id
+                job.started = time.monotonic()
                 sends.append((worker, job.message))
                 job.message = None
         return sends
@@ -485,6 +695,14 @@ class JobManager:
             except Exception:
                 logger.exception("job dispatcher error; continuing")
                 time.sleep(POLL_S)
+
+
+def _file_names(payload: Any) -> tuple[str, ...]:
+    """Names of the uploads a job's payload carries (its "sources" records), for the journal."""
+    sources = payload.get("sources") if isinstance(payload, dict) else None
+    if not isinstance(sources, list):
+        return ()
+    return tuple(str(s["name"]) for s in sources if isinstance(s, dict) and s.get("name"))
 
 
 def _drain(worker: _Worker, limit: int = 1000) -> list[tuple]:
@@ -608,10 +826,13 @@ _manager_lock = threading.Lock()
 
 
 def get_manager() -> JobManager:
-    """The process-wide manager the dashboard shares (created on first use, thread-safe)."""
+    """The process-wide manager the dashboard shares (created on first use, thread-safe),
+    journalling its jobs under the store's home ($RISKCORE_HOME/jobs)."""
+    from riskcore.store import default_home
+
     global _manager
     with _manager_lock:
         if _manager is None or _manager._stopping:
-            _manager = JobManager()
+            _manager = JobManager(journal=default_home() / "jobs")
             atexit.register(_manager.shutdown)
         return _manager

@@ -7,12 +7,13 @@ never refit it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from riskcore.errors import DataValidationError
+from riskcore.errors import DataValidationError, RunStoreError
 
 BLOCKS = ("sequence", "macro", "sentiment", "static")
 OTHER = "other"
@@ -181,6 +182,8 @@ class Preprocessor:
 
     @classmethod
     def from_dict(cls, state: dict) -> Preprocessor:
+        """The saved state as a Preprocessor; check it first with check_state when it comes
+        from disk (Run.state does)."""
         return cls(
             columns=state["columns"],
             categorical=state["categorical"],
@@ -188,3 +191,46 @@ class Preprocessor:
             levels=state["levels"],
             min_level_share=state["min_level_share"],
         )
+
+
+def _damaged(where: str, what: str) -> RunStoreError:
+    return RunStoreError(f"{where}: {what}; the run's preprocessing is damaged, retrain the run")
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_state(state: object, where: str) -> None:
+    """A saved Preprocessor.to_dict() as fit() writes it: every numeric input has a finite
+    median and mean and a finite std above 0. A planted std of 0 or a mean of "NaN" would
+    otherwise turn every input into the same number and every score into one value.
+
+    where: the file, for the message ("run 20240101-...: preprocessing.json").
+    """
+    if not isinstance(state, dict):
+        raise _damaged(where, "'preprocessor' is not a JSON object")
+    columns, numeric = state.get("columns"), state.get("numeric")
+    if not isinstance(columns, dict) or not isinstance(numeric, dict):
+        raise _damaged(where, "'columns' or 'numeric' is missing")
+    categorical, levels = state.get("categorical"), state.get("levels")
+    if not isinstance(categorical, list) or not isinstance(levels, dict):
+        raise _damaged(where, "'categorical' or 'levels' is missing")
+    for block, names in columns.items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise _damaged(where, f"the columns of block '{block}' are not a list of names")
+        for name in names:
+            if name in categorical:
+                if not isinstance(levels.get(name), list) or not levels[name]:
+                    raise _damaged(where, f"feature '{name}' has no category levels")
+                continue
+            entry = numeric.get(name)
+            if not isinstance(entry, dict):
+                raise _damaged(where, f"feature '{name}' has no scaling")
+            for key in ("median", "mean", "std"):
+                if not _finite(entry.get(key)):
+                    raise _damaged(
+                        where, f"feature '{name}' has {key} {entry.get(key)!r} (not a number)"
+                    )
+            if entry["std"] <= 0:
+                raise _damaged(where, f"feature '{name}' has std {entry['std']!r} (must be > 0)")

@@ -39,10 +39,15 @@ class Limits(Strict):
 class Sharing(Strict):
     """Who sees whose runs when sign-in is on."""
 
-    admins: list[str] = []  # identities (e-mail or subject) that may see and delete every run
+    admins: list[str] = Field(
+        default_factory=list
+    )  # identities (e-mail or subject) that may see and delete every run
     admin_group: str | None = None  # or: a value of the groups claim that makes one an admin
+    identity_claim: str = "email"  # the ID-token claim that names a user ("sub" if absent)
     group_claim: str = "groups"  # the ID-token claim that lists a user's teams
-    teams: dict[str, list[str]] = {}  # team name -> identities, for providers without groups
+    teams: dict[str, list[str]] = Field(
+        default_factory=dict
+    )  # team name -> identities, for providers without groups
 
 
 class ServerSettings(Strict):
@@ -63,8 +68,7 @@ def _load(path: str, mtime: float) -> ServerSettings:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(
-            f"server settings '{path}' cannot be read ({exc}); fix the file or unset "
-            f"{SETTINGS_ENV}"
+            f"server settings '{path}' cannot be read ({exc}); fix the file or unset {SETTINGS_ENV}"
         ) from None
     return parse_model(ServerSettings, raw, "server settings", ConfigError, path)
 

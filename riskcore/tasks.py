@@ -12,11 +12,13 @@ and the task functions are addressed by their "module:function" path, imported i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
+from riskcore.access import LOCAL, Principal
 from riskcore.errors import RiskcoreError
 
 
@@ -41,7 +43,9 @@ class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
 
     home: str | None = None  # RISKCORE_HOME of the parent: the worker may see another env
-    owner: str | None = None  # opaque browser id; jobs_panel adds it
+    owner: str | None = None  # the signed-in user (None: single-user mode); jobs_panel adds it
+    admin: bool = False  # whether that user is an admin (reads and changes every run)
+    teams: list[str] = []  # that user's teams: runs shared with them are readable in the job
 
 
 class TrainingPayload(Payload):
@@ -127,6 +131,19 @@ TUNING = Task("tuning", "riskcore.tuning:tuning_task", TuningPayload)
 
 TASKS: dict[str, Task] = {t.name: t for t in (TRAINING, EXPLANATION, SCENARIO, ATTRIBUTION, TUNING)}
 BY_PATH: dict[str, Task] = {t.path: t for t in TASKS.values()}
+
+
+def principal_of(payload: Mapping[str, Any] | Payload) -> Principal:
+    """Whose job this is, for the run store the worker opens: the payload's owner (with its
+    admin flag and teams), or LOCAL when there is none (single-user mode, the CLI)."""
+    get = payload.get if isinstance(payload, Mapping) else lambda k: getattr(payload, k, None)
+    owner = get("owner")
+    if not owner:
+        return LOCAL
+    teams = get("teams") or []
+    return Principal(
+        user=str(owner), teams=frozenset(str(t) for t in teams), admin=bool(get("admin"))
+    )
 
 
 def task_path(task: str | Task) -> str:

@@ -463,7 +463,7 @@ def training_task(payload: dict, emit: Emit) -> str:
         payload["primary"],
         payload.get("macro"),
         payload.get("sentiment"),
-        store=RunStore(payload.get("home")),
+        store=RunStore.for_job(payload),
         sources=payload.get("sources"),
         emit=emit,
         owner=payload.get("owner"),

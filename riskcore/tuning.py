@@ -206,6 +206,26 @@ def apply_params(config: RunConfig, params: dict[str, Any]) -> RunConfig:
     return parse_config(raw, "of a tuning trial")
 
 
+CHEAPER_LOW = ("batch_size",)  # a smaller batch means more steps; every other count costs more high
+
+
+def costliest_config(config: RunConfig, space: SearchSpace) -> RunConfig:
+    """The trial config the space allows that takes longest to train (riskcore.cost bounds a
+    search by it): every count at its high end, the batch size at its low, LSTM over GRU."""
+    params: dict[str, Any] = {}
+    for name, rng in space.params.items():
+        spec = TUNABLE[name]
+        if spec.kind == "choice":
+            if "lstm" in (rng.choices or ()):  # four gates to the GRU's three
+                params[name] = "lstm"
+        elif rng.low is not None and rng.high is not None:
+            value = rng.low if name in CHEAPER_LOW else rng.high
+            params[name] = int(value) if spec.kind == "int" else value
+    if config.cross_sectional:
+        params = {n: v for n, v in params.items() if n not in SEQUENCE_ONLY}
+    return apply_params(config, params)
+
+
 def _suggest(trial: Any, name: str, rng: Range) -> Any:
     spec = TUNABLE[name]
     if spec.kind == "choice":
@@ -356,7 +376,7 @@ def tuning_task(payload: dict, emit: Emit) -> TuningResult:
     payload: home, run_id (its config is the starting point and its saved inputs the data),
     space (SearchSpace JSON).
     """
-    store = RunStore(payload.get("home"))
+    store = RunStore.for_job(payload)
     run = store.load(payload["run_id"])
     frames = run.inputs()
     return tune(

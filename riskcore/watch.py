@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from riskcore.csvfile import read_csv, write_csv
 from riskcore.errors import DataFileError, RiskcoreError
 from riskcore.store import Run, RunStore
 
@@ -126,7 +127,7 @@ class Watcher:
             outcome.error = str(exc)
         else:
             target = self.out / f"{path.stem}.scores.csv"
-            scored.predictions.to_csv(target, index=False)
+            write_csv(scored.predictions, target)
             drift = scored.drift.set_index("feature")["psi"]
             outcome.rows = len(scored.predictions)
             if "time" in scored.predictions:
@@ -156,7 +157,7 @@ class Watcher:
         if rows:
             path = self.out / ALERTS_FILE
             frame = pd.DataFrame(rows, columns=ALERT_COLUMNS)
-            frame.to_csv(path, mode="a", header=not path.exists(), index=False)
+            write_csv(frame, path, append=True)
         return [r[3] for r in rows]
 
     def _record(self, outcome: Outcome) -> None:
@@ -210,6 +211,6 @@ def load_monitor(folder: str | Path) -> Monitor | None:
     log["when"] = pd.to_datetime(log["data_to"]).fillna(scanned) if "data_to" in log else scanned
     alerts_path = folder / ALERTS_FILE
     alerts = (
-        pd.read_csv(alerts_path) if alerts_path.exists() else pd.DataFrame(columns=ALERT_COLUMNS)
+        read_csv(alerts_path) if alerts_path.exists() else pd.DataFrame(columns=ALERT_COLUMNS)
     )
     return Monitor(log, alerts)

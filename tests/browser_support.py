@@ -62,19 +62,27 @@ class Server:
 
 
 @contextmanager
-def serve(home: Path, start_timeout_s: float = 60.0) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port with RISKCORE_HOME=home, ended on exit.
+def serve(
+    home: Path,
+    start_timeout_s: float = 60.0,
+    port: int | None = None,
+    secrets: Path | None = None,
+    address: str = "127.0.0.1",
+) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port with RISKCORE_HOME=home, ended on exit; with
+    `secrets`, that secrets.toml (sign-in through its [auth] provider).
 
     Output goes to a log file next to the home (an unread pipe would fill up with the workers'
     TensorFlow logs and block the server).
     """
     assert Path(CHROMIUM).exists(), "install chromium: apt-get install -y chromium"
-    port = free_port()
+    port = port or free_port()
     log = home.parent / f"{home.name}-streamlit.log"
     cmd = [
         *(sys.executable, "-m", "streamlit", "run", "app.py"),
-        *("--server.port", str(port), "--server.address", "127.0.0.1"),
+        *("--server.port", str(port), "--server.address", address),
         *("--server.headless", "true"),
+        *(("--secrets.files", str(secrets)) if secrets else ()),
     ]
     env = {**os.environ, "RISKCORE_HOME": str(home)}
     with log.open("w") as out:

@@ -62,3 +62,12 @@ def origin(payload: dict, emit) -> dict:
 
 def unpicklable(payload: dict, emit):
     return lambda: None
+
+
+def sleepy_then_save(payload: dict, emit) -> str:
+    """Sleeps, then writes payload["path"]: a job the wall-clock limit must end before it saves."""
+    emit({"type": "started", "pid": os.getpid()})
+    time.sleep(payload.get("seconds", 60))
+    with open(payload["path"], "w", encoding="utf-8") as out:
+        out.write("saved")
+    return "saved"

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from riskcore.config import parse_config
 from riskcore.io import read_table
-from riskcore.store import RunStore, new_run_id
+from riskcore.store import RunStore, RunWriter, new_run_id
 from riskcore.train import describe_source, train_run
 from riskcore.tuning import TuningResult
 from tests.test_app import tuned
@@ -47,6 +47,7 @@ def _copy(store: RunStore, run_id: str, edit) -> str:
     new = new_run_id()
     shutil.copytree(store.path(run_id), store.root / new)
     edit(store.root / new)
+    RunWriter(store.root / new, new).seal()  # saved that way, as a retrained run would be
     return new
 
 

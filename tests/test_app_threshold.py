@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from riskcore import metrics as M
 from riskcore import report as R
-from riskcore.store import RunStore
+from riskcore.store import RunStore, RunWriter
 from tests.test_report import train_tiny_run
 from ui.i18n import TEXT
 
@@ -31,6 +31,7 @@ def home(tmp_path_factory) -> Path:
     p = run.predictions.copy()
     p["score"] = p["score"] ** 3
     p.to_csv(other / "predictions.csv", index=False)
+    RunWriter(other, other.name).seal()  # saved that way, as a retrained run would be
     return path
 
 

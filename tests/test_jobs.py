@@ -85,6 +85,7 @@ def test_second_job_waits_in_the_queue_then_runs_after_a_cancel(manager) -> None
     third = manager.submit(T + "echo", {"n": 3})
     assert (manager.status(second).state, manager.status(second).position) == ("queued", 1)
     assert manager.status(third).position == 2
+    assert (manager.status(second).ahead, manager.status(third).ahead) == (1, 2)  # + running
 
     t0 = time.monotonic()
     manager.cancel(first)

@@ -408,7 +408,7 @@ def test_the_explain_page_shows_the_reasons_of_one_prediction(trained, monkeypat
     for r in saved["reasons"]:
         if r["feature"] == first:
             r.update(code="X9", en="Edited reason", zh="已编辑的原因")
-    (exp.path / REASONS_FILE).write_text(json.dumps(saved, ensure_ascii=False), "utf-8")
+    store.add_files(run_id, {REASONS_FILE: saved})
     at.run()
     codes = next(d.value for d in at.dataframe if "reason" in d.value.columns)
     assert codes.iloc[0].tolist()[:2] == ["X9", "Edited reason"]

@@ -30,7 +30,7 @@ from riskcore.scenarios import (
     validate_scenario,
     worst_period,
 )
-from riskcore.store import RunStore, new_run_id
+from riskcore.store import RunStore, RunWriter, new_run_id
 from riskcore.train import describe_source, train_run
 from tests.panels import planted_panel
 
@@ -370,6 +370,7 @@ def _copy_run(store: RunStore, run, config=None, files=None):
     if files is not None:
         meta = json.loads((path / "meta.json").read_text()) | {"files": files}
         (path / "meta.json").write_text(json.dumps(meta))
+    RunWriter(path, path.name).seal()  # saved that way, as a retrained run would be
     return store.load(path.name)
 
 

@@ -60,3 +60,37 @@ def test_delete_and_clean_temporary(tmp_path) -> None:
     assert store.clean_temporary() == 1
     store.delete(w.run_id)
     assert store.ids() == []
+
+
+def test_scores_are_stored_with_nine_digits_and_read_back_as_floats(tmp_path) -> None:
+    """Score columns lose only digits a float32 model never had; other columns are as given."""
+    import numpy as np
+
+    scores = np.array([0.04084831371621367, 1.0, np.nan, 0.0, 1 / 3, 2.5e-12])
+    frame = pd.DataFrame(
+        {"y_true": [0.123456789012345, 1.0, 0.0, 1.0, 0.0, 1.0], "score": scores, "row": range(6)}
+    )
+    store = RunStore(tmp_path)
+    with store.writer() as w:
+        w.write_csv("predictions.csv", frame)
+    back = store.load(w.run_id).predictions
+    assert back["score"].dtype == np.float64 and back["y_true"].dtype == np.float64
+    np.testing.assert_allclose(back["score"], scores, rtol=1e-9)
+    assert back["score"].isna().tolist() == [False, False, True, False, False, False]
+    assert back["y_true"].tolist() == frame["y_true"].tolist()  # not a score: all 17 digits
+    text = (store.root / w.run_id / "predictions.csv").read_text()
+    assert "0.0408483137," in text and "1.0," in text
+
+
+def test_inputs_are_stored_as_zstd_parquet(tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    store = RunStore(tmp_path)
+    frame = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=50), "x": range(50)})
+    with store.writer() as w:
+        w.write_inputs({"primary": frame, "macro": None})
+    run = store.load(w.run_id)
+    path = run.path / "inputs" / "primary.parquet"
+    assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"
+    assert run.inputs()["primary"].equals(frame) and run.inputs()["macro"] is None
+    assert set(run.manifest) == {"inputs/primary.parquet"}

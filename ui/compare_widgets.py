@@ -17,6 +17,7 @@ from ui.i18n import chart_labels, t
 from ui.page import load_run, show_error
 from ui.results_widgets import fmt_interval
 from ui.sidebar import visible_run_ids
+from ui.text import md_escape
 
 
 def _pick(active: str) -> list[str]:
@@ -70,7 +71,8 @@ def compare_section(active: str) -> None:
     if result["comparable"]:
         st.success(t("compare.comparable"), icon=":material/check_circle:")
     else:
-        st.warning(t("compare.not_comparable", reason=result["reason"]), icon=":material/warning:")
+        reason = md_escape(result["reason"])  # names the runs' files
+        st.warning(t("compare.not_comparable", reason=reason), icon=":material/warning:")
     baselines = st.toggle(t("compare.baselines"), key="compare_baselines")
     st.dataframe(_metric_table(result["metrics"], baselines), hide_index=True)
     labels = chart_labels()

@@ -14,6 +14,7 @@ from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.roles import guess_roles
 from riskcore.train import describe_source
+from riskcore.uploads import read_upload
 from ui.config_widgets import number_input, window_horizon
 from ui.i18n import t
 from ui.page import show_error
@@ -26,6 +27,7 @@ from ui.state import (
     files,
     set_config_dict,
 )
+from ui.text import md_escape
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLES = {
@@ -47,8 +49,13 @@ NONE = "—"
 
 # ---- files ----------------------------------------------------------------------------------
 def _load(role: str, name: str, data: bytes, dataset: str = "upload") -> None:
+    """Read a file into the session: an upload in a limited child process (a workbook bomb
+    must not take the server down), a sample shipped with the app here."""
     date_format = st.session_state.get("date_format") or None
-    frame, report = read_table(data, name=name, date_format=date_format)
+    if dataset == "upload":
+        frame, report = read_upload(name, data, date_format=date_format)
+    else:
+        frame, report = read_table(data, name=name, date_format=date_format)
     source = describe_source(role, name, data, rows=report.rows)
     files()[role] = LoadedFile(name, frame, report, source, dataset)
 
@@ -70,7 +77,7 @@ def _remove(role: str) -> None:
     loaded = files().pop(role, None)
     _clear_uploader(role)
     if loaded is not None:
-        st.toast(t("data.removed", name=loaded.name), icon=":material/delete:")
+        st.toast(t("data.removed", name=md_escape(loaded.name)), icon=":material/delete:")
 
 
 def sample_buttons() -> None:
@@ -100,7 +107,7 @@ def _drop_other_data_set(primary: str) -> None:
     ]
     if dropped:
         st.toast(
-            t("data.cleared_other", names=", ".join(dropped), name=primary),
+            t("data.cleared_other", names=md_escape(", ".join(dropped)), name=md_escape(primary)),
             icon=":material/delete_sweep:",
         )
 
@@ -151,12 +158,14 @@ def _report(loaded: LoadedFile) -> None:
     r = loaded.report
     span = f" · {r.date_range[0]} → {r.date_range[1]}" if r.date_range else ""
     st.success(
-        t("data.loaded", name=loaded.name, rows=r.rows, cols=len(r.columns)) + span,
+        t("data.loaded", name=md_escape(loaded.name), rows=r.rows, cols=len(r.columns))
+        + md_escape(span),
         icon=":material/check_circle:",
     )
-    st.caption(t("data.read_as", encoding=r.encoding or "xlsx", delimiter=repr(r.delimiter)))
-    for warning in r.warnings:
-        st.warning(warning, icon=":material/warning:")
+    encoding, delimiter = md_escape(r.encoding or "xlsx"), md_escape(repr(r.delimiter))
+    st.caption(t("data.read_as", encoding=encoding, delimiter=delimiter))
+    for warning in r.warnings:  # they quote column names and values from the file
+        st.warning(md_escape(warning), icon=":material/warning:")
     with st.expander(t("data.preview")):
         st.dataframe(loaded.frame.head(50), hide_index=True, height=240)
 
@@ -311,12 +320,13 @@ def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
             )
             if out["positive"] is not None:
                 share = f"{counts[out['positive']] / counts.sum():.1%}"
-                st.caption(t("data.event_label", column=column, label=out["positive"], share=share))
+                names = {"column": md_escape(column), "label": md_escape(out["positive"])}
+                st.caption(t("data.event_label", **names, share=md_escape(share)))
     return out
 
 
 # ---- preview and config files ----------------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
 def _summary(shas: tuple, config_json: str, _frames: dict) -> dict:
     from riskcore.dataset import prepare
 
@@ -385,7 +395,7 @@ def config_io(raw: dict | None) -> None:
                 icon=":material/download:",
             )
         except RiskcoreError as exc:
-            c1.caption(f"{t('data.config_invalid')} {exc}")
+            c1.caption(f"{t('data.config_invalid')} {md_escape(exc)}")
     upload = c2.file_uploader(t("data.upload_config"), type=["json"], key=_uploader_key("config"))
     if upload is not None and st.session_state.get("config_upload_id") != upload.file_id:
         try:

@@ -20,12 +20,15 @@ from riskcore.reasons import (
 )
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
+from ui.auth import user_store
 from ui.i18n import chart_labels, language, t
+from ui.page import show_error
+from ui.text import md_escape
 
 EXPLAIN_TASK = tasks.EXPLANATION
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8, ttl="30m")
 def _explanation(run_id: str, version: float):
     """The stored explanation of a run; `version` (file time) invalidates the cache."""
     return load_explanation(RunStore().load(run_id))
@@ -94,7 +97,7 @@ def _row_count(run: Run, how: str, n: int, entity: str | None) -> int:
     try:
         return len(select_rows(run.predictions, how, n, entity, run.config.training.seed))
     except RiskcoreError as exc:
-        st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+        show_error(exc)
         return 0
 
 
@@ -220,19 +223,21 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
     row = exp.rows.iloc[index]
     features = exp.features
     when = pd.Timestamp(row["time"]).date() if pd.notna(row["time"]) else ""
-    st.markdown(f"**{row['entity']} · {when}**")
+    st.markdown(f"**{md_escape(row['entity'])} · {when}**")
     st.info(
-        describe(
-            exp,
-            index,
-            labels={
-                "sentence": t("explain.sentence"),
-                "driver": t("explain.driver"),
-                "driver_recent": t("explain.driver_recent"),
-                "driver_latest": t("explain.driver_latest"),
-                "joiner": t("explain.joiner"),
-                "separator": t("explain.separator"),
-            },
+        md_escape(  # a sentence of ours that names the user's columns: all of it is text
+            describe(
+                exp,
+                index,
+                labels={
+                    "sentence": t("explain.sentence"),
+                    "driver": t("explain.driver"),
+                    "driver_recent": t("explain.driver_recent"),
+                    "driver_latest": t("explain.driver_latest"),
+                    "joiner": t("explain.joiner"),
+                    "separator": t("explain.separator"),
+                },
+            )
         ),
         icon=":material/lightbulb:",
     )
@@ -265,7 +270,7 @@ def _reasons(exp, index: int, run: Run) -> None:
     try:
         catalogue = load_catalogue(run, exp)
     except RiskcoreError as exc:  # a hand-edited reasons.json that no longer parses
-        st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+        show_error(exc)
         return
     lang = language()
     columns = [c for block in run_columns(run).values() for c in block]
@@ -313,9 +318,9 @@ def _reasons(exp, index: int, run: Run) -> None:
         )
         if st.button(t("explain.catalogue_save"), key="reason_catalogue_save"):
             try:
-                save_catalogue(RunStore(), run, Catalogue.from_frame(edited))
+                save_catalogue(user_store(), run, Catalogue.from_frame(edited))
             except RiskcoreError as exc:
-                st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+                show_error(exc)
             else:
                 st.toast(t("explain.catalogue_saved"), icon=":material/check_circle:")
                 st.rerun()

@@ -212,6 +212,39 @@ TEXT: dict[str, tuple[str, str]] = {
         "No runs of yours yet: train one on the Train page, or show all runs in the store.",
         "您还没有运行记录：请在训练页训练模型，或显示存储中的全部运行。",
     ),
+    "auth.sign_in_needed": (
+        "Sign in to use RiskLens. Your runs are private to you and the teams you share them with.",
+        "请登录后使用 RiskLens。您的运行仅您本人及您共享的团队可见。",
+    ),
+    "auth.sign_in": ("Sign in", "登录"),
+    "auth.sign_out": ("Sign out", "退出登录"),
+    "auth.signed_in": ("Signed in as {user} {role}", "已登录：{user} {role}"),
+    "auth.admin": ("(admin)", "（管理员）"),
+    "auth.single_user": (
+        "Single-user mode: no sign-in is configured, so RiskLens serves this computer only "
+        "(127.0.0.1). See the README's deployment section to share it.",
+        "单用户模式：未配置登录，RiskLens 仅在本机（127.0.0.1）提供服务。共享部署请参阅 README "
+        "的部署一节。",
+    ),
+    "auth.exposed": (
+        "RiskLens is listening on {address} without sign-in: anyone who reaches this port "
+        "would see and change every run. Configure sign-in ([auth] in .streamlit/secrets.toml, "
+        "see the README's deployment section) or start it with --server.address 127.0.0.1.",
+        "RiskLens 在未配置登录的情况下监听 {address}：任何能访问此端口的人都能查看和修改所有运行。"
+        "请配置登录（.streamlit/secrets.toml 中的 [auth]，见 README 部署一节），或使用 "
+        "--server.address 127.0.0.1 启动。",
+    ),
+    "sidebar.shared_with": ("Shared with teams", "共享给团队"),
+    "sidebar.shared_help": (
+        "Members of these teams can open this run read-only; only you can change or delete it.",
+        "这些团队的成员可只读打开此运行；只有您可以修改或删除它。",
+    ),
+    "sidebar.delete": ("Delete this run", "删除此运行"),
+    "sidebar.delete_confirm": (
+        "Delete run {run_id} and all its files? This cannot be undone.",
+        "删除运行 {run_id} 及其全部文件？此操作无法撤销。",
+    ),
+    "sidebar.deleted": ("Run {run_id} deleted.", "运行 {run_id} 已删除。"),
     "sidebar.all_runs": ("Show all runs in the store", "显示存储中的全部运行"),
     "sidebar.all_runs_help": (
         "Off: the runs trained in this browser session, and command-line runs. On: every run "
@@ -536,6 +569,43 @@ TEXT: dict[str, tuple[str, str]] = {
         "The job died: its worker process ended unexpectedly (killed, or out of memory). "
         "Nothing was saved; Retry runs it again on a fresh worker.",
         "任务中断：运行它的工作进程意外退出（被终止或内存不足）。未保存任何内容；点击“重试”将在新的工作进程中重新运行。",
+    ),
+    "job.ahead": ("{n} jobs ahead of yours.", "前面还有 {n} 个任务。"),
+    "job.ahead_one": ("1 job ahead of yours.", "前面还有 1 个任务。"),
+    "job.lost": (
+        "Lost in a server restart: {kind} submitted at {time}; submit it again.",
+        "服务器重启时丢失：{time} 提交的{kind}任务；请重新提交。",
+    ),
+    "job.lost_files": (
+        "Its uploads are gone too: upload {files} again first.",
+        "所用的上传文件也已丢失：请先重新上传 {files}。",
+    ),
+    "job.kind_training": ("training", "训练"),
+    "job.kind_tuning": ("tuning search", "超参数搜索"),
+    "job.kind_explanation": ("explanation", "解释"),
+    "job.kind_scenario": ("scenario", "情景分析"),
+    "job.kind_attribution": ("scenario attribution", "情景归因"),
+    "job.days": ("{n} days", "{n} 天"),
+    "train.duration": ("Expected duration", "预计耗时"),
+    "train.duration_help": (
+        "Estimated on this server before training, with every epoch run (early stopping can "
+        "only make it shorter).",
+        "训练前按本服务器估算，假设所有轮次都运行（早停只会更短）。",
+    ),
+    "train.over_cap": (
+        "This training would take about {duration}, over the server's limit of {cap} per job. "
+        "Shrink epochs, window or units, or raise the batch size.",
+        "本次训练预计约需 {duration}，超过服务器每个任务 {cap} 的上限。请减少轮数、窗口或单元数，或增大批大小。",
+    ),
+    "tune.duration": (
+        "Expected: about {duration} at most ({trials} trials × up to {per_trial} each).",
+        "预计最多约 {duration}（{trials} 次试验 × 每次最多 {per_trial}）。",
+    ),
+    "tune.over_cap": (
+        "This search would take about {duration}, over the server's limit of {cap} per job. "
+        "Run fewer trials, set a shorter timeout, or narrow the ranges of epochs, window and "
+        "units.",
+        "本次搜索预计约需 {duration}，超过服务器每个任务 {cap} 的上限。请减少试验次数、缩短时限，或收窄轮数、窗口和单元数的范围。",
     ),
     # results page
     "results.title": ("Results", "结果"),

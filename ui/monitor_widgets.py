@@ -6,19 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from riskcore.charts import monitor as MC
-from riskcore.store import RunStore
+from riskcore.csvfile import csv_bytes
 from riskcore.watch import LOG_FILE, Monitor, load_monitor, monitor_folder
+from ui.auth import user_store
 from ui.i18n import chart_labels, t
+from ui.text import md_escape
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl="30m")
 def _monitor(folder: str, version: float) -> Monitor | None:
     """The watch record; `version` (the log's file time) refreshes it when a file is scored."""
     return load_monitor(folder)
 
 
 def monitor_of(run_id: str) -> Monitor | None:
-    folder = monitor_folder(RunStore(), run_id)
+    folder = monitor_folder(user_store(), run_id)
     log = folder / LOG_FILE
     return _monitor(str(folder), log.stat().st_mtime) if log.exists() else None
 
@@ -32,7 +34,7 @@ def headline(monitor: Monitor) -> None:
     log = monitor.log
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("monitor.files"), len(log))
-    c2.metric(t("monitor.last"), str(log["file"].iloc[-1]))
+    c2.metric(t("monitor.last"), md_escape(log["file"].iloc[-1]))  # a metric's value is Markdown
     c3.metric(t("monitor.alerts"), len(monitor.alerts))
     scored = log.dropna(subset=["score_psi"]) if "score_psi" in log else log.iloc[0:0]
     c4.metric(t("monitor.score_psi"), f"{scored['score_psi'].iloc[-1]:.3f}" if len(scored) else "–")
@@ -67,7 +69,7 @@ def alerts(monitor: Monitor) -> None:
     )
     st.download_button(
         t("monitor.download_alerts"),
-        table.to_csv(index=False).encode("utf-8-sig"),
+        csv_bytes(table),
         file_name="alerts.csv",
         mime="text/csv",
         icon=":material/download:",

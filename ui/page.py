@@ -6,19 +6,30 @@ import streamlit as st
 
 from riskcore.errors import RiskcoreError
 from riskcore.store import Run, RunStore
+from ui.auth import user_store
 from ui.i18n import t
 from ui.state import active_run, bind_threshold, keep_threshold
 
 
 def show_error(exc: RiskcoreError) -> None:
-    """A user's mistake, in their language, with the core's message naming what to fix."""
-    st.error(f"{t('error.prefix')} {exc}", icon=":material/error:")
+    """A user's mistake, in their language, with the core's message naming what to fix. The
+    message quotes the user's values (file, column, entity names), so it is shown as text."""
+    from ui.text import md_escape
+
+    st.error(f"{t('error.prefix')} {md_escape(exc)}", icon=":material/error:")
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def load_run(run_id: str) -> Run:
-    """A run's files, read once per server (runs never change after they are written)."""
-    run = RunStore().load(run_id)
+    """A run this user may read (the store says so on every call: the cache below is the
+    server's, shared by all users), its files read once per server."""
+    user_store().path(run_id)  # AccessError, worded like a missing run, for another's run
+    return _cached_run(str(RunStore().root.parent), run_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl="30m")
+def _cached_run(home: str, run_id: str) -> Run:
+    """Runs never change after they are written (their manifest says if they did)."""
+    run = RunStore(home).load(run_id)
     _ = run.predictions, run.metrics, run.meta, run.history  # read now, not on every rerun
     return run
 

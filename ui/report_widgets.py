@@ -134,12 +134,12 @@ def _keep() -> None:
     st.session_state[KEPT] = {**kept, "ui_language": language()}
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=8, ttl="15m", max_size="256MB")
 def _csv(run_id: str, version: tuple[int, ...], threshold: float | None) -> bytes:
     return R.report_csv(load_run(run_id), threshold)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl="15m", max_size="128MB")
 def _pdf(run_id: str, version: tuple[int, ...], options: ReportOptions) -> BuiltReport:
     pdf = R.report_pdf(
         load_run(run_id),
@@ -180,7 +180,7 @@ def csv_download(run: Run, options: ReportOptions) -> None:
     docx_section(run, options)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl="15m", max_size="64MB")
 def _docx(run_id: str, version: tuple[int, ...], language: str) -> bytes:
     return R.model_document(load_run(run_id), language=language)
 

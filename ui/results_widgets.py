@@ -10,12 +10,14 @@ from riskcore import charts
 from riskcore import metrics as M
 from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.findings import model_label, verdict_sentence, warning_sentences
-from riskcore.store import SCORE_COLUMNS, Run, RunStore, raw_column
+from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.verdict import decide
+from ui.auth import user_store
 from ui.i18n import chart_labels, t
 from ui.page import threshold_slider
 from ui.sidebar import visible_run_ids
 from ui.state import set_run_threshold
+from ui.text import md_escape
 
 MODELS = DISPLAY_ORDER
 
@@ -34,6 +36,15 @@ def _models(run: Run) -> list[str]:
     return [m for m in run.metrics.models("test") if m in MODELS]
 
 
+def md_t(key: str, **values: object) -> str:
+    """t for riskcore.findings' sentences shown as Markdown: the one user value they quote, the
+    benchmark's input column (`input` of the benchmark.* labels), escaped once; the labels are
+    then passed on inside other sentences as they are."""
+    if key.startswith("benchmark.") and "input" in values:
+        values["input"] = md_escape(values["input"])
+    return t(key, **values)
+
+
 def run_labels(run: Run) -> dict[str, str]:
     """Chart labels with the benchmark named by its input ("trailing volatility of ret_1d")."""
     labels = chart_labels()
@@ -43,7 +54,7 @@ def run_labels(run: Run) -> dict[str, str]:
 
 def trust_warnings(run: Run) -> None:
     """Leak suspects, too-good models and an event-rate shift, above every number."""
-    sentences = warning_sentences(run.metrics.warnings, run.metrics.test, t)
+    sentences = warning_sentences(run.metrics.warnings, run.metrics.test, md_t)
     if sentences:
         st.error(
             f"**{t('results.warnings')}**\n\n" + "\n\n".join(f"- {s}" for s in sentences),
@@ -66,10 +77,10 @@ def metric_cards(run: Run) -> None:
         lo, hi = test[name].get(f"{head}_ci", [np.nan, np.nan])
         delta = None
         if name == "model" and verdict.comparator:
-            base = model_label(verdict.comparator, test, t)
+            base = model_label(verdict.comparator, test, md_t)  # a metric's delta is Markdown
             delta = t("results.vs", diff=f"{verdict.advantage:+.3f}", base=base)
         col.metric(
-            f"{model_label(name, test, t)} · {t(f'chart.{head}')}",
+            f"{model_label(name, test, md_t)} · {t(f'chart.{head}')}",
             fmt_metric(test[name][head]),
             delta=delta,
             delta_color=verdict.colour,
@@ -113,7 +124,7 @@ def interval_note(metrics: dict) -> str:
 def _verdict(run: Run) -> None:
     """One honest sentence from the core's verdict: the paired interval of the difference."""
     verdict = decide(run.metrics)
-    sentence = verdict_sentence(verdict, run.metrics.test, t)
+    sentence = verdict_sentence(verdict, run.metrics.test, md_t)
     show = {"better": st.success, "within": st.info}.get(verdict.outcome, st.warning)
     show(sentence)
 
@@ -279,4 +290,4 @@ def run_details(run: Run) -> None:
             st.markdown(f"**{t('results.walk_forward')}**")
             st.json(wf["summary"], expanded=False)
     st.markdown(f"**{t('results.history')}**")
-    st.dataframe(pd.DataFrame(RunStore().list(visible_run_ids())), hide_index=True)
+    st.dataframe(pd.DataFrame(user_store().list(visible_run_ids())), hide_index=True)

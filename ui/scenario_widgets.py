@@ -14,6 +14,7 @@ import streamlit as st
 
 from riskcore import tasks
 from riskcore.charts import scenarios as SC
+from riskcore.csvfile import csv_bytes
 from riskcore.errors import RiskcoreError
 from riskcore.scenarios import (
     PRESETS,
@@ -40,6 +41,7 @@ from ui import jobs_panel
 from ui.i18n import chart_labels, t
 from ui.page import show_error, threshold_slider
 from ui.state import run_threshold
+from ui.text import md_escape
 
 SCENARIO_TASK = tasks.SCENARIO
 ATTRIBUTION_TASK = tasks.ATTRIBUTION
@@ -49,7 +51,7 @@ MAX_SHOWN = 6
 THRESHOLD_KEY, REGRESSION_KEY = "scen_threshold", "scen_threshold_regression"
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8, ttl="30m")
 def _stored(run_id: str, version: float) -> list[ScenarioResult]:
     """Results saved with a run; `version` (the file's mtime) invalidates the cache."""
     return load_scenarios(RunStore().load(run_id))
@@ -189,7 +191,7 @@ def _uploaded() -> list[Scenario]:
     except RiskcoreError as exc:
         show_error(exc)
         return []
-    st.caption(t("scen.uploaded", n=len(loaded), name=upload.name))
+    st.caption(t("scen.uploaded", n=len(loaded), name=md_escape(upload.name)))
     return loaded
 
 
@@ -221,7 +223,7 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
     names = [s.name for s in scenarios]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
-        st.error(t("scen.duplicate", name=twice), icon=":material/error:")
+        st.error(t("scen.duplicate", name=md_escape(twice)), icon=":material/error:")
     if scenarios:
         c3.download_button(
             t("scen.download"),
@@ -331,7 +333,7 @@ def _detail(shown: list[ScenarioResult]) -> None:
     result = next(r for r in shown if r.name == name)
     c2.download_button(
         t("scen.download_csv"),
-        result.table.to_csv(index=False).encode("utf-8-sig"),
+        csv_bytes(result.table),
         file_name="scenario_result.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -7,17 +7,19 @@ import subprocess
 
 import streamlit as st
 
-from riskcore.errors import RunStoreError
+from riskcore.errors import RiskcoreError, RunStoreError
 from riskcore.store import RunStore
+from ui.auth import current_principal, identity_badge, user_store
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, t
-from ui.state import active_run, owner_cookie_script, owner_id, set_active_run
+from ui.page import show_error
+from ui.state import active_run, set_active_run
 
 ALL_RUNS_KEY = "show_all_runs"
 PICKER_KEY = "run_picker"
 STALE_SAVE_S = 3600.0  # a temporary run folder untouched this long is debris of a crashed save
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=1, show_spinner=False)
 def device_name() -> str:
     """The GPU's name when one is present, else "CPU"; asked without importing TensorFlow."""
     if shutil.which("nvidia-smi"):
@@ -37,7 +39,7 @@ def device_name() -> str:
     return "CPU"
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def clean_store_once(home: str) -> int:
     """Once per server process and store: remove folders of saves that a crash (a killed
     server or worker) left behind. Recent ones are spared: on a shared store another process
@@ -45,28 +47,28 @@ def clean_store_once(home: str) -> int:
     return RunStore(home).clean_temporary(older_than_s=STALE_SAVE_S)
 
 
-@st.cache_data(max_entries=10_000, show_spinner=False)
+@st.cache_data(max_entries=10_000, ttl="1d", show_spinner=False)
 def _brief(home: str, run_id: str) -> tuple[str | None, str]:
-    """(owner, data file names) of a finished run; a run's meta.json never changes."""
+    """(owner, data file names) of a finished run; a run's meta.json never changes. Only
+    called for runs the store already listed for this user."""
     try:
         meta = RunStore(home).load(run_id).meta
-    except RunStoreError:  # deleted between listing and reading
+    except RunStoreError:  # deleted between listing and reading, or damaged
         return None, ""
     return (meta.owner if isinstance(meta.owner, str) else None), meta.file_names
 
 
 def visible_run_ids(all_ids: list[str] | None = None) -> list[str]:
-    """The runs this session lists: the ones this browser trained (the run's recorded owner
-    is this browser's owner id, so a reload or a second tab lists them too) and those no one
-    owns (CLI jobs, e.g. a GPU box feeding a shared store), not other users' runs; the whole
-    store when "show all runs" is on. The active run stays listed, so turning the toggle off
-    never drops what is on screen."""
-    store = RunStore()
-    ids = store.ids() if all_ids is None else all_ids
-    if st.session_state.get(ALL_RUNS_KEY):
+    """The runs this session lists: what the store lets this user read (their own and those
+    shared with their teams; everything in single-user mode). An admin lists their own
+    until they switch on "show all runs". The active run stays listed, so turning the toggle
+    off never drops what is on screen."""
+    ids = user_store().ids() if all_ids is None else all_ids
+    who = current_principal()
+    if not who.admin or st.session_state.get(ALL_RUNS_KEY):
         return ids
-    home, me, current = str(store.root.parent), owner_id(), active_run()
-    return [i for i in ids if i == current or _brief(home, i)[0] in (me, None)]
+    home, current = str(RunStore().root.parent), active_run()
+    return [i for i in ids if i == current or _brief(home, i)[0] == who.user]
 
 
 def render_sidebar() -> None:
@@ -77,15 +79,9 @@ def render_sidebar() -> None:
             t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key=LANGUAGE_KEY
         )
         st.badge(t("sidebar.device", device=device_name()), icon=":material/memory:", color="blue")
+        identity_badge()
         run_picker()
-        remember_owner()
-
-
-def remember_owner() -> None:
-    """Give the browser its owner cookie once (a script run in the page; nothing to see)."""
-    script = owner_cookie_script()
-    if script is not None:
-        st.html(script, unsafe_allow_javascript=True, width="content")
+        run_actions()
 
 
 def _picked() -> None:
@@ -94,12 +90,13 @@ def _picked() -> None:
 
 
 def run_picker() -> None:
-    """Pick the run the Results page shows; newest first, this session's own by default."""
-    all_ids = RunStore().ids()
+    """Pick the run the Results page shows; newest first, this user's own by default."""
+    all_ids = user_store().ids()
     if not all_ids:
         st.caption(t("sidebar.no_runs"))
         return
-    st.toggle(t("sidebar.all_runs"), key=ALL_RUNS_KEY, help=t("sidebar.all_runs_help"))
+    if current_principal().admin:
+        st.toggle(t("sidebar.all_runs"), key=ALL_RUNS_KEY, help=t("sidebar.all_runs_help"))
     ids = visible_run_ids(all_ids)
     if not ids:
         st.caption(t("sidebar.no_own_runs"))
@@ -119,3 +116,44 @@ def run_picker() -> None:
         on_change=_picked,
         format_func=lambda i: " · ".join(filter(None, (i, _brief(home, i)[1]))),
     )
+
+
+def run_actions() -> None:
+    """Share the active run with a team, or delete it: offered only where the store would
+    allow it (the core checks again)."""
+    run_id, who = active_run(), current_principal()
+    if run_id is None:
+        return
+    store = user_store()
+    try:
+        owner = store.owner(run_id)
+        if not who.can_write(owner):
+            return
+        if who.teams and not who.local:
+            _share_control(store, run_id, sorted(who.teams))
+        _delete_control(store, run_id)
+    except RiskcoreError as exc:
+        show_error(exc)
+
+
+def _share_control(store: RunStore, run_id: str, teams: list[str]) -> None:
+    shared = [team for team in store.shared_with(run_id) if team in teams]
+    chosen = st.multiselect(
+        t("sidebar.shared_with"),
+        teams,
+        default=shared,
+        help=t("sidebar.shared_help"),
+        key=f"share_{run_id}",
+    )
+    if sorted(chosen) != sorted(shared):
+        store.share(run_id, chosen)
+
+
+def _delete_control(store: RunStore, run_id: str) -> None:
+    with st.popover(t("sidebar.delete"), icon=":material/delete:"):
+        st.warning(t("sidebar.delete_confirm", run_id=run_id))
+        if st.button(t("sidebar.delete"), type="primary", key=f"delete_{run_id}"):
+            store.delete(run_id)
+            set_active_run(None)
+            st.toast(t("sidebar.deleted", run_id=run_id))
+            st.rerun()

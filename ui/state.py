@@ -1,16 +1,13 @@
 """Per-session state: uploaded tables, the config being edited, the active run and job, the
-decision threshold of each run, and the owner of this browser's runs.
+decision threshold of each run.
 
 Everything lives in st.session_state, which Streamlit keeps per browser session, so one
 user's upload never appears in another's session. What outlives a session (a reload, a second
-tab) is found through the owner token in a browser cookie: see owner_token().
+tab) is found through the signed-in identity (ui/auth.py): the runs it owns, its jobs.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +17,6 @@ import streamlit as st
 from riskcore import metrics as M
 
 ROLES = ("primary", "macro", "sentiment")
-OWNER_COOKIE = "risklens_owner"
-OWNER_MAX_AGE_S = 400 * 24 * 3600  # browsers cap a cookie's life at 400 days
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 THRESHOLDS = "thresholds"  # {run_id: threshold}: one decision threshold per run
 
 
@@ -33,45 +27,6 @@ class LoadedFile:
     report: Any  # riskcore.io.LoadReport
     source: dict  # riskcore.train.describe_source record (sha256...)
     dataset: str = "upload"  # "upload", or the sample ("market", "credit") it came with
-
-
-# ---- whose runs these are ---------------------------------------------------------------------
-def owner_token() -> str:
-    """This browser's secret: 128 random bits, from the owner cookie when the browser sent a
-    well-formed one, else new (owner_cookie_script() hands it to the browser). Never taken
-    from a URL parameter or any other text a link could carry."""
-    if "owner_token" not in st.session_state:
-        sent = _sent_token()
-        st.session_state.owner_token = sent or secrets.token_hex(16)
-    return st.session_state.owner_token
-
-
-def _sent_token() -> str | None:
-    """The token the browser sent with the session's first request, when well-formed."""
-    sent = st.context.cookies.get(OWNER_COOKIE)
-    return sent if isinstance(sent, str) and _TOKEN.fullmatch(sent) else None
-
-
-def owner_id() -> str:
-    """The owner that runs (meta.json) and jobs record: a hash of the token, so whoever reads
-    a run's files (every session can list all runs) learns nothing that claims its owner's."""
-    return hashlib.sha256(f"risklens-owner:{owner_token()}".encode()).hexdigest()[:32]
-
-
-def owner_cookie_script() -> str | None:
-    """The script that stores the token in the browser, or None when the browser already
-    sent it. SameSite=Strict: no other site's page can make the browser send it along."""
-    token = owner_token()
-    if _sent_token() == token:
-        return None
-    attributes = f"Max-Age={OWNER_MAX_AGE_S}; Path=/; SameSite=Strict"
-    return (
-        "<script>(function () {"
-        f"var c = '{OWNER_COOKIE}={token}; {attributes}';"
-        "if (window.location.protocol === 'https:') { c += '; Secure'; }"
-        "document.cookie = c;"
-        "})();</script>"
-    )
 
 
 # ---- files and config ------------------------------------------------------------------------

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from riskcore import tasks
+from riskcore import cost, tasks
 from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
-from riskcore.store import RunStore
+from riskcore.settings import server_settings
 from ui import config_widgets as W
 from ui import jobs_panel
+from ui.auth import user_store
 from ui.data_widgets import _summary
 from ui.i18n import chart_labels, t
 from ui.page import show_error
@@ -168,23 +169,55 @@ def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
         b: (summary["window"], n) if b == "sequence" else (n,)
         for b, n in summary["features"].items()
     }
-    c = st.columns(5)
+    c = st.columns(6)
     c[0].metric(t("split.train"), f"{summary['train']['samples']:,}")
     c[1].metric(t("split.validation"), f"{summary['validation']['samples']:,}")
     c[2].metric(t("split.test"), f"{summary['test']['samples']:,}")
     c[3].metric(t("train.parameters"), f"{parameter_count(config, shapes):,}")
-    c[4].metric(t("train.device"), device_name())
+    c[5].metric(t("train.device"), device_name())
+    if not _expected_duration(c[4], config, shas, frames):
+        return None, None
     return config, summary
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
+def _data_size(shas: tuple, data_json: str, _config: RunConfig, _frames: dict) -> cost.DataSize:
+    """Rows, entities and inputs of the files, once per (files, data roles)."""
+    return cost.DataSize.of_frames(
+        _config, _frames["primary"], _frames.get("macro"), _frames.get("sentiment")
+    )
+
+
+def _expected_duration(cell, config: RunConfig, shas: tuple, frames: dict) -> bool:
+    """The estimate the server checks at submit (riskcore.cost, on the same files); a warning
+    when it is over the cap, which also disables Train. False when it cannot be estimated."""
+    try:
+        size = _data_size(shas, config.data.model_dump_json(), config, frames)
+        estimate = cost.training_estimate(config, size)
+        cap = server_settings().limits.max_job_hours
+    except RiskcoreError as exc:  # the server's settings file is broken
+        show_error(exc)
+        return False
+    duration = jobs_panel.expected(estimate.seconds)
+    cell.metric(t("train.duration"), duration, help=t("train.duration_help"))
+    over = estimate.hours > cap
+    st.session_state["train_over_cap"] = over
+    if over:
+        st.warning(
+            t("train.over_cap", duration=duration, cap=cost.format_hours(cap)),
+            icon=":material/timer_off:",
+        )
+    return True
 
 
 def start_button(config: RunConfig) -> None:
     if st.button(
         t("train.start"),
         type="primary",
-        disabled=jobs_panel.busy("train"),
+        disabled=jobs_panel.busy("train") or st.session_state.get("train_over_cap", False),
         icon=":material/play_arrow:",
     ):
-        store = RunStore()
+        store = user_store()
         try:
             store.check_writable()  # say so now, not after the training
         except RiskcoreError as exc:

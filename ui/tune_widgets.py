@@ -8,10 +8,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from riskcore import tasks
+from riskcore import cost, tasks
 from riskcore.charts import compare as CC
 from riskcore.config import field_spec
 from riskcore.errors import RiskcoreError
+from riskcore.settings import server_settings
 from riskcore.store import Run, RunStore
 from riskcore.tuning import (
     SEQUENCE_ONLY,
@@ -97,6 +98,8 @@ def tune_section(run: Run) -> None:
     metric, _ = objective_of(run.metrics.task)
     st.caption(t("tune.caption", run_id=run.run_id, metric=t(f"chart.{metric}")))
     space = _space(run)
+    if space is not None and not _expected_duration(run, space):
+        space = None
     if st.button(
         t("tune.start"),
         type="primary",
@@ -113,6 +116,28 @@ def tune_section(run: Run) -> None:
     result = st.session_state.get("tune_result")
     if result is not None:
         _show(result)
+
+
+def _expected_duration(run: Run, space: SearchSpace) -> bool:
+    """Trials x the costliest trial, as the server checks it at submit (riskcore.cost); False
+    (and a warning) when the search is over the cap per job."""
+    try:
+        size = cost.DataSize.of_summary(run.meta.summary)
+        estimate = cost.tuning_estimate(run.config, size, space)
+        cap = server_settings().limits.max_job_hours
+    except RiskcoreError as exc:  # the server's settings file is broken
+        show_error(exc)
+        return False
+    duration = jobs_panel.expected(estimate.seconds)
+    per_trial = jobs_panel.expected(estimate.per_trial_s or 0.0)
+    st.caption(t("tune.duration", duration=duration, trials=space.trials, per_trial=per_trial))
+    if estimate.hours <= cap:
+        return True
+    st.warning(
+        t("tune.over_cap", duration=duration, cap=cost.format_hours(cap)),
+        icon=":material/timer_off:",
+    )
+    return False
 
 
 def _tuned(status) -> None:

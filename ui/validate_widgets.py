@@ -18,7 +18,7 @@ import streamlit as st
 
 from riskcore.charts import validation as VC
 from riskcore.errors import RiskcoreError
-from riskcore.store import Run, RunStore
+from riskcore.store import Run
 from riskcore.validation import (
     Check,
     Policy,
@@ -30,9 +30,11 @@ from riskcore.validation import (
     validate_run,
 )
 from riskcore.validation.segments import CATEGORY_LEVELS
+from ui.auth import user_store
 from ui.i18n import t
 from ui.page import load_run, show_error
 from ui.state import run_threshold
+from ui.text import md_escape
 
 LIGHT_BADGE = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}  # markdown
 LIGHT_FILL = {"green": "#e3f1e8", "amber": "#fbf0dc", "red": "#f6dcd9", "none": "#eef2f7"}
@@ -71,6 +73,13 @@ def check_label(name: str) -> str:
     return name if label == key else label
 
 
+def check_md(name: str) -> str:
+    """check_label for Markdown: a check the policy names but we do not know is user text."""
+    key = f"validate.check.{name}"
+    label = t(key)
+    return md_escape(name) if label == key else label
+
+
 def threshold_text(check: Check) -> str:
     if check.rule == "verdict":
         return t("validate.threshold.verdict")
@@ -90,13 +99,13 @@ def _value(value) -> str:
 
 
 # ---- computing -----------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4, ttl="20m")
 def _sample(run_id: str):
     """The run's test split with its inputs rebuilt (seconds): once per run."""
     return run_sample(load_run(run_id))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16, ttl="1h")
 def _validation(
     run_id: str, policy: bytes | None, name: str, segment: str | None, threshold: float | None
 ) -> ValidationResult:
@@ -110,7 +119,7 @@ def _store(run: Run, result: ValidationResult) -> None:
     """validation.json as the CLI writes it, unless the stored one is this very result."""
     stored = run.json("validation.json") or {}
     if stored.get("created") != result.created or stored.get("run_id") != result.run_id:
-        save_validation(RunStore(), result)
+        save_validation(user_store(), result)
 
 
 def uploaded_policy(run: Run) -> tuple[str, bytes] | None:
@@ -120,7 +129,7 @@ def uploaded_policy(run: Run) -> tuple[str, bytes] | None:
 def policy_section(run: Run) -> None:
     """Load another policy file (JSON), or go back to the default one."""
     current = uploaded_policy(run)
-    name = current[0] if current else t("validate.policy_default")
+    name = md_escape(current[0]) if current else t("validate.policy_default")
     st.caption(t("validate.policy_in_use", name=name))
     c1, c2 = st.columns([3, 1])
     file = c1.file_uploader(
@@ -225,7 +234,7 @@ def headline(result: ValidationResult) -> None:
         red=counts["red"],
         amber=counts["amber"],
         green=counts["green"],
-        policy=result.policy.name,
+        policy=md_escape(result.policy.name),
     )
     show = {"green": st.success, "amber": st.warning, "red": st.error}[result.light]
     show(words)
@@ -258,10 +267,11 @@ def checks_section(result: ValidationResult) -> None:
     styled = _styled(frame, t("validate.col.light"))
     st.dataframe(styled, hide_index=True, width="stretch")
     for item in result.skipped:
-        st.caption(t("validate.skipped", check=check_label(item["name"]), reason=item["reason"]))
+        reason = md_escape(item["reason"])
+        st.caption(t("validate.skipped", check=check_md(item["name"]), reason=reason))
     for k, check in enumerate(result.checks):
-        with st.expander(f"{light_badge(check.light)} · {check_label(check.name)}"):
-            st.caption(check.detail)
+        with st.expander(f"{light_badge(check.light)} · {check_md(check.name)}"):
+            st.caption(md_escape(check.detail))  # quotes the data's columns and segments
             st.plotly_chart(check_figure(result, check), key=f"check_chart_{k}")
 
 
@@ -296,9 +306,9 @@ def grades_section(result: ValidationResult) -> None:
     st.caption(
         t(
             "validate.scale",
-            method=scale.get("method", "–"),
+            method=md_escape(scale.get("method", "–")),
             grades=scale.get("grades", len(result.grades)),
-            source=scale.get("source", "–"),
+            source=md_escape(scale.get("source", "–")),
         )
     )
     g = result.grades
@@ -407,7 +417,7 @@ def _yes_no(value) -> str:
 def migration_section(result: ValidationResult) -> None:
     info = result.migration_info
     if not info.get("entities"):
-        st.info(t("validate.no_migration", reason=info.get("reason", "")))
+        st.info(t("validate.no_migration", reason=md_escape(info.get("reason", ""))))
         return
     st.caption(
         t(
@@ -437,7 +447,7 @@ def segments_section(result: ValidationResult) -> None:
     st.caption(
         t(
             "validate.segment_caption",
-            column=info.get("column", "–"),
+            column=md_escape(info.get("column", "–")),
             kind=t(f"validate.kind.{info.get('kind', 'categorical')}"),
             threshold=f"{info.get('threshold', float('nan')):.3g}",
         )

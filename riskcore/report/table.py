@@ -2,8 +2,8 @@
 
 It joins the run's predictions with its optional artefacts, explanations.json (the top drivers
 of each prediction) and scenarios.json (stressed scores). The CSV export is this table made
-safe for spreadsheets: text cells that a spreadsheet would run as a formula are escaped and the
-file starts with a BOM (Excel then reads Chinese text as UTF-8). The PDF's sections read the
+safe for spreadsheets by riskcore.csvfile, as every CSV RiskLens writes: formula-like text
+escaped, a BOM (Excel then reads Chinese text as UTF-8). The PDF's sections read the
 same table, so the CSV and the PDF never disagree about a prediction.
 """
 
@@ -15,6 +15,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from riskcore.csvfile import FORMULA_PREFIXES as FORMULA_PREFIXES  # the report's face shows them
+from riskcore.csvfile import csv_bytes
+from riskcore.csvfile import escape_cell as escape_cell
 from riskcore.explain import Explanation, load_explanation
 from riskcore.reasons import REASON_COLUMNS, coverage_note, explanation_reasons, load_catalogue
 from riskcore.reasons import run_columns as reason_sources
@@ -24,18 +27,7 @@ from riskcore.scenarios.results import ScenarioResult
 from riskcore.scenarios.results import load_scenarios as load_stored_scenarios
 from riskcore.store import Run
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DRIVERS = 3
-
-
-def escape_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Only text is touched: numbers, including negative ones, stay numbers.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # ---- optional artefacts ---------------------------------------------------------------------
@@ -179,8 +171,4 @@ def report_csv(run: Run, threshold: float | None = None, language: str = "en") -
         run, threshold, load_explanations(run), load_scenarios(run), language=language
     )
     table["time"] = _date_text(table["time"])
-    for col in table.columns:
-        if not pd.api.types.is_numeric_dtype(table[col]):
-            table[col] = table[col].map(escape_cell)
-    table.columns = [escape_cell(str(c)) for c in table.columns]
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(table)

@@ -33,8 +33,10 @@ def scenario_task(payload: dict, emit: Emit) -> list[str]:
 
     payload: home, run_id, scenarios (list of scenario dicts), which ("test" | "latest" |
     "all"), threshold (for the stored summaries). Returns the scenario names, in order.
+    Whether the results can be stored is checked before any scenario runs.
     """
-    store = RunStore(payload.get("home"))
+    store = RunStore.for_job(payload)
+    store.check_writable_run(payload["run_id"])
     run = store.load(payload["run_id"])
     scenarios = [parse_scenario(s, s.get("name", "")) for s in payload["scenarios"]]
     emit({"type": "stage", "stage": "preparing"})
@@ -67,7 +69,7 @@ def attribution_task(payload: dict, emit: Emit) -> dict:
             "explaining a scenario with SHAP needs riskcore.explain.scenario_attribution, "
             "which this installation lacks; update RiskLens"
         ) from None
-    store = RunStore(payload.get("home"))
+    store = RunStore.for_job(payload)
     run = store.load(payload["run_id"])
     scenario = parse_scenario(payload["scenario"], payload["scenario"].get("name", ""))
     entity = str(payload["entity"])
