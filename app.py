@@ -8,7 +8,8 @@ from ui.auth import gate, may_enter
 from ui.i18n import t
 from ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="RiskLens", page_icon=":material/shield:", layout="wide")
+# A local icon: ":material/..." would have every browser fetch it from fonts.gstatic.com
+st.set_page_config(page_title="RiskLens", page_icon="ui/icon.png", layout="wide")
 
 PAGES = [
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:", default=True),

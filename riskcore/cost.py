@@ -11,14 +11,12 @@ function the Train page shows, and
     steps   = epochs x ceil(train samples / batch size)
     work    = 6 x train samples x epochs x weights per sample (x window for recurrent weights)
               + 2 x (validation samples x epochs + all samples) x the same (forward passes only)
-    seconds = work / limits.throughput
-              + batches x (STEP_S + CELL_S x window x recurrent layers) + RUN_S
+    seconds = work / limits.throughput + batches x STEP_S + RUN_S
 
 (6 floating-point operations per weight and sample for a forward and backward pass, 2 for a
-forward pass; STEP_S is Keras' fixed cost per batch, CELL_S the fixed cost of one recurrent
-layer's step through one time step of a batch, forward and backward: a recurrent layer walks
-the window one step at a time, so small layers on a CPU cost far more than their operations;
-RUN_S a run's fixed cost: tracing the model, the baselines, bootstrap intervals, saving). It
+forward pass; batches counts training and validation ones; STEP_S is Keras' fixed cost per
+batch, RUN_S a run's fixed cost: tracing the model, the baselines, bootstrap intervals,
+saving; a fixed cost per recurrent time step was measured too, and is nil here). It
 assumes every epoch runs (early stopping can only make a job shorter). A search costs its
 trials x its costliest trial, bounded by its timeout (the trial running when the timeout passes
 still finishes). Calibration: bench/bench_cost.py, results in bench/README.md.
@@ -45,9 +43,10 @@ from riskcore.tasks import TRAINING, TUNING
 
 TRAIN_FLOPS = 6.0  # per weight, sample and time step: forward and backward pass
 FORWARD_FLOPS = 2.0  # per weight, sample and time step: a forward pass (validation, scoring)
-STEP_S = 0.004  # Keras' fixed cost of one batch on this machine, whatever its size
-CELL_S = 0.001  # one recurrent layer through one time step of one batch, forward and backward
-RUN_S = 10.0  # a run's fixed cost: preparing, baselines, bootstrap intervals, saving
+# Calibrated with bench/bench_cost.py on the 2-core development box, shared with other jobs
+# as a dashboard server is (see bench/README.md); Limits.throughput is the third constant.
+STEP_S = 0.015  # Keras' fixed cost of one batch, whatever its size
+RUN_S = 20.0  # a run's fixed cost: tracing the model, baselines, bootstrap intervals, saving
 VALIDATION_BATCH = 1024  # riskcore.train scores validation in batches of max(batch, this)
 MAX_LEVELS = 50  # one-hot width assumed at most for a text column (rare levels are pooled)
 
@@ -167,7 +166,6 @@ class Work:
 
     flops: float  # floating-point operations
     batches: int  # training and validation batches
-    cell_steps: int  # training batches x window x recurrent layers
     steps: int  # training batches
 
 
@@ -182,14 +180,12 @@ def training_work(config: RunConfig, size: DataSize) -> Work:
         TRAIN_FLOPS * n["train"] * t.epochs
         + FORWARD_FLOPS * (n["validation"] * t.epochs + n["all"])
     )
-    sequence = not config.cross_sectional and "sequence" in size.features
-    cell_steps = steps * config.window * len(config.model.units) if sequence else 0
-    return Work(flops, steps + val_steps, cell_steps, steps)
+    return Work(flops, steps + val_steps, steps)
 
 
 def fit_seconds(work: Work, throughput: float) -> float:
     """Seconds of one fit's work on this machine (the run's fixed cost not included)."""
-    return work.flops / throughput + work.batches * STEP_S + work.cell_steps * CELL_S
+    return work.flops / throughput + work.batches * STEP_S
 
 
 def training_estimate(config: RunConfig, size: DataSize, limits: Limits | None = None) -> Estimate:
@@ -311,7 +307,7 @@ def job_estimate(task: str, payload: Mapping[str, Any]) -> Estimate | None:
 
         space = parse_space(payload["space"])
         try:
-            run = RunStore(payload.get("home")).load(payload["run_id"])
+            run = RunStore.for_job(payload).load(payload["run_id"])  # as the task opens it
             config, summary = run.config, run.meta.summary
         except RiskcoreError:
             return None  # the task says what is wrong with the run, as it would to anyone

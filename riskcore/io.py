@@ -63,6 +63,9 @@ SHEET_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\
 SHARED_STRINGS = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
 SST_COUNT = re.compile(rb"\b(?:count|uniqueCount)\s*=\s*[\"'](\d{1,30})[\"']")
 CELL_REF = re.compile(rb"\$?([A-Za-z]{1,7})\$?(\d{1,30})")
+WORKSHEET = re.compile(rb"<(?:\w+:)?worksheet\b")
+ROW_NUMBER = re.compile(rb"<row\b[^>]*?\sr\s*=\s*[\"'](\d{1,30})[\"']")
+SCAN_CHUNK = 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 C_ERROR_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -731,9 +734,11 @@ def check_workbook(raw: bytes, label: str) -> None:
     openpyxl holds every shared string in memory and pads a sheet to its declared dimension, so
     a 1 MB file can cost gigabytes. Checked: the number of members, the sum of their declared
     uncompressed sizes (Python's zipfile never yields more than a member declares: a lie is a
-    CRC error), each big member's compression ratio, and the rows x columns of each sheet's
-    <dimension> and the string count of <sst> (from the first 64 KB of each XML part). A workbook
-    that lies in its XML still meets the parsing child's memory and time limits.
+    CRC error), each big member's compression ratio, the rows x columns of each sheet's
+    <dimension> and the string count of <sst> (from the first 64 KB of each XML part), and the
+    rows and cells each sheet really holds (one streamed pass). What slips through (strings that
+    lie about their count, namespace-prefixed cells) still meets the parsing child's memory and
+    time limits.
     """
     from riskcore.settings import server_settings  # here: a CSV need not import pydantic
 
@@ -796,6 +801,8 @@ def _check_declared_cells(
     ):
         return  # encrypted, damaged or an unknown method: openpyxl reports it as corrupt
     part = info.filename
+    if WORKSHEET.search(head):
+        _check_held_cells(archive, info, label, max_cells)
     if found := SHEET_DIMENSION.search(head):
         corners = [_cell_position(ref) for ref in found.group(1).split(b":")]
         if None in corners:
@@ -815,6 +822,42 @@ def _check_declared_cells(
             raise _too_big(
                 label, f"declares {max(counts):,} shared strings in {part}", f"{max_cells:,}"
             )
+
+
+def _check_held_cells(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, max_cells: int
+) -> None:
+    """The rows and cells a sheet really holds, counted in one streamed pass over its XML.
+
+    A sheet need not declare its size, and openpyxl yields every row up to the highest row
+    number. A pass of regex and bytes.count is far cheaper than openpyxl's parse, so a sheet
+    holding millions of rows is refused in seconds instead of meeting the child's time limit.
+    """
+    rows = cells = highest = 0
+    carry, stopped = b"", False
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(SCAN_CHUNK):
+                buffer = carry + chunk
+                cut = buffer.rfind(b">") + 1  # whole tags only; the rest joins the next chunk
+                whole, carry = buffer[:cut], buffer[cut:][-SCAN_CHUNK:]
+                rows += whole.count(b"<row ") + whole.count(b"<row>") + whole.count(b"<row/")
+                cells += whole.count(b"<c ") + whole.count(b"<c>") + whole.count(b"<c/")
+                numbers = ROW_NUMBER.findall(whole)
+                highest = max(highest, max(map(int, numbers), default=0))
+                if max(rows, highest) > EXCEL_MAX_ROWS or cells > max_cells:
+                    stopped = True  # enough seen: the rest need not be read
+                    break
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
+        return  # openpyxl reports a damaged part as a corrupt workbook
+    rows = max(rows, highest)
+    if rows > EXCEL_MAX_ROWS or cells > max_cells:
+        more = "at least " if stopped else ""
+        raise _too_big(
+            label,
+            f"holds {more}{rows:,} rows and {cells:,} cells in {info.filename}",
+            f"{max_cells:,} cells and Excel's {EXCEL_MAX_ROWS:,} rows",
+        )
 
 
 def _cell_position(ref: bytes) -> tuple[int, int] | None:

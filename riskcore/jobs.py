@@ -80,7 +80,7 @@ RETIRE_GRACE_S = 10.0  # a recycled worker asked to stop is killed if still aliv
 MAX_FAILED_STARTS = 3  # workers dying before they are ready, in a row, before queued jobs fail
 MAX_ERROR_CHARS = 300
 WORKER_NICE = 10  # lower CPU priority: on a shared 2-core server pages must render during a fit
-KEEP_RECORDS = 10_000  # finished jobs remembered at all (state, result, error), oldest dropped
+KEEP_RECORDS = 1_000  # finished jobs remembered at all (state, result, error), oldest dropped
 JOURNAL_ENTRIES = 50  # per owner: the most recent jobs kept in its journal file
 _TASK_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _TRACEBACK_MARKERS = ("Traceback (most recent call last)", "(most recent call last)", '\n  File "')
@@ -277,7 +277,7 @@ class JobManager:
         warm: bool = True,
         *,
         preload: tuple[str, ...] = ("tensorflow",),
-        keep_events_of: int = 200,
+        keep_events_of: int = 32,  # finished jobs whose progress events are kept (memory)
         journal: str | Path | None = None,
         boot_id: str | None = None,
     ) -> None:

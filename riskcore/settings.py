@@ -26,8 +26,8 @@ class Limits(Strict):
 
     max_job_hours: float = Field(1.0, gt=0, le=24 * 30)  # estimated and enforced per job
     throughput: float = Field(
-        2.0e9, gt=0
-    )  # parameter x step x time step multiply-adds per second this machine trains at
+        1.5e10, gt=0
+    )  # training FLOP/s (6 per weight, sample, time step): riskcore.cost, bench/bench_cost.py
     max_queued_per_user: int = Field(3, ge=1, le=100)
     quota_mb_per_user: float = Field(2048.0, gt=0)  # disk used by a user's runs
     upload_memory_mb: int = Field(2048, ge=64)  # the parsing child's address-space cap

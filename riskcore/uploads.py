@@ -10,7 +10,8 @@ in the parent as the same class with the same message.
 
 Every upload goes to the child, small CSVs too: a 100 KB header of 20,000 commas is a frame of
 20,000 columns, so size alone does not show that a file is cheap. The child costs one interpreter
-start plus `import pandas, riskcore.io` (~0.6 s; see bench/README.md).
+start plus `import pandas, pyarrow, riskcore.io`: 0.9-2.8 s an upload on the shared 2-core
+development box (bench/bench_bombs.py; samples shipped with the app are read in-process).
 
 Run as `python -m riskcore.uploads FOLDER` only by read_upload.
 """

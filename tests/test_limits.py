@@ -277,14 +277,17 @@ def test_an_unreadable_journal_is_started_again(make_manager, tmp_path) -> None:
 
 # ---- the Train page says it before Train is pressed -------------------------------------------
 def test_the_train_page_shows_the_expected_duration_and_says_when_it_is_over_the_cap(
-    settings, monkeypatch
+    make_manager, monkeypatch
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from ui import jobs_panel
     from ui.i18n import TEXT
 
     root = Path(__file__).resolve().parent.parent
     monkeypatch.chdir(root)
+    idle = make_manager(warm=False)  # no worker importing TensorFlow beside the other tests
+    monkeypatch.setattr(jobs_panel, "manager", lambda: idle)
     app = AppTest.from_file(str(root / "app.py"), default_timeout=60)
     app.run()
     app.button(key="sample_market").click().run()

@@ -83,6 +83,14 @@ def held_rows_sheet(rows: int) -> Chunks:
     yield b"</sheetData></worksheet>"
 
 
+def bare_rows_sheet(rows: int, cells: int = 0) -> Chunks:
+    """No dimension and rows without numbers (openpyxl counts them): `rows` empty rows, then one
+    row of `cells` cells without references."""
+    yield f'<worksheet xmlns="{MAIN}"><sheetData>{ROWS}'.encode()
+    yield b"<row/>" * rows
+    yield b"<row>" + b"<c><v>1</v></c>" * cells + b"</row></sheetData></worksheet>"
+
+
 def shared_strings(
     extra: int = 0, count: int | None = None, text: str = "A" * 40, distinct: bool = False
 ) -> Chunks:
@@ -175,6 +183,16 @@ BOMBS: dict[str, tuple[Callable[[], bytes], dict, list[str]]] = {
         lambda: workbook(sheet=sheet_xml("$A$1:$J$200000")),
         {"max_cells": 1_000_000},
         ["declares 200,000 rows x 10 columns (2,000,000 cells)", "1,000,000 cells"],
+    ),
+    "rows bomb holding 1,100,000 rows, no dimension": (
+        lambda: workbook(sheet=bare_rows_sheet(1_100_000)),
+        {},
+        ["holds at least 1,", "rows and 6 cells in xl/worksheets/sheet1.xml", "1,048,576 rows"],
+    ),
+    "cells held over max_cells, no dimension": (
+        lambda: workbook(sheet=bare_rows_sheet(0, cells=2000)),
+        {"max_cells": 1000},
+        ["holds at least 4 rows and 2,006 cells", "over this server's limit of 1,000 cells"],
     ),
     "compression ratio of a sheet": (
         lambda: workbook(sheet=sheet_xml(padding=40 * MB)),

@@ -162,8 +162,8 @@ def _report(loaded: LoadedFile) -> None:
         + md_escape(span),
         icon=":material/check_circle:",
     )
-    encoding, delimiter = md_escape(r.encoding or "xlsx"), md_escape(repr(r.delimiter))
-    st.caption(t("data.read_as", encoding=encoding, delimiter=delimiter))
+    # The encoding and delimiter come from riskcore.io's own lists, not from the file.
+    st.caption(t("data.read_as", encoding=r.encoding or "xlsx", delimiter=repr(r.delimiter)))
     for warning in r.warnings:  # they quote column names and values from the file
         st.warning(md_escape(warning), icon=":material/warning:")
     with st.expander(t("data.preview")):

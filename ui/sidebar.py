@@ -47,7 +47,7 @@ def clean_store_once(home: str) -> int:
     return RunStore(home).clean_temporary(older_than_s=STALE_SAVE_S)
 
 
-@st.cache_data(max_entries=10_000, ttl="1d", show_spinner=False)
+@st.cache_data(max_entries=10_000, ttl="24h", show_spinner=False)
 def _brief(home: str, run_id: str) -> tuple[str | None, str]:
     """(owner, data file names) of a finished run; a run's meta.json never changes. Only
     called for runs the store already listed for this user."""

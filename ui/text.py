@@ -12,7 +12,10 @@ import re
 
 # CommonMark's backslash escapes: every ASCII punctuation character that means something to
 # Markdown, GFM tables/strikethrough, Streamlit's directives (:red[..]) or its LaTeX ($..$).
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:=\"'^])")
+# Quotes, `=` and `^` mean nothing on one line, so messages keep 'x' as typed.
+# `_`, `-` and `.` between two letters or digits mean nothing (`ret_1d`, `2024-01-31`,
+# `prices.csv`: no emphasis inside a word, no list or heading mid-line), so they stay as typed.
+_SPECIAL = re.compile(r"[\\`*{}\[\]()#+!|~>$:]|(?<![^\W_])[_.\-]|[_.\-](?![^\W_])")
 # HTML: Streamlit does not render raw HTML in Markdown unless asked to, but a caller might.
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # An escaped colon is still a colon in the text that Streamlit's emoji (`:smile:`) and icon
@@ -22,7 +25,7 @@ _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # reads the same. ("a: b" needs none: no shortcode, directive or link starts with a space.)
 _WORD_JOINER = "\u2060"
 _JOINED = re.compile(r"(\\:|@)(?=\S)")
-_WWW = re.compile(r"(www)(\\\.)", re.IGNORECASE)
+_WWW = re.compile(r"(www)(\\?\.)", re.IGNORECASE)
 _NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 
 
@@ -36,6 +39,6 @@ def md_escape(s: object) -> str:
         return ""
     text = _NEWLINES.sub(" ", str(s))
     text = "".join(_HTML.get(char, char) for char in text)
-    text = _PUNCTUATION.sub(r"\\\1", text)  # `&` is not in it: the entities above stay entities
+    text = _SPECIAL.sub(lambda m: "\\" + m.group(0), text)  # `&` is not in it: entities stay
     text = _JOINED.sub(r"\g<0>" + _WORD_JOINER, text)
     return _WWW.sub(r"\1" + _WORD_JOINER + r"\2", text)
