@@ -449,8 +449,30 @@ class Run:
         return Calibrator.from_dict((self.state.get("calibration") or {}).get(model))
 
     def json(self, name: str) -> Any:
-        """Any other JSON artefact of the run (explanations, scenarios), or None."""
-        return self._json(name)
+        """Any other JSON artefact of the run (explanations, scenarios), or None.
+
+        Read from disk on every call and checked against the manifest as it is now: these are
+        added after the save (RunStore.add_files), and a Run object is kept for long (the
+        dashboard caches it), so what it saw at first is not what is there now."""
+        if name in PROTECTED:
+            return self._json(name)
+        _ = self.verified  # the run as saved, once
+        raw = _read_bytes(self.path / name, self._what)
+        if raw is None:
+            return None
+        manifest = _read_manifest(self.path, self._what)
+        if manifest is not None and manifest.get(name) != hashlib.sha256(raw).hexdigest():
+            how = "added" if name not in manifest else "changed"
+            raise RunStoreError(
+                f"run {self.run_id} was modified after it was saved ({name} {how}); retrain it "
+                "or restore the file"
+            )
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise RunStoreError(
+                f"run {self.run_id}: {name} is not valid JSON; the run is damaged, retrain it"
+            ) from None
 
     def load_model(self):
         """The Keras model, loaded with safe_mode so no code from the file can run."""

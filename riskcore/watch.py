@@ -210,7 +210,5 @@ def load_monitor(folder: str | Path) -> Monitor | None:
     scanned = log["at"].dt.tz_localize(None)
     log["when"] = pd.to_datetime(log["data_to"]).fillna(scanned) if "data_to" in log else scanned
     alerts_path = folder / ALERTS_FILE
-    alerts = (
-        read_csv(alerts_path) if alerts_path.exists() else pd.DataFrame(columns=ALERT_COLUMNS)
-    )
+    alerts = read_csv(alerts_path) if alerts_path.exists() else pd.DataFrame(columns=ALERT_COLUMNS)
     return Monitor(log, alerts)

@@ -12,6 +12,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -194,3 +195,68 @@ def select_options(page, selectbox) -> list[str]:
     texts = options.all_inner_texts()
     page.keyboard.press("Escape")
     return texts
+
+
+# ---- sign-in through a local OpenID provider -------------------------------------------------
+@contextmanager
+def oidc_provider(users: list[str], groups: dict[str, list[str]] | None = None) -> Iterator[str]:
+    """oidc-provider-mock on 127.0.0.1 with predefined users (their e-mail is their subject);
+    yields its issuer URL. Streamlit's st.login runs the real code flow against it."""
+    import werkzeug.serving
+    from oidc_provider_mock import User
+    from oidc_provider_mock import app as oidc_app
+
+    claims = [User(sub=u, claims={"email": u, "groups": (groups or {}).get(u, [])}) for u in users]
+    server = werkzeug.serving.make_server(
+        "127.0.0.1", 0, oidc_app(user_claims=claims), threaded=True
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def serve_signed_in(
+    home: Path, users: list[str], groups: dict[str, list[str]] | None = None, settings: str = ""
+) -> Iterator[Server]:
+    """A server whose every page asks for sign-in through a local provider; `settings` is the
+    text of the server's risklens.toml (admins, limits)."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "risklens.toml").write_text(settings, encoding="utf-8")
+    port = free_port()
+    with oidc_provider(users, groups) as issuer:
+        secrets = home.parent / f"{home.name}-secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "a-test-secret-that-is-long-enough-0123456789"\n'
+            'client_id = "risklens"\n'
+            'client_secret = "risklens-secret"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
+        with serve(home, port=port, secrets=secrets) as server:
+            yield server
+
+
+def signed_in_as(who: str) -> re.Pattern:
+    """The sidebar's line (md_escape puts an invisible word joiner after the "@")."""
+    return re.compile("Signed in as " + re.escape(who).replace("@", "@\u2060?"))
+
+
+def sign_in(context, url: str, who: str):
+    """A new page of `context` signed in as `who` through the provider's form, on Data."""
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    page.get_by_text("Sign in to use RiskLens").wait_for()
+    assert page.get_by_role("link", name="Data").count() == 0  # no page before sign-in
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name=who, exact=True).click()  # the provider's consent form
+    page.get_by_role("heading", name="Data").first.wait_for()
+    page.locator("[data-testid='stSidebar']").get_by_text(signed_in_as(who)).wait_for()
+    return page

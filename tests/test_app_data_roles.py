@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import jobs_panel
 from ui.i18n import TEXT
+from ui.text import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -148,7 +149,8 @@ def test_restoring_a_config_with_columns_the_file_lacks_names_them(app: AppTest)
     _upload_config(app, config)
     assert not app.exception
     errors = [e.value for e in app.error]
-    assert len(errors) == 1 and "primary file lacks column(s) ['ret']" in errors[0], errors
+    missing = md_escape("primary file lacks column(s) ['ret']")  # the message is text
+    assert len(errors) == 1 and missing in errors[0], errors
     assert TEXT["error.prefix"][0] in errors[0]
     assert app.session_state["config"] == before  # not applied with 'ret' silently dropped
 

@@ -49,7 +49,11 @@ def trained(server, browser, tmp_path_factory):
     config = tmp_path_factory.mktemp("config") / "tiny.json"
     config.write_text(json.dumps(TINY_CONFIG), encoding="utf-8")
     page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(config))
-    page.get_by_text("Samples per split").wait_for()
+    try:
+        page.get_by_text("Samples per split").wait_for()
+    except Exception:  # what the page showed instead, for whoever reads the CI log
+        page.screenshot(path=ARTIFACTS / "browser_data_failed.png", full_page=True)
+        raise
     page.wait_for_timeout(1500)
     _no_exception(page)
     page.screenshot(path=ARTIFACTS / "browser_data.png", full_page=True)

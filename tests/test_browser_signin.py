@@ -7,27 +7,20 @@ st.login does the whole code flow against it, as it would against a bank's provi
 
 from __future__ import annotations
 
-import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-import werkzeug.serving
-from oidc_provider_mock import User
-from oidc_provider_mock import app as oidc_app
 
 from riskcore.store import RunStore
 from tests.browser_support import (
     ARTIFACTS,
     ROOT,
     TINY_CONFIG,
-    free_port,
     go,
     new_session,
     no_exception,
     select_options,
-    serve,
+    serve_signed_in,
+    sign_in,
+    signed_in_as,
     start_training,
     upload,
     wait_saved,
@@ -35,56 +28,7 @@ from tests.browser_support import (
 
 pytestmark = pytest.mark.browser
 ALICE, BOB = "alice@bank.test", "bob@bank.test"
-USERS = [
-    User(sub=ALICE, claims={"email": ALICE, "groups": ["credit"]}),
-    User(sub=BOB, claims={"email": BOB, "groups": ["markets"]}),
-]
-
-
-@contextmanager
-def provider() -> Iterator[str]:
-    """The local OpenID provider; yields its issuer URL."""
-    server = werkzeug.serving.make_server(
-        "127.0.0.1", 0, oidc_app(user_claims=USERS), threaded=True
-    )
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-
-
-def _secrets(path, app_port: int, issuer: str):
-    path.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"\n'
-        'cookie_secret = "a-test-secret-that-is-long-enough-0123456789"\n'
-        'client_id = "risklens"\n'
-        'client_secret = "risklens-secret"\n'
-        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
-def signed_in_as(who: str) -> re.Pattern:
-    """The sidebar's line (md_escape puts an invisible word joiner after the "@")."""
-    return re.compile("Signed in as " + re.escape(who).replace("@", "@\u2060?"))
-
-
-def sign_in(context, url: str, who: str):
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(url)
-    page.get_by_text("Sign in to use RiskLens").wait_for()
-    assert page.get_by_role("link", name="Data").count() == 0  # no page before sign-in
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name=who, exact=True).click()  # the provider's consent form
-    page.get_by_role("heading", name="Data").first.wait_for()
-    page.locator("[data-testid='stSidebar']").get_by_text(signed_in_as(who)).wait_for()
-    return page
+GROUPS = {ALICE: ["credit"], BOB: ["markets"]}
 
 
 def _picker_ids(page) -> list[str]:
@@ -98,34 +42,30 @@ def _picker_ids(page) -> list[str]:
 
 
 def test_two_users_sign_in_and_neither_sees_the_others_runs(browser, tmp_path) -> None:
-    home, port = tmp_path / "home", free_port()
-    with provider() as issuer:
-        secrets = _secrets(tmp_path / "secrets.toml", port, issuer)
-        with serve(home, port=port, secrets=secrets) as server:
-            alice = sign_in(new_session(browser), server.url, ALICE)
-            upload(
-                alice, ROOT / "sample_data" / "market_prices.csv", TINY_CONFIG, tmp_path / "c.json"
-            )
-            start_training(alice)
-            run_id = wait_saved(alice)
-            assert RunStore(home).owner(run_id) == ALICE  # the identity owns the run
-            alice.reload()  # a new session: the sign-in cookie, not session state, finds it
-            alice.locator("[data-testid='stSidebar']").get_by_text(signed_in_as(ALICE)).wait_for()
-            assert _picker_ids(alice) == [run_id]
-            alice.screenshot(path=ARTIFACTS / "browser_signin_alice.png", full_page=True)
+    home = tmp_path / "home"
+    with serve_signed_in(home, [ALICE, BOB], GROUPS) as server:
+        alice = sign_in(new_session(browser), server.url, ALICE)
+        upload(alice, ROOT / "sample_data" / "market_prices.csv", TINY_CONFIG, tmp_path / "c.json")
+        start_training(alice)
+        run_id = wait_saved(alice)
+        assert RunStore(home).owner(run_id) == ALICE  # the identity owns the run
+        alice.reload()  # a new session: the sign-in cookie, not session state, finds it
+        alice.locator("[data-testid='stSidebar']").get_by_text(signed_in_as(ALICE)).wait_for()
+        assert _picker_ids(alice) == [run_id]
+        alice.screenshot(path=ARTIFACTS / "browser_signin_alice.png", full_page=True)
 
-            bob = sign_in(new_session(browser), server.url, BOB)
-            assert _picker_ids(bob) == []  # not listed
-            assert bob.get_by_role("switch", name="Show all runs in the store").count() == 0
-            go(bob, "Results", "Results")
-            bob.get_by_text("No run selected").first.wait_for()  # nothing to open or download
-            assert bob.get_by_role("button", name="Download").count() == 0
-            go(bob, "Explain", "Explain")
-            assert run_id not in bob.content()
-            no_exception(bob)
-            bob.screenshot(path=ARTIFACTS / "browser_signin_bob.png", full_page=True)
+        bob = sign_in(new_session(browser), server.url, BOB)
+        assert _picker_ids(bob) == []  # not listed
+        assert bob.get_by_role("switch", name="Show all runs in the store").count() == 0
+        go(bob, "Results", "Results")
+        bob.get_by_text("No run selected").first.wait_for()  # nothing to open or download
+        assert bob.get_by_role("button", name="Download").count() == 0
+        go(bob, "Explain", "Explain")
+        assert run_id not in bob.content()
+        no_exception(bob)
+        bob.screenshot(path=ARTIFACTS / "browser_signin_bob.png", full_page=True)
 
-            bob.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
-            bob.get_by_role("button", name="End session").click()  # the provider's logout too
-            bob.get_by_text("Sign in to use RiskLens").wait_for()
-            assert bob.get_by_role("link", name="Results").count() == 0
+        bob.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
+        bob.get_by_role("button", name="End session").click()  # the provider's logout too
+        bob.get_by_text("Sign in to use RiskLens").wait_for()
+        assert bob.get_by_role("link", name="Results").count() == 0

@@ -24,6 +24,7 @@ from riskcore.cli import main
 from riskcore.errors import RunStoreError
 from riskcore.store import TMP_PREFIX, RunStore
 from tests.browser_support import TINY_CONFIG as TINY
+from tests.shown import shown
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,7 +240,7 @@ def test_kill_9_of_the_worker_mid_training_says_died_offers_retry_saves_nothing(
     _rerun_until(at, lambda: manager.status(job).state == "failed", timeout=30)
     at.run()
     assert [e.value for e in at.error] == [TEXT["job.died"][0]]
-    assert any("exit code -9" in c.value for c in at.caption)
+    assert any("exit code -9" in shown(c.value) for c in at.caption)
     store = RunStore(tmp_path)
     assert store.ids() == [] and list(store.root.iterdir()) == []  # no run, no debris
     retry = at.button(key="retry_train")
