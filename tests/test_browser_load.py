@@ -28,6 +28,7 @@ from tests.browser_support import (
     serve_signed_in,
     show_all_runs,
     sign_in,
+    signed_in_as,
     start_training,
     upload,
     wait_saved,
@@ -161,6 +162,18 @@ def test_three_sessions_train_at_once_and_each_sees_only_its_own(
     show_all_runs(page4)  # the admin's switch
     picker = page4.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1)
     assert len(select_options(page4, picker)) == 3
+    # a reload is a new Streamlit session: the sign-in cookie, not session state, finds the run
+    first = pages[0]
+    first.reload()
+    first.locator("[data-testid='stSidebar']").get_by_text(signed_in_as(USERS[0])).wait_for()
+    first.locator("[data-testid='stSidebar']").get_by_text("Active run").wait_for()
+    picker = first.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").nth(1)
+    assert [o.split(" · ")[0] for o in select_options(first, picker)] == [run_ids[0]]
+    # signing out ends the session here and at the provider; no page is reachable after it
+    first.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
+    first.get_by_role("button", name="End session").click()
+    first.get_by_text("Sign in to use RiskLens").wait_for()
+    assert first.get_by_role("link", name="Results").count() == 0
     print(
         f"\nfourth session: Data page in {render_s:.2f} s, its widgets in {widgets_s:.2f} s; "
         f"three trainings took {train_s:.0f} s"
