@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import psutil
 import pytest
@@ -16,20 +16,6 @@ from riskcore.jobs import JobManager, internal_error_message
 from tests import job_tasks
 
 T = "tests.job_tasks:"
-
-
-@pytest.fixture
-def make_manager() -> Iterator[Callable[..., JobManager]]:
-    """Managers without the TensorFlow preload (fast), always shut down."""
-    made: list[JobManager] = []
-
-    def make(**kwargs) -> JobManager:
-        made.append(JobManager(preload=(), **kwargs))
-        return made[-1]
-
-    yield make
-    for manager in made:
-        manager.shutdown()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ user's queue is capped, and jobs a restart lost are reported to their owner once
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -66,16 +66,9 @@ def settings(tmp_path, monkeypatch) -> Callable[..., None]:
 
 
 @pytest.fixture
-def make_manager(settings) -> Iterator[Callable[..., JobManager]]:
-    made: list[JobManager] = []
-
-    def make(**kwargs) -> JobManager:
-        made.append(JobManager(preload=(), **kwargs))
-        return made[-1]
-
-    yield make
-    for manager in made:
-        manager.shutdown()
+def make_manager(settings, make_manager) -> Callable[..., JobManager]:
+    """conftest's managers, made after this test's server settings are in place."""
+    return make_manager
 
 
 @pytest.fixture
