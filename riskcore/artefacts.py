@@ -25,7 +25,7 @@ from riskcore.errors import RiskcoreError
 
 # The run's models, deep model first then its comparators: the one order of every table, card,
 # chart legend and the verdict's comparators.
-DISPLAY_ORDER = ("model", "logistic", "gbm", "benchmark")
+DISPLAY_ORDER = ("model", "historical", "garch", "fhs", "logistic", "gbm", "benchmark")
 
 Number = float | int | None  # NaN and None both mean "not defined" (one-class split, ...)
 

@@ -44,6 +44,31 @@ def fit_baselines(
     return models
 
 
+def fit_quantile_gbm(
+    x: np.ndarray, y: np.ndarray, points: np.ndarray, seed: int
+) -> list[HistGradientBoostingRegressor]:
+    """Gradient boosting with the quantile loss, one model per quantile of the grid."""
+    models = []
+    for u in points:
+        model = HistGradientBoostingRegressor(
+            loss="quantile",
+            quantile=float(u),
+            max_iter=200,
+            learning_rate=0.05,
+            early_stopping=True,
+            random_state=seed,
+        )
+        models.append(model.fit(x, y))
+    return models
+
+
+def quantile_gbm_predict(models: list, x: np.ndarray) -> np.ndarray:
+    """(n, len(points)) quantiles, highest first; sorted per row, since separately fitted
+    quantile models can cross and sorting is the rearrangement that can only lower the loss."""
+    q = np.column_stack([m.predict(x) for m in models])
+    return -np.sort(-q, axis=1)
+
+
 def baseline_scores(models: dict[str, object], x: np.ndarray, task: str) -> dict[str, np.ndarray]:
     """Event probabilities (classification) or predictions (regression) per baseline."""
     if task == "classification":

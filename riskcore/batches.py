@@ -80,7 +80,7 @@ def balanced_class_weight(y: np.ndarray) -> dict[int, float]:
 
 
 def predict_scores(model: keras.Model, panel: Panel, ends: np.ndarray, batch_size: int = 4096):
-    """Scores for the samples.
+    """Scores for the samples; one column per quantile for a quantile model.
 
     model.predict runs a compiled function and scores 100,000 windows about 1.8x faster than
     calling the model eagerly on batches (bench/bench_train.py); for a handful of rows the
@@ -88,6 +88,9 @@ def predict_scores(model: keras.Model, panel: Panel, ends: np.ndarray, batch_siz
     """
     ends = np.asarray(ends)
     if len(ends) <= 512:
-        return np.asarray(model(panel.inputs(ends), training=False), dtype=np.float32).reshape(-1)
-    batches = WindowBatches(panel, ends, batch_size, labels=False)
-    return np.asarray(model.predict(batches, verbose=0), dtype=np.float32).reshape(-1)
+        out = np.asarray(model(panel.inputs(ends), training=False), dtype=np.float32)
+    else:
+        batches = WindowBatches(panel, ends, batch_size, labels=False)
+        out = np.asarray(model.predict(batches, verbose=0), dtype=np.float32)
+    out = out.reshape(len(ends), -1)
+    return out[:, 0] if out.shape[1] == 1 else out  # (n,) for one output; (n, k) quantiles

@@ -54,6 +54,14 @@ class Resampling:
         block = max(int(horizon), round(dates ** (1 / 3)), 1)
         return cls(codes, min(block, max(dates, 1)), n_boot, seed)
 
+    def subset(self, keep: np.ndarray) -> Resampling:
+        """The same scheme on the kept rows only (dates re-coded, the block length kept)."""
+        if self.groups is None:
+            return self
+        codes = np.unique(self.groups[keep], return_inverse=True)[1].ravel()
+        dates = int(codes.max()) + 1 if codes.size else 1
+        return Resampling(codes, min(self.block, dates), self.n_boot, self.seed)
+
     def describe(self) -> dict:
         """What metrics.json and the report say about the intervals."""
         if self.groups is None:

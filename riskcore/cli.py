@@ -17,27 +17,65 @@ from riskcore.errors import RiskcoreError
 
 if TYPE_CHECKING:
     from riskcore.artefacts import RunMetrics
+    from riskcore.config import DataConfig
 
 FILE_ROLES = ("data", "macro", "sentiment")
+MACRO_HELP = (
+    "macro indicators file; repeat --macro for files of other frequencies (merged on the date, "
+    "each with its own publication lag)"
+)
 
 
-def _read_inputs(args: argparse.Namespace) -> tuple[dict, list[dict]]:
-    """Frames by role (primary, macro, sentiment) and their source records for meta.json."""
+def _read_inputs(args: argparse.Namespace, data: DataConfig) -> tuple[dict, list[dict]]:
+    """Frames by role (primary, macro, sentiment) and their source records for meta.json.
+
+    --macro may be repeated: the files are merged on the date into one macro frame
+    (riskcore.macro.merge_files), and each is recorded with its own sha256.
+    """
     from riskcore.io import read_table
+    from riskcore.macro import merge_files
     from riskcore.train import describe_source
 
     frames, sources = {}, []
     for flag in FILE_ROLES:
-        path = getattr(args, flag, None)
-        if not path:
+        paths = getattr(args, flag, None)
+        if not paths:
             continue
         role = "primary" if flag == "data" else flag
-        frame, report = read_table(path, date_format=args.date_format)
-        for warning in report.warnings:
-            print(f"warning: {Path(path).name}: {warning}", file=sys.stderr)
-        frames[role] = frame
-        sources.append(describe_source(role, path, path, rows=report.rows))
+        read = []
+        for path in paths if isinstance(paths, list) else [paths]:
+            frame, report = read_table(path, date_format=args.date_format)
+            for warning in report.warnings:
+                print(f"warning: {Path(path).name}: {warning}", file=sys.stderr)
+            read.append((Path(path).name, frame))
+            sources.append(describe_source(role, path, path, rows=report.rows))
+        if role == "macro":
+            frames[role] = merge_files(read, data.macro_time or data.time, data.macro_lag)
+            _warn_irregular(read, data)
+        else:
+            frames[role] = read[0][1]
     return frames, sources
+
+
+def _warn_irregular(files: list, data: DataConfig) -> None:
+    """Say so when a macro file's dates fit no frequency and its lag is left to the default."""
+    from riskcore.errors import DataValidationError
+    from riskcore.macro import file_frequency
+
+    if data.macro_lag is not None or not data.macro_features:
+        return
+    for name, frame in files:
+        try:
+            freq = file_frequency(name, frame, data.macro_time or data.time)
+        except DataValidationError:
+            return  # the join names the bad date column
+        if freq.irregular and not set(freq.columns) <= set(data.macro_lags):
+            gap = f"median gap {freq.gap_days:g} days" if freq.gap_days else "a single date"
+            print(
+                f"warning: {name}: its dates fit no frequency ({gap}); treated as daily, with "
+                "lag 0D unless data.macro_lags sets one",
+                file=sys.stderr,
+            )
 
 
 def _console():
@@ -93,7 +131,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from riskcore.train import train_run
 
     config = load_config(args.config)
-    frames, sources = _read_inputs(args)
+    frames, sources = _read_inputs(args, config.data)
     console = _console()
     emit, close = _progress_emitter(console)
     try:
@@ -119,19 +157,34 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 def _print_headline(console, metrics: RunMetrics) -> None:
     """Test headline of every model, the verdict and the trust warnings, as the UI shows them."""
-    from riskcore.findings import model_label, verdict_sentence, warning_sentences
+    from riskcore.findings import (
+        DISPLAY_SCALE,
+        model_label,
+        verdict_sentence,
+        warning_sentences,
+    )
     from riskcore.metrics import HEADLINE
     from riskcore.report import text
     from riskcore.verdict import decide
 
     test = metrics.test
     key = HEADLINE[metrics.task]
+    scale = DISPLAY_SCALE.get(key, 1.0)
+    unit = " (bp)" if key in DISPLAY_SCALE else ""
     for name, values in test.items():
         if key not in values:
             continue
-        lo, hi = values.ci(key)
+        lo, hi = (x * scale for x in values.ci(key))
         label = model_label(name, test, text)
-        console.print(f"test {key} {label}: {values[key]:.3f}  (95% CI {lo:.3f}-{hi:.3f})")
+        console.print(
+            f"test {key}{unit} {label}: {values[key] * scale:.3f}  (95% CI {lo:.3f}-{hi:.3f})"
+        )
+        for level, b in (values.get("backtest") or {}).items():
+            console.print(
+                f"  VaR {level}: {b['breaches']} breaches in {b['n']} ({b['breach_rate']:.2%}), "
+                f"Kupiec p {b['kupiec_p']:.3f}, Christoffersen p {b['christoffersen_p']:.3f}, "
+                f"traffic light {b['traffic_light']['zone']}"
+            )
     console.print(verdict_sentence(decide(metrics), test, text))
     for sentence in warning_sentences(metrics.warnings, test, text):
         console.print(f"[bold red]warning:[/] {sentence}")
@@ -145,7 +198,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     run = RunStore().load(args.run)
     edited = _catalogue(args) if args.reasons else None  # a broken file fails before scoring
-    frames, _ = _read_inputs(args)
+    frames, _ = _read_inputs(args, run.config.data)
     scored = score(run, frames["primary"], frames.get("macro"), frames.get("sentiment"))
     out = scored.predictions
     note = ""
@@ -257,10 +310,11 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     from riskcore.store import RunStore
     from riskcore.watch import Outcome, Watcher, monitor_folder
 
-    frames, _ = _read_inputs(args)
     store = RunStore()
+    run = store.load(args.run)
+    frames, _ = _read_inputs(args, run.config.data)
     watcher = Watcher(
-        store.load(args.run),
+        run,
         args.folder,
         args.out or monitor_folder(store, args.run),
         frames.get("macro"),
@@ -386,7 +440,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     validate_scenario(scenario, run)  # before any data is read or model loaded
     if args.data:
-        frames, _ = _read_inputs(args)
+        frames, _ = _read_inputs(args, run.config.data)
     else:
         frames = run.inputs()
     result = run_scenarios(
@@ -420,7 +474,7 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     space = parse_space(
         {**space.model_dump(mode="json"), **{k: v for k, v in overrides.items() if v is not None}}
     )
-    frames, sources = _read_inputs(args)
+    frames, sources = _read_inputs(args, config.data)
     console = _console()
 
     def emit(event: dict) -> None:
@@ -467,7 +521,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy) if args.policy else Policy()
     sample = None
     if args.data:
-        frames, _ = _read_inputs(args)
+        frames, _ = _read_inputs(args, run.config.data)
         sample = new_data_sample(
             run, frames["primary"], frames.get("macro"), frames.get("sentiment")
         )
@@ -564,7 +618,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def _add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", required=True, help="primary time series (CSV / TSV / XLSX)")
-    p.add_argument("--macro", help="macro indicators file")
+    p.add_argument("--macro", action="append", help=MACRO_HELP)
     p.add_argument("--sentiment", help="news sentiment file")
     _add_date_format(p)
 
@@ -656,7 +710,7 @@ def _add_watch_parser(sub) -> None:
         help="folder for scores, log and alerts (default $RISKCORE_HOME/monitor/RUN, "
         "which the Monitor page shows)",
     )
-    p.add_argument("--macro", help="macro indicators joined to every file")
+    p.add_argument("--macro", action="append", help=f"{MACRO_HELP}, joined to every file")
     p.add_argument("--sentiment", help="news sentiment joined to every file")
     p.add_argument("--interval", type=float, default=30.0, help="seconds between scans")
     p.add_argument("--psi-alert", type=float, default=0.25, help="PSI that raises an alert")
@@ -687,7 +741,7 @@ def _add_validate_parser(sub) -> None:
         "--policy", help="policy JSON or YAML (default: sample_data/validation_policy.json)"
     )
     p.add_argument("--data", help="out-of-time primary data (default: the run's test split)")
-    p.add_argument("--macro", help="macro indicators file for --data")
+    p.add_argument("--macro", action="append", help=f"{MACRO_HELP}, for --data")
     p.add_argument("--sentiment", help="news sentiment file for --data")
     p.add_argument("--segment", help="primary column for segments and adverse impact, e.g. age")
     p.add_argument(
@@ -712,7 +766,7 @@ def _add_scenario_parsers(sub) -> None:
         help="predictions to stress: the test period (default), each entity's latest, or all",
     )
     p.add_argument("--data", help="new primary data (default: the data the run was trained on)")
-    p.add_argument("--macro", help="macro indicators file for --data")
+    p.add_argument("--macro", action="append", help=f"{MACRO_HELP}, for --data")
     p.add_argument("--sentiment", help="news sentiment file for --data")
     _add_date_format(p)
     p = sub.add_parser("tune", help="Optuna search over hyperparameters, one stored run per trial")

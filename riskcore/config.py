@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import annotated_types as at
 import pandas as pd
 from pydantic import (
+    AfterValidator,
     BaseModel,
     Field,
     field_validator,
@@ -26,6 +27,7 @@ from pydantic import (
 )
 
 from riskcore.errors import ConfigError, DataValidationError
+from riskcore.macro import check_lag
 from riskcore.parsing import Hints, Strict, json_path, parse_model
 
 
@@ -62,8 +64,20 @@ class ForwardVolatilityTarget(Strict):
     column: str = Field(description="A one-step (log) return column.")
 
 
+class ForwardReturnTarget(Strict):
+    """The forward `horizon`-step log return, whose low quantiles are VaR (the quantile task).
+
+    `column` is a price level or a one-step log return column; `column_is` "auto" reads a
+    column with any negative value as returns and a positive one as prices.
+    """
+
+    kind: Literal["forward_return"] = "forward_return"
+    column: str = Field(description="A price column, or a one-step (log) return column.")
+    column_is: Literal["auto", "price", "return"] = "auto"
+
+
 Target = Annotated[
-    ColumnTarget | DrawdownTarget | TailLossTarget | ForwardVolatilityTarget,
+    ColumnTarget | DrawdownTarget | TailLossTarget | ForwardVolatilityTarget | ForwardReturnTarget,
     Field(discriminator="kind"),
 ]
 
@@ -95,7 +109,16 @@ class DataConfig(Strict):
     sentiment_entity: str | None = Field(
         default=None, description="Entity column of the sentiment file, when not named as `entity`."
     )
-    macro_lag: int = Field(default=0, ge=0, le=1000)
+    macro_lag: int | str | None = Field(
+        default=None,
+        description='Publication lag of every macro column, in calendar units ("0D", "45D", '
+        '"1M", "1Q"); null: one period of each column\'s own frequency when monthly, quarterly '
+        "or annual, else 0D; an integer: rows of the one macro file (configs written before "
+        "calendar lags keep their meaning).",
+    )
+    macro_lags: dict[str, Annotated[str, AfterValidator(check_lag)]] = Field(
+        default_factory=dict, description="Calendar lag per macro column, over macro_lag."
+    )
     sentiment_lag: int = Field(
         default=0, ge=0, le=1000, description="Days between a news score and its use."
     )
@@ -112,6 +135,40 @@ class DataConfig(Strict):
         if isinstance(value, dict) and "kind" not in value:
             return {"kind": "column", **value}
         return value
+
+    @field_validator("macro_lag", mode="before")
+    @classmethod
+    def _macro_lag_form(cls, value):
+        """A calendar lag in its canonical spelling, a legacy row count, or null; told apart
+        here, so a bad value gets one message rather than one per branch of the union."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return check_lag(value)
+        whole = isinstance(value, int | float) and not isinstance(value, bool) and value == value
+        if not whole or value != int(value) or not 0 <= value <= 1000:
+            raise ValueError(
+                "an integer macro_lag counts rows of the macro file, from 0 to 1000; "
+                'or write a calendar lag like "1M"'
+            )
+        return int(value)
+
+    @model_validator(mode="after")
+    def _macro_lags_consistent(self) -> DataConfig:
+        """Per-column lags name macro features, and are calendar lags beside a calendar (or no)
+        macro_lag: rows and calendar units do not mix."""
+        unknown = [c for c in self.macro_lags if c not in self.macro_features]
+        if unknown:
+            raise ValueError(
+                f"macro_lags names {unknown}, not among macro_features; remove the entry or "
+                "add the column to macro_features"
+            )
+        if self.macro_lags and isinstance(self.macro_lag, int):
+            raise ValueError(
+                f"macro_lag {self.macro_lag} counts rows, macro_lags are calendar lags; write "
+                'macro_lag as a calendar lag ("0D", "1M") or remove it'
+            )
+        return self
 
     @model_validator(mode="after")
     def _roles_consistent(self) -> DataConfig:
@@ -287,8 +344,16 @@ class TrainingConfig(Strict):
 
 class RunConfig(Strict):
     data: DataConfig
-    task: Literal["classification", "regression"] | None = Field(
-        default=None, description="Default: regression for forward_volatility, else classification."
+    task: Literal["classification", "regression", "quantile"] | None = Field(
+        default=None,
+        description="Default: regression for forward_volatility, quantile for forward_return, "
+        "else classification.",
+    )
+    quantiles: list[Annotated[float, Field(gt=0, lt=0.5)]] = Field(
+        default_factory=lambda: [0.01, 0.025],
+        min_length=1,
+        max_length=4,
+        description="VaR levels of the quantile task (0.01: the 99% VaR); ES at each level.",
     )
     window: int = Field(
         default=30,
@@ -306,9 +371,12 @@ class RunConfig(Strict):
     @model_validator(mode="after")
     def _task_consistent(self) -> RunConfig:
         kind = self.data.target.kind
-        implied = "regression" if kind == "forward_volatility" else None
-        if kind in ("drawdown", "tail_loss"):
-            implied = "classification"
+        implied = {
+            "forward_volatility": "regression",
+            "forward_return": "quantile",
+            "drawdown": "classification",
+            "tail_loss": "classification",
+        }.get(kind)
         if self.task is None:
             object.__setattr__(self, "task", implied or "classification")
         elif implied and self.task != implied:
@@ -318,9 +386,26 @@ class RunConfig(Strict):
             raise ValueError(f"training.loss '{loss}' is for regression; use binary_crossentropy")
         if self.task == "regression" and loss in ("binary_crossentropy", "focal"):
             raise ValueError(f"training.loss '{loss}' is for classification; use mse or huber")
+        if self.task == "quantile":
+            if kind != "forward_return":
+                raise ValueError(
+                    f"task 'quantile' needs target kind 'forward_return', not '{kind}'"
+                )
+            if loss != "auto":
+                raise ValueError(
+                    f"training.loss '{loss}' does not apply to task 'quantile' (it is trained "
+                    "with the pinball loss); set loss to auto"
+                )
+            if self.data.time is None:
+                raise ValueError("task 'quantile' needs a time column (returns over time)")
+            object.__setattr__(self, "quantiles", sorted(set(self.quantiles)))
         if self.split.scheme is None:
             scheme = "time" if self.data.time else "stratified"
             object.__setattr__(self.split, "scheme", scheme)
+        if self.task == "quantile" and self.split.scheme == "walk_forward":
+            raise ValueError(
+                "task 'quantile' is backtested on one test period; use split.scheme 'time'"
+            )
         if self.data.time is None and self.split.scheme != "stratified":
             raise ValueError("cross-sectional data (time null) needs split.scheme 'stratified'")
         return self
@@ -333,20 +418,24 @@ class RunConfig(Strict):
     def resolved_loss(self) -> str:
         if self.training.loss != "auto":
             return self.training.loss
-        return "binary_crossentropy" if self.task == "classification" else "mse"
+        return {"classification": "binary_crossentropy", "quantile": "pinball"}.get(
+            self.task, "mse"
+        )
 
     def to_json(self) -> str:
         dumped = self.model_dump(mode="json")
         if self.cross_sectional:
             dumped.pop("window")
             dumped.pop("horizon")
+        if self.task != "quantile":
+            dumped.pop("quantiles")
         return json.dumps(dumped, indent=2, ensure_ascii=False)
 
 
 def _field_path(loc: tuple) -> str:
     """The key without pydantic's union tags (data.target.drawdown.x -> data.target.x)."""
     parts = list(loc)
-    kinds = ("column", "drawdown", "tail_loss", "forward_volatility")
+    kinds = ("column", "drawdown", "tail_loss", "forward_volatility", "forward_return")
     if len(parts) > 2 and parts[:2] == ["data", "target"] and parts[2] in kinds:
         del parts[2]
     return json_path(tuple(parts))
@@ -355,7 +444,7 @@ def _field_path(loc: tuple) -> str:
 def _unknown_kind(item: dict) -> str:
     return (
         f"unknown target kind {item['input'].get('kind')!r}; "
-        "use column, drawdown, tail_loss or forward_volatility"
+        "use column, drawdown, tail_loss, forward_volatility or forward_return"
     )
 
 

@@ -17,8 +17,16 @@ import pandas as pd
 from riskcore.config import RunConfig, check_columns
 from riskcore.errors import DataValidationError
 from riskcore.joins import join_macro, join_sentiment, to_times
+from riskcore.macro import column_lags
 from riskcore.preprocess import BLOCKS, Preprocessor
-from riskcore.targets import derive, forward_drawdown, forward_return, forward_volatility
+from riskcore.targets import (
+    derive,
+    forward_drawdown,
+    forward_log_return,
+    forward_return,
+    forward_volatility,
+    one_step_log_return,
+)
 
 SPLITS = ("train", "validation", "test")
 TABULAR_STATS = ("last", "mean", "std", "min", "max")
@@ -91,6 +99,13 @@ class Dataset:
     target_state: dict = field(default_factory=dict)
     cuts: dict[str, str | None] = field(default_factory=dict)
     folds: list[dict[str, np.ndarray]] = field(default_factory=list)
+    returns: np.ndarray | None = None  # one-step returns per row (quantile task comparators)
+
+    def fit_rows(self) -> np.ndarray:
+        """Rows dated before the validation cut: the training period, where every fitted
+        comparator (GARCH) learns its parameters."""
+        cut = np.datetime64(pd.Timestamp(self.cuts["validation"]))
+        return self.panel.time < cut
 
     def summary(self) -> dict:
         """Counts and event rates per split: the live preview on the Data page."""
@@ -100,6 +115,8 @@ class Dataset:
             out[name] = {"samples": len(idx)}
             if self.config.task == "classification" and len(idx):
                 out[name]["event_rate"] = float(np.mean(y))
+            if self.config.task == "quantile" and len(idx):
+                out[name]["return_sd"] = float(np.std(y))
             if self.panel.time is not None and len(idx):
                 times = self.panel.time[idx]
                 out[name]["from"] = str(pd.Timestamp(times.min()).date())
@@ -187,7 +204,29 @@ def _raw_target(frame: pd.DataFrame, config: RunConfig) -> np.ndarray:
         return _per_entity(frame, values, lambda v: forward_drawdown(v, h))
     if t.kind == "tail_loss":
         return _per_entity(frame, values, lambda v: forward_return(v, h))
+    if t.kind == "forward_return":
+        if return_kind(values, t.column_is) == "price":
+            return _per_entity(frame, values, lambda v: forward_log_return(v, h))
+        return _per_entity(frame, values, lambda v: forward_return(v, h))
     return _per_entity(frame, values, lambda v: forward_volatility(v, h))
+
+
+def return_kind(values: np.ndarray, column_is: str) -> str:
+    """ "price" or "return": a column with any negative value cannot be a price level."""
+    if column_is != "auto":
+        return column_is
+    finite = values[np.isfinite(values)]
+    return "return" if (finite < 0).any() else "price"
+
+
+def one_step_returns(frame: pd.DataFrame, config: RunConfig) -> np.ndarray:
+    """One-step log returns of the forward-return target's column per row (NaN where not
+    known): what historical simulation and GARCH see, known at t like every input."""
+    t = config.data.target
+    values = _numeric(frame, t.column, "primary").to_numpy(dtype=float)
+    if return_kind(values, t.column_is) == "price":
+        return _per_entity(frame, values, one_step_log_return)
+    return values.copy()
 
 
 def _column_target(frame: pd.DataFrame, config: RunConfig) -> np.ndarray:
@@ -275,7 +314,9 @@ def build_frame(
     if d.macro_features:
         for col in d.macro_features:
             macro[col] = _numeric(macro, col, "macro")
-        joined = join_macro(times, macro, d.macro_time or d.time, d.macro_features, d.macro_lag)
+        macro_time = d.macro_time or d.time
+        lags = column_lags(d, macro, macro_time)
+        joined = join_macro(times, macro, macro_time, d.macro_features, lags)
         frame[d.macro_features] = joined.to_numpy()
     if d.sentiment_features:
         for col in d.sentiment_features:
@@ -505,7 +546,14 @@ def prepare(
     full_window = frame["_pos"].to_numpy() >= (0 if config.cross_sectional else config.window - 1)
     pre = Preprocessor(columns=columns, categorical=categorical).fit(frame, fit_rows, full_window)
     panel = make_panel(frame, config, pre)
-    return Dataset(config, panel, splits, pre, target_state, cuts, folds)
+    returns = None
+    if config.task == "quantile":
+        returns = one_step_returns(frame, config)
+        target_state["column_is"] = return_kind(
+            _numeric(frame, config.data.target.column, "primary").to_numpy(dtype=float),
+            config.data.target.column_is,
+        )
+    return Dataset(config, panel, splits, pre, target_state, cuts, folds, returns)
 
 
 # ---- a saved run's preprocessing applied to new data ---------------------------------------

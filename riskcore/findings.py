@@ -20,6 +20,10 @@ Translate = Callable[..., str]
 FINDINGS_TEXT: dict[str, tuple[str, str]] = {
     "metric.roc_auc": ("ROC-AUC", "ROC-AUC"),
     "metric.rmse": ("RMSE", "均方根误差 RMSE"),
+    "metric.pinball": ("pinball loss (bp)", "分位数损失（pinball，基点）"),
+    "model.historical": ("Historical simulation", "历史模拟法"),
+    "model.garch": ("GARCH(1,1)-t", "GARCH(1,1)-t"),
+    "model.fhs": ("Filtered historical simulation", "过滤历史模拟法"),
     "model.benchmark": ("Best single input", "最佳单一输入"),
     "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
     "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
@@ -69,6 +73,11 @@ FINDINGS_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# Metrics shown in another unit than stored: a pinball loss of returns is a few 1e-4, so it is
+# shown in basis points (its label says so) rather than as "0.000".
+DISPLAY_SCALE = {"pinball": 1e4}
+
+
 def number(value: object) -> str:
     """Three decimals, "–" for a missing value."""
     if not isinstance(value, int | float) or not math.isfinite(value):
@@ -95,14 +104,15 @@ def verdict_sentence(v: Verdict, test: dict, t: Translate) -> str:
     """The facts (both values and the paired interval of the difference), then the outcome."""
     if v.outcome == "undefined":
         return t("verdict.undefined")
-    lo, hi = v.advantage_ci
+    scale = DISPLAY_SCALE.get(v.metric, 1.0)
+    lo, hi = (x * scale for x in v.advantage_ci)
     facts = t(
         "verdict.facts",
         metric=t(f"metric.{v.metric}"),
-        model=number(v.model_value),
+        model=number(v.model_value * scale),
         base=model_label(v.comparator, test, t),
-        base_value=number(v.comparator_value),
-        diff=f"{v.advantage:+.3f}",
+        base_value=number(v.comparator_value * scale),
+        diff=f"{v.advantage * scale:+.3f}",
         lo=f"{lo:+.3f}" if math.isfinite(lo) else "–",
         hi=f"{hi:+.3f}" if math.isfinite(hi) else "–",
     )

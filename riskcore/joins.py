@@ -7,6 +7,8 @@ obviously backward-looking.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -43,21 +45,41 @@ def macro_row_index(macro_times: np.ndarray, times: np.ndarray, lag: int) -> np.
 
 
 def join_macro(
-    times: np.ndarray, macro: pd.DataFrame, time_col: str, features: list[str], lag: int
+    times: np.ndarray,
+    macro: pd.DataFrame,
+    time_col: str,
+    features: list[str],
+    lags: int | Mapping[str, pd.DateOffset],
 ) -> pd.DataFrame:
-    """Macro features known at each primary time (NaN before the first usable release)."""
-    macro = macro.assign(_t=to_times(macro[time_col], "macro", time_col)).sort_values("_t")
+    """Macro features known at each primary time (NaN before the first usable release).
+
+    lags (riskcore.macro.column_lags): an int counts rows of the macro file, the legacy
+    config's meaning (a NaN cell in the row it picks stays NaN); a mapping gives each feature a
+    calendar lag applied to that column's own dated values, so in files of several frequencies
+    merged on the date a value dated d is used at t only when d + lag <= t.
+    """
+    macro = macro.assign(_t=to_times(macro[time_col], "macro", time_col))
+    macro = macro.sort_values("_t", kind="stable")
     if macro["_t"].duplicated().any():
         dup = macro.loc[macro["_t"].duplicated(), "_t"].iloc[0]
         raise DataValidationError(
             f"macro file has two rows for {pd.Timestamp(dup).date()} in column '{time_col}'; "
             "keep one row per date"
         )
-    idx = macro_row_index(macro["_t"].to_numpy(), times, lag)
+    dates = macro["_t"].to_numpy()
     values = macro[features].to_numpy(dtype=float)
     out = np.full((len(times), len(features)), np.nan)
-    ok = idx >= 0
-    out[ok] = values[idx[ok]]
+    if isinstance(lags, int):
+        idx = macro_row_index(dates, times, lags)
+        ok = idx >= 0
+        out[ok] = values[idx[ok]]
+        return pd.DataFrame(out, columns=features)
+    for j, col in enumerate(features):
+        known = ~np.isnan(values[:, j])
+        released = (pd.DatetimeIndex(dates[known]) + lags[col]).to_numpy(dtype="datetime64[ns]")
+        idx = np.searchsorted(released, times, side="right") - 1  # released is sorted with d
+        ok = idx >= 0
+        out[ok, j] = values[known, j][idx[ok]]
     return pd.DataFrame(out, columns=features)
 
 

@@ -45,11 +45,12 @@ CALIBRATION_METRICS = ("ece", "calibration_slope", "calibration_intercept")  # n
 REPORTED_METRICS = {
     "classification": (*CLASSIFICATION_METRICS, *CALIBRATION_METRICS),
     "regression": REGRESSION_METRICS,
+    "quantile": ("pinball",),
 }
 _RANKING = ("roc_auc", "pr_auc", "ks", "gini")  # undefined with one class present
 # The test metric a run is judged by (verdict, report, CLI, tuner), and which way is better.
-HEADLINE = {"classification": "roc_auc", "regression": "rmse"}
-LOWER_BETTER = frozenset({"rmse", "mae", "brier", "log_loss", "ece"})
+HEADLINE = {"classification": "roc_auc", "regression": "rmse", "quantile": "pinball"}
+LOWER_BETTER = frozenset({"rmse", "mae", "brier", "log_loss", "ece", "pinball"})
 IDEAL = {"calibration_slope": 1.0, "calibration_intercept": 0.0}  # best is closest to these
 ERROR_METRICS = ("rmse", "mae")  # in the target's units: shown to four significant digits
 

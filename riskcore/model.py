@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from riskcore.config import RunConfig
+from riskcore.quantiles import QuantileGrid
 
 if TYPE_CHECKING:
     import keras
@@ -67,10 +70,15 @@ def _sequence_tower(inp, config: RunConfig):
     return _dense(x, m.dense_units, "sequence_dense", config)
 
 
-def build_model(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> keras.Model:
+def build_model(
+    config: RunConfig,
+    shapes: dict[str, tuple[int, ...]],
+    target_scale: tuple[float, float] = (0.0, 1.0),
+) -> keras.Model:
     """The reference architecture (or the feed-forward one for cross-sectional data), compiled.
 
-    `shapes` maps each present input block to its shape without the batch axis.
+    `shapes` maps each present input block to its shape without the batch axis;
+    `target_scale` (centre, spread of the training target) sizes the quantile head's output.
     """
     import keras
 
@@ -86,8 +94,11 @@ def build_model(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> keras.
         else:
             towers.append(_dense(inp, config.model.tower_units, f"{name}_dense", config))
     x = towers[0] if len(towers) == 1 else keras.layers.Concatenate(name="fusion")(towers)
-    activation = "sigmoid" if config.task == "classification" else "linear"
-    out = keras.layers.Dense(1, activation=activation, dtype="float32", name=OUTPUT_LAYER)(x)
+    if config.task == "quantile":
+        out = _quantile_head(x, config, target_scale)
+    else:
+        activation = "sigmoid" if config.task == "classification" else "linear"
+        out = keras.layers.Dense(1, activation=activation, dtype="float32", name=OUTPUT_LAYER)(x)
     model = keras.Model(inputs=inputs, outputs=out, name="risklens")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.training.learning_rate),
@@ -97,9 +108,59 @@ def build_model(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> keras.
     return model
 
 
+def _quantile_head(x, config: RunConfig, target_scale: tuple[float, float]):
+    """Non-crossing quantiles, highest first: the top one, then each lower one a softplus
+    step below the previous (a fixed cumulative-difference matrix), in the target's units.
+
+    Stock layers only, so the saved model still loads with safe_mode and no custom objects.
+    """
+    import keras
+
+    n = len(QuantileGrid.of(config.quantiles).points)
+    parts = [keras.layers.Dense(1, dtype="float32", name="quantile_top")(x)]
+    if n > 1:
+        gaps = keras.layers.Dense(
+            n - 1,
+            activation="softplus",
+            bias_initializer=keras.initializers.Constant(-2.0),  # quantiles start 0.13 apart
+            dtype="float32",
+            name="quantile_gaps",
+        )
+        parts.append(gaps(x))
+        x = keras.layers.Concatenate(name="quantile_parts", dtype="float32")(parts)
+    else:
+        x = parts[0]
+    steps = keras.layers.Dense(
+        n, use_bias=False, trainable=False, dtype="float32", name="quantile_steps"
+    )
+    x = steps(x)
+    steps.set_weights(
+        [np.triu(np.ones((n, n), dtype="float32")) * np.r_[1.0, -np.ones(n - 1)][:, None]]
+    )
+    centre, spread = target_scale
+    return keras.layers.Rescaling(
+        scale=float(spread), offset=float(centre), dtype="float32", name=OUTPUT_LAYER
+    )(x)
+
+
+def pinball_loss(points: np.ndarray):
+    """Mean pinball loss over the grid's quantile heads (one column per quantile)."""
+    from keras import ops
+
+    levels = ops.convert_to_tensor(np.asarray(points, dtype="float32")[None, :])
+
+    def pinball(y_true, y_pred):
+        err = ops.reshape(ops.cast(y_true, "float32"), (-1, 1)) - y_pred
+        return ops.mean(ops.maximum(levels * err, (levels - 1.0) * err), axis=-1)
+
+    return pinball
+
+
 def _loss(config: RunConfig):
     import keras
 
+    if config.task == "quantile":
+        return pinball_loss(QuantileGrid.of(config.quantiles).points)
     return {
         "binary_crossentropy": keras.losses.BinaryCrossentropy(),
         "focal": keras.losses.BinaryFocalCrossentropy(gamma=2.0),
@@ -113,6 +174,8 @@ def _metrics(config: RunConfig) -> list:
 
     if config.task == "classification":
         return [keras.metrics.AUC(name="auc")]
+    if config.task == "quantile":
+        return []  # the loss is the pinball loss itself
     return [keras.metrics.RootMeanSquaredError(name="rmse")]
 
 
@@ -146,7 +209,10 @@ def parameter_count(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> in
         else:
             total += dense(shape[0], m.tower_units)
             fused += m.tower_units
-    return total + fused + 1
+    if config.task != "quantile":
+        return total + fused + 1
+    n = len(QuantileGrid.of(config.quantiles).points)
+    return total + (fused + 1) + (fused + 1) * (n - 1) + n * n  # top, gaps, fixed steps
 
 
 def input_shapes(names: dict[str, list[str]], blocks: list[str], window: int) -> dict:

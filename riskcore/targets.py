@@ -46,6 +46,22 @@ def forward_return(returns: np.ndarray, horizon: int) -> np.ndarray:
     return _pad_tail(w.sum(axis=1), len(returns))
 
 
+def forward_log_return(price: np.ndarray, horizon: int) -> np.ndarray:
+    """log(price[i+horizon] / price[i]): the forward return of the quantile task from prices."""
+    p = price.astype(float)
+    out = np.full(len(p), np.nan)
+    if len(p) > horizon:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[: len(p) - horizon] = np.log(p[horizon:] / p[:-horizon])
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def one_step_log_return(price: np.ndarray) -> np.ndarray:
+    """log(price[i] / price[i-1]); NaN at the first row and where a price is not positive."""
+    return forward_log_return(np.concatenate([[np.nan], price.astype(float)]), 1)[:-1]
+
+
 def forward_volatility(returns: np.ndarray, horizon: int) -> np.ndarray:
     """Standard deviation of the one-step returns over rows i+1..i+horizon."""
     w = _forward_windows(returns.astype(float), horizon, include_current=False)

@@ -16,7 +16,7 @@ import hashlib
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -43,6 +43,13 @@ from riskcore.distributed import (
     make_strategy,
     single_device_copy,
 )
+from riskcore.quantile_run import (
+    quantile_forecasts,
+    quantile_metrics,
+    quantile_predictions,
+    target_scale,
+)
+from riskcore.quantiles import QuantileGrid
 from riskcore.store import SCORE_COLUMNS, RunStore, raw_column
 
 Emit = Callable[[dict], None]
@@ -156,12 +163,16 @@ def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit
     )
     val = WindowBatches(panel, split["validation"], max(t.batch_size, 1024))
     shapes = input_shapes(panel.names, panel.input_names, panel.window)
+    scale = (0.0, 1.0)
+    if config.task == "quantile":
+        points = QuantileGrid.of(config.quantiles).points
+        scale = target_scale(panel.y[split["train"]], points)
     strategy = make_strategy(t.distribute)
     if strategy is None:
-        model = build_model(config, shapes)
+        model = build_model(config, shapes, scale)
     else:
         with strategy.scope():
-            model = build_model(config, shapes)
+            model = build_model(config, shapes, scale)
     if t.distribute == "multi_worker":
         sample_weight = None
         if weights is not None:
@@ -181,7 +192,7 @@ def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit
         history = pd.DataFrame(hist.history)
         history.insert(0, "epoch", np.arange(1, len(history) + 1))
     if strategy is not None:
-        model = single_device_copy(model, lambda: build_model(config, shapes))
+        model = single_device_copy(model, lambda: build_model(config, shapes, scale))
     return model, history
 
 
@@ -221,12 +232,16 @@ class Fitted:
     calibrators: dict[str, Calibrator]
     benchmark: Benchmark | None
     leaks: list[dict]
+    info: dict = field(default_factory=dict)  # what the VaR comparators say about their fits
 
 
 def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
     """Deep model, baselines and benchmark on one split; calibrated on validation."""
     emit({"type": "stage", "stage": "training"})
     model, history = fit_model(config, ds, split, emit)
+    if config.task == "quantile":
+        forecasts, info = quantile_forecasts(config, ds, split, model, emit)
+        return Fitted(model, history, forecasts, {}, None, [], info)
     emit({"type": "stage", "stage": "baselines"})
     panel = ds.panel
     tabular = {name: panel.tabular(split[name]) for name in SPLITS}
@@ -358,6 +373,8 @@ def _versions() -> dict:
 def _run_metrics(config: RunConfig, ds: Dataset, fitted: Fitted, emit: Emit) -> dict:
     """metrics.json: test and validation metrics with intervals, the paired differences,
     calibration, warnings and the walk-forward folds."""
+    if config.task == "quantile":
+        return quantile_metrics(config, ds, fitted.scores, fitted.info, resampling)
     scores = fitted.scores
     test_ends = ds.splits["test"]
     test = _evaluate(config, ds, test_ends, scores["test"], True)
@@ -444,8 +461,14 @@ def train_run(
         w.write_json("metrics.json", metrics)
         w.write_json("meta.json", meta)
         w.write_csv("history.csv", history)
-        w.write_csv("predictions.csv", _predictions(ds, ds.splits, scores, config.task))
-        w.write_csv("reference.csv", reference_sample(ds, scores["train"]["model"][1], seed))
+        if config.task == "quantile":
+            predictions = quantile_predictions(config, ds, ds.splits, scores)
+            train_scores = scores["train"]["model"].headline
+        else:
+            predictions = _predictions(ds, ds.splits, scores, config.task)
+            train_scores = scores["train"]["model"][1]
+        w.write_csv("predictions.csv", predictions)
+        w.write_csv("reference.csv", reference_sample(ds, train_scores, seed))
         w.write_inputs({"primary": primary, "macro": macro, "sentiment": sentiment})
         w.save_model(model)
         run_id = w.run_id

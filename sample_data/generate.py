@@ -614,7 +614,7 @@ def configs(wide_columns: list[str]) -> dict[str, dict]:
         "static_features": [],
         "macro_features": ["credit_spread", "vix", "policy_rate", "noise_macro"],
         "sentiment_features": ["sentiment"],
-        "macro_lag": 1,
+        "macro_lag": "1M",  # monthly macro files: a month's figures are known a month later
         "target": {"kind": "drawdown", "column": "close", "threshold": EVENT_THRESHOLD},
     }
     credit = {
@@ -624,7 +624,7 @@ def configs(wide_columns: list[str]) -> dict[str, dict]:
         "static_features": ["age", "income", "region", "product", "noise_static"],
         "macro_features": ["unemployment", "policy_rate"],
         "sentiment_features": [],
-        "macro_lag": 1,
+        "macro_lag": "1M",  # monthly macro files: a month's figures are known a month later
         "target": {"kind": "column", "column": "default_12m"},
     }
     wide = {
@@ -637,9 +637,15 @@ def configs(wide_columns: list[str]) -> dict[str, dict]:
         "target": {"kind": "column", "column": "default"},
     }
     market_event = {**market, "target": {"kind": "column", "column": "event"}}
+    market_var = {**market, "target": {"kind": "forward_return", "column": "close"}}
+    var = _run_config(market_var, 30, 1, 128)  # 1-day 99% and 97.5% VaR, ES at each
+    var["task"], var["quantiles"] = "quantile", [0.01, 0.025]
+    var["split"]["test"] = 0.2  # about 313 test days per ticker: a full Basel year of 250
+    var["training"]["class_weight"] = "none"
     return {
         "market_config.json": _run_config(market, 30, EVENT_HORIZON, 128),
         "market_event_config.json": _run_config(market_event, 30, EVENT_HORIZON, 128),
+        "market_var_config.json": var,
         "credit_config.json": _run_config(credit, 6, 12, 256),
         "credit_wide_config.json": _run_config(wide, None, None, 64),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from riskcore import metrics as M
 from riskcore.config import check_columns, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
+from riskcore.macro import file_frequency, merge_files, normal_lag, period_lag
 from riskcore.roles import guess_roles
 from riskcore.train import describe_source
 from riskcore.uploads import read_upload
-from ui.config_widgets import number_input, window_horizon
+from ui.config_widgets import window_horizon
 from ui.i18n import t
 from ui.page import show_error
 from ui.state import (
@@ -43,21 +45,49 @@ SAMPLES = {
         "config": "credit_config.json",
     },
 }
-TARGET_KINDS = ("column", "drawdown", "tail_loss", "forward_volatility")
+TARGET_KINDS = ("column", "drawdown", "tail_loss", "forward_volatility", "forward_return")
+TASK_OF_KIND = {"forward_return": "quantile", "forward_volatility": "regression"}
+VAR_LEVELS = (0.005, 0.01, 0.025, 0.05, 0.1)  # tail probabilities offered for VaR / ES
 NONE = "—"
 
 
 # ---- files ----------------------------------------------------------------------------------
-def _load(role: str, name: str, data: bytes, dataset: str = "upload") -> None:
-    """Read a file into the session: an upload in a limited child process (a workbook bomb
-    must not take the server down), a sample shipped with the app here."""
+def _read(role: str, name: str, data: bytes, dataset: str = "upload") -> LoadedFile:
+    """Read a file: an upload in a limited child process (a workbook bomb must not take the
+    server down), a sample shipped with the app here."""
     date_format = st.session_state.get("date_format") or None
     if dataset == "upload":
         frame, report = read_upload(name, data, date_format=date_format)
     else:
         frame, report = read_table(data, name=name, date_format=date_format)
     source = describe_source(role, name, data, rows=report.rows)
-    files()[role] = LoadedFile(name, frame, report, source, dataset)
+    return LoadedFile(name, frame, report, source, dataset)
+
+
+def _load(role: str, name: str, data: bytes, dataset: str = "upload") -> None:
+    """Read a file into the session."""
+    files()[role] = _read(role, name, data, dataset)
+
+
+def _load_macro(uploads: list) -> None:
+    """One or several macro files (a daily index, a monthly CPI...) into the session as one
+    macro table merged on the date, the files kept as its parts."""
+    parts = [_read("macro", u.name, u.getvalue()) for u in uploads]
+    if len(parts) == 1:
+        files()["macro"] = parts[0]
+        return
+    frame = merge_files([(p.name, p.frame) for p in parts])
+    name = " + ".join(p.name for p in parts)
+    digest = hashlib.sha256("".join(p.source["sha256"] for p in parts).encode()).hexdigest()
+    source = {  # one record for the role; `parts` holds each file's own
+        "role": "macro",
+        "name": name,
+        "bytes": sum(p.source["bytes"] for p in parts),
+        "sha256": digest,
+        "rows": len(frame),
+        "parts": [p.source for p in parts],
+    }
+    files()["macro"] = LoadedFile(name, frame, None, source, "upload", parts=parts)
 
 
 def _uploader_key(role: str) -> str:
@@ -125,16 +155,23 @@ def file_section() -> None:
     cols = st.columns(3)
     for col, role in zip(cols, ROLES, strict=True):
         with col:
+            many = role == "macro"  # macro files of several frequencies, merged on the date
             upload = st.file_uploader(
                 t(f"data.upload_{role}"),
                 type=["csv", "tsv", "txt", "xlsx"],
                 key=_uploader_key(role),
                 help=t(f"data.upload_{role}_help"),
+                accept_multiple_files=many,
             )
-            if upload is not None and seen.get(role) != upload.file_id:
-                seen[role] = upload.file_id
+            uploads = list(upload or []) if many else [upload] if upload is not None else []
+            ids = tuple(u.file_id for u in uploads)
+            if uploads and seen.get(role) != ids:
+                seen[role] = ids
                 try:
-                    _load(role, upload.name, upload.getvalue())
+                    if many:
+                        _load_macro(uploads)
+                    else:
+                        _load(role, upload.name, upload.getvalue())
                     if role == "primary":
                         _drop_other_data_set(upload.name)
                         set_config_dict({})  # a new primary file means a new mapping
@@ -143,7 +180,8 @@ def file_section() -> None:
                     show_error(exc)
             loaded = files().get(role)
             if loaded:
-                _report(loaded)
+                for part in loaded.each:
+                    _report(part)
                 st.button(
                     t("data.remove"),
                     key=f"remove_{role}",
@@ -226,7 +264,7 @@ def mapping_form() -> dict | None:
     d["static_features"] = _features(c2, d, "static_features", inputs, f"static_{v}")
     _macro_fields(c1, d, macro, v)
     _sentiment_fields(c2, d, sentiment, v)
-    out = {**raw, "data": d}
+    out = {**raw, "data": d, **_task_fields(raw, d["target"]["kind"], v)}
     if d.get("time"):
         out.update(window_horizon(raw, key=str(v)))
     else:
@@ -237,22 +275,79 @@ def mapping_form() -> dict | None:
 
 
 def _macro_fields(col, d: dict, macro: LoadedFile | None, v: int) -> None:
-    """The macro file's features, publication lag and date column, written into `d`."""
+    """The macro files' features, date column and publication lags, written into `d`."""
     if not macro:
         d["macro_features"] = []
         return
     mcols = list(macro.frame.columns)
     d["macro_features"] = _features(col, d, "macro_features", mcols, f"macro_{v}")
-    d["macro_lag"] = number_input(
-        col,
-        t("data.macro_lag"),
-        "data.macro_lag",
-        d,
-        key=f"lag_{v}",
-        help=t("data.macro_lag_help"),
-    )
     if d.get("time") and d["time"] not in mcols:
         d["macro_time"] = _pick(t("data.macro_time"), mcols, d.get("macro_time"), f"mt_{v}")
+    _macro_lags(col, d, macro, v)
+
+
+def _macro_lags(col, d: dict, macro: LoadedFile, v: int) -> None:
+    """Per macro file: its detected frequency and an editable calendar lag, written as an
+    explicit data.macro_lags entry for each chosen column of the file (macro_lag null), so the
+    saved config states every column's lag and gives the same join whatever a later file's
+    dates look like."""
+    chosen = d.get("macro_features") or []
+    given = d.get("macro_lags") or {}
+    lags: dict[str, str] = {}
+    for i, part in enumerate(macro.each):
+        try:
+            info = file_frequency(part.name, part.frame, d.get("macro_time") or d.get("time"))
+        except RiskcoreError as exc:
+            show_error(exc)
+            continue
+        used = [c for c in info.columns if c in chosen]
+        start, own = _start_lag(d, given, used, info)
+        name = md_escape(part.name)
+        text = col.text_input(
+            t("data.macro_file_lag", name=name),
+            start,
+            key=f"mlag_{v}_{i}_{part.name}",
+            help=t("data.macro_file_lag_help"),
+        )
+        group = "irregular" if info.irregular else "late" if info.default_lag != "0D" else "prompt"
+        col.caption(
+            t(
+                "data.macro_file_freq",
+                frequency=t(f"data.freq_{info.frequency.replace(' ', '_')}"),
+                lag=info.default_lag,
+            )
+            + " "
+            + t(f"data.macro_reason_{group}", gap=f"{info.gap_days or 0:g}")
+        )
+        if own and text == start:  # the config's per-column lags, until this lag is edited
+            col.caption(t("data.macro_lags_own", lags=md_escape(", ".join(own))))
+            lags.update({c: given.get(c, start) for c in used})
+            continue
+        try:
+            text = normal_lag(text)
+        except RiskcoreError as exc:
+            col.error(f"{name}: {md_escape(exc)}", icon=":material/error:")
+        lags.update(dict.fromkeys(used, text))  # a bad lag reaches the config, which refuses it
+    d["macro_lag"] = None
+    d["macro_lags"] = lags
+
+
+def _start_lag(d: dict, given: dict, used: list[str], info) -> tuple[str, list[str]]:
+    """A file's lag as the config has it (the one lag of its columns, a calendar macro_lag, or
+    an integer one as that many periods of the file's frequency), else the file's default;
+    plus "column lag" for each column when the config gives its columns different lags."""
+    explicit = [c for c in used if c in given]
+    values = {given[c] for c in explicit}
+    if len(values) > 1 or 0 < len(explicit) < len(used):
+        return info.default_lag, [f"{c} {given.get(c, info.default_lag)}" for c in used]
+    if values:
+        return values.pop(), []
+    lag = d.get("macro_lag")
+    if isinstance(lag, str):
+        return lag, []
+    if isinstance(lag, int) and not isinstance(lag, bool) and lag >= 0:
+        return period_lag(lag, info.frequency), []  # a legacy row count, in periods
+    return info.default_lag, []
 
 
 def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: int) -> None:
@@ -266,6 +361,29 @@ def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: int) -> Non
         d["sentiment_time"] = _pick(
             t("data.sentiment_time"), scols, d.get("sentiment_time"), f"st_{v}"
         )
+
+
+def _task_fields(raw: dict, kind: str, v: int) -> dict:
+    """The task the target kind implies (a quantile target needs its VaR levels)."""
+    task = TASK_OF_KIND.get(kind)
+    if task is None:  # a column target keeps the uploaded config's task; others classify
+        previous = raw.get("task")
+        task = (
+            previous if kind == "column" and previous in ("classification", "regression") else None
+        )
+        return {"task": task or "classification"}
+    if task != "quantile":
+        return {"task": task}
+    chosen = [a for a in raw.get("quantiles") or [0.01, 0.025] if a in VAR_LEVELS]
+    levels = st.multiselect(
+        t("data.quantiles"),
+        VAR_LEVELS,
+        default=chosen or [0.01, 0.025],
+        format_func=lambda a: t("data.quantile_level", level=f"{a:g}", confidence=f"{1 - a:.1%}"),
+        key=f"levels_{v}",
+        help=t("data.quantiles_help"),
+    )
+    return {"task": task, "quantiles": sorted(levels) or [0.01]}
 
 
 def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:

@@ -1307,6 +1307,60 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.file_mean_score": ("Mean score", "平均分数"),
     "chart.moderate": ("moderate", "中度"),
     "chart.major": ("major", "显著"),
+    # mixed-frequency macro files (ui/data_widgets.py macro uploads)
+    "data.macro_file_lag": ("Publication lag of {name}", "{name} 的发布滞后"),
+    "data.macro_file_lag_help": (
+        "Calendar time between a value's date and the first date it may be used, such as 0D, "
+        "1D, 45D, 1M or 1Q: a value dated d is used at t only when d + lag ≤ t. Saved in the "
+        "config for each column of this file (data.macro_lags).",
+        "数值日期与其首次可用日期之间的日历间隔，如 0D、1D、45D、1M 或 1Q：日期为 d 的数值只在 "
+        "d + 滞后 ≤ t 时于 t 使用。按本文件的每一列保存到配置中（data.macro_lags）。",
+    ),
+    "data.macro_file_freq": (
+        "Detected frequency: {frequency}; default lag {lag}.",
+        "检测到的频率：{frequency}；默认滞后 {lag}。",
+    ),
+    "data.freq_daily": ("daily", "日频"),
+    "data.freq_business_daily": ("business daily", "工作日频"),
+    "data.freq_weekly": ("weekly", "周频"),
+    "data.freq_monthly": ("monthly", "月频"),
+    "data.freq_quarterly": ("quarterly", "季频"),
+    "data.freq_annual": ("annual", "年频"),
+    "data.freq_irregular": ("irregular", "不规则"),
+    "data.macro_reason_late": (
+        "A period's figure is published after the period ends, so each date sees the previous "
+        "period's value.",
+        "每期数据在该期结束后才发布，因此每个日期使用上一期的数值。",
+    ),
+    "data.macro_reason_prompt": (
+        "A value is known on its date and used from that date on.",
+        "数值在其日期当天即可获得，自该日起使用。",
+    ),
+    "data.macro_reason_irregular": (
+        "Its dates fit no frequency (median gap {gap} days), so it is treated as daily.",
+        "其日期不符合任何频率（间隔中位数 {gap} 天），因此按日频处理。",
+    ),
+    "data.macro_lags_own": (
+        "The config gives this file's columns their own lags ({lags}); a lag typed above "
+        "replaces them.",
+        "配置为本文件的各列设置了各自的滞后（{lags}）；在上方输入滞后将替换它们。",
+    ),
+    # quantile task: VaR / ES (Results, Explain, Scenarios, Report)
+    "target.forward_return": (
+        "Forward return: VaR and expected shortfall (quantile)",
+        "远期收益率：VaR 与预期损失（分位数）",
+    ),
+    "data.target_column_forward_return": ("Price or return column", "价格或收益率列"),
+    "data.quantiles": ("VaR levels (tail probability)", "VaR 水平（尾部概率）"),
+    "data.quantile_level": ("{level} ({confidence} VaR)", "{level}（{confidence} VaR）"),
+    "data.quantiles_help": (
+        "The model predicts the forward return's quantile at each level (the VaR, 0.01 is the "
+        "99% VaR) and the expected shortfall below it, and is backtested against historical "
+        "simulation and GARCH. A column with negative values is read as one-step log returns, "
+        "a positive one as prices.",
+        "模型预测远期收益率在各水平上的分位数（VaR，0.01 即 99% VaR）及其下方的预期损失，"
+        "并与历史模拟法和 GARCH 一同回测。含负值的列视为单步对数收益率，全为正值的列视为价格。",
+    ),
 }
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text

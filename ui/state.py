@@ -8,7 +8,7 @@ tab) is found through the signed-in identity (ui/auth.py): the runs it owns, its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -24,9 +24,22 @@ THRESHOLDS = "thresholds"  # {run_id: threshold}: one decision threshold per run
 class LoadedFile:
     name: str
     frame: pd.DataFrame
-    report: Any  # riskcore.io.LoadReport
+    report: Any  # riskcore.io.LoadReport (None for merged macro files: see parts)
     source: dict  # riskcore.train.describe_source record (sha256...)
     dataset: str = "upload"  # "upload", or the sample ("market", "credit") it came with
+    # several macro files merged on the date into `frame` (riskcore.macro.merge_files): each
+    # file as read, for its report, its detected frequency and its own source record
+    parts: list[LoadedFile] = field(default_factory=list)
+
+    @property
+    def each(self) -> list[LoadedFile]:
+        """The files this one stands for: its parts, or itself."""
+        return self.parts or [self]
+
+    @property
+    def sources(self) -> list[dict]:
+        """meta.json "files" records of each file (one per macro file when merged)."""
+        return [f.source for f in self.each]
 
 
 # ---- files and config ------------------------------------------------------------------------

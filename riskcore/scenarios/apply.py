@@ -26,6 +26,7 @@ import pandas as pd
 from riskcore.dataset import Panel
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.joins import join_macro, join_sentiment
+from riskcore.macro import column_lags
 from riskcore.preprocess import BLOCKS, ColumnState, Preprocessor
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.scenarios.spec import (
@@ -220,7 +221,9 @@ def _macro_path(inputs: ScenarioInputs, path: np.ndarray) -> dict[str, np.ndarra
     """Macro values known at each path date: (len(path),) per column, lag respected."""
     d = inputs.run.config.data
     macro = _numeric_copy(inputs.macro, d.macro_features)
-    joined = join_macro(path, macro, d.macro_time or d.time, d.macro_features, d.macro_lag)
+    macro_time = d.macro_time or d.time
+    lags = column_lags(d, macro, macro_time)
+    joined = join_macro(path, macro, macro_time, d.macro_features, lags)
     return {c: joined[c].to_numpy() for c in d.macro_features}
 
 
