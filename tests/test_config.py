@@ -128,7 +128,7 @@ def test_field_spec_reads_bounds_defaults_and_choices_from_the_fields() -> None:
     assert loss.kind == "choice" and loss.default == "auto"
     assert loss.choices == get_args(TrainingConfig.model_fields["loss"].annotation)
     task = field_spec("task")
-    assert task.choices == ("classification", "regression") and task.nullable
+    assert task.choices == ("classification", "regression", "quantile") and task.nullable
     assert field_spec("threshold", DrawdownTarget).high_open
     with pytest.raises(KeyError, match="no field 'colour'"):
         field_spec("model.colour")
