@@ -176,6 +176,19 @@ def column_lags(
     return out
 
 
+def lag_summary(data: DataConfig) -> str:
+    """The macro lags of a config in a few words, for reports: "1M", "vix 0D, cpi 1M",
+    "1 row(s)" (a legacy config), or each column's default."""
+    if isinstance(data.macro_lag, int):
+        return f"{data.macro_lag} row(s)"
+    default = "default"
+    lags = {c: data.macro_lags.get(c) or data.macro_lag or default for c in data.macro_features}
+    if len(set(lags.values())) > 1:
+        return ", ".join(f"{c} {lag}" for c, lag in lags.items())
+    one = next(iter(lags.values()), data.macro_lag or default)
+    return "each column's default (monthly: 1M, daily: 0D)" if one == default else one
+
+
 # ---- merging files ---------------------------------------------------------------------------
 def _date_column(name: str, frame: pd.DataFrame, date_col: str | None) -> str:
     """The file's date column: `date_col` when it has one, else the column read as dates."""

@@ -29,6 +29,7 @@ from riskcore.macro import (
     detect_frequency,
     file_frequency,
     lag_offset,
+    lag_summary,
     merge_files,
     normal_lag,
     parse_lag,
@@ -117,6 +118,15 @@ def test_the_config_validates_lags_up_front_naming_key_and_value() -> None:
         with pytest.raises(ConfigError) as err:
             _config(**extra)
         assert message in str(err.value), str(err.value)
+
+
+def test_a_configs_lags_are_summed_up_for_reports() -> None:
+    assert lag_summary(_config(macro_lag=1).data) == "1 row(s)"
+    assert lag_summary(_config(macro_lag="1m").data) == "1M"
+    assert lag_summary(_config(macro_lags={"vix": "0D", "cpi": "1M"}).data) == "vix 0D, cpi 1M"
+    assert lag_summary(_config(macro_lags={"vix": "1M", "cpi": "1M"}).data) == "1M"
+    assert lag_summary(_config(macro_lags={"cpi": "1M"}).data) == "vix default, cpi 1M"
+    assert lag_summary(_config().data).startswith("each column's default")
 
 
 # ---- merging files -------------------------------------------------------------------------
