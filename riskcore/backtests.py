@@ -134,17 +134,22 @@ def _chi2_p(lr: float, dof: int) -> float:
 # --------------------------------------------------------------------------- VaR backtests
 
 
+def pinball_rows(y: ArrayLike, q: ArrayLike, level: float) -> np.ndarray:
+    """Each row's pinball loss (NaN where y or q is): the mean is the model's loss, and
+    resampling the rows gives its interval."""
+    level = _check_level(level)
+    y, q = _columns(y=y, q=q)
+    d = y - q
+    return np.maximum(level * d, (level - 1.0) * d)
+
+
 def pinball_loss(y: ArrayLike, q: ArrayLike, level: float) -> float:
     """Mean quantile (pinball) loss of forecast q at `level`: the score a VaR model minimises,
     so lower is better and models can be compared on it. Rows where y or q is NaN are ignored;
     NaN when none is left."""
-    level = _check_level(level)
-    y, q = _columns(y=y, q=q)
-    keep = _observed(y, q)
-    if not keep.any():
-        return math.nan
-    d = y[keep] - q[keep]
-    return float(np.mean(np.maximum(level * d, (level - 1.0) * d)))
+    rows = pinball_rows(y, q, level)
+    rows = rows[np.isfinite(rows)]
+    return float(rows.mean()) if rows.size else math.nan
 
 
 def hits(y: ArrayLike, var: ArrayLike) -> np.ndarray:

@@ -342,6 +342,15 @@ class TrainingConfig(Strict):
     )
 
 
+# The task a derived target implies; a column target's task is the user's choice.
+IMPLIED_TASK = {
+    "forward_volatility": "regression",
+    "forward_return": "quantile",
+    "drawdown": "classification",
+    "tail_loss": "classification",
+}
+
+
 class RunConfig(Strict):
     data: DataConfig
     task: Literal["classification", "regression", "quantile"] | None = Field(
@@ -371,12 +380,7 @@ class RunConfig(Strict):
     @model_validator(mode="after")
     def _task_consistent(self) -> RunConfig:
         kind = self.data.target.kind
-        implied = {
-            "forward_volatility": "regression",
-            "forward_return": "quantile",
-            "drawdown": "classification",
-            "tail_loss": "classification",
-        }.get(kind)
+        implied = IMPLIED_TASK.get(kind)
         if self.task is None:
             object.__setattr__(self, "task", implied or "classification")
         elif implied and self.task != implied:

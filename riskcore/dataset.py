@@ -219,16 +219,6 @@ def return_kind(values: np.ndarray, column_is: str) -> str:
     return "return" if (finite < 0).any() else "price"
 
 
-def one_step_returns(frame: pd.DataFrame, config: RunConfig) -> np.ndarray:
-    """One-step log returns of the forward-return target's column per row (NaN where not
-    known): what historical simulation and GARCH see, known at t like every input."""
-    t = config.data.target
-    values = _numeric(frame, t.column, "primary").to_numpy(dtype=float)
-    if return_kind(values, t.column_is) == "price":
-        return _per_entity(frame, values, one_step_log_return)
-    return values.copy()
-
-
 def _column_target(frame: pd.DataFrame, config: RunConfig) -> np.ndarray:
     t = config.data.target
     s = frame[t.column]
@@ -547,12 +537,14 @@ def prepare(
     pre = Preprocessor(columns=columns, categorical=categorical).fit(frame, fit_rows, full_window)
     panel = make_panel(frame, config, pre)
     returns = None
-    if config.task == "quantile":
-        returns = one_step_returns(frame, config)
-        target_state["column_is"] = return_kind(
-            _numeric(frame, config.data.target.column, "primary").to_numpy(dtype=float),
-            config.data.target.column_is,
-        )
+    if config.task == "quantile":  # one-step returns, known at t: what HS and GARCH see
+        t = config.data.target
+        values = _numeric(frame, t.column, "primary").to_numpy(dtype=float)
+        target_state["column_is"] = return_kind(values, t.column_is)
+        if target_state["column_is"] == "price":
+            returns = _per_entity(frame, values, one_step_log_return)
+        else:
+            returns = values.copy()
     return Dataset(config, panel, splits, pre, target_state, cuts, folds, returns)
 
 

@@ -72,7 +72,8 @@ def quantile_metrics(config, ds: Dataset, forecasts: Forecasts, info: dict, resa
             panel.y[ends], forecasts[name], levels, panel.entity[ends], panel.time[ends], boot
         )
 
-    test = evaluate("test", resampling(config, ds, ds.splits["test"]))
+    boot = resampling(config, ds, ds.splits["test"])
+    test = evaluate("test", boot)
     validation = evaluate("validation", None)
     validation.pop("by_entity")
     return {
@@ -83,7 +84,7 @@ def quantile_metrics(config, ds: Dataset, forecasts: Forecasts, info: dict, resa
         "paired": test.pop("paired", {}),
         "test": test,
         "validation": validation,
-        "intervals": resampling(config, ds, ds.splits["test"]).describe(),
+        "intervals": boot.describe(),
         "calibration": None,
         "comparators": info,
         "warnings": [],

@@ -49,6 +49,7 @@ def forward_return(returns: np.ndarray, horizon: int) -> np.ndarray:
 def forward_log_return(price: np.ndarray, horizon: int) -> np.ndarray:
     """log(price[i+horizon] / price[i]): the forward return of the quantile task from prices."""
     p = price.astype(float)
+    p[~(p > 0)] = np.nan  # a price that is not positive has no log return
     out = np.full(len(p), np.nan)
     if len(p) > horizon:
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from riskcore.backtests import backtest_panel, pinball_loss
+from riskcore.backtests import backtest_panel, pinball_rows
 from riskcore.bootstrap import Resampling, percentile_interval
 from riskcore.quantiles import QuantileForecast, level_key
 
@@ -29,11 +29,9 @@ def common_rows(y: np.ndarray, forecasts: dict[str, QuantileForecast]) -> np.nda
     return ok
 
 
-def row_pinball(y: np.ndarray, forecast: QuantileForecast, levels: list[float]) -> np.ndarray:
-    """Each row's pinball loss averaged over the levels (its mean is the model's loss)."""
-    err = y[:, None] - forecast.var
-    a = np.asarray(levels)[None, :]
-    return np.maximum(a * err, (a - 1.0) * err).mean(axis=1)
+def level_pinball(y: np.ndarray, forecast: QuantileForecast, levels: list[float]) -> np.ndarray:
+    """(n, len(levels)): each row's pinball loss at each level."""
+    return np.column_stack([pinball_rows(y, forecast.var[:, j], a) for j, a in enumerate(levels)])
 
 
 def _resampled_means(values: dict[str, np.ndarray], resampling: Resampling) -> dict:
@@ -63,7 +61,8 @@ def evaluate_quantile(
     forecasts = {name: f.take(keep) for name, f in forecasts.items()}
     out: dict = {}
     by_entity: dict = {}
-    losses = {name: row_pinball(y, f, levels) for name, f in forecasts.items()}
+    by_level = {name: level_pinball(y, f, levels) for name, f in forecasts.items()}
+    losses = {name: loss.mean(axis=1) for name, loss in by_level.items()}  # mean over levels
     for name, f in forecasts.items():
         entry: dict = {
             "n": len(y),
@@ -75,7 +74,7 @@ def evaluate_quantile(
         by_entity[name] = {}
         for j, a in enumerate(levels):
             key = level_key(a)
-            entry["pinball_by_level"][key] = pinball_loss(y, f.var[:, j], a)
+            entry["pinball_by_level"][key] = float(by_level[name][:, j].mean())
             tested = backtest_panel(y, f.var[:, j], f.es[:, j], a, entities, times)
             entry["backtest"][key] = tested["pooled"]
             by_entity[name][key] = tested["by_entity"]

@@ -31,11 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from arch import arch_model
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats
 
 from riskcore.errors import ConfigError, DataValidationError
+from riskcore.targets import forward_return, one_step_log_return
 
 SCALE = 100.0  # arch is fitted on percent returns: its optimiser expects variances near 1
 CHUNK_CELLS = 2_000_000  # window cells sorted at once: bounds memory on long entities
@@ -174,12 +174,9 @@ def one_step_returns(values: np.ndarray, starts: np.ndarray, is_price: bool) -> 
     s = _check_starts(starts, len(x))
     if not is_price:
         return np.where(np.isfinite(x), x, np.nan)
-    ok = np.isfinite(x) & (x > 0)
-    logp = np.log(np.where(ok, x, 1.0))
-    out = np.full(len(x), np.nan)
-    both = ok[1:] & ok[:-1]
-    out[1:] = np.where(both, logp[1:] - logp[:-1], np.nan)
-    out[s] = np.nan
+    out = np.empty(len(x))
+    for lo, hi in _segments(s, len(x)):
+        out[lo:hi] = one_step_log_return(x[lo:hi])
     return out
 
 
@@ -187,10 +184,9 @@ def target_returns(returns: np.ndarray, starts: np.ndarray, horizon: int) -> np.
     """The forecast target per row: sum of returns at rows i+1..i+h of the same entity."""
     r, s = _check_panel(returns, starts)
     h = _check_horizon(horizon)
-    out = np.full(len(r), np.nan)
+    out = np.empty(len(r))
     for lo, hi in _segments(s, len(r)):
-        if hi - lo > h:
-            out[lo : hi - h] = sliding_window_view(r[lo + 1 : hi], h).sum(axis=1)
+        out[lo:hi] = forward_return(r[lo:hi], h)
     return out
 
 
@@ -342,6 +338,8 @@ def _training_span(train: np.ndarray, rows: np.ndarray, entity: int) -> tuple[in
 
 def _arch_fit(y: np.ndarray, first: int, stop: int) -> tuple[object | None, str | None, list]:
     """Fit GARCH(1,1)-t on y[first:stop]; (result, reason it is unusable or None, warnings)."""
+    from arch import arch_model  # 1.5 s to import: only when a GARCH is fitted
+
     model = arch_model(SCALE * y, mean="Constant", vol="GARCH", p=1, q=1, dist="t", rescale=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

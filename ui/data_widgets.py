@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from riskcore import metrics as M
-from riskcore.config import check_columns, parse_config
+from riskcore.config import IMPLIED_TASK, check_columns, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.macro import file_frequency, merge_files, normal_lag, period_lag
@@ -46,7 +46,6 @@ SAMPLES = {
     },
 }
 TARGET_KINDS = ("column", "drawdown", "tail_loss", "forward_volatility", "forward_return")
-TASK_OF_KIND = {"forward_return": "quantile", "forward_volatility": "regression"}
 VAR_LEVELS = (0.005, 0.01, 0.025, 0.05, 0.1)  # tail probabilities offered for VaR / ES
 NONE = "—"
 
@@ -365,13 +364,12 @@ def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: int) -> Non
 
 def _task_fields(raw: dict, kind: str, v: int) -> dict:
     """The task the target kind implies (a quantile target needs its VaR levels)."""
-    task = TASK_OF_KIND.get(kind)
-    if task is None:  # a column target keeps the uploaded config's task; others classify
+    task = IMPLIED_TASK.get(kind)
+    if task is None:  # a column target keeps the uploaded config's task
         previous = raw.get("task")
-        task = (
-            previous if kind == "column" and previous in ("classification", "regression") else None
-        )
-        return {"task": task or "classification"}
+        return {
+            "task": previous if previous in ("classification", "regression") else "classification"
+        }
     if task != "quantile":
         return {"task": task}
     chosen = [a for a in raw.get("quantiles") or [0.01, 0.025] if a in VAR_LEVELS]
