@@ -163,14 +163,19 @@ def go(page, link: str, heading: str) -> None:
     page.get_by_role("heading", name=heading).first.wait_for()
 
 
+def file_input(page, label: str):
+    """The file input of the uploader whose label starts with `label` (by label, not position:
+    the macro uploader takes several files and its input is not where the eye expects it)."""
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text=label)
+    return uploader.locator("input[type='file']")
+
+
 def upload(page, data: Path, config: dict, config_path: Path) -> None:
     """The primary file through the real file input, then a config JSON restored from disk."""
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").nth(0).set_input_files(str(data))
+    file_input(page, "Primary time series").set_input_files(str(data))
     page.get_by_text(f"{data.name}:").first.wait_for()
     config_path.write_text(json.dumps(config), encoding="utf-8")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(
-        str(config_path)
-    )
+    file_input(page, "Restore a config").set_input_files(str(config_path))
     page.get_by_text("Samples per split").wait_for()
 
 

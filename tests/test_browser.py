@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, ROOT, TINY_CONFIG, open_page, serve
+from tests.browser_support import ARTIFACTS, ROOT, TINY_CONFIG, file_input, open_page, serve
 from tests.browser_support import no_exception as _no_exception
 
 pytestmark = pytest.mark.browser
@@ -43,12 +43,13 @@ def trained(server, browser, tmp_path_factory):
     """One analyst's session: upload a CSV and a tiny config, train; the page stays open for
     the Results, Explain, Scenarios and Report tests (each session sees its own runs)."""
     page = _open(browser, server)
-    uploads = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploads.nth(0).set_input_files(str(ROOT / "sample_data" / "market_prices.csv"))
+    file_input(page, "Primary time series").set_input_files(
+        str(ROOT / "sample_data" / "market_prices.csv")
+    )
     page.get_by_text("market_prices.csv:").first.wait_for()
     config = tmp_path_factory.mktemp("config") / "tiny.json"
     config.write_text(json.dumps(TINY_CONFIG), encoding="utf-8")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(config))
+    file_input(page, "Restore a config").set_input_files(str(config))
     try:
         page.get_by_text("Samples per split").wait_for()
     except Exception:  # what the page showed instead, for whoever reads the CI log

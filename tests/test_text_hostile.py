@@ -308,7 +308,7 @@ def _wait_text(page, text: str, timeout_ms: float = 60_000) -> None:
 def test_hostile_names_in_the_browser(hostile, browser, tmp_path) -> None:
     """Upload a file whose name, column and entities are hostile; open Results and Explain of
     the hostile run: nothing fetched from outside, nothing coloured, the names as typed."""
-    from tests.browser_support import ARTIFACTS, go, no_exception, open_page, serve
+    from tests.browser_support import ARTIFACTS, file_input, go, no_exception, open_page, serve
 
     data = tmp_path / BROWSER_FILE
     hostile.primary.to_csv(data, index=False)
@@ -317,8 +317,7 @@ def test_hostile_names_in_the_browser(hostile, browser, tmp_path) -> None:
         requests: list[str] = []
         context.on("request", lambda r: requests.append(r.url))
         page = open_page(context, server.url)
-        upload = page.locator("[data-testid='stFileUploaderDropzoneInput']").nth(0)
-        upload.set_input_files(str(data))
+        file_input(page, "Primary time series").set_input_files(str(data))
         _wait_text(page, BROWSER_FILE)
         page.wait_for_timeout(1500)  # the rest of the page after the upload
         no_exception(page)

@@ -102,6 +102,16 @@ def panel(
     st.fragment(run_every=1.0 if s.state in ACTIVE else None)(_render)(kind, on_done, live)
 
 
+def finished(kind: str) -> JobStatus | None:
+    """The job of this kind if it is done and its `on_done` has run. Reading the status again
+    is not enough: the job may finish between the panel's read and the caller's, and the
+    caller would then show a result the session has not taken in yet."""
+    s = status(kind)
+    if s is None or s.state != "done" or st.session_state.get(f"{_key(kind)}_seen") != s.job_id:
+        return None
+    return s
+
+
 def _lost(kind: str) -> None:
     """Warn about this user's jobs of this kind that a server restart lost; the manager tells
     each once, and this session keeps showing them."""

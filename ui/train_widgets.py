@@ -236,8 +236,8 @@ def start_button(config: RunConfig) -> None:
 
 def job_panel() -> None:
     jobs_panel.panel("train", on_done=_trained, live=_live_training)
-    s = jobs_panel.status("train")
-    if s is not None and s.state == "done":
+    s = jobs_panel.finished("train")
+    if s is not None:
         st.success(t("train.done", run_id=s.result), icon=":material/check_circle:")
         if st.button(t("train.see_results"), key="see_results", icon=":material/insights:"):
             set_active_run(s.result)  # the run just trained, whatever the picker showed
