@@ -14,6 +14,7 @@ from ui.results_widgets import (
     threshold_section,
     timeline_section,
 )
+from ui.var_widgets import backtest_section, series_section, traffic_light
 
 st.title(t("results.title"))
 run = require_run()
@@ -26,7 +27,16 @@ st.caption(
     )
 )
 metric_cards(run)
-if run.metrics.classification:
+if run.metrics.task == "quantile":
+    traffic_light(run)
+    tabs = st.tabs([t("results.tab_var_series"), t("results.tab_backtests"), t("results.tab_run")])
+    with tabs[0]:
+        series_section(run)
+    with tabs[1]:
+        backtest_section(run)
+    with tabs[2]:
+        run_details(run)
+elif run.metrics.classification:
     tabs = st.tabs(
         [
             t("results.tab_curves"),

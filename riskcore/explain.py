@@ -24,6 +24,16 @@ are in log-odds, its raw margin. They are left in their own units and every char
 change among many. Rankings compare across the two charts; bar lengths do not. For regression both
 are in the target's units.
 
+Quantile (VaR / ES) runs: the network has one output per quantile of its grid
+(riskcore.quantiles.QuantileGrid); what is explained is its VaR at one level, the grid's column
+for that level picked by a fixed linear layer on top of the model (var_head), so expected
+gradients attribute that one number. Values are in return units: a negative contribution pushes
+the VaR further into the tail (more risk). Every level of the run is explained on the same rows
+(the lowest level is the stored explanation, the others ride along in `levels`), so the page
+switches between levels without another job. The baseline beside it is the quantile-loss
+gradient boosting at that level, refitted (deterministic given the seed) and explained with
+TreeExplainer, in return units too.
+
 This module never imports TensorFlow or shap at import time: the dashboard reads stored
 explanations with it, and only the worker process computes them.
 """
@@ -32,8 +42,8 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +54,7 @@ from riskcore.dataset import TABULAR_STATS, Panel, saved_preprocessor
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.model import ATTENTION_LAYER
 from riskcore.preprocess import BLOCKS, Preprocessor
+from riskcore.quantiles import QuantileGrid, level_key
 from riskcore.scoring import saved_inputs
 from riskcore.store import Run, RunStore
 
@@ -62,6 +73,7 @@ DRIVERS = 3
 RECENT_SHARE = 0.8  # "over the last k steps": the fewest latest steps holding this share
 
 Emit = Callable[[dict], None]
+BP = 1e4  # return units per basis point: a VaR driver reads "+3.1 bp"
 
 
 def _quiet(_: dict) -> None:
@@ -75,11 +87,13 @@ def select_rows(
     n: int,
     entity: str | None = None,
     seed: int = 0,
+    lower_is_riskier: bool = False,
 ) -> pd.DataFrame:
     """The test predictions a rule picks, in prediction order; shown to the user before a run.
 
-    latest: every entity's latest test date; riskiest: the n highest scores; random: n at
-    random (seeded); entity: that entity's n most recent test predictions.
+    latest: every entity's latest test date; riskiest: the n highest scores (the n lowest with
+    lower_is_riskier: a quantile run's score is its VaR, a return); random: n at random
+    (seeded); entity: that entity's n most recent test predictions.
     """
     if how not in HOW:
         raise ConfigError(f"how must be one of {', '.join(HOW)}, not {how!r}")
@@ -96,7 +110,7 @@ def select_rows(
         last = test.groupby("entity")["time"].transform("max")
         picked = test[test["time"] == last]
     elif how == "riskiest":
-        picked = test.nlargest(n, "score")
+        picked = test.nsmallest(n, "score") if lower_is_riskier else test.nlargest(n, "score")
     elif how == "random":
         picked = test.sample(min(n, len(test)), random_state=seed)
     else:
@@ -187,6 +201,39 @@ def expected_gradients(
         parts.append(_squeeze(values, chunk))
         emit({"type": "stage", "stage": stage, "done": min(n, start + CHUNK), "total": n})
     return [np.concatenate([p[i] for p in parts]) for i in range(len(x))]
+
+
+def quantile_levels(run: Run) -> list[float]:
+    """The VaR levels a quantile run reports, ascending; empty for other tasks."""
+    return list(QuantileGrid.of(run.config.quantiles).levels) if run.config.task == "quantile" else []
+
+
+def var_head(model: Any, levels: Sequence[float], level: float, sign: float = 1.0) -> Any:
+    """The network's VaR at `level` as its only output, for expected gradients.
+
+    The quantile head's column for the level (QuantileGrid.var_index) is picked by a fixed,
+    untrained linear layer on the model's output, so the head computes exactly that column
+    and needs no custom object. sign=-1 turns the VaR (lower = more risk) into a risk score
+    (higher = more risk), which reason codes read.
+    """
+    import keras
+
+    grid = QuantileGrid.of(levels)
+    weights = np.zeros((len(grid.points), 1), dtype="float32")
+    weights[grid.var_index(level), 0] = sign
+    pick = keras.layers.Dense(
+        1, use_bias=False, trainable=False, dtype="float32", name=f"var_{round(level * 1e6)}"
+    )
+    head = keras.Model(model.inputs, pick(model.outputs[0]), name="var_head")
+    pick.set_weights([weights])
+    return head
+
+
+def risk_model(run: Run, model: Any) -> Any:
+    """The model as a risk score (higher = more risk) with one output, for reason codes: the
+    model itself, or for a quantile run minus its VaR at the lowest level."""
+    levels = quantile_levels(run)
+    return var_head(model, levels, levels[0], sign=-1.0) if levels else model
 
 
 def _predict(model: Any, x: list[np.ndarray]) -> np.ndarray:
@@ -380,31 +427,44 @@ def _tabular_sources(panel: Panel, pre: Preprocessor) -> list[str]:
 
 
 def baseline_importance(
-    run: Run, inputs: RunInputs, rows: np.ndarray, modality: Mapping[str, str]
+    run: Run,
+    inputs: RunInputs,
+    rows: np.ndarray,
+    modality: Mapping[str, str],
+    level: float | None = None,
 ) -> pd.DataFrame:
     """TreeExplainer on the gradient-boosting baseline, refitted on the run's training rows.
 
     The baseline is deterministic given the run's seed, so refitting reproduces the run's one;
-    its SHAP values are in log-odds (classification), summed per config column.
+    its SHAP values are in log-odds (classification), summed per config column. For a quantile
+    run it is the quantile-loss boosting at `level` (one model per quantile, so fitting that
+    one alone gives the run's), in return units.
     """
     import shap
 
-    from riskcore.baselines import fit_baselines
+    from riskcore.baselines import fit_baselines, fit_quantile_gbm
 
     config = run.config
     p = run.predictions
     train = p[p["split"] == "train"]
     panel = inputs.panel
     x_train, _ = panel.tabular(train["row"].to_numpy(np.int64))
-    models = fit_baselines(
-        config.task,
-        x_train,
-        train["y_true"].to_numpy(dtype=float),
-        config.training.seed,
-        balanced=config.training.class_weight == "balanced",
-    )
+    y_train = train["y_true"].to_numpy(dtype=float)
+    if level is not None:
+        known = np.isfinite(y_train)
+        gbm = fit_quantile_gbm(
+            x_train[known], y_train[known], np.array([level]), config.training.seed
+        )[0]
+    else:
+        gbm = fit_baselines(
+            config.task,
+            x_train,
+            y_train,
+            config.training.seed,
+            balanced=config.training.class_weight == "balanced",
+        )["gbm"]
     x_rows, _ = panel.tabular(np.asarray(rows, dtype=np.int64))
-    values = np.asarray(shap.TreeExplainer(models["gbm"]).shap_values(x_rows))
+    values = np.asarray(shap.TreeExplainer(gbm).shap_values(x_rows))
     if values.ndim == 3:  # (n, features, classes) from some shap versions
         values = values[..., -1]
     frame = pd.DataFrame(values, columns=range(values.shape[1]))
@@ -428,6 +488,31 @@ class Explanation:
     attention: pd.DataFrame | None = None  # lag, mean_weight
     baseline_importance: pd.DataFrame | None = None
     info: dict | None = None  # how the rows were chosen, background size, seconds
+    # a quantile run's other VaR levels, explained on the same rows (level_key -> explanation)
+    levels: dict[str, Explanation] | None = None
+
+    @property
+    def level(self) -> float | None:
+        """The VaR level explained (a quantile run), None for a classification or regression."""
+        value = (self.info or {}).get("level")
+        return None if value is None else float(value)
+
+    def level_options(self) -> list[float]:
+        """Every VaR level this explanation holds, ascending (empty unless a quantile run)."""
+        if self.level is None:
+            return []
+        others = [e.level for e in (self.levels or {}).values() if e.level is not None]
+        return sorted({self.level, *others})
+
+    def at(self, level: float | None) -> Explanation:
+        """The explanation of the VaR at `level` (itself for None or its own level)."""
+        if level is None or self.level is None or np.isclose(level, self.level):
+            return self
+        found = (self.levels or {}).get(level_key(level))
+        if found is None:
+            held = ", ".join(level_key(a) for a in self.level_options())
+            raise ConfigError(f"no explanation of the VaR at {level_key(level)}; held: {held}")
+        return found
 
     @property
     def features(self) -> list[str]:
@@ -450,7 +535,8 @@ class Explanation:
 
     def units(self, task: str = "classification") -> dict[str, str]:
         """The unit of the network's and of the gradient-boosting baseline's SHAP values:
-        "probability" (points of the raw score), "log_odds" or "score" (regression target).
+        "probability" (points of the raw score), "log_odds", "score" (regression target) or
+        "return" (a quantile run's VaR).
         Stored since per-row gaps; an older file takes them from the run's task."""
         stored = (self.info or {}).get("units")
         return dict(stored) if stored else units_of(task)
@@ -480,6 +566,7 @@ class Explanation:
             "attention": records(self.attention),
             "baseline_importance": records(self.baseline_importance),
             "info": self.info or {},
+            "levels": {k: v.to_json() for k, v in (self.levels or {}).items()} or None,
         }
 
     @classmethod
@@ -509,6 +596,7 @@ class Explanation:
             attention=frame("attention"),
             baseline_importance=frame("baseline_importance"),
             info=raw.get("info") or {},
+            levels={k: cls.from_json(v) for k, v in (raw.get("levels") or {}).items()} or None,
         )
 
 
@@ -524,6 +612,8 @@ def units_of(task: str) -> dict[str, str]:
     classifier), TreeExplainer the boosting classifier's margin (log-odds)."""
     if task == "classification":
         return {"model": "probability", "baseline": "log_odds"}
+    if task == "quantile":  # the VaR, a return: both models' values add up to it
+        return {"model": "return", "baseline": "return"}
     return {"model": "score", "baseline": "score"}
 
 

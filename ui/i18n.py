@@ -1349,6 +1349,75 @@ TEXT: dict[str, tuple[str, str]] = {
         "配置为本文件的各列设置了各自的滞后（{lags}）；在上方输入滞后将替换它们。",
     ),
     # quantile task: VaR / ES (Results, Explain, Scenarios, Report)
+    "chart.pinball": ("Pinball loss (bp)", "分位数损失（基点）"),
+    "chart.var_title": ("Returns and {level} VaR: {entity}", "收益率与 {level} VaR：{entity}"),
+    "chart.return": ("Forward return", "远期收益率"),
+    "chart.realised": ("Realised return", "实际收益率"),
+    "chart.var_line": ("VaR {name}", "VaR {name}"),
+    "chart.es_line": ("ES {name}", "ES {name}"),
+    "chart.breach": ("Breach ({name})", "突破（{name}）"),
+    "chart.breach_title": (
+        "Breach rate at the {level} level, 95% CI",
+        "{level} 水平的突破率（95% 置信区间）",
+    ),
+    "chart.breach_rate": ("Breach rate", "突破率"),
+    "chart.expected_rate": ("Level {level}", "水平 {level}"),
+    "results.tab_var_series": ("Returns and VaR", "收益率与 VaR"),
+    "results.tab_backtests": ("Backtests", "回测"),
+    "var.light_title": ("Basel traffic light, {level}", "巴塞尔红绿灯，{level}"),
+    "var.zone_green": ("Green", "绿区"),
+    "var.zone_yellow": ("Yellow", "黄区"),
+    "var.zone_red": ("Red", "红区"),
+    "var.light_pooled": (
+        "Deep model, all test rows pooled: {exceptions} exceptions in {n} (expected {expected}).",
+        "深度模型，全部测试样本合并：{n} 次中突破 {exceptions} 次（期望 {expected} 次）。",
+    ),
+    "var.light_entities": (
+        "Per entity, over each one's last 250 test rows ({n} entities): "
+        ":green[**{green} green**] · :orange[**{yellow} yellow**] · :red[**{red} red**]",
+        "按实体，各自最后 250 个测试样本（共 {n} 个实体）："
+        ":green[**{green} 个绿区**] · :orange[**{yellow} 个黄区**] · :red[**{red} 个红区**]",
+    ),
+    "var.light_worst": ("Most exceptions: {names}.", "突破最多：{names}。"),
+    "var.light_rule": (
+        "Basel rule for 99% VaR over 250 days: green 0-4 exceptions, yellow 5-9 (capital "
+        "multiplier add-on 0.40-0.85), red 10 or more (add-on 1). Other levels and sample sizes "
+        "use the same binomial probabilities (below 95% green, from 99.99% red).",
+        "巴塞尔规则（250 天 99% VaR）：0-4 次突破为绿区，5-9 次为黄区（资本乘数附加 0.40-0.85），"
+        "10 次及以上为红区（附加 1）。其他水平与样本量按同样的二项概率划分（低于 95% 为绿区，"
+        "达到 99.99% 为红区）。",
+    ),
+    "var.col_model": ("Model", "模型"),
+    "var.col_entity": ("Entity", "实体"),
+    "var.col_pinball": ("Pinball (bp)", "分位数损失（基点）"),
+    "var.col_breaches": ("Breaches", "突破次数"),
+    "var.col_expected": ("Expected", "期望次数"),
+    "var.col_rate": ("Breach rate (95% CI)", "突破率（95% 置信区间）"),
+    "var.col_kupiec": ("Kupiec p", "Kupiec p 值"),
+    "var.col_christoffersen": ("Christoffersen p", "Christoffersen p 值"),
+    "var.col_cc": ("Cond. coverage p", "条件覆盖 p 值"),
+    "var.col_light": ("Traffic light", "红绿灯"),
+    "var.col_es": ("ES backtest", "ES 回测"),
+    "var.col_mcneil": ("McNeil-Frey p", "McNeil-Frey p 值"),
+    "var.col_last": ("Last 250: exceptions", "最后 250 个：突破"),
+    "var.col_plus": ("Plus factor", "附加因子"),
+    "var.tests_note": (
+        "Kupiec: is the breach rate the level? Christoffersen: do breaches cluster (a breach "
+        "followed by a breach more often than chance)? Conditional coverage: both at once. A p "
+        "below 0.05 rejects the VaR. ES backtest: Acerbi-Szekely Z2 (zones at -0.70 and -1.80) "
+        "and McNeil-Frey's bootstrap test of the exceedance residuals. Breach-rate intervals: "
+        "block bootstrap over dates.",
+        "Kupiec：突破率是否等于水平？Christoffersen：突破是否聚集（突破后再次突破的频率高于随机）？"
+        "条件覆盖：两者同时检验。p 值低于 0.05 即拒绝该 VaR。ES 回测：Acerbi-Szekely Z2（分区界限 "
+        "-0.70 与 -1.80）及 McNeil-Frey 超额残差自助检验。突破率区间：按日期的分块自助法。",
+    ),
+    "var.level": ("VaR level", "VaR 水平"),
+    "var.models": ("Comparators on the chart", "图中的比较模型"),
+    "var.models_help": (
+        "The deep model is always drawn, with its ES (dashed) and its breaches (red crosses).",
+        "始终绘制深度模型及其 ES（虚线）与突破点（红叉）。",
+    ),
+    "var.by_entity": ("{model}: backtest per entity", "{model}：按实体回测"),
     "target.forward_return": (
         "Forward return: VaR and expected shortfall (quantile)",
         "远期收益率：VaR 与预期损失（分位数）",

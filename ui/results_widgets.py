@@ -9,7 +9,7 @@ import streamlit as st
 from riskcore import charts
 from riskcore import metrics as M
 from riskcore.artefacts import DISPLAY_ORDER
-from riskcore.findings import model_label, verdict_sentence, warning_sentences
+from riskcore.findings import DISPLAY_SCALE, model_label, verdict_sentence, warning_sentences
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.verdict import decide
 from ui.auth import user_store
@@ -63,7 +63,8 @@ def trust_warnings(run: Run) -> None:
 
 
 def metric_cards(run: Run) -> None:
-    """Headline metric per model as cards, then every metric with its interval in a table."""
+    """Headline metric per model as cards, then every metric with its interval in a table.
+    A metric stored in another unit than shown (pinball loss, in bp) is scaled here once."""
     test = run.metrics.test
     classification = run.metrics.classification
     keys = M.REPORTED_METRICS[run.metrics.task]
@@ -73,15 +74,16 @@ def metric_cards(run: Run) -> None:
     trust_warnings(run)
     st.subheader(t("results.test_metrics"))
     cols = st.columns(len(models))
+    scale = DISPLAY_SCALE.get(head, 1.0)
     for col, name in zip(cols, models, strict=True):
-        lo, hi = test[name].get(f"{head}_ci", [np.nan, np.nan])
+        lo, hi = (scale * x for x in test[name].get(f"{head}_ci", [np.nan, np.nan]))
         delta = None
         if name == "model" and verdict.comparator:
             base = model_label(verdict.comparator, test, md_t)  # a metric's delta is Markdown
-            delta = t("results.vs", diff=f"{verdict.advantage:+.3f}", base=base)
+            delta = t("results.vs", diff=f"{scale * verdict.advantage:+.3f}", base=base)
         col.metric(
             f"{model_label(name, test, md_t)} · {t(f'chart.{head}')}",
-            fmt_metric(test[name][head]),
+            fmt_metric(scale * test[name][head]),
             delta=delta,
             delta_color=verdict.colour,
             delta_arrow="off" if verdict.outcome != "better" else "auto",
@@ -92,9 +94,13 @@ def metric_cards(run: Run) -> None:
     rows = []
     for key in keys:
         row = {t("chart.metric"): t(f"chart.{key}")}
+        k = DISPLAY_SCALE.get(key, 1.0)
         for name in models:
             lo, hi = test[name].get(f"{key}_ci", [np.nan, np.nan])
-            row[model_label(name, test, t)] = fmt_interval(test[name].get(key), lo, hi)
+            value = test[name].get(key)
+            row[model_label(name, test, t)] = fmt_interval(
+                None if value is None else k * value, k * lo, k * hi
+            )
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(interval_note(run.metrics))

@@ -2,7 +2,9 @@
 
 The CSV's risk_band column, the PDF's tables and shading and its static charts all read the
 bands here, so a prediction sits in the same band everywhere. Probabilities have fixed cuts;
-a regression run's cuts are quantiles of its own training predictions.
+a regression run's cuts are quantiles of its own training predictions. A quantile run's score is
+its VaR, a return where lower means more risk, so its bands read the loss (-VaR) against
+quantiles of its own training losses: `risk_sign` turns every score the right way up.
 """
 
 from __future__ import annotations
@@ -35,12 +37,20 @@ def risk_band(score: np.ndarray, cuts: Sequence[float] = RISK_CUTS) -> np.ndarra
     return bands
 
 
+def risk_sign(run: Run) -> float:
+    """+1 where a higher score is more risk; -1 for a quantile run (a lower VaR is a larger
+    loss). Bands, flags and "riskiest first" all read score * risk_sign."""
+    return -1.0 if run.metrics.task == "quantile" else 1.0
+
+
 def band_cuts(run: Run) -> tuple[float, float, float]:
-    """RISK_CUTS for probabilities; training-prediction quantiles for a regression run."""
-    if run.metrics.task != "regression":
+    """RISK_CUTS for probabilities; training-prediction quantiles for a regression run, and of
+    the training losses (-VaR) for a quantile run, in the units score * risk_sign."""
+    if run.metrics.task not in ("regression", "quantile"):
         return RISK_CUTS
-    train = run.predictions.loc[run.predictions["split"] == "train", "score"].dropna()
+    scores = run.predictions["score"] * risk_sign(run)
+    train = scores[run.predictions["split"] == "train"].dropna()
     if train.empty:
-        train = run.predictions["score"].dropna()
+        train = scores.dropna()
     q = np.quantile(train, REGRESSION_BAND_QUANTILES)
     return tuple(float(v) for v in np.maximum.accumulate(q + np.arange(3) * 1e-12))

@@ -30,11 +30,22 @@ class ReportError(RiskcoreError):
     """A report option the user chose is impossible (language, section, threshold)."""
 
 
+def section_key(name: str, task: str) -> str:
+    """The TEXTS key of a section's title: a quantile run's "metrics" section is its VaR
+    backtesting (the comparators and the paired verdict are in it), titled so."""
+    return "section.var" if name == "metrics" and task == "quantile" else f"section.{name}"
+
+
 def check_threshold(run: Run, threshold: float | None) -> float | None:
     if threshold is None:
         return None
     if run.metrics.classification and not 0.0 < float(threshold) < 1.0:
         raise ReportError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
+    if run.metrics.task == "quantile" and not -1.0 < float(threshold) < 0.0:
+        raise ReportError(
+            f"the threshold of a VaR run is a return at or below which a VaR is flagged, "
+            f"between -1 and 0 (e.g. -0.03 for a 3% loss), got {threshold}"
+        )
     return float(threshold)
 
 

@@ -15,13 +15,15 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.csvfile import FORMULA_PREFIXES as FORMULA_PREFIXES  # the report's face shows them
 from riskcore.csvfile import csv_bytes
 from riskcore.csvfile import escape_cell as escape_cell
 from riskcore.explain import Explanation, load_explanation
 from riskcore.reasons import REASON_COLUMNS, coverage_note, explanation_reasons, load_catalogue
 from riskcore.reasons import run_columns as reason_sources
-from riskcore.report.bands import band_cuts, risk_band
+from riskcore.quantiles import QuantileGrid, es_column, level_key, var_column
+from riskcore.report.bands import band_cuts, risk_band, risk_sign
 from riskcore.report.options import check_threshold
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.scenarios.results import load_scenarios as load_stored_scenarios
@@ -133,11 +135,14 @@ def prediction_table(
     )
     if "score_raw" in p:  # calibrated runs keep the model's raw score beside the probability
         table["score_raw"] = p["score_raw"]
+    if run.metrics.task == "quantile":
+        table = pd.concat([table, var_columns(run)], axis=1)
     if table["time"].isna().all() and "row" in p:  # cross-sectional: the row is the identity
         table.insert(0, "row", p["row"])
-    table["risk_band"] = risk_band(table["score"].to_numpy(), cuts or band_cuts(run))
-    if threshold is not None:
-        table["flagged"] = (table["score"] >= threshold).astype(int)
+    sign = risk_sign(run)
+    table["risk_band"] = risk_band(sign * table["score"].to_numpy(), cuts or band_cuts(run))
+    if threshold is not None:  # a VaR is flagged at or below the threshold, a score at or above
+        table["flagged"] = (sign * table["score"] >= sign * threshold).astype(int)
     if explanations is not None:
         drivers = _drivers(explanations)
         table = _join(table, drivers, [c for c in drivers if c.startswith("driver_")])
@@ -149,6 +154,25 @@ def prediction_table(
         renamed = {"score_scenario": f"score_{name}", "delta": f"delta_{name}"}
         table = _join(table, sc.table.rename(columns=renamed), list(renamed.values()))
     return table
+
+
+def var_columns(run: Run) -> pd.DataFrame:
+    """A quantile run's VaR and ES of every model at every level (predictions.csv's var_ and
+    es_ columns, deep model first), and breach_<level>: 1 where the realised return fell below
+    the deep model's VaR, 0 where it did not, empty where either is unknown."""
+    p = run.predictions
+    levels = QuantileGrid.of(run.metrics.get("quantiles") or run.config.quantiles).levels
+    names = [m for m in DISPLAY_ORDER if any(var_column(a, m) in p for a in levels)]
+    columns = [
+        c for m in names for a in levels for c in (var_column(a, m), es_column(a, m)) if c in p
+    ]
+    out = p[columns].copy()
+    for a in levels:
+        if var_column(a) in p:
+            known = p["y_true"].notna() & p[var_column(a)].notna()
+            hit = (p["y_true"] < p[var_column(a)]).astype("Int64")
+            out[f"breach_{level_key(a)}"] = hit.where(known, pd.NA)
+    return out
 
 
 def _date_text(times: pd.Series) -> pd.Series:
