@@ -118,7 +118,7 @@ def _progress(event: dict) -> None:
     if event.get("type") == "epoch":
         loss = event["logs"].get("val_loss", float("nan"))
         print(
-            f"    epoch {event['epoch']}/{event['epochs']} val_loss {loss:.4f} "
+            f"    epoch {event['epoch']}/{event['epochs']} val_loss {loss:.3e} "
             f"({event['elapsed_s']:.0f} s)",
             file=sys.stderr,
         )
@@ -211,7 +211,7 @@ def print_run(title: str, run, wall: float) -> dict:
     print_verdict(metrics)
     tm = meta["timings"]
     print(
-        f"timings: prepare {tm['prepare_s']:.1f} s, fit (network + comparators) "
+        f"timings: prepare {tm['prepare_s']:.2f} s, fit (network + comparators) "
         f"{tm['fit_s']:.1f} s, total {tm['total_s']:.1f} s; "
         f"train_run wall with saving {wall:.1f} s"
     )
@@ -302,8 +302,7 @@ def part_macro(args: argparse.Namespace) -> None:
     from riskcore.macro import merge_files
 
     primary = index_frame("sp500", MACRO_FROM)
-    macro = merge_files(macro_files(), "date", None)
-    macro = macro[macro["date"] >= pd.Timestamp("2013-01-01")].reset_index(drop=True)
+    macro = merge_files(macro_files(), "date", None)  # whole files, as a user uploads them
     print(f"\n## Macro join: S&P 500 from {MACRO_FROM} ({len(primary)} rows)")
     show_join(args, macro)
     plain, with_macro = [], []

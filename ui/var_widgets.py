@@ -49,6 +49,11 @@ def _zone(zone: str | None) -> str:
     return "–" if not zone else t(f"var.zone_{zone}")
 
 
+def _plus(value: object) -> str:
+    """The Basel multiplier add-on; defined only for the 250-row window at the 1% level."""
+    return "–" if not isinstance(value, int | float) else f"{value:.2f}"
+
+
 def _styled(frame: pd.DataFrame, columns: list[str]):
     """Zone cells filled with their colour: the table reads like the traffic light above it."""
     fill = {t(f"var.zone_{z}"): f"background-color: {c}" for z, c in ZONE_FILL.items()}
@@ -148,9 +153,7 @@ def entity_table(run: Run, model: str, level: float) -> pd.DataFrame:
                 t("var.col_christoffersen"): _p(bt.get("christoffersen_p")),
                 t("var.col_last"): f"{light['exceptions']} / {light['n']}",
                 t("var.col_light"): _zone(light["zone"]),
-                t("var.col_plus"): "–"
-                if light.get("plus_factor") is None
-                else light["plus_factor"],
+                t("var.col_plus"): _plus(light.get("plus_factor")),
                 t("var.col_es"): _zone(bt.get("es_zone")),
             }
         )

@@ -26,6 +26,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "section.methodology": ("Methodology and limitations", "方法与局限"),
     "section.appendix": ("Appendix", "附录"),
     "section.validation": ("Validation", "模型验证"),
+    "section.var": ("VaR backtesting", "VaR 回测"),  # a quantile run's "metrics" section
     # validation section (validation.json, riskcore.validation)
     "validation.overall": (
         "Overall light {light}: {red} red, {amber} amber, {green} green checks under the policy "
@@ -251,6 +252,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "footer.page": ("Page {page} of {pages}", "第 {page} 页，共 {pages} 页"),
     "task.classification": ("Classification", "分类"),
     "task.regression": ("Regression", "回归"),
+    "task.quantile": ("Quantile (VaR / ES)", "分位数（VaR / ES）"),
+    "target.forward_return": (
+        "{horizon}-step forward log return of “{column}”: VaR and expected shortfall at {levels}",
+        "“{column}”未来 {horizon} 步对数收益率：{levels} 水平的 VaR 与预期损失（ES）",
+    ),
     "target.column": ("event column “{column}”", "事件列“{column}”"),
     "target.drawdown": (
         "drawdown of “{column}” of {threshold} or more within {horizon} steps",
@@ -551,6 +557,209 @@ TEXTS: dict[str, tuple[str, str]] = {
         "prediction.",
         "各压力情景下与基准的平均评分对比，以及每条预测评分变化的分布。",
     ),
+    # quantile (VaR / ES) runs: summary, VaR backtesting section, charts, methodology
+    "kpi.var_level": ("Average {confidence} VaR, latest date", "最新日期平均 {confidence} VaR"),
+    "kpi.var_level_test": ("Average {confidence} VaR, test split", "测试集平均 {confidence} VaR"),
+    "kpi.zone": (
+        "Basel zone, {confidence} VaR, pooled: {breaches} / {n} test breaches",
+        "{confidence} VaR 巴塞尔区域（汇总）：测试期突破 {breaches} / {n} 次",
+    ),
+    "summary.var_level": (
+        "At the latest date, {date}, the deep model's average {confidence} VaR is {value} and "
+        "its expected shortfall {es}: the {horizon}-step return it expects to fall below with "
+        "probability {level}, and the average return beyond it. {high} of {total} entities are "
+        "in the high or very high band.",
+        "在最新日期 {date}，深度模型的平均 {confidence} VaR 为 {value}，预期损失（ES）为 {es}："
+        "即模型预计未来 {horizon} 步收益率以 {level} 的概率低于该值，以及低于该值时的平均收益率。"
+        "{total} 个实体中有 {high} 个处于高或极高风险档。",
+    ),
+    "summary.var_deeper": (
+        "The average VaR is {change} deeper (more risk) than on {date}, one horizon ({horizon} "
+        "steps) earlier.",
+        "平均 VaR 较一个预测期（{horizon} 步）之前的 {date} 加深 {change}（风险上升）。",
+    ),
+    "summary.var_shallower": (
+        "The average VaR is {change} shallower (less risk) than on {date}, one horizon "
+        "({horizon} steps) earlier.",
+        "平均 VaR 较一个预测期（{horizon} 步）之前的 {date} 收窄 {change}（风险下降）。",
+    ),
+    "summary.backtest": (
+        "Backtest of the {confidence} VaR on the test period: {breaches} breaches in {n} "
+        "predictions ({rate} against {level}), Kupiec p {kupiec}, Christoffersen p "
+        "{christoffersen}; Basel zone {zone} pooled, and over each entity's last 250 rows "
+        "{green} green, {yellow} yellow, {red} red.",
+        "测试期 {confidence} VaR 回测：{n} 条预测中突破 {breaches} 次（突破率 {rate}，水平 "
+        "{level}），Kupiec p {kupiec}，Christoffersen p {christoffersen}；汇总巴塞尔区域为"
+        "{zone}，按各实体最近 250 个样本计：绿区 {green} 个、黄区 {yellow} 个、红区 {red} 个。",
+    ),
+    "var.confidence": ("{confidence} VaR (level {level})", "{confidence} VaR（水平 {level}）"),
+    "var.note": (
+        "Test period, {n} predictions of {entities} entities. VaR and ES are {horizon}-step "
+        "forward log returns; a breach is a realised return below the VaR. Pinball loss is in "
+        "basis points (1 bp = 0.0001), lower is better; each cell holds the point estimate and, "
+        "below it, the 95% interval ({intervals}). The best point estimate is in bold.",
+        "测试期，{entities} 个实体共 {n} 条预测。VaR 与 ES 均为未来 {horizon} 步对数收益率；"
+        "实际收益率低于 VaR 即为一次突破。分位数损失（pinball）以基点计（1 基点 = 0.0001），越低越好；"
+        "每格为点估计，下方为 95% 区间（{intervals}）。最佳点估计以粗体显示。",
+    ),
+    "var.pinball": ("Pinball loss by model", "各模型分位数损失"),
+    "var.col.pinball": ("Pinball (bp), all levels", "Pinball（基点），全部水平"),
+    "var.col.pinball_level": ("Pinball (bp), {level}", "Pinball（基点），{level}"),
+    "var.col.paired": (
+        "Comparator minus deep model (bp), paired",
+        "比较模型减深度模型（基点，配对）",
+    ),
+    "var.col.breaches": ("Breaches / n", "突破 / 样本"),
+    "var.col.rate": ("Breach rate (95% interval)", "突破率（95% 区间）"),
+    "var.col.kupiec": ("Kupiec p", "Kupiec p"),
+    "var.col.christoffersen": ("Christof- fersen p", "Christoffersen p"),
+    "var.col.cc": ("Cond. coverage p", "条件覆盖 p"),
+    "var.col.zone": ("Basel zone", "巴塞尔区域"),
+    "var.col.z2": ("ES Z2 (zone)", "ES Z2（区域）"),
+    "var.col.mcneil_frey": ("McNeil- Frey p", "McNeil-Frey p"),
+    "var.col.exceptions": ("Exceptions / 250", "例外 / 250"),
+    "var.col.plus": ("Plus factor", "附加因子"),
+    "var.level_note": (
+        "Breach rate against the level {level}: Kupiec tests the rate, Christoffersen the "
+        "independence of breaches, conditional coverage both; small p-values reject the VaR. "
+        "The pooled Basel zone applies the binomial rule to all test rows of all entities and is "
+        "a guide only; the regulatory zone is each entity's, over its last 250 rows.",
+        "突破率与水平 {level} 对比：Kupiec 检验突破率，Christoffersen 检验突破的独立性，"
+        "条件覆盖检验二者；p 值越小越拒绝该 VaR。汇总巴塞尔区域对全部实体的全部测试样本应用二项规则，"
+        "仅供参考；监管意义上的区域按各实体最近 250 个样本计算。",
+    ),
+    "var.entities": (
+        "Deep model per entity, {confidence} VaR, Basel window of the last 250 test rows",
+        "深度模型各实体 {confidence} VaR，巴塞尔窗口为最近 250 个测试样本",
+    ),
+    "var.entities_note": (
+        "Basel traffic light over each entity's last {window} test rows: {green} green, "
+        "{yellow} yellow, {red} red; the plus factor is the Basel multiplier add-on (99% VaR over "
+        "250 rows only). Breaches and the p-values use all of the entity's test rows.",
+        "按各实体最近 {window} 个测试样本计算的巴塞尔信号灯：绿区 {green} 个、黄区 {yellow} 个、"
+        "红区 {red} 个；附加因子为巴塞尔乘数附加值（仅适用于 250 个样本的 99% VaR）。"
+        "突破次数与 p 值使用该实体的全部测试样本。",
+    ),
+    "var.zone.green": ("green", "绿区"),
+    "var.zone.yellow": ("yellow", "黄区"),
+    "var.zone.red": ("red", "红区"),
+    "var.zone.none": ("n/a", "无"),
+    "var.none": (
+        "This run's metrics.json holds no VaR backtests; train it again to get them.",
+        "该运行的 metrics.json 中没有 VaR 回测结果；请重新训练以生成。",
+    ),
+    "chart.var_title": ("Forward returns and the deep model's VaR: {entity}", "远期收益率与深度模型 VaR：{entity}"),
+    "chart.return": ("Forward return", "远期收益率"),
+    "chart.realised": ("Realised return", "实际收益率"),
+    "chart.var_line": ("VaR {level}", "VaR {level}"),
+    "chart.es_line": ("ES {level}", "ES {level}"),
+    "chart.breach": ("Breach of VaR {level} ({n})", "突破 VaR {level}（{n} 次）"),
+    "chart.breach_rates": ("Breach rate at {level}, 95% interval", "{level} 水平突破率（95% 区间）"),
+    "chart.breach_rate": ("Breach rate", "突破率"),
+    "chart.level": ("Level {level}", "水平 {level}"),
+    "chart.var": ("VaR", "VaR"),
+    "caption.var_backtest": (
+        "Test-period forward returns of {entity}, the entity with the most exceptions at the "
+        "{confidence} VaR over its last 250 rows ({exceptions}, zone {zone}), with the deep "
+        "model's VaR at each level (solid) and its ES at the {confidence} level (dashed); red "
+        "crosses mark breaches of the {confidence} VaR.",
+        "{entity} 测试期远期收益率（该实体最近 250 个样本中 {confidence} VaR 例外次数最多："
+        "{exceptions} 次，{zone}），以及深度模型各水平的 VaR（实线）和 {confidence} 水平的 ES"
+        "（虚线）；红色叉号为 {confidence} VaR 的突破。",
+    ),
+    "caption.breach_rates": (
+        "Breach rate of every model at each level with its 95% interval; the dashed line is the "
+        "level. A bar above it is a VaR that misses the tail, one below it a VaR that overstates "
+        "the risk.",
+        "各模型在各水平上的突破率及其 95% 区间；虚线为水平本身。高于虚线说明 VaR 低估尾部风险，"
+        "低于虚线说明 VaR 高估风险。",
+    ),
+    "caption.timeline_var": (
+        "The deep model's {confidence} VaR over time of the entities with the deepest VaR at "
+        "the latest date; shading marks the validation and test periods, dotted lines the band "
+        "cut points.",
+        "最新日期 VaR 最深实体的深度模型 {confidence} VaR 走势；阴影标出验证期与测试期，"
+        "虚线为风险档分界点。",
+    ),
+    "col.var": ("VaR {confidence}", "VaR {confidence}"),
+    "col.es": ("ES {confidence}", "ES {confidence}"),
+    "col.return": ("Realised return", "实际收益率"),
+    "col.return_sd": ("Return s.d.", "收益率标准差"),
+    "outcome.breach": ("{value}, breach", "{value}，突破"),
+    "riskiest.note_var": (
+        "Latest prediction of each entity, deepest {confidence} VaR first. Change: against the "
+        "same entity one horizon ({horizon} steps) earlier; negative is more risk. Realised "
+        "return: the forward return, where known, and whether it breached the VaR.",
+        "各实体的最新预测，按 {confidence} VaR 由深到浅排列。变化：与同一实体一个预测期（{horizon} "
+        "步）之前相比，负值表示风险上升。实际收益率：已知时的远期收益率，以及是否突破 VaR。",
+    ),
+    "model.head_quantile": (
+        "Head: concatenate → Dense({n}, linear): {n} return quantiles, highest first, each a "
+        "softplus step below the previous, so no two cross; VaR at {levels}, ES the mean of "
+        "{fine} finer quantiles of each tail; pinball (quantile) loss.",
+        "输出：拼接 → Dense({n}, linear)：{n} 个收益率分位数，从高到低，每个比前一个低一个 "
+        "softplus 步长，因此互不交叉；VaR 水平为 {levels}，ES 为每个尾部 {fine} 个更细分位数的均值；"
+        "损失函数为分位数（pinball）损失。",
+    ),
+    "method.baselines_var": (
+        "Honest comparators, on the same split and the same test rows. Historical simulation: "
+        "the empirical quantile and ES of each entity's last 250 returns. GARCH(1,1) with "
+        "Student-t innovations (arch), fitted per entity on its training returns and rolled "
+        "forward with fixed parameters. Filtered historical simulation: that GARCH's "
+        "volatility forecast times the empirical quantiles of its standardised residuals. "
+        "Gradient boosting (scikit-learn HistGradientBoosting) with the quantile loss on "
+        "summaries of the same windows.",
+        "诚实的比较模型，使用相同划分与相同测试样本。历史模拟法：各实体最近 250 个收益率的经验"
+        "分位数与 ES。GARCH(1,1)-t（arch）：按实体在训练期收益率上拟合，以固定参数向前滚动。过滤"
+        "历史模拟法：该 GARCH 的波动率预测乘以其标准化残差的经验分位数。梯度提升（scikit-learn "
+        "HistGradientBoosting）：在相同窗口的汇总特征上以分位数损失训练。",
+    ),
+    "method.var": (
+        "VaR and ES. The network predicts the forward return's quantile at each level and at "
+        "{fine} finer levels inside each tail, with outputs that cannot cross, trained on the "
+        "pinball (quantile) loss; ES is the mean of the finer quantiles below each level. VaR "
+        "and ES are returns: a 99% VaR of -3% says the return falls below -3% with probability "
+        "1%.",
+        "VaR 与 ES。网络预测远期收益率在各水平及每个尾部内 {fine} 个更细水平上的分位数，输出互不"
+        "交叉，以分位数（pinball）损失训练；ES 为各水平以下更细分位数的均值。VaR 与 ES 均为收益率："
+        "99% VaR 为 -3% 表示收益率以 1% 的概率低于 -3%。",
+    ),
+    "method.backtests": (
+        "Backtests. A breach is a realised return below the VaR. Kupiec's test asks whether "
+        "the breach rate equals the level, Christoffersen's whether breaches are independent "
+        "from one row to the next of an entity, and the conditional-coverage test both at once "
+        "(chi-square with 1, 1 and 2 degrees of freedom). The Basel traffic light counts "
+        "exceptions over an entity's last 250 test rows: green while the cumulative binomial "
+        "probability is below 95%, yellow below 99.99%, red from there (at the 99% VaR: 0-4, "
+        "5-9, 10 or more), with the Basel plus factor; pooled over entities it uses all test "
+        "rows and is a guide only, as breaches on one day are correlated. ES: Acerbi and "
+        "Szekely's Z2 (yellow at -0.70 or below, red at -1.80 or below) and McNeil and Frey's "
+        "exceedance-residual test (one-sided bootstrap p-value).",
+        "回测。实际收益率低于 VaR 即为一次突破。Kupiec 检验突破率是否等于水平，Christoffersen "
+        "检验同一实体相邻样本的突破是否独立，条件覆盖检验同时检验二者（卡方分布，自由度分别为 1、1、2）。"
+        "巴塞尔信号灯统计各实体最近 250 个测试样本的例外次数：累积二项概率低于 95% 为绿区，低于 "
+        "99.99% 为黄区，其余为红区（99% VaR 下为 0-4、5-9、10 次及以上），并给出巴塞尔附加因子；"
+        "跨实体汇总时使用全部测试样本，仅供参考，因为同一天的突破相互关联。ES：Acerbi 与 Szekely "
+        "的 Z2（不高于 -0.70 为黄区，不高于 -1.80 为红区）以及 McNeil 与 Frey 的超额残差检验"
+        "（单侧自助法 p 值）。",
+    ),
+    "method.verdict_var": (
+        "The verdict rests on the paired interval of the difference in pinball loss. Every "
+        "model is scored on the same resamples, and the deep model is called better only when "
+        "the 95% interval of its advantage over the best comparator (historical simulation, "
+        "GARCH(1,1)-t, filtered historical simulation or gradient boosting, whichever has the "
+        "lowest test pinball loss) lies entirely above zero.",
+        "结论基于分位数损失差值的配对区间。所有模型使用相同的重抽样样本评分；只有当深度模型相对最佳"
+        "比较模型（历史模拟法、GARCH(1,1)-t、过滤历史模拟法或梯度提升中测试集分位数损失最低者）的"
+        "优势的 95% 区间整体高于零时，才判定深度模型更优。",
+    ),
+    "method.bands_var": (
+        "Risk bands read the VaR as a loss: low above {c1}, medium at or below {c1}, high at or "
+        "below {c2}, very high at or below {c3}, the 50th, 80th and 95th percentiles of the "
+        "training losses.",
+        "风险档将 VaR 视为损失：高于 {c1} 为低，不高于 {c1} 为中，不高于 {c2} 为高，不高于 {c3} "
+        "为极高；分界点为训练期损失的第 50、80 与 95 百分位数。",
+    ),
     # riskiest table
     "col.rank": ("#", "序号"),
     "col.entity": ("Entity", "实体"),
@@ -593,10 +802,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "method.lookahead": (
         "No look-ahead. A prediction at time t sees only the last {window} rows of its own "
         "entity up to t. Macro indicators and news sentiment enter through as-of backward joins "
-        "(with a publication lag of {macro_lag} period(s) for macro data); targets use only rows "
+        "(macro data after its publication lag: {macro_lag}); targets use only rows "
         "after t. Scalers and imputers are fitted on training rows only.",
         "无前视偏差。时间 t 的预测只使用本实体截至 t 的最近 {window} 行数据。宏观指标与新闻"
-        "情绪通过向后的 as-of 连接进入（宏观数据滞后 {macro_lag} 期以反映发布延迟）；目标只使用"
+        "情绪通过向后的 as-of 连接进入（宏观数据按发布滞后对齐：{macro_lag}）；目标只使用"
         " t 之后的数据。标准化与缺失值填补只在训练数据上拟合。",
     ),
     "method.baselines": (
