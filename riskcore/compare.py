@@ -60,8 +60,13 @@ def _config_diff(runs: list[Run]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["field", *[r.run_id for r in runs]])
 
 
-def _files(run: Run) -> dict[str, str]:
-    return {f.role or f.name: f.sha256 for f in run.meta.files}
+def _files(run: Run) -> dict[str, tuple[str, ...]]:
+    """The sha256 of each role's files; a role may hold several (macro files of several
+    frequencies), so they are collected, not overwritten."""
+    shas: dict[str, list[str]] = {}
+    for f in run.meta.files:
+        shas.setdefault(f.role or f.name, []).append(f.sha256)
+    return {role: tuple(sorted(v)) for role, v in shas.items()}
 
 
 def _comparability(runs: list[Run]) -> str:

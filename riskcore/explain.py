@@ -43,7 +43,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -205,7 +205,9 @@ def expected_gradients(
 
 def quantile_levels(run: Run) -> list[float]:
     """The VaR levels a quantile run reports, ascending; empty for other tasks."""
-    return list(QuantileGrid.of(run.config.quantiles).levels) if run.config.task == "quantile" else []
+    if run.config.task != "quantile":
+        return []
+    return list(QuantileGrid.of(run.config.quantiles).levels)
 
 
 def var_head(model: Any, levels: Sequence[float], level: float, sign: float = 1.0) -> Any:
@@ -640,22 +642,77 @@ def explain_run(
     background: int = 100,
     model: Any = None,
     emit: Emit = _quiet,
+    level: float | None = None,
 ) -> Explanation:
-    """SHAP values of the chosen test predictions, aggregated for the page, report and CLI."""
+    """SHAP values of the chosen test predictions, aggregated for the page, report and CLI.
+
+    A quantile run's VaR is explained at `level`, or with None at every level of the run on
+    the same rows: the lowest level is returned, the others in its `levels`.
+    """
     started = time.perf_counter()
     seed = run.config.training.seed
-    chosen = select_rows(run.predictions, how, n, entity, seed)
+    levels = quantile_levels(run)
+    if level is not None and not any(np.isclose(level, a) for a in levels):
+        held = ", ".join(level_key(a) for a in levels) or "none: this run has no VaR"
+        raise ConfigError(f"run {run.run_id} has no VaR level {level:g}; its levels: {held}")
+    chosen = select_rows(run.predictions, how, n, entity, seed, lower_is_riskier=bool(levels))
     emit({"type": "stage", "stage": "preparing"})
     inputs = RunInputs.of(run)
     model = model if model is not None else run.load_model()
     rows = chosen["row"].to_numpy(np.int64)
     x = inputs.x(rows)
     bg = inputs.x(_background_rows(run, background))
+    targets: list[float | None] = [level] if level is not None else (levels or [None])
+    shared = _Shared(run, inputs, chosen, rows, x, bg, attention_table(model, x))
+    info = {"how": how, "n": n, "entity": entity, "background": len(bg[0])}
+    parts = []
+    for j, target in enumerate(targets):
+        head = model if target is None else var_head(model, levels, target)
+        step = emit if len(targets) == 1 else _offset(emit, j * len(rows), len(targets) * len(rows))
+        parts.append(_explain_target(shared, head, target, step, seed, info))
+    first, *others = parts
+    if others:
+        first.levels = {level_key(e.level): e for e in others}
+    seconds = time.perf_counter() - started
+    for part in parts:
+        part.info["seconds"] = seconds
+    return first
+
+
+@dataclass
+class _Shared:
+    """What every explained target of one request shares: rows, inputs, background."""
+
+    run: Run
+    inputs: RunInputs
+    chosen: pd.DataFrame
+    rows: np.ndarray
+    x: list[np.ndarray]
+    bg: list[np.ndarray]
+    attention: pd.DataFrame | None
+
+
+def _offset(emit: Emit, done: int, total: int) -> Emit:
+    """Progress of one target among several as progress of the whole request (rows explained
+    so far over rows times targets)."""
+
+    def shifted(event: dict) -> None:
+        if event.get("stage") == "explaining" and "done" in event:
+            event = {**event, "done": done + event["done"], "total": total}
+        emit(event)
+
+    return shifted
+
+
+def _explain_target(
+    s: _Shared, model: Any, level: float | None, emit: Emit, seed: int, info: dict
+) -> Explanation:
+    """SHAP of one output (the score, or the VaR at `level`) for the shared rows."""
+    rows, x, bg, inputs, panel = s.rows, s.x, s.bg, s.inputs, s.inputs.panel
     emit({"type": "stage", "stage": "explaining", "done": 0, "total": len(rows)})
     raw = expected_gradients(model, x, bg, emit, seed)
     base = float(_predict(model, bg).mean())
     score = _predict(model, x)
-    panel = inputs.panel
     # the same background for every row, so the base value stays one number
     redo = needs_resample(score, base, sum(v.reshape(len(rows), -1).sum(axis=1) for v in raw))
     raw = _resample(model, x, bg, raw, redo, emit, seed)
@@ -664,6 +721,7 @@ def explain_run(
     modality = modality_of(inputs.preprocessor)
     importance = importance_table(shap_rows, modality)
     emit({"type": "stage", "stage": "baselines"})
+    chosen = s.chosen
     table = pd.DataFrame(
         {
             "time": chosen["time"].to_numpy() if "time" in chosen else pd.NaT,
@@ -688,22 +746,19 @@ def explain_run(
         lag=per_lag(grids),
         recent=recent_steps(grids),
         additivity_gap=float(np.abs(gaps).mean()),
-        attention=attention_table(model, x),
-        baseline_importance=baseline_importance(run, inputs, rows, modality),
+        attention=s.attention,
+        baseline_importance=baseline_importance(s.run, inputs, rows, modality, level),
         info={
-            "how": how,
-            "n": n,
-            "entity": entity,
-            "background": len(bg[0]),
+            **info,
             "window": panel.window,
             "nsamples": NSAMPLES,
             "resampled": int(redo.sum()),
             "resample_nsamples": NSAMPLES * RESAMPLE_FACTOR,
             "gap_share": GAP_SHARE,
-            "units": units_of(run.config.task),
+            "units": units_of(s.run.config.task),
             "method": "shap.GradientExplainer (expected gradients)",
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "seconds": time.perf_counter() - started,
+            **({} if level is None else {"level": level, "explains": "var"}),
         },
     )
 
@@ -741,7 +796,18 @@ ENGLISH = {
     "driver_latest": "{feature} on the latest step ({value:+.2f})",
     "joiner": " and ",
     "separator": ", ",
+    # a quantile run: the VaR (a return) and its drivers in basis points
+    "var_sentence": "{level} VaR {score:.2%} against an average of {base:.2%} (more negative = "
+    "more risk), mainly from {drivers}.",
+    "var_driver": "{feature} ({value:+.1f} bp)",
+    "var_driver_recent": "{feature} over the last {steps} steps ({value:+.1f} bp)",
+    "var_driver_latest": "{feature} on the latest step ({value:+.1f} bp)",
 }
+
+
+def confidence(level: float) -> str:
+    """A VaR level as its confidence, the way a desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
+    return f"{1 - level:.1%}".replace(".0%", "%")
 
 
 def top_drivers(contributions: pd.Series, score: float, base: float, k: int = DRIVERS) -> pd.Series:
@@ -753,27 +819,38 @@ def top_drivers(contributions: pd.Series, score: float, base: float, k: int = DR
 
 
 def describe(explanation: Explanation, index: int, labels: Mapping[str, str] | None = None) -> str:
-    """One plain sentence for one explained prediction, in the language of `labels`."""
+    """One plain sentence for one explained prediction, in the language of `labels`.
+
+    For a quantile run's VaR the var_* words are used: the VaR in percent, drivers in bp."""
     lab = {**ENGLISH, **(labels or {})}
+    level = explanation.level
+    var = "" if level is None else "var_"
+    scale = 1.0 if level is None else BP
     row = explanation.rows.iloc[index]
     score, base = float(row["score"]), float(row["base_value"])
     drivers = top_drivers(row[explanation.features].astype(float), score, base)
     window = int((explanation.info or {}).get("window") or 0)
     recent = explanation.recent.iloc[index] if len(explanation.recent) else pd.Series(dtype=int)
     parts = []
-    for feature, value in drivers.items():
+    for feature, value in (drivers * scale).items():
         steps = int(recent.get(feature, 0))
         if steps == 1 < window:
-            parts.append(lab["driver_latest"].format(feature=feature, value=value))
+            parts.append(lab[f"{var}driver_latest"].format(feature=feature, value=value))
         elif 1 < steps < window:  # the effect sits in the latest steps, not the whole window
-            parts.append(lab["driver_recent"].format(feature=feature, steps=steps, value=value))
+            parts.append(
+                lab[f"{var}driver_recent"].format(feature=feature, steps=steps, value=value)
+            )
         else:
-            parts.append(lab["driver"].format(feature=feature, value=value))
+            parts.append(lab[f"{var}driver"].format(feature=feature, value=value))
     listed = (
         lab["separator"].join(parts[:-1]) + lab["joiner"] + parts[-1]
         if len(parts) > 1
         else parts[0]
     )
+    if level is not None:
+        return lab["var_sentence"].format(
+            level=confidence(level), score=score, base=base, drivers=listed
+        )
     return lab["sentence"].format(score=score, base=base, drivers=listed)
 
 

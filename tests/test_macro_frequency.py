@@ -358,3 +358,22 @@ def test_the_data_page_shows_each_macro_files_frequency_and_lag(tmp_path, monkey
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "cpi.csv" in errors and "is not a lag" in errors
+
+
+def test_runs_on_different_second_macro_files_are_not_compared_side_by_side() -> None:
+    """Two macro files are two records of role macro: a different monthly file makes the runs
+    incomparable even when the daily file is the same (one record must not hide the other)."""
+    from types import SimpleNamespace
+
+    from riskcore.compare import _files
+
+    def run(*shas: str):
+        files = [SimpleNamespace(role="primary", name="p.csv", sha256="p")]
+        files += [
+            SimpleNamespace(role="macro", name=f"m{i}.csv", sha256=s) for i, s in enumerate(shas)
+        ]
+        return SimpleNamespace(meta=SimpleNamespace(files=files))
+
+    assert _files(run("daily", "monthly")) == {"primary": ("p",), "macro": ("daily", "monthly")}
+    assert _files(run("daily", "monthly")) != _files(run("daily", "other monthly"))
+    assert _files(run("monthly", "daily")) == _files(run("daily", "monthly"))

@@ -282,8 +282,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.upload_macro": ("Macro indicators (optional)", "宏观指标（可选）"),
     "data.upload_macro_help": (
         "Dated indicators such as policy rate or credit spread; joined as of each date, never "
-        "from the future.",
-        "带日期的指标，如政策利率、信用利差；按日期向后关联，绝不使用未来数据。",
+        "from the future. Several files of different frequencies (a daily VIX, a monthly "
+        "credit spread) may be dropped at once: each gets its own publication lag below.",
+        "带日期的指标，如政策利率、信用利差；按日期向后关联，绝不使用未来数据。可同时上传多个"
+        "不同频率的文件（如日度 VIX、月度信用利差）：下方为每个文件分别设置发布滞后。",
     ),
     "data.upload_sentiment": ("News sentiment (optional)", "新闻情绪（可选）"),
     "data.upload_sentiment_help": (
@@ -335,12 +337,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "data.macro": ("Macro features", "宏观特征"),
     "data.macro_help": ("Indicators from the macro file.", "宏观文件中的指标。"),
-    "data.macro_lag": ("Macro publication lag (periods)", "宏观发布滞后（期）"),
-    "data.macro_lag_help": (
-        "Macro data are published late: with lag 1 the value of the previous period is "
-        "used at each date.",
-        "宏观数据发布有延迟：滞后 1 表示每个日期使用上一期的数值。",
-    ),
     "data.macro_time": ("Date column of the macro file", "宏观文件的日期列"),
     "data.sentiment": ("Sentiment features", "情绪特征"),
     "data.sentiment_help": (

@@ -227,7 +227,7 @@ def start_button(config: RunConfig) -> None:
         payload = TRAIN_TASK.payload(
             home=str(store.root.parent),  # the worker may have started with another env
             config=config.to_json(),
-            sources=[f.source for f in used.values()],
+            sources=[s for f in used.values() for s in f.sources],  # each macro file
             **{role: f.frame for role, f in used.items()},
         )
         jobs_panel.submit("train", TRAIN_TASK, payload)

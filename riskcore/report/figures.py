@@ -22,10 +22,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from riskcore import metrics as M
 from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.charts.base import COLOURS
+from riskcore.charts.var import VAR_COLOURS
+from riskcore.quantiles import es_column, level_key, var_column
 
 Translate = Callable[[str], str]
 DPI = 170  # print quality; the PDF shows the images at 6.85 inches wide
@@ -41,6 +44,7 @@ MODALITY_COLOURS = {
 }
 _RC_LOCK = threading.Lock()  # rcParams are process-wide; Streamlit sessions are threads
 LINE_COLOURS = (COLOURS["model"], "#c0392b", "#16a085", COLOURS["gbm"], "#8e44ad", "#2c3e50")
+VAR_SHADES = (COLOURS["model"], COLOURS["model_raw"], "#b9cde3")  # VaR lines, lowest level first
 
 
 @cache
@@ -202,8 +206,10 @@ class ChartMaker:
         entities: Sequence[str],
         periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]],
         cuts: Sequence[float],
+        ylabel: str | None = None,
     ) -> bytes:
-        """Score over time of each entity in `entities`, validation and test periods shaded."""
+        """Score over time of each entity in `entities`, validation and test periods shaded;
+        `cuts` in the score's own units, `ylabel` the score's name (default "Score")."""
         t = self.t
 
         def draw(fig: Figure) -> None:
@@ -227,13 +233,106 @@ class ChartMaker:
                 label = entity or t("summary.series")
                 ax.plot(times, scores, lw=1.0, color=LINE_COLOURS[i % 6], label=label)
             _band_lines(ax, cuts, vertical=False)
-            _finish(ax, t("chart.timeline"), "", t("chart.score"), "upper left")
+            _finish(ax, t("chart.timeline"), "", ylabel or t("chart.score"), "upper left")
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
             locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
         return self._render(draw, 2.8)
+
+    # ---- quantile (VaR / ES) --------------------------------------------------------------
+    def var_backtest(self, rows: pd.DataFrame, levels: Sequence[float], title: str) -> bytes:
+        """One entity's test-period returns (y_true) with the deep model's VaR at each level
+        (var_ columns, solid), its ES at the lowest level (dashed) and the breaches of that
+        VaR (red crosses): where the tail was missed, and by how much."""
+        t = self.t
+        rows = rows.sort_values("time")
+        times, y = rows["time"].to_numpy(), rows["y_true"].to_numpy(float)
+        low = levels[0]
+
+        def draw(fig: Figure) -> None:
+            ax = fig.subplots()
+            ax.plot(times, y, color="#9ca3af", lw=0.7, label=t("chart.realised"))
+            for i, level in enumerate(levels):
+                ax.plot(
+                    times,
+                    rows[var_column(level)].to_numpy(float),
+                    color=VAR_SHADES[min(i, len(VAR_SHADES) - 1)],
+                    lw=1.5 if i == 0 else 1.0,
+                    label=t("chart.var_line").format(level=level_key(level)),
+                )
+            if es_column(low) in rows:
+                ax.plot(
+                    times,
+                    rows[es_column(low)].to_numpy(float),
+                    color=COLOURS["model"],
+                    ls="--",
+                    lw=0.9,
+                    label=t("chart.es_line").format(level=level_key(low)),
+                )
+            hit = y < rows[var_column(low)].to_numpy(float)
+            ax.scatter(
+                times[hit],
+                y[hit],
+                marker="x",
+                s=16,
+                linewidths=1.1,
+                color=COLOURS["event"],
+                zorder=5,
+                label=t("chart.breach").format(level=level_key(low), n=int(hit.sum())),
+            )
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+            locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            _finish(ax, title, "", t("chart.return"))
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
+
+        return self._render(draw, 2.9)
+
+    def breach_rates(
+        self, test: Mapping[str, Mapping], levels: Sequence[float], labels: Mapping[str, str]
+    ) -> bytes:
+        """Per level, each model's test breach rate with its 95% interval and the level as a
+        dashed line (`test`: metrics.json's test block; `labels`: model -> display name, in
+        the order to draw)."""
+        t = self.t
+
+        def draw(fig: Figure) -> None:
+            axes = np.atleast_1d(fig.subplots(1, len(levels), squeeze=False)[0])
+            for ax, level in zip(axes, levels, strict=True):
+                key = level_key(level)
+                shown = [m for m in labels if key in (test.get(m) or {}).get("backtest", {})]
+                rates, errors = [], [[], []]
+                for m in shown:
+                    bt = test[m]["backtest"][key]
+                    rate = float(bt["breach_rate"])
+                    lo, hi = bt.get("breach_rate_ci") or (np.nan, np.nan)
+                    rates.append(rate)
+                    errors[0].append(rate - lo if np.isfinite(lo) else 0.0)
+                    errors[1].append(hi - rate if np.isfinite(hi) else 0.0)
+                pos = np.arange(len(shown))
+                colours = [VAR_COLOURS.get(m, COLOURS["model"]) for m in shown]
+                ax.bar(pos, rates, color=colours, width=0.62, yerr=errors, ecolor=INK, capsize=2)
+                ax.axhline(level, color=COLOURS["threshold"], ls="--", lw=0.9)
+                ax.text(
+                    1.0,
+                    level,
+                    t("chart.level").format(level=key),
+                    transform=ax.get_yaxis_transform(),
+                    ha="right",
+                    va="bottom",
+                    fontsize=6.5,
+                    color=MUTED,
+                )
+                ax.set_xticks(pos, [_short(labels[m], 16) for m in shown], rotation=20, ha="right")
+                ax.grid(axis="x", visible=False)
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+                ax.set_ylim(bottom=0)
+                _finish(ax, t("chart.breach_rates").format(level=key), "", t("chart.breach_rate"))
+
+        return self._render(draw, 2.6)
 
     # ---- explanations and scenarios -------------------------------------------------------
     def shap_importance(self, importance: pd.DataFrame, top: int = 12) -> bytes:

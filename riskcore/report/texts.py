@@ -612,11 +612,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "var.col.breaches": ("Breaches / n", "突破 / 样本"),
     "var.col.rate": ("Breach rate (95% interval)", "突破率（95% 区间）"),
     "var.col.kupiec": ("Kupiec p", "Kupiec p"),
-    "var.col.christoffersen": ("Christof- fersen p", "Christoffersen p"),
+    "var.col.christoffersen": ("Christoffersen p", "Christoffersen p"),
     "var.col.cc": ("Cond. coverage p", "条件覆盖 p"),
     "var.col.zone": ("Basel zone", "巴塞尔区域"),
     "var.col.z2": ("ES Z2 (zone)", "ES Z2（区域）"),
-    "var.col.mcneil_frey": ("McNeil- Frey p", "McNeil-Frey p"),
+    "var.col.mcneil_frey": ("McNeil-Frey p", "McNeil-Frey p"),
     "var.col.exceptions": ("Exceptions / 250", "例外 / 250"),
     "var.col.plus": ("Plus factor", "附加因子"),
     "var.level_note": (
