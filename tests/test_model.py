@@ -85,3 +85,20 @@ def test_saved_model_loads_safely_and_lambda_models_are_refused(tmp_path) -> Non
     hostile.save(tmp_path / "bad" / "model.keras")
     with pytest.raises(RunStoreError, match="cannot be loaded safely"):
         Run("20240101-000000-abcdef", tmp_path / "bad").load_model()
+
+
+@pytest.mark.parametrize("levels", [[0.01], [0.01, 0.025, 0.05]])
+def test_parameter_count_of_a_quantile_head_matches_keras(levels: list[float]) -> None:
+    """The Train page's count of a VaR model (top, softplus gaps, fixed cumulative steps)."""
+    raw = {
+        "data": {
+            "time": "d",
+            "sequence_features": ["a"],
+            "target": {"kind": "forward_return", "column": "close"},
+        },
+        "task": "quantile",
+        "quantiles": levels,
+        "model": {"units": [8]},
+    }
+    config = parse_config(raw)
+    assert parameter_count(config, SHAPES) == build_model(config, SHAPES, (0.0, 0.02)).count_params()

@@ -58,6 +58,10 @@ PANEL = colors.HexColor("#eef2f7")
 BAND_INK = dict(zip(BANDS, ("#1e7145", "#a86a12", "#b4531f", "#a52a1f"), strict=True))
 BAND_FILL = dict(zip(BANDS, ("#e3f1e8", "#fbf0dc", "#fbe6d8", "#f6dcd9"), strict=True))
 ALERT_FILL, ALERT_INK = colors.HexColor("#fbeee6"), colors.HexColor("#a52a1f")
+# Lights of validation checks, and the Basel / Z2 zones of VaR backtests (yellow is amber).
+LIGHT_FILL = {"green": "#e3f1e8", "amber": "#fbf0dc", "red": "#f6dcd9", "none": "#eef2f7"}
+LIGHT_INK = {"green": "#1e7145", "amber": "#a86a12", "red": "#a52a1f", "none": "#6b7280"}
+ZONE_LIGHT = {"green": "green", "yellow": "amber", "red": "red"}
 # Characters Helvetica can show (WinAnsi); anything else is set in the CJK font.
 _LATIN = frozenset(bytes(range(32, 256)).decode("cp1252", errors="ignore")) | {"\n", "\t"}
 

@@ -47,6 +47,8 @@ from riskcore.report.layout import (
     BAND_FILL,
     BAND_INK,
     FRAME_W,
+    LIGHT_FILL,
+    LIGHT_INK,
     ZEBRA,
     PageInfo,
     Styles,
@@ -1006,8 +1008,6 @@ def compact_json(value: object, depth: int = 0) -> str:
 
 
 # ---- validation -----------------------------------------------------------------------------
-LIGHT_FILL = {"green": "#e3f1e8", "amber": "#fbf0dc", "red": "#f6dcd9", "none": "#eef2f7"}
-LIGHT_INK = {"green": "#1e7145", "amber": "#a86a12", "red": "#a52a1f", "none": "#6b7280"}
 
 
 def light_word(ctx: ReportContext, light: str) -> str:
