@@ -3,7 +3,9 @@
 They share riskcore.charts.base's template, colours and label mechanism, so the Explain page looks
 like the rest of the app and every text can be translated. Charts of SHAP values name their unit
 (riskcore.explain.units_of): the network's values are probability points of its raw score, the
-gradient-boosting classifier's TreeExplainer values log-odds; they are not converted.
+gradient-boosting classifier's TreeExplainer values log-odds; they are not converted. A quantile
+run's VaR is explained in return units (var_labels renames the axes: a negative value pushes the
+VaR further into the tail, i.e. more risk).
 """
 
 from __future__ import annotations
@@ -46,6 +48,24 @@ EXPLAIN_LABELS: dict[str, str] = {
     "modality_macro": "Macro",
     "modality_sentiment": "Sentiment",
     "modality_static": "Static",
+    # a quantile run's VaR (var_labels lays these over the keys above)
+    "importance_title_var": "What drives the {level} VaR (mean |SHAP|)",
+    "baseline_importance_title_var": "Gradient boosting, quantile loss (TreeExplainer)",
+    "mean_abs_shap_return": "Mean |SHAP| (return units of the VaR)",
+    "shap_value_var": "SHAP value (effect on the VaR, return; negative = more risk)",
+    "waterfall_title_var": "From the average {level} VaR to this prediction's",
+    "base_var": "Average VaR",
+    "prediction_var": "This prediction's VaR",
+    "var_axis": "{level} VaR (return; more negative = more risk)",
+}
+VAR_KEYS = {  # base key -> its quantile-run key
+    "importance_title": "importance_title_var",
+    "baseline_importance_title": "baseline_importance_title_var",
+    "shap_value": "shap_value_var",
+    "waterfall_title": "waterfall_title_var",
+    "base": "base_var",
+    "prediction": "prediction_var",
+    "score": "var_axis",
 }
 MODALITY_COLOURS = {
     "sequence": COLOURS["model"],
@@ -57,6 +77,13 @@ MODALITY_COLOURS = {
 
 def _lab(labels: Mapping[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **EXPLAIN_LABELS, **(labels or {})}
+
+
+def var_labels(labels: Mapping[str, str] | None, level: str) -> dict[str, str]:
+    """Labels for the charts of a VaR explanation: titles and axes name the VaR at `level`
+    (e.g. "99%") and say that negative values mean more risk."""
+    lab = _lab(labels)
+    return {**lab, **{key: lab[var].replace("{level}", level) for key, var in VAR_KEYS.items()}}
 
 
 def importance_bars(
@@ -224,6 +251,8 @@ def waterfall(
     labels: Mapping[str, str] | None = None,
     top: int = 8,
     probability: bool = True,
+    zero: bool = True,
+    digits: int = 3,
 ) -> go.Figure:
     """From the average score to this prediction: the largest contributions, then one residual.
 
@@ -231,7 +260,9 @@ def waterfall(
     contributions: the features not shown plus the row's additivity gap (score - base - all
     contributions, Monte-Carlo error of expected gradients), both in its hover text. So the bars
     end exactly at the score, and the last bar is drawn at the score itself. The y axis spans what
-    the bars need; for a probability it runs above 1 only when a running total does.
+    the bars need (from zero unless zero=False: a VaR's contributions are small beside its
+    level); for a probability it runs above 1 only when a running total does. digits: decimals
+    of the bar texts.
     """
     lab = _lab(labels)
     values_all = contributions.astype(float)
@@ -244,10 +275,10 @@ def waterfall(
     values = [float(base), *shown.to_numpy(dtype=float), residual, float(score)]
     measures = ["absolute", *["relative"] * len(shown), "relative", "absolute"]
     hover = [
-        f"{float(base):.4f}",
-        *[f"{v:+.4f}" for v in shown],
+        f"{float(base):.{digits + 1}f}",
+        *[f"{v:+.{digits + 1}f}" for v in shown],
         lab["residual_bar_hover"].format(n=len(order) - len(shown), rest=rest, gap=gap),
-        f"{float(score):.4f}<br>" + lab["waterfall_gap"].format(gap=gap),
+        f"{float(score):.{digits + 1}f}<br>" + lab["waterfall_gap"].format(gap=gap),
     ]
     fig = figure(
         lab["waterfall_title"],
@@ -264,7 +295,7 @@ def waterfall(
             decreasing={"marker": {"color": COLOURS["non_event"]}},
             totals={"marker": {"color": COLOURS["model"]}},
             text=[
-                f"{v:.3f}" if m != "relative" else f"{v:+.3f}"
+                f"{v:.{digits}f}" if m != "relative" else f"{v:+.{digits}f}"
                 for v, m in zip(values, measures, strict=True)
             ],
             hovertext=hover,
@@ -274,13 +305,15 @@ def waterfall(
             showlegend=False,
         )
     )
-    running = np.concatenate([[0.0, base], base + np.cumsum([*shown.to_numpy(), residual])])
+    running = np.concatenate(
+        [[0.0] if zero else [], [base], base + np.cumsum([*shown.to_numpy(), residual])]
+    )
     low, high = float(running.min()), float(running.max())
     pad = 0.08 * ((high - low) or abs(high) or 1.0)
     top_end = high + pad
     if probability and high <= 1.0:
         top_end = min(top_end, 1.0)
-    fig.update_yaxes(range=[low - pad if low < 0 else 0.0, top_end])
+    fig.update_yaxes(range=[low - pad if low < 0 or not zero else 0.0, top_end])
     return fig
 
 
