@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
 
-SAMPLE_BUTTON = "Load sample: market risk (10 tickers)"
+SAMPLE_BUTTON = "Load sample: market risk (12 tickers)"
 FIRST_RENDER_BUDGET_S = 3.0
 RERUN_BUDGET_MS = 300.0
 TIMEOUT_MS = 60_000

@@ -194,7 +194,7 @@ def _pick_run(page, run_id: str) -> None:
 
 def journey(page, run_id: str) -> None:
     """One analyst: the sample market data, then Results, Explain and Report of run_id."""
-    page.get_by_role("button", name="Load sample: market risk (10 tickers)").click()
+    page.get_by_role("button", name="Load sample: market risk (12 tickers)").click()
     page.get_by_text("Samples per split").wait_for(timeout=120_000)
     _pick_run(page, run_id)
     go(page, "Results", "Results")

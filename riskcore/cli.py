@@ -202,10 +202,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
     scored = score(run, frames["primary"], frames.get("macro"), frames.get("sentiment"))
     out = scored.predictions
     note = ""
+    levels = run.config.quantiles if run.config.task == "quantile" else []
     if args.reasons:
+        from riskcore.explain import risk_model
         from riskcore.reasons import scored_reasons
 
-        reasons, n = scored_reasons(run, scored, args.rows, edited, args.language, args.background)
+        model = risk_model(run, run.load_model()) if levels else None  # a VaR: lower = riskier
+        reasons, n = scored_reasons(
+            run, scored, args.rows, edited, args.language, args.background, model=model
+        )
         out = out.join(reasons)
         note = (
             f"reasons for the latest {n} of {len(out)} scored rows (SHAP on each; "
@@ -214,6 +219,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     write_csv(out, args.out)
     console = _console()
     console.print(f"scored {len(scored.predictions)} rows -> {args.out}")
+    if levels:
+        columns = ", ".join(c for c in out.columns if c.startswith(("var_", "es_")))
+        console.print(f"VaR and ES per level (returns; score = the lowest level's VaR): {columns}")
     if note:
         console.print(note)
     drift = scored.drift.sort_values("psi", ascending=False)
@@ -455,7 +463,20 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     if not args.data:  # results on the run's own data are kept with it for the report
         save_scenarios(store, run.run_id, [result])
     s = result.summary()
-    _console().print(
+    console = _console()
+    if result.levels:  # a quantile run: VaR and ES, baseline vs stressed
+        console.print(
+            f"scenario '{scenario.name}': {s['affected']} of {s['predictions']} predictions "
+            f"changed -> {args.out}; means over them (returns; a negative change = more risk):"
+        )
+        for v in s["var"].values():
+            console.print(
+                f"  VaR {v['level']:g}: {v['var_base']:.2%} -> {v['var_scenario']:.2%} "
+                f"({v['var_change_bp']:+.1f} bp); ES {v['es_base']:.2%} -> "
+                f"{v['es_scenario']:.2%} ({v['es_change_bp']:+.1f} bp)"
+            )
+        return 0
+    console.print(
         f"scenario '{scenario.name}': {s['affected']} of {s['predictions']} predictions changed; "
         f"mean score {s['base']['mean']:.4f} -> {s['scenario']['mean']:.4f} "
         f"({s['mean_delta']:+.4f}) -> {args.out}"
@@ -656,7 +677,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score new data with a saved run")
     p.add_argument("run", help="run id (see `runs`)")
     _add_inputs(p)
-    p.add_argument("--out", required=True, help="output CSV of predictions")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="output CSV of predictions (a quantile run: var_<level>, es_<level> per level)",
+    )
     p.add_argument(
         "--reasons",
         action="store_true",
@@ -758,7 +783,12 @@ def _add_scenario_parsers(sub) -> None:
     p = sub.add_parser("scenario", help="re-score a run's predictions under a what-if scenario")
     p.add_argument("run", help="run id (see `runs`)")
     p.add_argument("--scenario", required=True, help='scenario JSON {"name": ..., "shocks": [...]}')
-    p.add_argument("--out", required=True, help="output CSV: time, entity, score_base, ...")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="output CSV: time, entity, score_base, ... (a quantile run: also var_<level>_base, "
+        "var_<level>_scenario, var_<level>_delta and the same for es_<level>)",
+    )
     p.add_argument(
         "--which",
         choices=("test", "latest", "all"),

@@ -1,4 +1,9 @@
-"""Score new data with a saved run: the saved preprocessing and model, never a refit."""
+"""Score new data with a saved run: the saved preprocessing and model, never a refit.
+
+A quantile run's network gives several quantiles per sample; what is reported from them is its
+VaR and ES at each level (QuantileGrid.split), as var_<level> / es_<level> columns beside
+`score`, which is the VaR at the lowest level as in the run's predictions.csv.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ import pandas as pd
 from riskcore import drift as D
 from riskcore.dataset import Panel, SavedInputs, apply_saved
 from riskcore.preprocess import Preprocessor
+from riskcore.quantiles import QuantileGrid, es_column, var_column
 from riskcore.store import Run
 
 
 @dataclass
 class Scored:
-    predictions: pd.DataFrame  # time, entity, y_true (when known), score (calibrated), score_raw
+    predictions: pd.DataFrame  # time, entity, y_true (when known), score (calibrated), score_raw;
+    # a quantile run: score (VaR at the lowest level), var_<level>, es_<level> per level
     drift: pd.DataFrame  # feature, psi, reading (the score included as "score")
     panel: Panel
     ends: np.ndarray
@@ -33,6 +40,24 @@ def saved_inputs(
     )
 
 
+def reported(run: Run, raw: np.ndarray) -> dict[str, np.ndarray]:
+    """What a run reports per sample from its network's raw output, by column name.
+
+    `score`: the calibrated probability (classification) or the prediction; for a quantile
+    run the VaR at the lowest level, followed by var_<level> and es_<level> of every level,
+    from the grid's quantiles (QuantileGrid.split). Scoring and scenarios both read it.
+    """
+    if run.config.task != "quantile":
+        return {"score": run.calibrator().apply(raw).astype(np.float32)}
+    grid = QuantileGrid.of(run.config.quantiles)
+    var, es = grid.split(np.asarray(raw).reshape(len(raw), -1))
+    out = {"score": var[:, 0]}
+    for j, level in enumerate(grid.levels):
+        out[var_column(level)] = var[:, j]
+        out[es_column(level)] = es[:, j]
+    return out
+
+
 def score(
     run: Run,
     primary: pd.DataFrame,
@@ -48,13 +73,14 @@ def score(
     panel, ends = saved.panel, saved.ends
     model = model or run.load_model()
     raw = predict_scores(model, panel, ends)
-    scores = run.calibrator().apply(raw).astype(np.float32)
+    values = reported(run, raw)
+    scores = values["score"]
     out = pd.DataFrame(
         {
             "time": panel.time[ends] if panel.time is not None else pd.NaT,
             "entity": panel.entity[ends],
             "y_true": panel.y[ends],
-            "score": scores,
+            **values,
         }
     )
     if run.metrics.classification and "calibration" in run.state:

@@ -34,7 +34,7 @@ def _open(browser, url: str):
 def test_first_render_offers_the_sample_data(server, browser) -> None:
     """How fast is measured in bench/bench_pages.py; here only that the page works."""
     page = _open(browser, server)
-    page.get_by_role("button", name="Load sample: market risk (10 tickers)").wait_for()
+    page.get_by_role("button", name="Load sample: market risk (12 tickers)").wait_for()
     page.close()
 
 
@@ -86,7 +86,7 @@ def test_switch_to_chinese(server, browser) -> None:
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="简体中文").click()
     page.get_by_role("heading", name="数据").first.wait_for()
-    page.get_by_role("button", name="加载示例：市场风险（10 只股票）").wait_for()
+    page.get_by_role("button", name="加载示例：市场风险（12 只股票）").wait_for()
     _no_exception(page)
     page.screenshot(path=ARTIFACTS / "browser_zh.png", full_page=True)
     page.close()

@@ -39,6 +39,12 @@ SAMPLES = {
         "sentiment": "market_sentiment.csv",
         "config": "market_config.json",
     },
+    "market_var": {  # the same files, the quantile (VaR / ES) task
+        "primary": "market_prices.csv",
+        "macro": "market_macro.csv",
+        "sentiment": "market_sentiment.csv",
+        "config": "market_var_config.json",
+    },
     "credit": {
         "primary": "credit_payments.csv",
         "macro": "credit_macro.csv",
@@ -111,9 +117,9 @@ def _remove(role: str) -> None:
 
 def sample_buttons() -> None:
     st.subheader(t("data.samples"))
-    cols = st.columns(len(SAMPLES) + 1)
-    for col, (key, spec) in zip(cols, SAMPLES.items(), strict=False):
-        if col.button(t(f"data.sample_{key}"), key=f"sample_{key}", icon=":material/dataset:"):
+    row = st.container(horizontal=True)  # each button as wide as its label, wrapping
+    for key, spec in SAMPLES.items():
+        if row.button(t(f"data.sample_{key}"), key=f"sample_{key}", icon=":material/dataset:"):
             files().clear()
             for role in ROLES:
                 _clear_uploader(role)  # an upload still shown there is no longer loaded

@@ -1,4 +1,8 @@
-"""Widgets of the Explain page: choose rows, run SHAP in a worker, show the explanation."""
+"""Widgets of the Explain page: choose rows, run SHAP in a worker, show the explanation.
+
+A quantile run's explanation holds its VaR at every level (riskcore.explain); the views show
+the level picked here, in return units (drivers and reason contributions in bp), negative
+meaning more risk."""
 
 from __future__ import annotations
 
@@ -9,7 +13,19 @@ import streamlit as st
 from riskcore import tasks
 from riskcore.charts import explain as X
 from riskcore.errors import RiskcoreError
-from riskcore.explain import EXPLANATIONS_FILE, HOW, describe, load_explanation, select_rows
+from riskcore.explain import (
+    BP,
+    ENGLISH,
+    EXPLANATIONS_FILE,
+    HOW,
+    Explanation,
+    confidence,
+    describe,
+    load_explanation,
+    quantile_levels,
+    select_rows,
+)
+from riskcore.quantiles import level_key
 from riskcore.reasons import (
     Catalogue,
     aggregate,
@@ -70,6 +86,9 @@ def request_form(run: Run) -> None:
             entity = c1.selectbox(t("results.entity"), entities, key="explain_entity")
         count = _row_count(run, how, n, entity)
         st.caption(t("explain.count", n=count))
+        levels = quantile_levels(run)
+        if levels:
+            st.caption(t("explain.var_request", levels=", ".join(map(_level_name, levels))))
         if st.button(
             t("explain.start"),
             type="primary",
@@ -95,10 +114,35 @@ def request_form(run: Run) -> None:
 def _row_count(run: Run, how: str, n: int, entity: str | None) -> int:
     """How many predictions the chosen rule selects, shown before anything runs."""
     try:
-        return len(select_rows(run.predictions, how, n, entity, run.config.training.seed))
+        seed, tail = run.config.training.seed, bool(quantile_levels(run))
+        return len(select_rows(run.predictions, how, n, entity, seed, lower_is_riskier=tail))
     except RiskcoreError as exc:
         show_error(exc)
         return 0
+
+
+def _level_name(level: float) -> str:
+    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
+
+
+def _at_level(exp: Explanation) -> tuple[Explanation, dict]:
+    """The explanation of the level picked (a quantile run) and chart labels that name it."""
+    options = exp.level_options()
+    if not options:
+        return exp, chart_labels()
+    level = options[0]
+    if len(options) > 1:
+        level = st.radio(
+            t("explain.var_level"),
+            options,
+            format_func=_level_name,
+            horizontal=True,
+            key="explain_level",
+            help=t("explain.var_level_help"),
+        )
+    exp = exp.at(level)
+    st.caption(t("explain.var_note", level=confidence(level)))
+    return exp, X.var_labels(chart_labels(), confidence(level))
 
 
 def explanation_views(run: Run) -> None:
@@ -106,7 +150,7 @@ def explanation_views(run: Run) -> None:
     if exp is None:
         st.info(t("explain.none_yet"), icon=":material/info:")
         return
-    labels = chart_labels()
+    exp, labels = _at_level(exp)
     units = exp.units(run.config.task)
     st.caption(t("explain.gap", gap=exp.additivity_gap, rows=len(exp.rows)))
     info = exp.info or {}
@@ -191,6 +235,7 @@ def _calibrated(run: Run, row: int) -> float | None:
 def _one_prediction(exp, labels: dict, run: Run) -> None:
     units = exp.units(run.config.task)
     probability = units["model"] == "probability"
+    var = exp.level is not None
     gaps = exp.gaps()
     resampled = exp.resampled()
     table = exp.rows[["time", "entity", "score", "base_value"]].copy()
@@ -204,10 +249,19 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
             "time": st.column_config.DateColumn(t("explain.col_time"), format="YYYY-MM-DD"),
             "entity": t("explain.col_entity"),
             "score": st.column_config.NumberColumn(
-                t("explain.col_raw_score" if probability else "explain.col_score"),
-                format="%.3f",
+                t(
+                    "explain.col_var"
+                    if var
+                    else "explain.col_raw_score"
+                    if probability
+                    else "explain.col_score"
+                ),
+                format="%.4f" if var else "%.3f",
             ),
-            "base_value": st.column_config.NumberColumn(t("explain.col_base"), format="%.3f"),
+            "base_value": st.column_config.NumberColumn(
+                t("explain.col_base_var" if var else "explain.col_base"),
+                format="%.4f" if var else "%.3f",
+            ),
             "additivity_gap": st.column_config.NumberColumn(
                 t("explain.col_gap"), format="%+.4f", help=t("explain.col_gap_help")
             ),
@@ -219,25 +273,15 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
         height=240,
     )
     rows = picked.selection.rows if picked and picked.selection else []
-    index = rows[0] if rows else int(exp.rows["score"].to_numpy().argmax())
+    scores = exp.rows["score"].to_numpy()
+    index = rows[0] if rows else int(scores.argmin() if var else scores.argmax())  # the riskiest
     row = exp.rows.iloc[index]
     features = exp.features
     when = pd.Timestamp(row["time"]).date() if pd.notna(row["time"]) else ""
     st.markdown(f"**{md_escape(row['entity'])} · {when}**")
     st.info(
         md_escape(  # a sentence of ours that names the user's columns: all of it is text
-            describe(
-                exp,
-                index,
-                labels={
-                    "sentence": t("explain.sentence"),
-                    "driver": t("explain.driver"),
-                    "driver_recent": t("explain.driver_recent"),
-                    "driver_latest": t("explain.driver_latest"),
-                    "joiner": t("explain.joiner"),
-                    "separator": t("explain.separator"),
-                },
-            )
+            describe(exp, index, labels={key: t(f"explain.{key}") for key in ENGLISH})
         ),
         icon=":material/lightbulb:",
     )
@@ -250,6 +294,8 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
             score,
             labels,
             probability=probability,
+            zero=not var,  # a VaR's contributions are small beside the VaR itself
+            digits=4 if var else 3,
         ),
         key="waterfall",
     )
@@ -275,7 +321,9 @@ def _reasons(exp, index: int, run: Run) -> None:
     lang = language()
     columns = [c for block in run_columns(run).values() for c in block]
     contributions = aggregate(exp.rows.iloc[[index]][exp.features], columns).iloc[0]
-    top = top_reasons(contributions)
+    var = exp.level is not None
+    # a VaR is a return: what lowers it raises the risk; shown in bp with its own sign
+    top = -top_reasons(-contributions) * BP if var else top_reasons(contributions)
     st.markdown(f"**{t('explain.reasons')}**")
     if top.empty:
         st.caption(t("explain.reasons_none"))
@@ -296,7 +344,8 @@ def _reasons(exp, index: int, run: Run) -> None:
                 "code": t("explain.col_code"),
                 "reason": t("explain.col_reason"),
                 "contribution": st.column_config.NumberColumn(
-                    t("explain.col_contribution"), format="%+.3f"
+                    t("explain.col_contribution_var" if var else "explain.col_contribution"),
+                    format="%+.1f" if var else "%+.3f",
                 ),
             },
             key="reason_codes",

@@ -264,8 +264,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "data.samples": ("Start with sample data", "使用示例数据"),
     "data.sample_market": (
-        "Load sample: market risk (10 tickers)",
-        "加载示例：市场风险（10 只股票）",
+        "Load sample: market risk (12 tickers)",
+        "加载示例：市场风险（12 只股票）",
+    ),
+    "data.sample_market_var": (
+        "Load sample: market VaR / ES (12 tickers)",
+        "加载示例：市场 VaR / ES（12 只股票）",
     ),
     "data.sample_credit": (
         "Load sample: credit risk (3,000 borrowers)",
@@ -1429,6 +1433,123 @@ TEXT: dict[str, tuple[str, str]] = {
         "模型预测远期收益率在各水平上的分位数（VaR，0.01 即 99% VaR）及其下方的预期损失，"
         "并与历史模拟法和 GARCH 一同回测。含负值的列视为单步对数收益率，全为正值的列视为价格。",
     ),
+    # explain/scenarios: quantile
+    "explain.var_sentence": (
+        "{level} VaR {score:.2%} against an average of {base:.2%} (more negative = more risk), "
+        "mainly from {drivers}.",
+        "{level} VaR 为 {score:.2%}（平均 {base:.2%}；越负风险越高），主要来自 {drivers}。",
+    ),
+    "explain.var_driver": ("{feature} ({value:+.1f} bp)", "{feature}（{value:+.1f} 个基点）"),
+    "explain.var_driver_recent": (
+        "{feature} over the last {steps} steps ({value:+.1f} bp)",
+        "最近 {steps} 个时间步的 {feature}（{value:+.1f} 个基点）",
+    ),
+    "explain.var_driver_latest": (
+        "{feature} on the latest step ({value:+.1f} bp)",
+        "最新一个时间步的 {feature}（{value:+.1f} 个基点）",
+    ),
+    "explain.var_request": (
+        "A quantile run: the deep model's VaR at every level ({levels}) is explained on the same "
+        "predictions; the riskiest are those with the most negative VaR at the lowest level.",
+        "分位数运行：在同一批预测上解释深度模型各水平（{levels}）的 VaR；风险最高的预测是最低水平 "
+        "VaR 最负的那些。",
+    ),
+    "explain.var_level": ("VaR level explained", "解释的 VaR 水平"),
+    "explain.var_level_help": (
+        "Every level was explained on the same predictions: switching shows another level at once.",
+        "各水平均在同一批预测上解释：切换水平即时显示。",
+    ),
+    "explain.var_note": (
+        "SHAP values of the deep model's {level} VaR, in return units: a negative value pushes the "
+        "VaR further into the tail (more risk), a positive one pulls it back. Beside it: gradient "
+        "boosting with the quantile loss at the same level (TreeExplainer), in return units too.",
+        "深度模型 {level} VaR 的 SHAP 值，以收益率为单位：负值使 VaR 更深入尾部（风险更高），正值使其"
+        "回升。旁边是同一水平上采用分位数损失的梯度提升（TreeExplainer），同样以收益率为单位。",
+    ),
+    "explain.col_var": ("VaR (return)", "VaR（收益率）"),
+    "explain.col_base_var": ("Average VaR", "平均 VaR"),
+    "explain.col_contribution_var": (
+        "Contribution to the VaR (bp; negative = more risk)",
+        "对 VaR 的贡献（基点；负值表示风险更高）",
+    ),
+    "chart.importance_title_var": (
+        "What drives the {level} VaR (mean |SHAP|)",
+        "驱动 {level} VaR 的因素（平均 |SHAP|）",
+    ),
+    "chart.baseline_importance_title_var": (
+        "Gradient boosting, quantile loss (TreeExplainer)",
+        "梯度提升，分位数损失（TreeExplainer）",
+    ),
+    "chart.mean_abs_shap_return": (
+        "Mean |SHAP| (return units of the VaR)",
+        "平均 |SHAP|（VaR 的收益率单位）",
+    ),
+    "chart.shap_value_var": (
+        "SHAP value (effect on the VaR, return; negative = more risk)",
+        "SHAP 值（对 VaR 的影响，收益率；负值表示风险更高）",
+    ),
+    "chart.waterfall_title_var": (
+        "From the average {level} VaR to this prediction's",
+        "从平均 {level} VaR 到该预测的 VaR",
+    ),
+    "chart.base_var": ("Average VaR", "平均 VaR"),
+    "chart.prediction_var": ("This prediction's VaR", "该预测的 VaR"),
+    "chart.var_axis": (
+        "{level} VaR (return; more negative = more risk)",
+        "{level} VaR（收益率；越负风险越高）",
+    ),
+    "chart.var_distribution_title": (
+        "{level} VaR: base and scenarios",
+        "{level} VaR：基准与各情景",
+    ),
+    "chart.var_delta_title": (
+        "Change in the {level} VaR per entity (bp)",
+        "各实体 {level} VaR 的变化（基点）",
+    ),
+    "chart.var_delta": (
+        "Mean change in VaR (bp; negative = more risk)",
+        "VaR 平均变化（基点；负值表示风险更高）",
+    ),
+    "chart.var_stress_title": (
+        "Baseline vs stressed {level} VaR: {scenario}",
+        "基准与压力下的 {level} VaR：{scenario}",
+    ),
+    "chart.var_baseline": ("Baseline VaR", "基准 VaR"),
+    "chart.var_stressed": ("Stressed VaR", "压力 VaR"),
+    "chart.pooled": ("All entities", "全部实体"),
+    "chart.var_attribution_title": (
+        "Which inputs moved the {level} VaR: {entity}",
+        "哪些输入改变了 {level} VaR：{entity}",
+    ),
+    "chart.var_contribution": (
+        "Contribution to the VaR change (bp; negative = more risk)",
+        "对 VaR 变化的贡献（基点；负值表示风险更高）",
+    ),
+    "scen.var_level": ("VaR level", "VaR 水平"),
+    "scen.var_note": (
+        "A quantile run: each scenario recomputes the deep model's VaR and ES (returns, means over "
+        "the predictions). A more negative VaR or ES means more risk; a change is stressed minus "
+        "baseline, in basis points, so a negative change adds risk.",
+        "分位数运行：每个情景重新计算深度模型的 VaR 与 ES（收益率，对各预测取平均）。VaR 或 ES "
+        "越负风险越高；变化为压力值减基准值（基点），负的变化表示风险增加。",
+    ),
+    "scen.var_col_level": ("Level", "水平"),
+    "scen.var_col_base": ("VaR, baseline", "VaR（基准）"),
+    "scen.var_col_scenario": ("VaR, stressed", "VaR（压力）"),
+    "scen.var_col_change": ("VaR change (bp)", "VaR 变化（基点）"),
+    "scen.var_change_help": (
+        "Stressed minus baseline VaR, in basis points: negative = further into the tail (more "
+        "risk).",
+        "压力 VaR 减基准 VaR（基点）：负值表示更深入尾部（风险更高）。",
+    ),
+    "scen.var_col_es_base": ("ES, baseline", "ES（基准）"),
+    "scen.var_col_es_scenario": ("ES, stressed", "ES（压力）"),
+    "scen.var_col_es_change": ("ES change (bp)", "ES 变化（基点）"),
+    "scen.var_by_entity": (
+        "{level} VaR, baseline vs stressed: all entities and each one",
+        "{level} VaR，基准与压力对比：全部实体及各实体",
+    ),
+    "scen.var_explain": ("Why did the VaR move?", "VaR 为何变化？"),
 }
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text

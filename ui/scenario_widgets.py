@@ -3,6 +3,10 @@ results side by side, and SHAP of a scenario's change for one entity.
 
 Scenarios run in a worker process (they need the Keras model); their results are stored with
 the run (scenarios.json) and read back here, cached by the file's modification time.
+
+A quantile run's results are its VaR and ES at a chosen level, baseline against stressed,
+pooled and per entity, with the change in basis points (a more negative VaR = more risk); it
+has no decision threshold.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from riskcore import tasks
 from riskcore.charts import scenarios as SC
 from riskcore.csvfile import csv_bytes
 from riskcore.errors import RiskcoreError
+from riskcore.explain import confidence, quantile_levels
+from riskcore.quantiles import level_key
 from riskcore.scenarios import (
     PRESETS,
     SCENARIOS_FILE,
@@ -35,6 +41,7 @@ from riskcore.scenarios.tables import (
     scenario_from_rows,
     scenario_rows,
     summary_table,
+    var_summary_table,
 )
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
@@ -219,7 +226,7 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
         key="scen_which",
         help=t("scen.which_help"),
     )
-    threshold = _threshold_slider(c2, run)
+    threshold = 0.5 if quantile_levels(run) else _threshold_slider(c2, run)  # no VaR threshold
     names = [s.name for s in scenarios]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
@@ -290,6 +297,9 @@ def results_view(run: Run) -> list[ScenarioResult]:
     shown = [r for r in results if r.name in chosen]
     if not shown:
         return results
+    if quantile_levels(run):
+        _var_results(run, shown)
+        return results
     if run.metrics.classification:
         threshold = run_threshold(run)
     else:
@@ -305,6 +315,68 @@ def results_view(run: Run) -> list[ScenarioResult]:
     c2.plotly_chart(SC.entity_deltas(shown, labels=labels), key="scen_entities")
     _detail(shown)
     return results
+
+
+# ---- a quantile run: VaR and ES, baseline vs stressed -----------------------------------------
+def _level_name(level: float) -> str:
+    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
+
+
+def _var_level(run: Run) -> float:
+    """The VaR level the results show (the page's radio when the run has several)."""
+    levels = quantile_levels(run)
+    if len(levels) == 1:
+        return levels[0]
+    return st.radio(
+        t("scen.var_level"),
+        levels,
+        format_func=_level_name,
+        horizontal=True,
+        key="scen_level",
+    )
+
+
+def _var_columns(entity: bool = False) -> dict:
+    """Column labels of the VaR tables: returns as percentages, changes in bp."""
+    number = st.column_config.NumberColumn
+    pct, bp = {"format": "percent"}, {"format": "%+.1f"}
+    columns = {
+        "scenario": st.column_config.TextColumn(t("scen.name")),
+        "level": number(t("scen.var_col_level"), format="%g"),
+        "predictions": number(t("scen.sum_predictions")),
+        "affected": number(t("scen.sum_affected")),
+        "var_base": number(t("scen.var_col_base"), **pct),
+        "var_scenario": number(t("scen.var_col_scenario"), **pct),
+        "var_change_bp": number(t("scen.var_col_change"), help=t("scen.var_change_help"), **bp),
+        "es_base": number(t("scen.var_col_es_base"), **pct),
+        "es_scenario": number(t("scen.var_col_es_scenario"), **pct),
+        "es_change_bp": number(t("scen.var_col_es_change"), **bp),
+    }
+    if entity:
+        columns["entity"] = st.column_config.TextColumn(t("results.entity"))
+    return columns
+
+
+def _var_results(run: Run, shown: list[ScenarioResult]) -> None:
+    """Mean VaR / ES before and after per scenario and level, the VaR at the chosen level as
+    distributions and per-entity changes, and one scenario's baseline vs stressed VaR."""
+    st.caption(t("scen.var_note"))
+    st.dataframe(var_summary_table(shown), hide_index=True, column_config=_var_columns())
+    level = _var_level(run)
+    name = confidence(level)
+    labels = chart_labels()
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(SC.var_distributions(shown, level, name, labels=labels), key="scen_dist")
+    c2.plotly_chart(SC.var_entity_deltas(shown, level, name, labels=labels), key="scen_entities")
+    result = _detail_picker(shown)
+    st.plotly_chart(SC.var_stress(result, level, name, labels=labels), key="scen_var_stress")
+    pooled = pd.DataFrame([{"entity": t("chart.pooled"), **result.var_summary(level)}])
+    table = pd.concat([pooled, result.var_by_entity(level)], ignore_index=True).drop(
+        columns="level"
+    )
+    st.markdown(f"**{t('scen.var_by_entity', level=name)}**")
+    st.dataframe(table, hide_index=True, column_config=_var_columns(entity=True))
+    _edit_button(result)
 
 
 def _summary_columns() -> dict:
@@ -326,8 +398,8 @@ def _summary_columns() -> dict:
     }
 
 
-def _detail(shown: list[ScenarioResult]) -> None:
-    """One scenario's top movers and its per-prediction table (the CLI's CSV) to download."""
+def _detail_picker(shown: list[ScenarioResult]) -> ScenarioResult:
+    """The scenario whose details are shown, and its per-prediction table (the CLI's CSV)."""
     c1, c2 = st.columns([3, 1])
     name = c1.selectbox(t("scen.detail"), [r.name for r in shown], key="scen_detail")
     result = next(r for r in shown if r.name == name)
@@ -339,6 +411,12 @@ def _detail(shown: list[ScenarioResult]) -> None:
         icon=":material/download:",
         key="scen_download_csv",
     )
+    return result
+
+
+def _detail(shown: list[ScenarioResult]) -> None:
+    """One scenario's top movers and its per-prediction table (the CLI's CSV) to download."""
+    result = _detail_picker(shown)
     st.markdown(f"**{t('scen.top_movers')}**")
     st.dataframe(
         result.top_movers(10),
@@ -353,6 +431,10 @@ def _detail(shown: list[ScenarioResult]) -> None:
             "predictions": st.column_config.NumberColumn(t("scen.sum_predictions")),
         },
     )
+    _edit_button(result)
+
+
+def _edit_button(result: ScenarioResult) -> None:
     editable = result.scenario is not None and result.scenario.shocks
     if editable:
         st.button(
@@ -386,7 +468,7 @@ def attribution_section(run: Run, results: list[ScenarioResult]) -> None:
     ]
     if not explainable:
         return
-    st.subheader(t("scen.explain"))
+    st.subheader(t("scen.var_explain" if quantile_levels(run) else "scen.explain"))
     c1, c2 = st.columns(2)
     name = c1.selectbox(
         t("scen.explain_scenario"), [r.name for r in explainable], key="scen_x_name"
@@ -412,9 +494,14 @@ def attribution_section(run: Run, results: list[ScenarioResult]) -> None:
     jobs_panel.panel("attribution", on_done=_attributed)
     shown = st.session_state.get("scen_attribution")
     if shown and shown["scenario"] == name:
+        contributions, level = shown["contributions"], None
+        if shown.get("levels"):  # a quantile run: the VaR change at the level shown above
+            picked = st.session_state.get("scen_level", quantile_levels(run)[0])
+            contributions = shown["levels"].get(level_key(picked), contributions)
+            level = confidence(picked)
         st.plotly_chart(
             SC.attribution_bars(
-                pd.Series(shown["contributions"]), shown["entity"], labels=chart_labels()
+                pd.Series(contributions), shown["entity"], labels=chart_labels(), level=level
             ),
             key="scen_attribution_chart",
         )

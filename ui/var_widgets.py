@@ -16,7 +16,6 @@ from riskcore.findings import DISPLAY_SCALE, model_label
 from riskcore.quantiles import level_key
 from riskcore.store import Run
 from ui.i18n import chart_labels, t
-from ui.results_widgets import fmt_interval
 
 ZONE_COLOUR = {"green": "green", "yellow": "orange", "red": "red"}
 ZONE_FILL = {"green": "#d9f2e3", "yellow": "#fdf0c9", "red": "#f8d7d3"}  # table cells
@@ -47,6 +46,13 @@ def _p(value: object) -> str:
 
 def _zone(zone: str | None) -> str:
     return "–" if not zone else t(f"var.zone_{zone}")
+
+
+def _rate(value: float, lo: float, hi: float) -> str:
+    """ "1.95%  (1.30–2.70%)": a breach rate reads against its level in percent."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return f"{value:.2%}"
+    return f"{value:.2%}  ({100 * lo:.2f}–{hi:.2%})"
 
 
 def _plus(value: object) -> str:
@@ -126,7 +132,7 @@ def backtest_table(run: Run, level: float) -> pd.DataFrame:
                 t("var.col_pinball"): f"{scale * test[name]['pinball_by_level'][key]:.3f}",
                 t("var.col_breaches"): f"{bt['breaches']} / {bt['n']}",
                 t("var.col_expected"): f"{level * bt['n']:.1f}",
-                t("var.col_rate"): fmt_interval(bt["breach_rate"], lo, hi),
+                t("var.col_rate"): _rate(bt["breach_rate"], lo, hi),
                 t("var.col_kupiec"): _p(bt.get("kupiec_p")),
                 t("var.col_christoffersen"): _p(bt.get("christoffersen_p")),
                 t("var.col_cc"): _p(bt.get("conditional_coverage_p")),

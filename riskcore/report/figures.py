@@ -11,6 +11,7 @@ Colours are the dashboard's (riskcore.charts.base.COLOURS), so the PDF matches t
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
@@ -207,9 +208,11 @@ class ChartMaker:
         periods: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]],
         cuts: Sequence[float],
         ylabel: str | None = None,
+        percent: bool = False,
     ) -> bytes:
         """Score over time of each entity in `entities`, validation and test periods shaded;
-        `cuts` in the score's own units, `ylabel` the score's name (default "Score")."""
+        `cuts` in the score's own units, `ylabel` the score's name (default "Score"), the axis
+        in percent when `percent` (a VaR)."""
         t = self.t
 
         def draw(fig: Figure) -> None:
@@ -234,6 +237,8 @@ class ChartMaker:
                 ax.plot(times, scores, lw=1.0, color=LINE_COLOURS[i % 6], label=label)
             _band_lines(ax, cuts, vertical=False)
             _finish(ax, t("chart.timeline"), "", ylabel or t("chart.score"), "upper left")
+            if percent:
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
             locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
             ax.xaxis.set_major_locator(locator)
@@ -316,17 +321,8 @@ class ChartMaker:
                 colours = [VAR_COLOURS.get(m, COLOURS["model"]) for m in shown]
                 ax.bar(pos, rates, color=colours, width=0.62, yerr=errors, ecolor=INK, capsize=2)
                 ax.axhline(level, color=COLOURS["threshold"], ls="--", lw=0.9)
-                ax.text(
-                    1.0,
-                    level,
-                    t("chart.level").format(level=key),
-                    transform=ax.get_yaxis_transform(),
-                    ha="right",
-                    va="bottom",
-                    fontsize=6.5,
-                    color=MUTED,
-                )
-                ax.set_xticks(pos, [_short(labels[m], 16) for m in shown], rotation=20, ha="right")
+                names = [textwrap.fill(labels[m], 13) for m in shown]
+                ax.set_xticks(pos, names, fontsize=6.3)
                 ax.grid(axis="x", visible=False)
                 ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
                 ax.set_ylim(bottom=0)

@@ -34,13 +34,17 @@ from riskcore import metrics as M
 from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.explain import Explanation
 from riskcore.findings import (
+    DISPLAY_SCALE,
     benchmark_label,
     model_label,
     number,
     verdict_sentence,
     warning_sentences,
 )
-from riskcore.report.bands import BANDS, risk_band
+from riskcore.macro import lag_summary
+from riskcore.quantiles import FINE, QuantileGrid, es_column
+from riskcore.report.backtesting import backtest_of, backtest_sentence, var_section, zone_word
+from riskcore.report.bands import BANDS, risk_band, risk_sign
 from riskcore.report.figures import ChartMaker, cjk_font
 from riskcore.report.layout import (
     ACCENT,
@@ -50,6 +54,7 @@ from riskcore.report.layout import (
     LIGHT_FILL,
     LIGHT_INK,
     ZEBRA,
+    ZONE_LIGHT,
     PageInfo,
     Styles,
     alert_box,
@@ -62,6 +67,7 @@ from riskcore.report.layout import (
     render,
     side_by_side,
 )
+from riskcore.report.options import section_key
 from riskcore.report.texts import TEXTS, text
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
@@ -92,18 +98,51 @@ class ReportContext:
     explanations: Explanation | None
     scenarios: list[ScenarioResult]
     generated: datetime = field(default_factory=lambda: datetime.now(UTC))
+    figures: int = 0  # figures numbered so far, across sections
 
     def t(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
+
+    def figure_caption(self, caption: str) -> str:
+        """ "Figure n. caption", numbering the report's figures in reading order."""
+        self.figures += 1
+        return self.t("caption.figure", n=self.figures, text=caption)
 
     @property
     def classification(self) -> bool:
         return self.run.metrics.classification
 
     @property
+    def quantile(self) -> bool:
+        """A VaR / ES run: its score is the VaR at the lowest level, a return (lower: riskier)."""
+        return self.run.metrics.task == "quantile"
+
+    @property
+    def sign(self) -> float:
+        return risk_sign(self.run)
+
+    @cached_property
+    def levels(self) -> tuple[float, ...]:
+        """A quantile run's VaR levels, ascending (0.01 first); empty for other tasks."""
+        if not self.quantile:
+            return ()
+        return QuantileGrid.of(
+            self.run.metrics.get("quantiles") or self.run.config.quantiles
+        ).levels
+
+    def confidence(self, level: float) -> str:
+        """A VaR level as the desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
+        return f"{100 * (1 - level):.4g}%"
+
+    @property
     def headline(self) -> str:
-        """The test metric the run is judged by (ROC-AUC, or RMSE for regression)."""
-        return M.HEADLINE["classification" if self.classification else "regression"]
+        """The test metric the run is judged by (ROC-AUC; RMSE; pinball loss for VaR)."""
+        return M.HEADLINE.get(self.run.metrics.task, M.HEADLINE["regression"])
+
+    @property
+    def score_cuts(self) -> tuple[float, ...]:
+        """The band cut points in the score's own units (a quantile run's are VaR returns)."""
+        return tuple(self.sign * c for c in self.cuts)
 
     @property
     def horizon(self) -> int:
@@ -114,13 +153,18 @@ class ReportContext:
         return bool(self.table["time"].notna().any())
 
     def score(self, value: float) -> str:
-        """A score as the reader thinks of it: a probability in percent, else a number."""
+        """A score as the reader thinks of it: a probability or a VaR return in percent, else
+        a number."""
         if value is None or not np.isfinite(value):
             return "–"
+        if self.quantile:
+            return f"{value:.2%}"
         return f"{value:.1%}" if self.classification else f"{value:.4g}"
 
     def cut(self, value: float) -> str:
-        """A band cut point: "30%" for probabilities, else a number."""
+        """A band cut point: "30%" for probabilities, a VaR return ("-2.41%"), else a number."""
+        if self.quantile:
+            return f"{self.sign * value:.2%}"
         return f"{100 * value:.4g}%" if self.classification else f"{value:.4g}"
 
     def change(self, value: float) -> str:
@@ -128,6 +172,8 @@ class ReportContext:
             return "–"
         if self.classification:
             return self.t("value.points", v=f"{100 * value:+.1f}")
+        if self.quantile:
+            return self.t("value.points", v=f"{100 * value:+.2f}")
         return f"{value:+.4g}"
 
     def band(self, name: str) -> str:
@@ -176,12 +222,13 @@ class ReportContext:
         """Each entity's latest prediction (test rows by score without a time), riskiest first,
         with its score one horizon earlier."""
         t = self.table.sort_values(["entity", "time"], kind="stable")
+        riskiest_first = self.sign < 0  # a VaR: the lowest (deepest) first
         if not self.timed:
             test = t[t["split"] == "test"].assign(previous=np.nan)
-            return test.sort_values("score", ascending=False, kind="stable")
+            return test.sort_values("score", ascending=riskiest_first, kind="stable")
         t = t.assign(previous=t.groupby("entity")["score"].shift(max(self.horizon, 1)))
         last = t.groupby("entity", sort=False).tail(1)
-        return last.sort_values("score", ascending=False, kind="stable")
+        return last.sort_values("score", ascending=riskiest_first, kind="stable")
 
     @cached_property
     def data_summary(self) -> dict:
@@ -219,9 +266,11 @@ class ReportContext:
         now = times[-1]
         prev = times[max(len(times) - 1 - max(self.horizon, 1), 0)]
         at_now = self.table[self.table["time"] == now]
+        es = es_column(self.levels[0]) if self.levels else ""
         return {
             "date": _day(now),
             "score": float(at_now["score"].mean()),
+            "es": float(at_now[es].mean()) if es in at_now else np.nan,
             "high": int(at_now["risk_band"].isin(BANDS[2:]).sum()),
             "total": int(at_now["entity"].nunique()),
             "prev_date": _day(prev),
@@ -253,6 +302,7 @@ def target_text(ctx: ReportContext) -> str:
         horizon=ctx.horizon,
         threshold=f"{getattr(target, 'threshold', 0):.0%}",
         quantile=f"{getattr(target, 'quantile', 0):.0%}",
+        levels=ctx.t("list.sep").join(ctx.confidence(a) for a in ctx.levels),
     )
 
 
@@ -306,9 +356,12 @@ def calibration_method(ctx: ReportContext) -> str | None:
 
 
 def metric_value(value: object, key: str = "") -> str:
-    """Three decimals; errors of a regression (in the target's units) to four digits."""
+    """Three decimals; errors of a regression (in the target's units) to four digits; a
+    pinball loss in basis points (findings.DISPLAY_SCALE) to two decimals."""
     if not _finite(value):
         return "–"
+    if key in DISPLAY_SCALE:
+        return f"{float(value) * DISPLAY_SCALE[key]:.2f}"
     return f"{float(value):.4g}" if key in M.ERROR_METRICS else f"{float(value):.3f}"
 
 
@@ -392,7 +445,7 @@ def kpi_strip(ctx: ReportContext, st: Styles) -> Table:
     key = ctx.headline
     model = ctx.run.metrics.scores("model")
     lo, hi = model.get(f"{key}_ci", [np.nan, np.nan])
-    values = [
+    values: list[tuple[str | Paragraph, str]] = [
         (ctx.score(level["score"]), t("kpi.level" if ctx.timed else "kpi.level_test")),
         (ctx.change(level["change"]), t("kpi.trend")),
         (f"{level['high']} / {level['total']}", t("kpi.high" if ctx.timed else "kpi.high_test")),
@@ -402,7 +455,15 @@ def kpi_strip(ctx: ReportContext, st: Styles) -> Table:
             + f" {metric_value(lo, key)}–{metric_value(hi, key)}",
         ),
     ]
-    cells = [[st.p(v, "kpi"), st.p(label, "kpi_label")] for v, label in values]
+    if ctx.quantile and ctx.levels:
+        confidence = ctx.confidence(ctx.levels[0])
+        label = t("kpi.var_level" if ctx.timed else "kpi.var_level_test", confidence=confidence)
+        values[0] = (values[0][0], label)
+        values[2] = _zone_kpi(ctx, st, confidence)
+    cells = [
+        [v if isinstance(v, Paragraph) else st.p(v, "kpi"), st.p(label, "kpi_label")]
+        for v, label in values
+    ]
     width = FRAME_W / len(cells)
     table = Table([cells], colWidths=[width] * len(cells), hAlign="LEFT")
     table.setStyle(
@@ -421,27 +482,66 @@ def kpi_strip(ctx: ReportContext, st: Styles) -> Table:
     return table
 
 
+def _zone_kpi(ctx: ReportContext, st: Styles, confidence: str) -> tuple[Paragraph, str]:
+    """The deep model's pooled Basel zone at the lowest level, in its colour, in large type."""
+    bt = backtest_of(ctx, "model", ctx.levels[0])
+    zone = (bt.get("traffic_light") or {}).get("zone")
+    ink = LIGHT_INK.get(ZONE_LIGHT.get(zone, "none"), LIGHT_INK["none"])
+    word = st.rich(f'<font color="{ink}">{st.esc(zone_word(ctx, zone))}</font>', "kpi")
+    label = ctx.t(
+        "kpi.zone",
+        confidence=confidence,
+        breaches=f"{bt.get('breaches', 0):,}",
+        n=f"{bt.get('n', 0):,}",
+    )
+    return word, label
+
+
+def _level_sentence(ctx: ReportContext) -> str:
+    """The latest average score (a quantile run: VaR and ES) and how many entities are high."""
+    level, t = ctx.level, ctx.t
+    band = ctx.band(_band(ctx, level["score"]))
+    if ctx.quantile and ctx.levels:
+        low = ctx.levels[0]
+        return t(
+            "summary.var_level",
+            date=level["date"],
+            confidence=ctx.confidence(low),
+            value=ctx.score(level["score"]),
+            es=ctx.score(level["es"]),
+            horizon=ctx.horizon,
+            level=f"{100 * low:.4g}%",
+            high=level["high"],
+            total=level["total"],
+        )
+    return t(
+        "summary.level",
+        date=level["date"],
+        value=ctx.score(level["score"]),
+        band=band,
+        high=level["high"],
+        total=level["total"],
+    )
+
+
+def _trend_key(ctx: ReportContext, way: str) -> str:
+    """A VaR that falls is a risk that rises: a quantile run says deeper / shallower."""
+    if ctx.quantile and way != "flat":
+        return "summary.var_deeper" if way == "down" else "summary.var_shallower"
+    return f"summary.{way}"
+
+
 def summary_sentences(ctx: ReportContext) -> list[str]:
     t, sep, level = ctx.t, ctx.t("list.sep"), ctx.level
     out = []
     if ctx.timed:
-        band = ctx.band(_band(ctx, level["score"]))
-        out.append(
-            t(
-                "summary.level",
-                date=level["date"],
-                value=ctx.score(level["score"]),
-                band=band,
-                high=level["high"],
-                total=level["total"],
-            )
-        )
+        out.append(_level_sentence(ctx))
         step = 0.005 if ctx.classification else 0.01 * abs(level["score"])
         way = "up" if level["change"] > step else "down" if level["change"] < -step else "flat"
         change = ctx.change(abs(level["change"]) if way != "flat" else level["change"])
         out.append(
             t(
-                f"summary.{way}",
+                _trend_key(ctx, way),
                 change=change.lstrip("+"),
                 date=level["prev_date"],
                 horizon=ctx.horizon,
@@ -466,12 +566,15 @@ def summary_sentences(ctx: ReportContext) -> list[str]:
         )
         for f in facts
     ] or [t("summary.no_scenarios")]
+    backtest = backtest_sentence(ctx) if ctx.quantile else None
+    if backtest:
+        out.append(backtest)
     out.append(verdict(ctx))
     return out
 
 
 def _band(ctx: ReportContext, score: float) -> str:
-    return str(risk_band(np.array([score]), ctx.cuts)[0])
+    return str(risk_band(np.array([ctx.sign * score]), ctx.cuts)[0])
 
 
 def driver_sentence(ctx: ReportContext) -> str:
@@ -582,20 +685,33 @@ def files_table(ctx: ReportContext, st: Styles) -> Flowable:
 def splits_table(ctx: ReportContext, st: Styles) -> Table:
     """Samples, period and event rate of each split (no period without a time column)."""
     info = ctx.data_summary
-    columns = ["samples", *(["from", "to"] if ctx.timed else []), "event_rate"]
+    columns = split_columns(ctx)
 
     def cell(part: dict, col: str) -> str:
-        value = part.get(col)
-        if col == "samples":
-            return f"{value or 0:,}"
-        if col == "event_rate":
-            return f"{value:.1%}" if _finite(value) else "–"
-        return value or "–"
+        return split_cell(part, col)
 
     rows = [[ctx.t(f"split.{s}"), *(cell(info[s], c) for c in columns)] for s in SPLITS]
     widths = [44 * mm, *([(FRAME_W - 44 * mm) / len(columns)] * len(columns))]
     header = [ctx.t("col.split"), *(ctx.t(f"col.{c}") for c in columns)]
     return data_table(st, header, rows, widths, right=(1, len(columns)))
+
+
+def split_columns(ctx: ReportContext) -> list[str]:
+    """The columns of the splits table: a quantile run shows the returns' spread, not an
+    event rate."""
+    last = "return_sd" if ctx.quantile else "event_rate"
+    return ["samples", *(["from", "to"] if ctx.timed else []), last]
+
+
+def split_cell(part: dict, col: str) -> str:
+    value = part.get(col)
+    if col == "samples":
+        return f"{value or 0:,}"
+    if col == "event_rate":
+        return f"{value:.1%}" if _finite(value) else "–"
+    if col == "return_sd":
+        return f"{value:.2%}" if _finite(value) else "–"
+    return value or "–"
 
 
 def model(ctx: ReportContext, st: Styles) -> list[Flowable]:
@@ -648,11 +764,19 @@ def architecture(ctx: ReportContext) -> list[str]:
     others = [t(f"modality.{b}") for b in blocks if b != "sequence"]
     if others:
         lines.append(t("model.towers", blocks=t("list.sep").join(others), units=m.tower_units))
-    lines.append(t("model.head", activation="sigmoid" if ctx.classification else "linear"))
+    if ctx.quantile:
+        grid = QuantileGrid.of(ctx.levels)
+        levels = t("list.sep").join(f"{a:g}" for a in grid.levels)
+        lines.append(t("model.head_quantile", n=len(grid.points), levels=levels, fine=grid.fine))
+    else:
+        lines.append(t("model.head", activation="sigmoid" if ctx.classification else "linear"))
     return lines
 
 
 def metrics(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    """The models side by side and the verdict; for a quantile run its VaR backtesting."""
+    if ctx.quantile:
+        return var_section(ctx, st)
     t, run_metrics, test = ctx.t, ctx.run.metrics, ctx.test
     names = ctx.model_names
     rows = []
@@ -807,18 +931,20 @@ def chart_maker(ctx: ReportContext) -> ChartMaker:
 
 
 def charts(ctx: ReportContext, st: Styles) -> list[Flowable]:
-    maker, figures = chart_maker(ctx), []
+    """The task's charts (the VaR backtest charts are in the VaR section), the timeline, SHAP
+    importance and the scenarios."""
+    maker, figures, t = chart_maker(ctx), [], ctx.t
     y, scores, raw = scores_on_test(ctx)
     if ctx.classification:
         if 0 < y.sum() < y.size:
             caption = "caption.roc_calibrated" if "model" in raw else "caption.roc"
-            figures.append((maker.roc_and_calibration(y, scores, raw), caption))
+            figures.append((maker.roc_and_calibration(y, scores, raw), t(caption)))
         figures.append(
-            (maker.score_distribution(y, scores["model"], ctx.cuts), "caption.distribution")
+            (maker.score_distribution(y, scores["model"], ctx.cuts), t("caption.distribution"))
         )
-    elif y.size:
+    elif y.size and not ctx.quantile:
         figures.append(
-            (maker.predicted_vs_actual(y, scores["model"], ctx.cuts), "caption.pred_actual")
+            (maker.predicted_vs_actual(y, scores["model"], ctx.cuts), t("caption.pred_actual"))
         )
     if ctx.timed:
         info = ctx.data_summary
@@ -828,10 +954,17 @@ def charts(ctx: ReportContext, st: Styles) -> list[Flowable]:
             if "from" in info.get(s, {})
         }
         entities = list(ctx.latest["entity"].head(TIMELINE_ENTITIES))
-        png = maker.risk_timeline(recent(ctx.table, periods), entities, periods, ctx.cuts)
-        figures.append((png, "caption.timeline"))
+        frame = recent(ctx.table, periods)
+        if ctx.quantile and ctx.levels:
+            label = t("chart.var")
+            caption = t("caption.timeline_var", confidence=ctx.confidence(ctx.levels[0]))
+        else:
+            label, caption = None, t("caption.timeline")
+        png = maker.risk_timeline(frame, entities, periods, ctx.score_cuts, label, ctx.quantile)
+        figures.append((png, caption))
     if ctx.explanations is not None and ctx.explanations.features:
-        figures.append((maker.shap_importance(ctx.explanations.importance), "caption.importance"))
+        importance = maker.shap_importance(ctx.explanations.importance)
+        figures.append((importance, t("caption.importance")))
     facts = [f for f in map(scenario_facts, ctx.scenarios) if f]
     if facts:
         png = maker.scenario_comparison(
@@ -840,11 +973,8 @@ def charts(ctx: ReportContext, st: Styles) -> list[Flowable]:
             [f["stressed"] for f in facts],
             [f["deltas"] for f in facts],
         )
-        figures.append((png, "caption.scenarios"))
-    return [
-        figure(png, ctx.t("caption.figure", n=n, text=ctx.t(key)), st)
-        for n, (png, key) in enumerate(figures, start=1)
-    ]
+        figures.append((png, t("caption.scenarios")))
+    return [figure(png, ctx.figure_caption(caption), st) for png, caption in figures]
 
 
 def recent(table: pd.DataFrame, periods: dict) -> pd.DataFrame:
@@ -858,7 +988,12 @@ def recent(table: pd.DataFrame, periods: dict) -> pd.DataFrame:
 
 
 def riskiest(ctx: ReportContext, st: Styles) -> list[Flowable]:
-    top = list(ctx.latest.head(RISKIEST_ROWS).itertuples())
+    latest = ctx.latest.head(RISKIEST_ROWS)
+    low = ctx.levels[0] if ctx.levels else None
+    es = es_column(low) if low is not None else ""
+    if es in latest:  # "es_0.01" is no attribute name for itertuples
+        latest = latest.assign(es_low=latest[es])
+    top = list(latest.itertuples())
     has_drivers = "driver_1" in ctx.latest
 
     def band(r) -> Paragraph:
@@ -869,66 +1004,113 @@ def riskiest(ctx: ReportContext, st: Styles) -> list[Flowable]:
         name = r.driver_1 if isinstance(r.driver_1, str) else ""
         return f"{name} ({r.driver_1_contribution:+.3f})" if name else "–"
 
-    columns = [  # header key, width (0: what is left), right-aligned, cell
-        ("col.rank", 10 * mm, True, lambda r: str(top.index(r) + 1)),
-        ("col.entity", 0, False, ctx.who),
-        *([("col.date", 22 * mm, False, lambda r: _day(r.time))] if ctx.timed else []),
-        ("col.score", 18 * mm, True, lambda r: ctx.score(r.score)),
-        ("col.band", 20 * mm, False, band),
+    t = ctx.t
+    confidence = ctx.confidence(low) if low is not None else ""
+    # a quantile run: the VaR, its ES (when there is room) and the realised return
+    score_head = t("col.var", confidence=confidence) if ctx.quantile else t("col.score")
+    with_es = ctx.quantile and es in latest and not has_drivers
+    columns = [  # header, width (0: what is left), right-aligned, cell
+        (t("col.rank"), 10 * mm, True, lambda r: str(top.index(r) + 1)),
+        (t("col.entity"), 0, False, ctx.who),
+        *([(t("col.date"), 22 * mm, False, lambda r: _day(r.time))] if ctx.timed else []),
+        (score_head, 18 * mm, True, lambda r: ctx.score(r.score)),
         *(
-            [("col.change", 26 * mm, True, lambda r: ctx.change(r.score - r.previous))]
+            [
+                (
+                    t("col.es", confidence=confidence),
+                    18 * mm,
+                    True,
+                    lambda r: ctx.score(r.es_low),
+                )
+            ]
+            if with_es
+            else []
+        ),
+        (t("col.band"), 20 * mm, False, band),
+        *(
+            [(t("col.change"), 24 * mm, True, lambda r: ctx.change(r.score - r.previous))]
             if ctx.timed
             else []
         ),
-        ("col.outcome", 20 * mm, False, lambda r: _outcome(ctx, r.actual)),
-        *([("col.driver", 40 * mm, False, driver)] if has_drivers else []),
+        (
+            t("col.return" if ctx.quantile else "col.outcome"),
+            26 * mm if ctx.quantile else 20 * mm,
+            ctx.quantile,
+            lambda r: _outcome(ctx, r),
+        ),
+        *([(t("col.driver"), 40 * mm, False, driver)] if has_drivers else []),
     ]
     widths = [c[1] for c in columns]
     widths[1] = FRAME_W - sum(widths)
-    at = [c[0] for c in columns].index("col.band")
+    at = [c[0] for c in columns].index(t("col.band"))
     shading = [
         ("BACKGROUND", (at, i), (at, i), colors.HexColor(BAND_FILL[r.risk_band or "low"]))
         for i, r in enumerate(top, start=1)
     ]
     table = data_table(
         st,
-        [ctx.t(c[0]) for c in columns],
+        [c[0] for c in columns],
         [[c[3](r) for c in columns] for r in top],
         widths,
         right=[k for k, c in enumerate(columns) if c[2]],
         extra=shading,
     )
-    note = ctx.t("riskiest.note" if ctx.timed else "riskiest.note_static", horizon=ctx.horizon)
+    key = "riskiest.note" if ctx.timed else "riskiest.note_static"
+    note = t(
+        "riskiest.note_var" if ctx.quantile else key, horizon=ctx.horizon, confidence=confidence
+    )
     return [KeepTogether([st.p(note, "small"), table])]
 
 
-def _outcome(ctx: ReportContext, actual: float) -> str:
+def _outcome(ctx: ReportContext, row: object) -> str:
+    """What happened: event or not; the value of a regression; a quantile run's realised
+    return and whether it breached the VaR (the row's score)."""
+    actual = getattr(row, "actual", None)
     if not _finite(actual):
         return "–"
+    if ctx.quantile:
+        value = ctx.score(actual)
+        return ctx.t("outcome.breach", value=value) if actual < row.score else value
     if not ctx.classification:
         return f"{actual:.4g}"
     return ctx.t("outcome.event") if actual >= 0.5 else ctx.t("outcome.none")
 
 
-def methodology(ctx: ReportContext, st: Styles) -> list[Flowable]:
+def method_lines(ctx: ReportContext, bands: bool = True) -> list[str]:
+    """How the run was split, guarded against look-ahead, compared, judged, calibrated and
+    explained (and, with `bands`, how its risk bands are cut): the PDF's and the Word
+    document's methodology."""
     cfg, t = ctx.run.config, ctx.t
     fractions = {"validation": f"{cfg.split.validation:.0%}", "test": f"{cfg.split.test:.0%}"}
     lines = [
         t("method.split" if ctx.timed else "method.stratified", horizon=ctx.horizon, **fractions)
     ]
     if ctx.timed:
-        lines.append(t("method.lookahead", window=cfg.window, macro_lag=cfg.data.macro_lag))
-    c1, c2, c3 = (ctx.cut(c) for c in ctx.cuts)
-    bands = t("method.bands", c1=c1, c2=c2, c3=c3)
-    if not ctx.classification:
-        bands += " " + t("method.bands_quantiles")
-    lines += [t("method.baselines"), *benchmark_method(ctx), interval_method(ctx)]
+        lines.append(t("method.lookahead", window=cfg.window, macro_lag=lag_summary(cfg.data)))
+    if ctx.quantile:
+        lines += [t("method.var", fine=FINE), t("method.baselines_var"), t("method.backtests")]
+        lines.append(interval_method(ctx))
+    else:
+        lines += [t("method.baselines"), *benchmark_method(ctx), interval_method(ctx)]
     if ctx.run.metrics.paired:
-        lines.append(t("method.verdict"))
+        lines.append(t("method.verdict_var" if ctx.quantile else "method.verdict"))
     if ctx.classification:
         method = calibration_method(ctx)
         lines.append(t("method.calibration", method=method) if method else t("method.uncalibrated"))
-    lines += [t("method.explain"), bands]
+    lines.append(t("method.explain"))
+    if bands:
+        c1, c2, c3 = (ctx.cut(c) for c in ctx.cuts)
+        if ctx.quantile:
+            lines.append(t("method.bands_var", c1=c1, c2=c2, c3=c3))
+        else:
+            line = t("method.bands", c1=c1, c2=c2, c3=c3)
+            lines.append(line if ctx.classification else f"{line} {t('method.bands_quantiles')}")
+    return lines
+
+
+def methodology(ctx: ReportContext, st: Styles) -> list[Flowable]:
+    t = ctx.t
+    lines = method_lines(ctx)
     train = ctx.data_summary["train"]
     limits = [
         t("limit.novel", start=train.get("from", "–"), end=train.get("to", "–")),
@@ -1188,7 +1370,7 @@ def build_pdf(ctx: ReportContext) -> bytes:
     for index, name in enumerate(ctx.sections, start=1):
         story.append(PageBreak() if index == 1 or name in NEW_PAGE else CondPageBreak(70 * mm))
         body = SECTIONS[name](ctx, st)
-        title = heading(st, f"{index}  {ctx.t(f'section.{name}')}")
+        title = heading(st, f"{index}  {ctx.t(section_key(name, ctx.run.metrics.task))}")
         story += [KeepTogether([*title, *body[:1]]), *body[1:]]  # never a heading alone
     page = PageInfo(
         title=ctx.title,

@@ -20,9 +20,9 @@ from riskcore.csvfile import FORMULA_PREFIXES as FORMULA_PREFIXES  # the report'
 from riskcore.csvfile import csv_bytes
 from riskcore.csvfile import escape_cell as escape_cell
 from riskcore.explain import Explanation, load_explanation
+from riskcore.quantiles import QuantileGrid, es_column, level_key, var_column
 from riskcore.reasons import REASON_COLUMNS, coverage_note, explanation_reasons, load_catalogue
 from riskcore.reasons import run_columns as reason_sources
-from riskcore.quantiles import QuantileGrid, es_column, level_key, var_column
 from riskcore.report.bands import band_cuts, risk_band, risk_sign
 from riskcore.report.options import check_threshold
 from riskcore.scenarios.results import ScenarioResult

@@ -599,7 +599,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "basis points (1 bp = 0.0001), lower is better; each cell holds the point estimate and, "
         "below it, the 95% interval ({intervals}). The best point estimate is in bold.",
         "测试期，{entities} 个实体共 {n} 条预测。VaR 与 ES 均为未来 {horizon} 步对数收益率；"
-        "实际收益率低于 VaR 即为一次突破。分位数损失（pinball）以基点计（1 基点 = 0.0001），越低越好；"
+        "实际收益率低于 VaR 即为一次突破。分位数损失（pinball）以基点计（1 基点 = 0.0001），"
+        "越低越好；"
         "每格为点估计，下方为 95% 区间（{intervals}）。最佳点估计以粗体显示。",
     ),
     "var.pinball": ("Pinball loss by model", "各模型分位数损失"),
@@ -611,6 +612,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "var.col.breaches": ("Breaches / n", "突破 / 样本"),
     "var.col.rate": ("Breach rate (95% interval)", "突破率（95% 区间）"),
+    "var.col.rate_only": ("Breach rate", "突破率"),
     "var.col.kupiec": ("Kupiec p", "Kupiec p"),
     "var.col.christoffersen": ("Christoffersen p", "Christoffersen p"),
     "var.col.cc": ("Cond. coverage p", "条件覆盖 p"),
@@ -625,7 +627,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The pooled Basel zone applies the binomial rule to all test rows of all entities and is "
         "a guide only; the regulatory zone is each entity's, over its last 250 rows.",
         "突破率与水平 {level} 对比：Kupiec 检验突破率，Christoffersen 检验突破的独立性，"
-        "条件覆盖检验二者；p 值越小越拒绝该 VaR。汇总巴塞尔区域对全部实体的全部测试样本应用二项规则，"
+        "条件覆盖检验二者；p 值越小越拒绝该 VaR。汇总巴塞尔区域对全部实体的全部测试样本应用"
+        "二项规则，"
         "仅供参考；监管意义上的区域按各实体最近 250 个样本计算。",
     ),
     "var.entities": (
@@ -648,15 +651,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This run's metrics.json holds no VaR backtests; train it again to get them.",
         "该运行的 metrics.json 中没有 VaR 回测结果；请重新训练以生成。",
     ),
-    "chart.var_title": ("Forward returns and the deep model's VaR: {entity}", "远期收益率与深度模型 VaR：{entity}"),
+    "chart.var_title": (
+        "Forward returns and the deep model's VaR: {entity}",
+        "远期收益率与深度模型 VaR：{entity}",
+    ),
     "chart.return": ("Forward return", "远期收益率"),
     "chart.realised": ("Realised return", "实际收益率"),
     "chart.var_line": ("VaR {level}", "VaR {level}"),
     "chart.es_line": ("ES {level}", "ES {level}"),
     "chart.breach": ("Breach of VaR {level} ({n})", "突破 VaR {level}（{n} 次）"),
-    "chart.breach_rates": ("Breach rate at {level}, 95% interval", "{level} 水平突破率（95% 区间）"),
+    "chart.breach_rates": (
+        "Breach rate at {level}, 95% interval",
+        "{level} 水平突破率（95% 区间）",
+    ),
     "chart.breach_rate": ("Breach rate", "突破率"),
-    "chart.level": ("Level {level}", "水平 {level}"),
     "chart.var": ("VaR", "VaR"),
     "caption.var_backtest": (
         "Test-period forward returns of {entity}, the entity with the most exceptions at the "
@@ -698,7 +706,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "softplus step below the previous, so no two cross; VaR at {levels}, ES the mean of "
         "{fine} finer quantiles of each tail; pinball (quantile) loss.",
         "输出：拼接 → Dense({n}, linear)：{n} 个收益率分位数，从高到低，每个比前一个低一个 "
-        "softplus 步长，因此互不交叉；VaR 水平为 {levels}，ES 为每个尾部 {fine} 个更细分位数的均值；"
+        "softplus 步长，因此互不交叉；VaR 水平为 {levels}，ES 为每个尾部 {fine} 个更细分位数的"
+        "均值；"
         "损失函数为分位数（pinball）损失。",
     ),
     "method.baselines_var": (
@@ -736,7 +745,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Szekely's Z2 (yellow at -0.70 or below, red at -1.80 or below) and McNeil and Frey's "
         "exceedance-residual test (one-sided bootstrap p-value).",
         "回测。实际收益率低于 VaR 即为一次突破。Kupiec 检验突破率是否等于水平，Christoffersen "
-        "检验同一实体相邻样本的突破是否独立，条件覆盖检验同时检验二者（卡方分布，自由度分别为 1、1、2）。"
+        "检验同一实体相邻样本的突破是否独立，条件覆盖检验同时检验二者（卡方分布，自由度分别为 "
+        "1、1、2）。"
         "巴塞尔信号灯统计各实体最近 250 个测试样本的例外次数：累积二项概率低于 95% 为绿区，低于 "
         "99.99% 为黄区，其余为红区（99% VaR 下为 0-4、5-9、10 次及以上），并给出巴塞尔附加因子；"
         "跨实体汇总时使用全部测试样本，仅供参考，因为同一天的突破相互关联。ES：Acerbi 与 Szekely "
@@ -754,11 +764,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "优势的 95% 区间整体高于零时，才判定深度模型更优。",
     ),
     "method.bands_var": (
-        "Risk bands read the VaR as a loss: low above {c1}, medium at or below {c1}, high at or "
-        "below {c2}, very high at or below {c3}, the 50th, 80th and 95th percentiles of the "
-        "training losses.",
-        "风险档将 VaR 视为损失：高于 {c1} 为低，不高于 {c1} 为中，不高于 {c2} 为高，不高于 {c3} "
-        "为极高；分界点为训练期损失的第 50、80 与 95 百分位数。",
+        "Risk bands. They read the VaR as a loss: low above {c1}, medium at or below {c1}, high "
+        "at or below {c2}, very high at or below {c3}, the 50th, 80th and 95th percentiles of "
+        "the training losses.",
+        "风险档。风险档将 VaR 视为损失：高于 {c1} 为低，不高于 {c1} 为中，不高于 {c2} 为高，"
+        "不高于 {c3} 为极高；分界点为训练期损失的第 50、80 与 95 百分位数。",
     ),
     # riskiest table
     "col.rank": ("#", "序号"),

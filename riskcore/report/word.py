@@ -24,31 +24,34 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 from riskcore import metrics as M
+from riskcore.quantiles import level_key
+from riskcore.report import backtesting as B
 from riskcore.report.bands import band_cuts
+from riskcore.report.layout import LIGHT_FILL, LIGHT_INK, ZONE_LIGHT
 from riskcore.report.options import check_options
 from riskcore.report.sections import (
-    LIGHT_FILL,
-    LIGHT_INK,
     MODELS,
     SPLITS,
     ReportContext,
     architecture,
-    benchmark_method,
-    calibration_method,
     chart_maker,
     check_name,
     check_thresholds,
     driver_sentence,
-    interval_method,
+    interval_text,
     light_word,
+    method_lines,
     metric_value,
     scenario_facts,
     scores_on_test,
+    split_cell,
+    split_columns,
     target_text,
     task_text,
     verdict,
 )
 from riskcore.report.table import load_explanations, load_scenarios, prediction_table
+from riskcore.report.texts import TEXTS
 from riskcore.store import Run
 
 CJK_FONT = "SimSun"  # Word's East Asian font; LibreOffice substitutes an installed CJK font
@@ -88,7 +91,7 @@ class Writer:
 
     # ---- building blocks -----------------------------------------------------------------
     def _styles(self) -> None:
-        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):
+        for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption"):
             style = self.doc.styles[name]
             if name == "Normal":
                 style.font.name = "Calibri"
@@ -141,12 +144,14 @@ class Writer:
     def kv(self, pairs) -> None:
         self.table([self.t("doc.col.item"), self.t("doc.col.value")], pairs)
 
-    def picture(self, png: bytes, caption_key: str) -> None:
+    def picture(self, png: bytes, caption: str) -> None:
+        """A chart at the text width with its numbered caption (`caption`: the text itself,
+        or a TEXTS key)."""
         self.figures += 1
         self.doc.add_picture(io.BytesIO(png), width=IMAGE_WIDTH)
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption = self.t("caption.figure", n=self.figures, text=self.t(caption_key))
-        self.doc.add_paragraph(caption, style="Caption")
+        text = self.t(caption) if caption in TEXTS else caption
+        self.doc.add_paragraph(self.t("caption.figure", n=self.figures, text=text), style="Caption")
 
     # ---- the document --------------------------------------------------------------------
     def build(self) -> bytes:
@@ -229,20 +234,10 @@ class Writer:
         self.para(t("doc.lineage_text"))
         self.todo("source_systems")
         self.heading("doc.splits", 2)
-        columns = ["samples", *(["from", "to"] if ctx.timed else []), "event_rate"]
-        rows = []
-        for split in SPLITS:
-            part = info.get(split, {})
-            cells = []
-            for col in columns:
-                value = part.get(col)
-                if col == "event_rate":
-                    cells.append(f"{value:.1%}" if _finite(value) else "–")
-                elif col == "samples":
-                    cells.append(f"{value or 0:,}")
-                else:
-                    cells.append(value or "–")
-            rows.append((t(f"split.{split}"), *cells))
+        columns = split_columns(ctx)
+        rows = [
+            (t(f"split.{s}"), *(split_cell(info.get(s, {}), c) for c in columns)) for s in SPLITS
+        ]
         self.table([t("col.split"), *(t(f"col.{c}") for c in columns)], rows)
         warnings = ctx.run.meta.get("warnings", [])
         if warnings:
@@ -250,24 +245,8 @@ class Writer:
             self.bullets(warnings)
 
     def methodology(self) -> None:
-        ctx, t = self.ctx, self.t
-        cfg = ctx.run.config
         self.heading("doc.methodology")
-        fractions = {"validation": f"{cfg.split.validation:.0%}", "test": f"{cfg.split.test:.0%}"}
-        key = "method.split" if ctx.timed else "method.stratified"
-        lines = [t(key, horizon=ctx.horizon, **fractions)]
-        if ctx.timed:
-            lines.append(t("method.lookahead", window=cfg.window, macro_lag=cfg.data.macro_lag))
-        lines += [t("method.baselines"), *benchmark_method(ctx), interval_method(ctx)]
-        if ctx.run.metrics.get("paired"):
-            lines.append(t("method.verdict"))
-        if ctx.classification:
-            method = calibration_method(ctx)
-            lines.append(
-                t("method.calibration", method=method) if method else t("method.uncalibrated")
-            )
-        lines.append(t("method.explain"))
-        for line in lines:
+        for line in method_lines(self.ctx, bands=False):
             self.para(line)
         self.heading("doc.rationale", 2)
         self.todo("rationale")
@@ -307,6 +286,9 @@ class Writer:
         test = ctx.test
         names = ctx.model_names
         self.heading("doc.performance")
+        if ctx.quantile:
+            self.var_backtesting()
+            return
         task = "classification" if ctx.classification else "regression"
         rows = []
         for key in M.REPORTED_METRICS[task]:
@@ -337,6 +319,50 @@ class Writer:
                 chart_maker(ctx).predicted_vs_actual(y, scores["model"], ctx.cuts),
                 "caption.pred_actual",
             )
+
+    def cells(self, header: list[str], rows: list[list[B.Cell]]) -> None:
+        """A backtest table: intervals in brackets, zone cells shaded as the PDF's."""
+        lights = {
+            j: [ZONE_LIGHT.get(row[j].zone) for row in rows]
+            for j in range(len(header))
+            if any(row[j].zone for row in rows)
+        }
+        self.table(header, [[c.flat() for c in row] for row in rows], lights=lights)
+
+    def var_backtesting(self) -> None:
+        """A quantile run's performance: pinball by model, the verdict, the backtests per
+        level (pooled and per entity) and the figures, as the PDF's VaR section."""
+        ctx, t = self.ctx, self.t
+        if not B.models(ctx):
+            self.para(t("var.none"))
+            return
+        self.para(
+            t(
+                "var.note",
+                n=f"{ctx.run.metrics.rows.get('test', 0):,}",
+                entities=f"{ctx.data_summary.get('entities', 0):,}",
+                horizon=ctx.horizon,
+                intervals=interval_text(ctx),
+            )
+        )
+        self.heading("var.pinball", 2)
+        self.cells(B.pinball_header(ctx), B.pinball_rows(ctx)[0])
+        self.heading("doc.verdict", 2)
+        self.para(verdict(ctx))
+        for level in ctx.levels:
+            confidence = ctx.confidence(level)
+            self.doc.add_heading(
+                t("var.confidence", confidence=confidence, level=level_key(level)), level=2
+            )
+            self.para(t("var.level_note", level=level_key(level)))
+            self.cells(B.backtest_header(ctx), B.backtest_rows(ctx, level))
+            entities = B.entity_rows(ctx, level)
+            if entities:
+                self.doc.add_heading(t("var.entities", confidence=confidence), level=3)
+                self.para(t("var.entities_note", window=250, **B.zone_counts(ctx, level)))
+                self.cells(B.entity_header(ctx), entities)
+        for png, caption in B.var_figures(ctx, chart_maker(ctx)):
+            self.picture(png, caption)
 
     def validation(self) -> None:
         ctx, t = self.ctx, self.t

@@ -9,7 +9,8 @@ and entity / date restrictions exact: windows overlap, so one row can be the las
 window and an early step of the next, or belong to an affected and an unaffected sample.
 
 Only affected samples are re-scored; base scores are computed once per data set and shared by
-every scenario over it (`ScenarioInputs`).
+every scenario over it (`ScenarioInputs`). What is scored is what the run reports
+(riskcore.scoring.reported): the score, and for a quantile run the VaR and ES at every level.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from riskcore.errors import ConfigError, DataValidationError
 from riskcore.joins import join_macro, join_sentiment
 from riskcore.macro import column_lags
 from riskcore.preprocess import BLOCKS, ColumnState, Preprocessor
-from riskcore.scenarios.results import ScenarioResult
+from riskcore.scenarios.results import ScenarioResult, value_columns
 from riskcore.scenarios.spec import (
     NO_NEWS,
     Replay,
@@ -38,7 +39,7 @@ from riskcore.scenarios.spec import (
     shock_hits,
     validate_scenario,
 )
-from riskcore.scoring import saved_inputs
+from riskcore.scoring import reported, saved_inputs
 from riskcore.store import Run
 
 WHICH = ("test", "latest", "all")
@@ -49,7 +50,8 @@ EAGER_MAX = 512  # below this, calling the model beats model.predict's set-up co
 # ---- unshocked inputs, shared by scenarios ---------------------------------------------------
 @dataclass
 class ScenarioInputs:
-    """The data prepared once: raw joined frame, transformed panel, samples and base scores."""
+    """The data prepared once: raw joined frame, transformed panel, samples and base values
+    (one column per reported value: `score`, and a quantile run's var_<level>, es_<level>)."""
 
     run: Run
     model: Any
@@ -59,8 +61,13 @@ class ScenarioInputs:
     preprocessor: Preprocessor
     macro: pd.DataFrame | None = None
     sentiment: pd.DataFrame | None = None
-    base_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    base: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"score": []}))
     _raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def base_scores(self) -> np.ndarray:
+        """The run's one score per sample (a quantile run: the VaR at the lowest level)."""
+        return self.base["score"].to_numpy()
 
     @cached_property
     def times(self) -> np.ndarray | None:
@@ -149,7 +156,7 @@ def prepare_inputs(
     inputs = ScenarioInputs(
         run, model, saved.frame, saved.panel, ends, saved.preprocessor, macro, sentiment
     )
-    inputs.base_scores = _score(inputs, [], np.arange(len(ends)))
+    inputs.base = _score(inputs, [], np.arange(len(ends)))
     return inputs
 
 
@@ -317,21 +324,27 @@ def _gather(inputs: ScenarioInputs, edits: list[Edit], samples: np.ndarray) -> d
 
 
 def _predict(model: Any, x: dict[str, np.ndarray]) -> np.ndarray:
+    """(n,) scores, or (n, quantiles) for a quantile model."""
     n = len(next(iter(x.values())))
     if n <= EAGER_MAX:
-        return np.asarray(model(x, training=False), dtype=np.float32).reshape(-1)
-    return np.asarray(model.predict(x, batch_size=4096, verbose=0), dtype=np.float32).reshape(-1)
+        out = np.asarray(model(x, training=False), dtype=np.float32)
+    else:
+        out = np.asarray(model.predict(x, batch_size=4096, verbose=0), dtype=np.float32)
+    out = out.reshape(n, -1)
+    return out[:, 0] if out.shape[1] == 1 else out
 
 
-def _score(inputs: ScenarioInputs, edits: list[Edit], samples: np.ndarray) -> np.ndarray:
-    """Calibrated scores (probabilities for classification runs), as the run reports them."""
-    out = np.empty(len(samples), dtype=np.float32)
-    calibrate = inputs.run.calibrator().apply
+def _score(inputs: ScenarioInputs, edits: list[Edit], samples: np.ndarray) -> pd.DataFrame:
+    """What the run reports for these samples (riskcore.scoring.reported): calibrated scores
+    (probabilities for classification runs); a quantile run's VaR and ES at each level."""
+    parts = []
     for start in range(0, len(samples), CHUNK):
         part = samples[start : start + CHUNK]
         raw = _predict(inputs.model, _gather(inputs, edits, part))
-        out[start : start + len(part)] = calibrate(raw)
-    return out
+        parts.append(pd.DataFrame(reported(inputs.run, raw)))
+    if not parts:
+        return inputs.base.iloc[:0].astype(float)
+    return pd.concat(parts, ignore_index=True).astype(float)
 
 
 def _affected(inputs: ScenarioInputs, edits: list[Edit]) -> np.ndarray:
@@ -350,18 +363,19 @@ def shocked_inputs(
     return samples, _gather(inputs, edits, samples)
 
 
-def _table(inputs: ScenarioInputs, scores: np.ndarray) -> pd.DataFrame:
-    base = inputs.base_scores.astype(float)
-    new = scores.astype(float)
-    table = pd.DataFrame(
-        {
-            "time": inputs.times if inputs.times is not None else pd.NaT,
-            "entity": inputs.entities,
-            "score_base": base,
-            "score_scenario": new,
-            "delta": new - base,
-        }
-    )
+def _table(inputs: ScenarioInputs, values: pd.DataFrame) -> pd.DataFrame:
+    """time, entity, score_base, score_scenario, delta; then <value>_base, _scenario, _delta
+    for each other reported value (a quantile run's var_<level>, es_<level>)."""
+    columns: dict[str, Any] = {
+        "time": inputs.times if inputs.times is not None else pd.NaT,
+        "entity": inputs.entities,
+    }
+    for name in values.columns:
+        base = inputs.base[name].to_numpy(dtype=float)
+        new = values[name].to_numpy(dtype=float)
+        b, s, d = value_columns(name)
+        columns.update({b: base, s: new, d: new - base})
+    table = pd.DataFrame(columns)
     keys = ["time", "entity"] if inputs.times is not None else ["entity"]
     return table.sort_values(keys, kind="stable").reset_index(drop=True)
 
@@ -398,9 +412,10 @@ def apply_scenario(
     validate_scenario(scenario, run, inputs)
     edits = scenario_edits(inputs, scenario)
     affected = _affected(inputs, edits)
-    scores = inputs.base_scores.copy()
-    scores[affected] = _score(inputs, edits, affected)
-    return ScenarioResult(scenario.name, _table(inputs, scores), scenario)
+    values = inputs.base.copy()
+    if len(affected):
+        values.iloc[affected] = _score(inputs, edits, affected)[values.columns].to_numpy()
+    return ScenarioResult(scenario.name, _table(inputs, values), scenario)
 
 
 def _inputs_for(run: Run, primary, macro, sentiment, model) -> ScenarioInputs:

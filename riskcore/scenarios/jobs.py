@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from riskcore.errors import DataValidationError, RiskcoreError
+from riskcore.quantiles import level_key
 from riskcore.scenarios.apply import prepare_inputs, run_scenarios, shocked_inputs
 from riskcore.scenarios.results import save_scenarios
 from riskcore.scenarios.spec import parse_scenario
@@ -60,10 +61,12 @@ def attribution_task(payload: dict, emit: Emit) -> dict:
 
     payload: home, run_id, scenario (dict), entity, which. The entity's most recent
     ATTRIBUTION_SAMPLES predictions are explained; contributions are their mean (per sample
-    they add up to the score change: integrated gradients from the unshocked input).
+    they add up to the score change: integrated gradients from the unshocked input). For a
+    quantile run the change of the VaR at every level is explained (return units), under
+    "levels" by level; "contributions" is then the lowest level's.
     """
     try:
-        from riskcore.explain import scenario_attribution
+        from riskcore.explain import quantile_levels, scenario_attribution, var_head
     except ImportError:
         raise AttributionUnavailable(
             "explaining a scenario with SHAP needs riskcore.explain.scenario_attribution, "
@@ -86,11 +89,18 @@ def attribution_task(payload: dict, emit: Emit) -> dict:
     emit({"type": "stage", "stage": "explaining"})
     samples, shocked = shocked_inputs(inputs, scenario, positions)
     base = inputs.panel.inputs(inputs.ends[samples])
-    per_sample = scenario_attribution(run, inputs.model, shocked, base)
-    contributions = per_sample.mean() if isinstance(per_sample, pd.DataFrame) else per_sample
+
+    def mean_of(model) -> dict[str, float]:
+        per_sample = scenario_attribution(run, model, shocked, base)
+        contributions = per_sample.mean() if isinstance(per_sample, pd.DataFrame) else per_sample
+        return {str(k): float(v) for k, v in contributions.items()}
+
+    levels = quantile_levels(run)
+    by_level = {level_key(a): mean_of(var_head(inputs.model, levels, a)) for a in levels}
     return {
         "scenario": scenario.name,
         "entity": entity,
         "predictions": len(samples),
-        "contributions": {str(k): float(v) for k, v in contributions.items()},
+        "contributions": next(iter(by_level.values())) if levels else mean_of(inputs.model),
+        **({"levels": by_level} if levels else {}),
     }

@@ -121,10 +121,15 @@ def build_preset(
 
 def worst_period(run: Run, months: int = 3) -> tuple[date, date]:
     """First and last prediction dates of the `months` consecutive calendar months with the
-    highest realised event rate (ties, and targets unknown: the highest mean score)."""
+    highest realised event rate (ties, and targets unknown: the highest mean score).
+
+    For a quantile run, whose target is a return and whose score is its VaR, the worst months
+    are those of the lowest mean realised return (ties: the lowest mean VaR)."""
     p = run.predictions
     if "time" not in p or p["time"].isna().all():
         raise ConfigError("a replay needs dated predictions, and this run has no time column")
+    if run.config.task == "quantile":  # losses and VaR are negative: the worst is the lowest
+        p = p.assign(y_true=-p["y_true"], score=-p["score"])
     month = p["time"].dt.to_period("M")
     grouped = p.assign(_m=month).groupby("_m")
     per_month = pd.DataFrame(

@@ -4,20 +4,55 @@ A ScenarioResult is what applying a scenario gives (riskcore.scenarios.apply) an
 writes as CSV; its summary (score distribution before and after, expected events, the entities
 moved most) is what the page and the report show. save_scenarios keeps results with the run in
 scenarios.json, so the Scenarios page, the report and a restarted server read the same results.
+
+A quantile run's table also holds the VaR and ES at each level, base and stressed
+(var_<level>_base, var_<level>_scenario, var_<level>_delta, the same for es_<level>); `score_*`
+is then the VaR at the lowest level. VaR and ES are returns: a negative change (stressed minus
+base) moves them further into the tail, i.e. more risk; var_summary and var_by_entity give the
+change in basis points, pooled and per entity.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from riskcore.quantiles import es_column, level_key, var_column
 from riskcore.scenarios.spec import Scenario, parse_scenario
 from riskcore.store import Run, RunStore
 
 SCENARIOS_FILE = "scenarios.json"
+BP = 1e4  # basis points per unit of return
+VAR_BASE = re.compile(r"^var_(.+)_base$")
+
+
+def value_columns(name: str) -> tuple[str, str, str]:
+    """A reported value's base, scenario and change columns in a result table: score ->
+    score_base, score_scenario, delta; var_0.01 -> var_0.01_base, ..._scenario, ..._delta."""
+    if name == "score":
+        return "score_base", "score_scenario", "delta"
+    return f"{name}_base", f"{name}_scenario", f"{name}_delta"
+
+
+def _extra_values(table: pd.DataFrame) -> list[str]:
+    """Reported values beyond the score held by a table (a quantile run's VaR and ES)."""
+    return [c[: -len("_base")] for c in table.columns if c.endswith("_base") and c != "score_base"]
+
+
+def _var_stats(t: pd.DataFrame, level: float) -> dict:
+    """Mean VaR and ES at `level`, base and stressed, and their changes in bp."""
+    var_delta = value_columns(var_column(level))[2]
+    out: dict = {"predictions": len(t), "affected": int((t[var_delta] != 0).sum())}
+    for kind, column in (("var", var_column(level)), ("es", es_column(level))):
+        base, scenario, delta = value_columns(column)
+        out[f"{kind}_base"] = float(t[base].mean()) if len(t) else math.nan
+        out[f"{kind}_scenario"] = float(t[scenario].mean()) if len(t) else math.nan
+        out[f"{kind}_change_bp"] = float(t[delta].mean() * BP) if len(t) else math.nan
+    return out
 
 
 def _score_stats(scores: pd.Series, threshold: float) -> dict:
@@ -57,7 +92,36 @@ class ScenarioResult:
                 {"entity": str(r.entity), "mean_delta": float(r.mean_delta)}
                 for r in movers.itertuples()
             ],
+            **(
+                {"var": {level_key(a): self.var_summary(a) for a in self.levels}}
+                if self.levels
+                else {}
+            ),
         }
+
+    @property
+    def levels(self) -> list[float]:
+        """The VaR levels of a quantile run's result, ascending (empty otherwise)."""
+        found = (VAR_BASE.match(c) for c in self.table.columns)
+        return sorted(float(m.group(1)) for m in found if m)
+
+    def var_summary(self, level: float) -> dict:
+        """Pooled over every prediction: mean VaR and ES at `level`, base and stressed, and the
+        change in bp (stressed minus base; negative = further into the tail, more risk)."""
+        return {"level": level, **_var_stats(self.table, level)}
+
+    def var_by_entity(self, level: float) -> pd.DataFrame:
+        """var_summary per entity: entity, predictions, affected, var_base, var_scenario,
+        var_change_bp, es_base, es_scenario, es_change_bp; the most risk added first."""
+        rows = [
+            {"entity": str(entity), **_var_stats(group, level)}
+            for entity, group in self.table.groupby("entity", sort=True)
+        ]
+        out = pd.DataFrame(rows)
+        if out.empty:
+            return out
+        order = out["var_change_bp"].sort_values(kind="stable").index
+        return out.loc[order].reset_index(drop=True)
 
     def top_movers(self, n: int = 10) -> pd.DataFrame:
         """Entities whose mean score moved most (either way): entity, means, delta, rows."""
@@ -89,6 +153,11 @@ def _result_json(result: ScenarioResult, threshold: float) -> dict:
             "entity": t["entity"].astype(str).tolist(),
             "score_base": np.round(t["score_base"].to_numpy(dtype=float), 6).tolist(),
             "score_scenario": np.round(t["score_scenario"].to_numpy(dtype=float), 6).tolist(),
+            **{  # returns: 8 decimals keep a hundredth of a basis point
+                column: np.round(t[column].to_numpy(dtype=float), 8).tolist()
+                for name in _extra_values(t)
+                for column in value_columns(name)[:2]
+            },
         },
     }
 
@@ -115,6 +184,11 @@ def _result_from_json(item: dict) -> ScenarioResult:
         }
     )
     table["delta"] = table["score_scenario"] - table["score_base"]
+    for name in [k[: -len("_base")] for k in t if k.endswith("_base") and k != "score_base"]:
+        base, stressed, delta = value_columns(name)
+        table[base] = np.asarray(t[base], dtype=float)
+        table[stressed] = np.asarray(t[stressed], dtype=float)
+        table[delta] = table[stressed] - table[base]
     scenario = parse_scenario(item["scenario"], item["name"]) if item.get("scenario") else None
     return ScenarioResult(item["name"], table, scenario)
 

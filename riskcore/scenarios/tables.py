@@ -140,3 +140,10 @@ def summary_table(results: list[ScenarioResult], threshold: float = 0.5) -> pd.D
             }
         )
     return pd.DataFrame(rows)
+
+
+def var_summary_table(results: list[ScenarioResult]) -> pd.DataFrame:
+    """A quantile run's results, one row per scenario and VaR level: mean VaR and ES over every
+    prediction, base and stressed, and their change in bp (negative = more risk)."""
+    rows = [{"scenario": r.name, **r.var_summary(level)} for r in results for level in r.levels]
+    return pd.DataFrame(rows)
