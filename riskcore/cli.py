@@ -754,7 +754,12 @@ def _add_report_parser(sub) -> None:
     p.add_argument("--language", default="en", help="PDF language: en or zh (简体中文)")
     p.add_argument("--title", help="PDF title (default: Risk report / 风险报告)")
     p.add_argument("--notes-file", help="UTF-8 text file of analyst notes for the PDF cover")
-    p.add_argument("--threshold", type=float, help="decision threshold: adds a flagged column")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        help="decision threshold: adds a flagged column (score at or above it; for a VaR run a "
+        "return, e.g. -0.03, flagging a VaR at or below it)",
+    )
 
 
 def _add_validate_parser(sub) -> None:

@@ -101,4 +101,6 @@ def test_parameter_count_of_a_quantile_head_matches_keras(levels: list[float]) -
         "model": {"units": [8]},
     }
     config = parse_config(raw)
-    assert parameter_count(config, SHAPES) == build_model(config, SHAPES, (0.0, 0.02)).count_params()
+    assert (
+        parameter_count(config, SHAPES) == build_model(config, SHAPES, (0.0, 0.02)).count_params()
+    )

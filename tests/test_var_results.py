@@ -83,3 +83,22 @@ def test_the_breach_rate_bars_are_the_metrics_with_the_level_drawn(quantile_run)
     key = level_key(0.025)
     assert np.allclose(bars.y, [test[m]["backtest"][key]["breach_rate"] for m in models])
     assert fig.layout.shapes[0].y0 == pytest.approx(0.025)
+
+
+def test_the_var_sample_is_one_click_away_and_maps_a_quantile_run(tmp_path, monkeypatch) -> None:
+    """The Data page's VaR sample loads the market files with the quantile config: the target
+    is the forward return of close, the VaR levels are offered, and Train estimates the run."""
+    monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.button(key="sample_market_var").click().run()
+    assert not at.exception, at.exception
+    cfg = at.session_state["config"]
+    assert cfg["task"] == "quantile" and cfg["quantiles"] == [0.01, 0.025]
+    assert cfg["data"]["target"] == {"kind": "forward_return", "column": "close"}
+    levels = next(m for m in at.multiselect if m.label == TEXT["data.quantiles"][0])
+    assert [float(v) for v in levels.value] == [0.01, 0.025]
+    at.switch_page("pages/train.py").run()
+    assert not at.exception, at.exception
+    assert any(m.label == TEXT["train.duration"][0] for m in at.metric)

@@ -11,7 +11,6 @@ Colours are the dashboard's (riskcore.charts.base.COLOURS), so the PDF matches t
 from __future__ import annotations
 
 import io
-import textwrap
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
@@ -299,36 +298,36 @@ class ChartMaker:
     def breach_rates(
         self, test: Mapping[str, Mapping], levels: Sequence[float], labels: Mapping[str, str]
     ) -> bytes:
-        """Per level, each model's test breach rate with its 95% interval and the level as a
-        dashed line (`test`: metrics.json's test block; `labels`: model -> display name, in
-        the order to draw)."""
+        """Per level, each model's test breach rate with its 95% interval as a horizontal bar
+        (names stay whole in any language) and the level as a dashed line. `test`:
+        metrics.json's test block; `labels`: model -> display name, in the order to draw."""
         t = self.t
+        shown = [m for m in labels if isinstance((test.get(m) or {}).get("backtest"), dict)]
 
         def draw(fig: Figure) -> None:
-            axes = np.atleast_1d(fig.subplots(1, len(levels), squeeze=False)[0])
+            axes = fig.subplots(1, len(levels), sharey=True, squeeze=False)[0]
+            pos = np.arange(len(shown))
             for ax, level in zip(axes, levels, strict=True):
                 key = level_key(level)
-                shown = [m for m in labels if key in (test.get(m) or {}).get("backtest", {})]
-                rates, errors = [], [[], []]
-                for m in shown:
-                    bt = test[m]["backtest"][key]
-                    rate = float(bt["breach_rate"])
+                rates, errors = np.full(len(shown), np.nan), np.zeros((2, len(shown)))
+                for i, m in enumerate(shown):
+                    bt = test[m]["backtest"].get(key) or {}
+                    rates[i] = float(bt.get("breach_rate", np.nan))
                     lo, hi = bt.get("breach_rate_ci") or (np.nan, np.nan)
-                    rates.append(rate)
-                    errors[0].append(rate - lo if np.isfinite(lo) else 0.0)
-                    errors[1].append(hi - rate if np.isfinite(hi) else 0.0)
-                pos = np.arange(len(shown))
+                    errors[:, i] = [rates[i] - lo, hi - rates[i]]
                 colours = [VAR_COLOURS.get(m, COLOURS["model"]) for m in shown]
-                ax.bar(pos, rates, color=colours, width=0.62, yerr=errors, ecolor=INK, capsize=2)
-                ax.axhline(level, color=COLOURS["threshold"], ls="--", lw=0.9)
-                names = [textwrap.fill(labels[m], 13) for m in shown]
-                ax.set_xticks(pos, names, fontsize=6.3)
-                ax.grid(axis="x", visible=False)
-                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-                ax.set_ylim(bottom=0)
-                _finish(ax, t("chart.breach_rates").format(level=key), "", t("chart.breach_rate"))
+                errors = np.nan_to_num(np.clip(errors, 0, None))
+                ax.barh(pos, rates, color=colours, height=0.62, xerr=errors, ecolor=INK, capsize=2)
+                ax.axvline(level, color=COLOURS["threshold"], ls="--", lw=0.9)
+                ax.set_yticks(pos, [labels[m] for m in shown])
+                ax.grid(axis="y", visible=False)
+                ax.set_axisbelow(True)
+                ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+                ax.set_xlim(left=0)
+                _finish(ax, t("chart.breach_rates").format(level=key), t("chart.breach_rate"), "")
+            axes[0].invert_yaxis()  # shared: the deep model on top in every panel
 
-        return self._render(draw, 2.6)
+        return self._render(draw, min(3.2, 1.2 + 0.3 * len(shown)))
 
     # ---- explanations and scenarios -------------------------------------------------------
     def shap_importance(self, importance: pd.DataFrame, top: int = 12) -> bytes:

@@ -166,7 +166,7 @@ def var_columns(run: Run) -> pd.DataFrame:
     columns = [
         c for m in names for a in levels for c in (var_column(a, m), es_column(a, m)) if c in p
     ]
-    out = p[columns].copy()
+    out = p[columns].round(10)  # returns to 1e-10: 8+ significant digits, a readable CSV
     for a in levels:
         if var_column(a) in p:
             known = p["y_true"].notna() & p[var_column(a)].notna()
