@@ -12,14 +12,14 @@ from typing import Any
 import pandas as pd
 
 from riskcore.errors import ConfigError
-from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
+from riskcore.metrics import CLASSIFICATION_METRICS, QUANTILE_METRICS, REGRESSION_METRICS
 from riskcore.store import Run
 
 
 def _metric_rows(run: Run) -> list[dict]:
     rows = []
     for model, values in run.metrics.test.items():
-        for metric in (*CLASSIFICATION_METRICS, *REGRESSION_METRICS):
+        for metric in (*CLASSIFICATION_METRICS, *REGRESSION_METRICS, *QUANTILE_METRICS):
             if metric in values:
                 lo, hi = values.ci(metric)
                 rows.append(

@@ -40,12 +40,13 @@ PROB_CLIP = 1e-15  # log loss of a confident miss is large but finite
 # Metrics that get a bootstrap interval, in the order they are reported.
 CLASSIFICATION_METRICS = ("roc_auc", "pr_auc", "ks", "gini", "brier", "log_loss")
 REGRESSION_METRICS = ("rmse", "mae", "r2")
+QUANTILE_METRICS = ("pinball",)  # mean pinball loss over the VaR levels and their ES grid
 CALIBRATION_METRICS = ("ece", "calibration_slope", "calibration_intercept")  # not in old runs
 # What the Results page and the report tabulate per model, in this order.
 REPORTED_METRICS = {
     "classification": (*CLASSIFICATION_METRICS, *CALIBRATION_METRICS),
     "regression": REGRESSION_METRICS,
-    "quantile": ("pinball",),
+    "quantile": QUANTILE_METRICS,
 }
 _RANKING = ("roc_auc", "pr_auc", "ks", "gini")  # undefined with one class present
 # The test metric a run is judged by (verdict, report, CLI, tuner), and which way is better.

@@ -102,3 +102,25 @@ def test_the_var_sample_is_one_click_away_and_maps_a_quantile_run(tmp_path, monk
     at.switch_page("pages/train.py").run()
     assert not at.exception, at.exception
     assert any(m.label == TEXT["train.duration"][0] for m in at.metric)
+
+
+def test_two_var_runs_compare_on_pinball_loss(quantile_run, tmp_path) -> None:
+    """The Compare tab's table of two quantile runs holds every model's pinball loss, in bp."""
+    import shutil
+
+    from riskcore.compare import compare_runs
+    from riskcore.store import RunStore
+    from ui.compare_widgets import _metric_table
+
+    other = "20000101-000000-abcdef"
+    shutil.copytree(quantile_run.path, tmp_path / "runs" / quantile_run.run_id)
+    shutil.copytree(quantile_run.path, tmp_path / "runs" / other)
+    store = RunStore(tmp_path)
+    result = compare_runs([store.load(quantile_run.run_id), store.load(other)])
+    pinball = result["metrics"][result["metrics"]["metric"] == "pinball"]
+    assert set(pinball["model"]) == {"model", "historical", "garch", "fhs", "gbm"}
+    table = _metric_table(result["metrics"], with_baselines=False)
+    cell = table[quantile_run.run_id].iloc[0]
+    assert float(cell.split()[0]) == pytest.approx(
+        1e4 * quantile_run.metrics.test["model"]["pinball"], abs=1e-3
+    )

@@ -11,6 +11,7 @@ from riskcore import charts
 from riskcore.charts import compare as CC
 from riskcore.compare import compare_runs
 from riskcore.errors import RiskcoreError
+from riskcore.findings import DISPLAY_SCALE
 from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from riskcore.store import Run
 from ui.i18n import chart_labels, t
@@ -36,7 +37,10 @@ def _pick(active: str) -> list[str]:
 def _metric_table(metrics: pd.DataFrame, with_baselines: bool) -> pd.DataFrame:
     """Rows metric (and model), one column per run: value (95% interval)."""
     m = metrics if with_baselines else metrics[metrics["model"] == "model"]
-    cell = m.apply(lambda r: fmt_interval(r["value"], r["lo"], r["hi"]), axis=1)
+    scale = m["metric"].map(lambda k: DISPLAY_SCALE.get(k, 1.0))  # pinball loss in bp
+    cell = (m[["value", "lo", "hi"]].mul(scale, axis=0)).apply(
+        lambda r: fmt_interval(r["value"], r["lo"], r["hi"]), axis=1
+    )
     table = m.assign(cell=cell, model=m["model"].map(lambda k: t(f"model.{k}")))
     table = table.assign(metric=table["metric"].map(lambda k: t(f"chart.{k}")))
     wide = table.pivot_table(
@@ -80,9 +84,11 @@ def compare_section(active: str) -> None:
     keys = CLASSIFICATION_METRICS[:3] if tasks == {"classification"} else REGRESSION_METRICS
     c1, c2 = st.columns(2)
     models = {r.run_id: r.metrics.scores("model") for r in runs}
-    c1.plotly_chart(
-        charts.metric_comparison(models, metric_keys=keys, labels=labels), key="compare_metrics"
-    )
+    if "quantile" not in tasks:  # a pinball loss in bp has no place on the 0-1 metric axes
+        c1.plotly_chart(
+            charts.metric_comparison(models, metric_keys=keys, labels=labels),
+            key="compare_metrics",
+        )
     c2.plotly_chart(
         CC.training_overlay({r.run_id: r.history for r in runs}, labels=labels),
         key="compare_history",
