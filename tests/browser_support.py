@@ -163,6 +163,18 @@ def go(page, link: str, heading: str) -> None:
     page.get_by_role("heading", name=heading).first.wait_for()
 
 
+def small_market(folder: Path, tickers: int = 4) -> Path:
+    """The sample's market_prices.csv cut to its first `tickers` tickers, in `folder`: the
+    browser tests train on what an analyst uploads, in a fraction of the sample's time."""
+    import pandas as pd
+
+    source = pd.read_csv(ROOT / "sample_data" / "market_prices.csv")
+    keep = sorted(source["ticker"].unique())[:tickers]
+    path = folder / "market_prices.csv"
+    source[source["ticker"].isin(keep)].to_csv(path, index=False)
+    return path
+
+
 def file_input(page, label: str):
     """The file input of the uploader whose label starts with `label` (by label, not position:
     the macro uploader takes several files and its input is not where the eye expects it)."""

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import ARTIFACTS, ROOT, TINY_CONFIG, file_input, open_page, serve
+from tests.browser_support import (
+    ARTIFACTS,
+    TINY_CONFIG,
+    file_input,
+    open_page,
+    serve,
+    small_market,
+)
 from tests.browser_support import no_exception as _no_exception
 
 pytestmark = pytest.mark.browser
@@ -43,9 +50,8 @@ def trained(server, browser, tmp_path_factory):
     """One analyst's session: upload a CSV and a tiny config, train; the page stays open for
     the Results, Explain, Scenarios and Report tests (each session sees its own runs)."""
     page = _open(browser, server)
-    file_input(page, "Primary time series").set_input_files(
-        str(ROOT / "sample_data" / "market_prices.csv")
-    )
+    data = small_market(tmp_path_factory.mktemp("data"))
+    file_input(page, "Primary time series").set_input_files(str(data))
     page.get_by_text("market_prices.csv:").first.wait_for()
     config = tmp_path_factory.mktemp("config") / "tiny.json"
     config.write_text(json.dumps(TINY_CONFIG), encoding="utf-8")

@@ -29,6 +29,7 @@ from tests.browser_support import (
     show_all_runs,
     sign_in,
     signed_in_as,
+    small_market,
     start_training,
     upload,
     wait_saved,
@@ -69,8 +70,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def sessions(tmp_path) -> list[Session]:
-    sample = ROOT / "sample_data" / "market_prices.csv"
-    source = pd.read_csv(sample)
+    source = pd.read_csv(ROOT / "sample_data" / "market_prices.csv")
+    (tmp_path / "market").mkdir()
+    sample = small_market(tmp_path / "market")  # the sample's own name, four of its tickers
     bank = tmp_path / "bank_prices.csv"
     bank_entities = _variant(
         source, bank, "BANK-", ["ACME", "BOLT", "CRUX"], {"ticker": "symbol", "volume": "vol"}
@@ -80,7 +82,7 @@ def sessions(tmp_path) -> list[Session]:
         source, fund, "FUND-", ["GRID", "HALO"], {"ret_1d": "r1", "event": "breach"}
     )
     return [
-        Session("market", sample, TINY_CONFIG, set(source["ticker"])),
+        Session("market", sample, TINY_CONFIG, set(pd.read_csv(sample)["ticker"])),
         Session(
             "bank",
             bank,
