@@ -1,4 +1,5 @@
-"""Validate page: the policy's checks with lights, grades, portfolio tests, stability, segments."""
+"""Validate page: the policy's checks with lights, grades, portfolio tests, stability, segments;
+for a quantile (VaR / ES) run its backtest checks and the backtests table instead."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ st.caption(t("validate.caption", run_id=run.run_id))
 result = V.compute(run)
 if result is not None:
     V.headline(result)
-    names = ("checks", "grades", "portfolio", "over_time", "migration", "segments", "policy")
+    names = (
+        ("checks", "backtests", "policy")
+        if result.quantile
+        else ("checks", "grades", "portfolio", "over_time", "migration", "segments", "policy")
+    )
     tabs = st.tabs([t(f"validate.tab_{name}") for name in names])
     for tab, name in zip(tabs, names, strict=True):
         with tab:

@@ -1,5 +1,6 @@
 """Widgets of the Validate page: the policy's checks with lights, each check's chart, the master
-scale, portfolio tests, discrimination and stability over time, migration and segments.
+scale, portfolio tests, discrimination and stability over time, migration and segments; for a
+quantile (VaR / ES) run the backtest checks of every VaR level and the backtests table.
 
 A validation is computed by riskcore.validation.validate_run, cached per run id, policy bytes,
 segment column and decision threshold, and stored with the run as validation.json (what the CLI
@@ -29,6 +30,8 @@ from riskcore.validation import (
     save_validation,
     validate_run,
 )
+from riskcore.validation.checks import ZONE_LIGHT
+from riskcore.validation.checks import confidence as check_confidence
 from riskcore.validation.segments import CATEGORY_LEVELS
 from ui.auth import user_store
 from ui.i18n import t
@@ -56,15 +59,15 @@ def light_badge(light: str) -> str:
     return f":{LIGHT_BADGE[light]}-background[{light_text(light)}]"
 
 
+def _paint(value: str) -> str:
+    """The CSS of a cell holding a light's word."""
+    key = {light_text(k): k for k in LIGHT_BADGE}.get(value, "none")
+    return f"background-color: {LIGHT_FILL[key]}; color: {LIGHT_INK[key]}; font-weight: 600"
+
+
 def _styled(frame: pd.DataFrame, column: str) -> object:
     """Colour the light column's cells (fonts without emoji would show empty boxes)."""
-    words = {light_text(k): k for k in LIGHT_BADGE}
-
-    def paint(value: str) -> str:
-        key = words.get(value, "none")
-        return f"background-color: {LIGHT_FILL[key]}; color: {LIGHT_INK[key]}; font-weight: 600"
-
-    return frame.style.map(paint, subset=[column])
+    return frame.style.map(_paint, subset=[column])
 
 
 def check_label(name: str) -> str:
@@ -80,9 +83,26 @@ def check_md(name: str) -> str:
     return md_escape(name) if label == key else label
 
 
+def _at_level(label: str, check: Check) -> str:
+    """A quantile run has one check per VaR level: its label names the level (99%)."""
+    if not check.level:
+        return label
+    return t("validate.var.at_level", check=label, confidence=check_confidence(check.level))
+
+
+def check_title(check: Check) -> str:
+    return _at_level(check_label(check.name), check)
+
+
+def check_title_md(check: Check) -> str:
+    return _at_level(check_md(check.name), check)
+
+
 def threshold_text(check: Check) -> str:
     if check.rule == "verdict":
         return t("validate.threshold.verdict")
+    if check.rule == "zone":
+        return t("validate.threshold.zone")
     sign = "<" if check.rule == "below" else ">"
     parts = []
     if check.threshold is not None:
@@ -204,8 +224,9 @@ def compute(run: Run) -> ValidationResult | None:
     except RiskcoreError as exc:
         show_error(exc)
         return None
-    segment = segment_picker(run, rules.segments.column)
-    threshold = run_threshold(run)
+    quantile = run.metrics.task == "quantile"  # no segments, no decision threshold
+    segment = None if quantile else segment_picker(run, rules.segments.column)
+    threshold = None if quantile else run_threshold(run)
     try:
         with st.spinner(t("validate.running")):
             result = _validation(
@@ -240,6 +261,25 @@ def headline(result: ValidationResult) -> None:
     show(words)
     data = result.data
     period = f"{data['from']} – {data['to']}" if data.get("from") else "–"
+    if result.quantile:
+        levels = data.get("levels") or ["0.01"]
+        kind = data.get("kind", "test")
+        st.caption(
+            t(
+                "validate.var.data",
+                rows=f"{data.get('rows', 0):,}",
+                kind=t(f"validate.var.kind.{'test' if kind == 'test' else 'new_data'}"),
+                breaches=f"{data.get('events', 0):,}",
+                confidence=check_confidence(levels[0]),
+                period=period,
+                source=t(
+                    "validate.var.source.stored"
+                    if data.get("backtests") == "stored"
+                    else "validate.var.source.computed"
+                ),
+            )
+        )
+        return
     st.caption(
         t(
             "validate.data",
@@ -254,7 +294,7 @@ def checks_frame(result: ValidationResult) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("validate.col.light"): [light_text(c.light) for c in result.checks],
-            t("validate.col.check"): [check_label(c.name) for c in result.checks],
+            t("validate.col.check"): [check_title(c) for c in result.checks],
             t("validate.col.value"): [_value(c.value) for c in result.checks],
             t("validate.col.threshold"): [threshold_text(c) for c in result.checks],
             t("validate.col.detail"): [c.detail for c in result.checks],
@@ -270,7 +310,7 @@ def checks_section(result: ValidationResult) -> None:
         reason = md_escape(item["reason"])
         st.caption(t("validate.skipped", check=check_md(item["name"]), reason=reason))
     for k, check in enumerate(result.checks):
-        with st.expander(f"{light_badge(check.light)} · {check_md(check.name)}"):
+        with st.expander(f"{light_badge(check.light)} · {check_title_md(check)}"):
             st.caption(md_escape(check.detail))  # quotes the data's columns and segments
             st.plotly_chart(check_figure(result, check), key=f"check_chart_{k}")
 
@@ -282,18 +322,22 @@ def _table(result: ValidationResult, name: str) -> pd.DataFrame:
         "periods": result.periods,
         "stability": result.stability,
         "segments": result.segments,
+        "backtests": result.backtests,
     }.get(name, pd.DataFrame())
 
 
 def check_figure(result: ValidationResult, check: Check) -> go.Figure:
     """The chart a check names (validation.json's `chart`), drawn from the result's tables."""
     spec = check.chart or {}
-    table = _table(result, spec.get("table", ""))
+    name = spec.get("table", "")
+    table = _table(result, name)
     for column, value in (spec.get("filter") or {}).items():
         if table is not None and column in table:
             table = table[table[column] == value]
+    if name == "backtests" and "scope" in table:  # the pooled row, in the reader's language
+        table = table.assign(scope=_scopes(table))
     return VC.check_chart(
-        spec, table, check_label(check.name), check.light, (check.threshold, check.amber), _label
+        spec, table, check_title(check), check.light, (check.threshold, check.amber), _label
     )
 
 
@@ -475,6 +519,57 @@ def segments_section(result: ValidationResult) -> None:
     ai = next((c for c in result.checks if c.name == "adverse_impact"), None)
     if ai is not None:
         st.plotly_chart(check_figure(result, ai), key="segment_chart")
+
+
+def _scopes(table: pd.DataFrame) -> list[str]:
+    return [
+        t("validate.var.pooled") if p else str(s)
+        for s, p in zip(table["scope"], table["pooled"], strict=True)
+    ]
+
+
+def _zone(zone) -> str:
+    return light_text(ZONE_LIGHT.get(zone, "none"))
+
+
+def _window(window) -> str:
+    return t("validate.var.window.last" if window == "last 250" else "validate.var.window.all")
+
+
+def backtests_section(result: ValidationResult) -> None:
+    """A quantile run's backtests of every VaR level: pooled, then each entity, zones as lights."""
+    b = result.backtests
+    if b is None or b.empty:
+        st.info(t("validate.no_rows"))
+        return
+    st.caption(t("validate.var.backtests_caption"))
+    for level, rows in b.groupby("level", sort=False):
+        st.markdown(f"**{t('validate.var.level', confidence=check_confidence(level))}**")
+        frame = pd.DataFrame(
+            {
+                t("validate.col.scope"): _scopes(rows),
+                t("validate.col.n"): rows["n"],
+                t("validate.col.breaches"): rows["breaches"],
+                t("validate.col.breach_rate"): rows["breach_rate"].map(_pct),
+                t("validate.col.kupiec_p"): rows["kupiec_p"].map(_value),
+                t("validate.col.christoffersen_p"): rows["christoffersen_p"].map(_value),
+                t("validate.col.conditional_coverage_p"): rows["conditional_coverage_p"].map(
+                    _value
+                ),
+                t("validate.col.zone"): rows["zone"].map(_zone),
+                t("validate.col.exceptions"): [
+                    f"{e} ({_window(w)})"
+                    for e, w in zip(rows["exceptions"], rows["window"], strict=True)
+                ],
+                t("validate.col.es_z2"): rows["es_z2"].map(_value),
+                t("validate.col.es_zone"): rows["es_zone"].map(_zone),
+                t("validate.col.es_mcneil_frey_p"): rows["es_mcneil_frey_p"].map(_value),
+            }
+        )
+        styled = _styled(frame, t("validate.col.zone")).map(
+            _paint, subset=[t("validate.col.es_zone")]
+        )
+        st.dataframe(styled, hide_index=True, width="stretch", key=f"backtests_{level}")
 
 
 def policy_view(result: ValidationResult) -> None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from riskcore.findings import DISPLAY_SCALE
 from riskcore.validation import policy as P
 from riskcore.validation.grades import tested_p
 from riskcore.validation.stability import WHOLE
@@ -27,7 +28,19 @@ LABELS = {
     "score_psi": "PSI of the score against training",
     "input_psi": "Largest PSI of an input against training",
     "adverse_impact": "Adverse-impact shortfall (1 - ratio)",
+    # quantile (VaR / ES) runs: one check per VaR level (riskcore.validation.quantile)
+    "var_traffic_light": "Basel traffic light",
+    "var_kupiec": "Kupiec breach-rate p-value",
+    "var_independence": "Christoffersen independence p-value",
+    "var_conditional_coverage": "Conditional-coverage p-value",
+    "es_backtest": "ES backtest (Acerbi-Szekely Z2)",
+    "var_comparator": "Deep model vs best comparator (pinball loss, paired interval)",
 }
+
+
+def confidence(level: str | float) -> str:
+    """A tail level as the confidence a desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
+    return f"{(1.0 - float(level)) * 100:g}%"
 
 
 def _num(value) -> float | None:
@@ -44,17 +57,21 @@ class Check:
     threshold: float | None  # where the check turns red (None: it never does)
     light: str
     amber: float | None = None  # where it turns amber
-    rule: str = "below"  # below: bad when low; above: bad when high; verdict: see detail
+    rule: str = "below"  # below / above: bad when low / high; verdict, zone: see detail
     detail: str = ""
     chart: dict = field(default_factory=dict)
+    level: str | None = None  # the VaR level of a quantile run's check ("0.01"), else None
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.name, self.name)
+        label = LABELS.get(self.name, self.name)
+        return f"{label} at {confidence(self.level)}" if self.level else label
 
     def threshold_text(self) -> str:
         if self.rule == "verdict":
             return "paired 95% CI above 0"
+        if self.rule == "zone":
+            return "red zone red, yellow zone amber"
         sign = "<" if self.rule == "below" else ">"
         parts = [f"red {sign} {self.threshold:g}"] if self.threshold is not None else []
         if self.amber is not None:
@@ -63,6 +80,8 @@ class Check:
 
     def to_dict(self) -> dict:
         out = asdict(self)
+        if self.level is None:  # a classification check's JSON stays as it was
+            del out["level"]
         out["label"] = self.label
         out["value"], out["threshold"], out["amber"] = (
             _num(self.value),
@@ -73,7 +92,7 @@ class Check:
 
     @classmethod
     def from_dict(cls, data: dict) -> Check:
-        keys = ("name", "value", "threshold", "light", "amber", "rule", "detail", "chart")
+        keys = ("name", "value", "threshold", "light", "amber", "rule", "detail", "chart", "level")
         return cls(**{k: data.get(k) for k in keys if k in data})
 
 
@@ -99,19 +118,23 @@ def gini_check(value: float, ci, rule: P.GiniCheck, where: str) -> Check:
     return _thresholded("test_gini", value, rule, detail, chart)
 
 
-def comparator_check(verdict: Verdict) -> Check:
+def comparator_check(verdict: Verdict, name: str = "comparator", where: str = "") -> Check:
     """Red when the comparator is better beyond the paired interval (its upper end below 0),
-    amber when the comparator is ahead within it, green when the model is ahead."""
+    amber when the comparator is ahead within it, green when the model is ahead. The numbers
+    of the detail are shown as findings shows them (the pinball loss in basis points)."""
     lo, hi = verdict.advantage_ci
+    scale = DISPLAY_SCALE.get(verdict.metric, 1.0)
+    unit = " bp" if scale == 1e4 else ""
     if verdict.outcome == "undefined":
         light, detail = "amber", "no comparator metric to compare with (undefined verdict)"
     else:
         beyond = math.isfinite(hi) and hi < 0
         light = "red" if beyond else "amber" if verdict.outcome == "worse" else "green"
         detail = (
-            f"model {verdict.model_value:.3f} vs {verdict.comparator} "
-            f"{verdict.comparator_value:.3f} ({verdict.metric}); advantage "
-            f"{verdict.advantage:+.3f} (95% CI {lo:+.3f} to {hi:+.3f}); verdict {verdict.outcome}"
+            f"model {verdict.model_value * scale:.3f}{unit} vs {verdict.comparator} "
+            f"{verdict.comparator_value * scale:.3f}{unit} ({verdict.metric}); advantage "
+            f"{verdict.advantage * scale:+.3f}{unit} (95% CI {lo * scale:+.3f} to "
+            f"{hi * scale:+.3f}); verdict {verdict.outcome}{where}"
         )
     chart = {
         "kind": "interval",
@@ -120,7 +143,7 @@ def comparator_check(verdict: Verdict) -> Check:
         "hi": _num(hi),
         "reference": 0.0,
     }
-    return Check("comparator", _num(verdict.advantage), 0.0, light, None, "verdict", detail, chart)
+    return Check(name, _num(verdict.advantage), 0.0, light, None, "verdict", detail, chart)
 
 
 def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
@@ -253,3 +276,137 @@ def adverse_impact_check(segments: pd.DataFrame, rule: P.AdverseImpactCheck, inf
         "reference": 0.8,
     }
     return _thresholded("adverse_impact", value, rule, detail, chart)
+
+
+# ---- quantile (VaR / ES) runs: the backtests of one VaR level --------------------------------
+ZONE_LIGHT = {"green": "green", "yellow": "amber", "red": "red"}  # Basel zone -> light
+ZONE_RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+def _level_chart(level: str, column: str, reference: float | None) -> dict:
+    """Bars of one backtest column, pooled and per entity, from the result's backtests table."""
+    return {
+        "kind": "bars",
+        "table": "backtests",
+        "filter": {"level": level},
+        "x": "scope",
+        "y": [column],
+        "reference": _num(reference),
+    }
+
+
+def _flagged_entities(tested: dict, key: str, below: float | None) -> str:
+    """The entities whose own value is under `below`, named for the detail ("" for none)."""
+    if below is None:
+        return ""
+    names = [
+        entity
+        for entity, entry in (tested.get("by_entity") or {}).items()
+        if _num(entry.get(key)) is not None and entry[key] < below
+    ]
+    return f"; below {below:g} for {len(names)} entities: {', '.join(names)}" if names else ""
+
+
+def _missing(name: str, level: str) -> Check:
+    detail = f"no backtest of the {confidence(level)} VaR stored or computed"
+    return Check(name, None, None, "amber", None, "below", detail, level=level)
+
+
+def traffic_light_check(level: str, tested: dict, rule: P.VarTrafficLightCheck) -> Check:
+    """The Basel zone as a light (red red, yellow amber), pooled or of the worst entity."""
+    pooled = (tested.get("pooled") or {}).get("traffic_light")
+    if not pooled:
+        return _missing("var_traffic_light", level)
+    zones = {e: b["traffic_light"] for e, b in (tested.get("by_entity") or {}).items()}
+    if rule.over == "worst_entity" and zones:
+        entity = max(
+            zones, key=lambda e: (ZONE_RANK.get(zones[e]["zone"], 1), zones[e]["exceptions"])
+        )
+        light, where = zones[entity], f"worst entity {entity}"
+    else:
+        light, where = pooled, f"pooled over {max(len(zones), 1)} entities"
+    counts = {z: sum(v["zone"] == z for v in zones.values()) for z in ZONE_RANK}
+    plus = light.get("plus_factor")
+    detail = (
+        f"{where}: {light['exceptions']} exceptions in {light['n']} rows "
+        f"({light.get('window', 'all')}), zone {light['zone']}, P(X <= x) "
+        f"{light['cumulative_probability']:.4f}"
+        + (f", plus factor {plus:.2f}" if plus is not None else "")
+        + (
+            f"; entities (last 250 rows) red {counts['red']}, yellow {counts['yellow']}, "
+            f"green {counts['green']}"
+            if zones
+            else ""
+        )
+    )
+    chart = _level_chart(level, "breach_rate", float(level))
+    zone_light = ZONE_LIGHT.get(light["zone"], "amber")
+    return Check(
+        "var_traffic_light",
+        _num(light["exceptions"]),
+        None,
+        zone_light,
+        None,
+        "zone",
+        detail,
+        chart,
+        level,
+    )
+
+
+def _p_check(name: str, key: str, level: str, tested: dict, rule: P.PValueCheck, what: str):
+    pooled = tested.get("pooled") or {}
+    if key not in pooled:
+        return _missing(name, level)
+    p = _num(pooled[key])
+    shown = f"{p:.3g}" if p is not None else "undefined"
+    detail = f"{what}, p {shown}" + _flagged_entities(tested, key, rule.red_below)
+    check = _thresholded(name, p, rule, detail, _level_chart(level, key, rule.red_below))
+    check.level = level
+    return check
+
+
+def kupiec_check(level: str, tested: dict, rule: P.PValueCheck) -> Check:
+    pooled = tested.get("pooled") or {}
+    lo, hi = (_num(v) for v in (pooled.get("breach_rate_ci") or [None, None])[:2])
+    interval = f" (95% CI {lo:.2%} to {hi:.2%})" if lo is not None and hi is not None else ""
+    what = (
+        f"{pooled.get('breaches', 0)} breaches in {pooled.get('n', 0)} rows, rate "
+        f"{pooled.get('breach_rate', math.nan):.2%}{interval} against {float(level):.2%}; LR "
+        f"{pooled.get('kupiec_lr', math.nan):.2f}"
+    )
+    return _p_check("var_kupiec", "kupiec_p", level, tested, rule, what)
+
+
+def independence_check(level: str, tested: dict, rule: P.PValueCheck) -> Check:
+    lr = (tested.get("pooled") or {}).get("christoffersen_lr", math.nan)
+    what = f"breaches one day after another, first-order Markov test, LR {lr:.2f} (1 df)"
+    return _p_check("var_independence", "christoffersen_p", level, tested, rule, what)
+
+
+def conditional_coverage_check(level: str, tested: dict, rule: P.PValueCheck) -> Check:
+    lr = (tested.get("pooled") or {}).get("conditional_coverage_lr", math.nan)
+    what = f"breach rate and independence together, LR {lr:.2f} (2 df)"
+    return _p_check("var_conditional_coverage", "conditional_coverage_p", level, tested, rule, what)
+
+
+def es_check(level: str, tested: dict, rule: P.EsBacktestCheck) -> Check:
+    pooled = tested.get("pooled") or {}
+    if "es_z2" not in pooled:
+        return _missing("es_backtest", level)
+    z2, mf = _num(pooled.get("es_z2")), _num(pooled.get("es_mcneil_frey_p"))
+    detail = (
+        (
+            f"Z2 {z2:+.2f} (zone {pooled.get('es_zone')})"
+            if z2 is not None
+            else "Z2 undefined (no row, or an ES on a breach day that is not a loss)"
+        )
+        + f"; McNeil-Frey p {f'{mf:.3g}' if mf is not None else '-'} over "
+        f"{pooled.get('es_exceedances', 0)} exceedances"
+        + _flagged_entities(tested, "es_z2", rule.red_below)
+    )
+    check = _thresholded(
+        "es_backtest", z2, rule, detail, _level_chart(level, "es_z2", rule.red_below)
+    )
+    check.level = level
+    return check

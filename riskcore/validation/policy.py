@@ -8,6 +8,9 @@ that name the key, like the RunConfig.
 Thresholds say their direction in their name: `red_below` / `amber_below` for values that are
 bad when low (a Gini, a p-value), `red_above` / `amber_above` for values that are bad when high
 (a PSI, an adverse-impact shortfall, a count of flagged periods). `null` switches one light off.
+
+The var_* and es_backtest sections gate a quantile (VaR / ES) run instead of the
+classification checks; a policy file written before they existed loads with their defaults.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from riskcore.backtests import Z2_RED, Z2_YELLOW
 from riskcore.parsing import Hints, Strict, parse_model
 from riskcore.validation.errors import PolicyError
 
@@ -179,6 +183,25 @@ class ComparatorCheck(Strict):
     enabled: bool = True
 
 
+class VarTrafficLightCheck(Strict):
+    """The Basel traffic light of each VaR level: red zone red, yellow zone amber.
+
+    `over` pooled: the zone of all test rows pooled over entities (the binomial rule on all
+    rows; riskcore.backtests says why it is a guide); worst_entity: the worst zone of any
+    entity over its last 250 test rows (the Basel window), the stricter reading."""
+
+    enabled: bool = True
+    over: Literal["pooled", "worst_entity"] = "pooled"
+
+
+class EsBacktestCheck(LowIsBad):
+    """Acerbi & Szekely's Z2 of the ES at each level; the defaults are the authors' zones
+    (riskcore.backtests Z2_RED / Z2_YELLOW), so the light is the stored es_zone."""
+
+    red_below: float | None = Field(default=Z2_RED, le=0)
+    amber_below: float | None = Field(default=Z2_YELLOW, le=0)
+
+
 class PeriodsPolicy(Strict):
     freq: Literal["auto", "month", "quarter"] = Field(
         default="auto", description="auto: months when the test span is at most 24 months."
@@ -224,6 +247,13 @@ class Policy(Strict):
     score_psi: PsiCheck = Field(default_factory=PsiCheck)
     input_psi: InputPsiCheck = Field(default_factory=InputPsiCheck)
     adverse_impact: AdverseImpactCheck = Field(default_factory=AdverseImpactCheck)
+    # quantile (VaR / ES) runs only; a classification run never reads them
+    var_traffic_light: VarTrafficLightCheck = Field(default_factory=VarTrafficLightCheck)
+    var_kupiec: PValueCheck = Field(default_factory=PValueCheck)
+    var_independence: PValueCheck = Field(default_factory=PValueCheck)
+    var_conditional_coverage: PValueCheck = Field(default_factory=PValueCheck)
+    es_backtest: EsBacktestCheck = Field(default_factory=EsBacktestCheck)
+    var_comparator: ComparatorCheck = Field(default_factory=ComparatorCheck)
     periods: PeriodsPolicy = Field(default_factory=PeriodsPolicy)
     segments: SegmentsPolicy = Field(default_factory=SegmentsPolicy)
     migration: MigrationPolicy = Field(default_factory=MigrationPolicy)

@@ -2,8 +2,10 @@
 assembled into one typed result, stored with the run as validation.json.
 
 The result keeps its tables as DataFrames (grades, Hosmer-Lemeshow groups, periods, folds,
-stability, migration, segments) and each check names the table that draws its chart, so the
-Validate page, the report and `python -m riskcore validate` show the same numbers.
+stability, migration, segments; for a quantile run the VaR / ES backtests) and each check names
+the table that draws its chart, so the Validate page, the report and `python -m riskcore
+validate` show the same numbers. A quantile (VaR / ES) run is gated by its backtests
+(riskcore.validation.quantile); the classification checks are listed as skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from riskcore.errors import RunStoreError
 from riskcore.store import Run, RunStore
 from riskcore.validation import checks as C
 from riskcore.validation import policy as P
+from riskcore.validation import quantile as Q
 from riskcore.validation.calibration import portfolio
 from riskcore.validation.discrimination import (
     auc_interval,
@@ -44,8 +47,9 @@ EXIT_RED = 3  # `validate` exits with this when any check is red
 @dataclass
 class Sample:
     """The rows being validated: time (may be NaT), entity, y_true (NaN when not known yet),
-    score (calibrated PD) and rank (the raw score, which ranking metrics use); beside them the
-    inputs at each row for PSI and the primary-file rows they come from (for segments)."""
+    score (calibrated PD) and rank (the raw score, which ranking metrics use), and for a
+    quantile run the model's var_<level> / es_<level>; beside them the inputs at each row for
+    PSI and the primary-file rows they come from (for segments)."""
 
     rows: pd.DataFrame
     features: pd.DataFrame | None
@@ -74,6 +78,12 @@ class ValidationResult:
     segment_info: dict  # column, kind, threshold
     skipped: list[dict] = field(default_factory=list)  # checks not run: name, reason
     created: str = ""
+    backtests: pd.DataFrame = field(default_factory=pd.DataFrame)  # quantile runs: level, scope
+
+    @property
+    def quantile(self) -> bool:
+        """A VaR / ES run's validation: backtest checks, no grades or calibration tables."""
+        return self.data.get("task") == "quantile"
 
     @property
     def light(self) -> str:
@@ -128,6 +138,7 @@ class ValidationResult:
             },
             "segments": {**_clean(self.segment_info), "rows": _records(self.segments)},
             "policy": self.policy.to_dict(),
+            **({"backtests": _records(self.backtests)} if self.quantile else {}),
         }
 
     @classmethod
@@ -161,6 +172,7 @@ class ValidationResult:
             segment_info=segments,
             skipped=data.get("skipped", []),
             created=data.get("created", ""),
+            backtests=pd.DataFrame(data.get("backtests", [])),
         )
 
 
@@ -198,7 +210,9 @@ def run_sample(run: Run) -> Sample:
     test = p[p["split"] == "test"].reset_index(drop=True) if "split" in p else p.iloc[:0]
     if test.empty:
         raise ValidateError(f"run {run.run_id} has no test predictions to validate")
-    rows = _rows(test)
+    rows = _rows(test, _extra(run))
+    if Q.is_quantile(run):  # its checks read the stored backtests: no inputs to rebuild
+        return Sample(rows, None, None, "test", "a VaR / ES run is validated on its backtests")
     if "row" not in test:
         return Sample(rows, None, None, "test", "the run's predictions carry no panel row")
     try:
@@ -226,10 +240,15 @@ def new_data_sample(
     scored = score(run, primary, macro, sentiment)
     features = feature_frame(scored.panel, scored.ends)
     source = _ordered_primary(run, primary).iloc[scored.ends].reset_index(drop=True)
-    return Sample(_rows(scored.predictions), features, source, "new_data")
+    return Sample(_rows(scored.predictions, _extra(run)), features, source, "new_data")
 
 
-def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+def _extra(run: Run) -> list[str]:
+    """The columns a sample carries beside the score: a quantile run's VaR and ES."""
+    return Q.model_columns(run) if Q.is_quantile(run) else []
+
+
+def _rows(frame: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "time": pd.to_datetime(frame["time"]) if "time" in frame else pd.NaT,
@@ -240,6 +259,9 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
     )
     rank = frame["score_raw"] if "score_raw" in frame else frame["score"]
     out["rank"] = rank.astype(float).to_numpy()
+    for column in extra:
+        if column in frame:
+            out[column] = frame[column].astype(float).to_numpy()
     return out.reset_index(drop=True)
 
 
@@ -273,6 +295,8 @@ def validate_run(
 ) -> ValidationResult:
     """Every enabled check of `policy` (default Policy()) on `sample` (default: the test split)."""
     policy = policy or P.Policy()
+    if Q.is_quantile(run):
+        return _validate_quantile(run, policy, sample or run_sample(run), segment)
     _check_request(run, threshold)
     sample = sample or run_sample(run)
     rows = sample.rows
@@ -339,14 +363,47 @@ def validate_run(
     )
 
 
+def _validate_quantile(
+    run: Run, policy: P.Policy, sample: Sample, segment: str | None
+) -> ValidationResult:
+    """A VaR / ES run: the backtest checks, and empty classification tables (the page, the CLI
+    and the report show what there is). A decision threshold has no meaning here."""
+    checks, skipped, backtests, data = Q.assess(run, sample.rows, sample.kind, policy, segment)
+    return ValidationResult(
+        run_id=run.run_id,
+        data=data,
+        policy=policy,
+        checks=checks,
+        grades=pd.DataFrame(),
+        scale={},
+        portfolio={},
+        hosmer_lemeshow=pd.DataFrame(),
+        periods=pd.DataFrame(columns=["period"]),
+        period_info={},
+        folds=pd.DataFrame(),
+        stability=pd.DataFrame(columns=["period", "feature", "psi", "reading", "n"]),
+        migration=pd.DataFrame(
+            index=pd.Index([], name="from_grade"), columns=pd.Index([], name="to_grade")
+        ),
+        migration_info={"entities": 0, "reason": "a VaR / ES run has no grades to migrate"},
+        segments=pd.DataFrame(),
+        segment_info={"column": None},
+        skipped=skipped,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        backtests=backtests,
+    )
+
+
 def _check_request(run: Run, threshold: float | None) -> None:
-    """ValidateError for a threshold outside (0, 1) or a run that is not a classification."""
+    """ValidateError for a threshold outside (0, 1) or a run that is neither a classification
+    nor a quantile run (those go to _validate_quantile before this)."""
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise ValidateError(f"the decision threshold must be between 0 and 1, got {threshold}")
     if not run.metrics.classification:
         raise ValidateError(
             f"run {run.run_id} is a {run.metrics.task} run; validation (grades, "
-            "calibration, discrimination) needs a classification run"
+            "calibration, discrimination) needs a classification run, or a quantile (VaR / ES) "
+            "run for the backtest checks"
         )
 
 
