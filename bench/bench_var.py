@@ -157,6 +157,12 @@ def _entity_lights(by_entity: dict) -> str:
     return "; ".join(out)
 
 
+def _pooled_light(tl: dict) -> str:
+    """ "green (all 1994)": one series is judged on its last 250 rows, a panel on all rows."""
+    window = f"all {tl['n']}" if tl["window"] == "all" else tl["window"]
+    return f"{tl['zone']} ({window})"
+
+
 def print_table(metrics: dict) -> None:
     """One markdown row per model and level: pinball, breaches and every backtest."""
     print(
@@ -178,7 +184,7 @@ def print_table(metrics: dict) -> None:
                 f"| {name if j == 0 else ''} | {pinball if j == 0 else ''} | {key} "
                 f"| {b['breaches']}/{b['n']} | {rate} | {_p(b['kupiec_p'])} "
                 f"| {_p(b['christoffersen_p'])} "
-                f"| {_p(b['conditional_coverage_p'])} | {b['traffic_light']['zone']} "
+                f"| {_p(b['conditional_coverage_p'])} | {_pooled_light(b['traffic_light'])} "
                 f"| {_entity_lights(by_entity)} | {_p(b['es_z2'])} ({b['es_zone']}) |"
             )
 

@@ -590,10 +590,14 @@ def _print_validation(result) -> None:
     )
     for c in result.checks:
         light = f"[{colour[c.light]}]{c.light}[/]"
-        table.add_row(c.name, shown(c.value), c.threshold_text(), light, c.detail)
+        name = f"{c.name} {c.level}" if c.level else c.name
+        table.add_row(name, shown(c.value), c.threshold_text(), light, c.detail)
     for s in result.skipped:
         table.add_row(s["name"], "-", "-", "[dim]skipped[/]", s["reason"])
     out.print(table)
+    if result.quantile:
+        _print_backtests(out, result.backtests, shown, colour)
+        return
     grades = Table(
         "grade",
         "PD range",
@@ -619,6 +623,33 @@ def _print_validation(result) -> None:
             f"[{colour.get(g.light, 'dim')}]{g.light}[/]",
         )
     out.print(grades)
+
+
+def _print_backtests(out, backtests, shown, colour) -> None:
+    """A quantile run's backtests per VaR level, pooled then per entity (the checks' numbers)."""
+    from rich.table import Table
+
+    zone = {"green": "green", "yellow": "amber", "red": "red"}
+    table = Table(
+        "level", "scope", "n", "breaches", "rate", "Kupiec p", "Christoffersen p", "CC p",
+        "traffic light", "ES Z2", "Z2 zone", title="VaR / ES backtests",
+    )  # fmt: skip
+    for r in backtests.itertuples():
+        light = zone.get(r.zone, "none")
+        table.add_row(
+            str(r.level),
+            str(r.scope),
+            f"{r.n:,}",
+            f"{r.breaches:,}",
+            f"{r.breach_rate:.2%}",
+            shown(r.kupiec_p),
+            shown(r.christoffersen_p),
+            shown(r.conditional_coverage_p),
+            f"[{colour[light]}]{r.zone}[/] ({r.exceptions} in {r.window})",
+            shown(r.es_z2),
+            str(r.es_zone or "-"),
+        )
+    out.print(table)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -296,6 +296,7 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
             probability=probability,
             zero=not var,  # a VaR's contributions are small beside the VaR itself
             digits=4 if var else 3,
+            lower_is_riskier=var,
         ),
         key="waterfall",
     )

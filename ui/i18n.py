@@ -29,8 +29,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "结果随运行保存（validation.json），并写入 PDF 报告与模型文档。",
     ),
     "validate.no_run": (
-        "No run selected: train a classification run on the Train page, then validate it here.",
-        "未选择运行：请先在训练页训练一个分类模型，再回到这里验证。",
+        "No run selected: train a classification or VaR (quantile) run on the Train page, "
+        "then validate it here.",
+        "未选择运行：请先在训练页训练一个分类或 VaR（分位数）模型，再回到这里验证。",
     ),
     "validate.running": ("Running the validation checks…", "正在执行验证检验……"),
     "validate.showing_stored": (
@@ -1237,6 +1238,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "Flag scores above (optional)",
         "预警阈值（可选）",
     ),
+    # report: quantile
+    "report.threshold_var": (
+        "Flag VaR at or below (a return, optional)",
+        "VaR 预警阈值（收益率，可选）",
+    ),
+    "report.threshold_var_help": (
+        "A return such as -0.03: predictions whose VaR at the lowest level is at or below it "
+        "(a loss of 3% or more) are flagged in the CSV's 0/1 `flagged` column.",
+        "例如 -0.03：最低水平 VaR 不高于该值（损失达 3% 及以上）的预测，在 CSV 的 0/1 flagged "
+        "列中标记为预警。",
+    ),
+    "report.csv_caption_var": (
+        "Every prediction with the VaR and ES of each model at each level, the deep model's "
+        "breaches (0/1), its risk band and scenario scores when present. UTF-8 with BOM; "
+        "formula-like text is escaped.",
+        "每条预测及各模型在各水平上的 VaR 与 ES、深度模型的突破标记（0/1）、风险档和情景评分"
+        "（如有）。UTF-8 带 BOM；类似公式的文本已转义。",
+    ),
     "report.csv_header": ("Predictions as CSV", "预测结果 CSV"),
     "report.csv_caption": (
         "Every prediction with its risk band, top drivers and scenario scores when present. "
@@ -1550,6 +1569,69 @@ TEXT: dict[str, tuple[str, str]] = {
         "{level} VaR，基准与压力对比：全部实体及各实体",
     ),
     "scen.var_explain": ("Why did the VaR move?", "VaR 为何变化？"),
+    # validate: quantile (ui/validate_widgets.py on a VaR / ES run)
+    "validate.check.var_traffic_light": ("Basel traffic light", "巴塞尔交通灯"),
+    "validate.check.var_kupiec": ("Kupiec breach-rate p-value", "Kupiec 突破率检验 p 值"),
+    "validate.check.var_independence": (
+        "Christoffersen independence p-value",
+        "Christoffersen 独立性检验 p 值",
+    ),
+    "validate.check.var_conditional_coverage": (
+        "Conditional-coverage p-value",
+        "条件覆盖检验 p 值",
+    ),
+    "validate.check.es_backtest": (
+        "ES backtest (Acerbi-Szekely Z2)",
+        "ES 回测（Acerbi-Szekely Z2）",
+    ),
+    "validate.check.var_comparator": (
+        "Deep model vs best comparator (pinball loss, paired interval)",
+        "深度模型与最佳比较模型（分位数损失，配对区间）",
+    ),
+    "validate.var.at_level": ("{check} at {confidence}", "{check}（{confidence}）"),
+    "validate.threshold.zone": (
+        "red zone: red; yellow zone: amber",
+        "红区：红灯；黄区：黄灯",
+    ),
+    "validate.var.data": (
+        "Validated {rows} rows ({kind}) with {breaches} breaches of the {confidence} VaR; "
+        "period {period}. {source}",
+        "验证了 {rows} 条样本（{kind}），{confidence} VaR 突破 {breaches} 次；期间 {period}。"
+        "{source}",
+    ),
+    "validate.var.kind.test": ("the run's test period", "本次运行的测试期"),
+    "validate.var.kind.new_data": ("new labelled data", "新的带标签数据"),
+    "validate.var.source.stored": (
+        "The checks read the backtests stored with the run; nothing is recomputed.",
+        "各项检验读取随运行保存的回测结果，不重新计算。",
+    ),
+    "validate.var.source.computed": (
+        "The backtests were computed on these rows, scored with the run's saved model.",
+        "回测基于这些样本计算，样本由本次运行保存的模型打分。",
+    ),
+    "validate.tab_backtests": ("VaR / ES backtests", "VaR / ES 回测"),
+    "validate.var.backtests_caption": (
+        "Each VaR level pooled over all entities, then each entity (its traffic light over its "
+        "last 250 rows). A breach is a forward return below the VaR.",
+        "各 VaR 水平先汇总全部实体，再列出各实体（交通灯按其最近 250 个样本）。"
+        "远期收益低于 VaR 即为一次突破。",
+    ),
+    "validate.var.pooled": ("all entities", "全部实体"),
+    "validate.var.level": ("{confidence} VaR", "{confidence} VaR"),
+    "validate.col.level": ("VaR level", "VaR 水平"),
+    "validate.col.scope": ("Entity", "实体"),
+    "validate.col.breaches": ("Breaches", "突破次数"),
+    "validate.col.breach_rate": ("Breach rate", "突破率"),
+    "validate.col.kupiec_p": ("Kupiec p", "Kupiec p 值"),
+    "validate.col.christoffersen_p": ("Christoffersen p", "Christoffersen p 值"),
+    "validate.col.conditional_coverage_p": ("Conditional coverage p", "条件覆盖 p 值"),
+    "validate.col.zone": ("Traffic light", "交通灯"),
+    "validate.col.exceptions": ("Exceptions (window)", "例外次数（窗口）"),
+    "validate.col.es_z2": ("ES Z2", "ES Z2"),
+    "validate.col.es_zone": ("Z2 zone", "Z2 区域"),
+    "validate.col.es_mcneil_frey_p": ("McNeil-Frey p", "McNeil-Frey p 值"),
+    "validate.var.window.all": ("all rows", "全部样本"),
+    "validate.var.window.last": ("last 250", "最近 250 个"),
 }
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text

@@ -59,10 +59,22 @@ def artefact_version(run: Run) -> tuple[int, ...]:
 
 def _threshold(run: Run) -> float | None:
     """For classification the run's one decision threshold (the Results page's: moving it here
-    moves it there); an optional number for regression, whose scores have no fixed scale."""
+    moves it there); an optional number for regression, whose scores have no fixed scale, and
+    for a VaR run a return (negative) at or below which a VaR is flagged."""
     if run.metrics.classification:
         return threshold_slider(
             st, run, THRESHOLD_KEY, t("report.threshold"), t("report.threshold_help")
+        )
+    if run.metrics.task == "quantile":
+        return st.number_input(
+            t("report.threshold_var"),
+            min_value=-0.99,
+            max_value=-0.0001,
+            value=None,
+            step=0.005,
+            format="%.4f",
+            key="report_threshold_var",
+            help=t("report.threshold_var_help"),
         )
     return st.number_input(
         t("report.threshold_regression"),
@@ -98,7 +110,7 @@ def report_options(run: Run) -> ReportOptions:
     sections = st.multiselect(
         t("report.sections"),
         R.ALL_SECTIONS,
-        format_func=lambda name: R.text(f"section.{name}", language()),
+        format_func=lambda name: R.text(R.section_key(name, run.metrics.task), language()),
         key=SECTIONS_KEY,
         help=t("report.sections_help"),
     )
@@ -162,7 +174,8 @@ def _preview(pdf: bytes) -> bytes | None:
 
 def csv_download(run: Run, options: ReportOptions) -> None:
     st.subheader(t("report.csv_header"))
-    st.caption(t("report.csv_caption"))
+    quantile = run.metrics.task == "quantile"
+    st.caption(t("report.csv_caption_var" if quantile else "report.csv_caption"))
     try:
         data = _csv(run.run_id, artefact_version(run), options.threshold)
     except RiskcoreError as exc:

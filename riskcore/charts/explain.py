@@ -253,6 +253,7 @@ def waterfall(
     probability: bool = True,
     zero: bool = True,
     digits: int = 3,
+    lower_is_riskier: bool = False,
 ) -> go.Figure:
     """From the average score to this prediction: the largest contributions, then one residual.
 
@@ -262,7 +263,7 @@ def waterfall(
     end exactly at the score, and the last bar is drawn at the score itself. The y axis spans what
     the bars need (from zero unless zero=False: a VaR's contributions are small beside its
     level); for a probability it runs above 1 only when a running total does. digits: decimals
-    of the bar texts.
+    of the bar texts. Red marks what raises the risk: falling bars when lower_is_riskier (a VaR).
     """
     lab = _lab(labels)
     values_all = contributions.astype(float)
@@ -286,13 +287,14 @@ def waterfall(
         lab["raw_score"] if probability else lab["score"],
         height=420,
     )
+    up, down = "event", "non_event"  # colours of a rise and a fall in risk
     fig.add_trace(
         go.Waterfall(
             x=names,
             y=values,
             measure=measures,
-            increasing={"marker": {"color": COLOURS["event"]}},
-            decreasing={"marker": {"color": COLOURS["non_event"]}},
+            increasing={"marker": {"color": COLOURS[down if lower_is_riskier else up]}},
+            decreasing={"marker": {"color": COLOURS[up if lower_is_riskier else down]}},
             totals={"marker": {"color": COLOURS["model"]}},
             text=[
                 f"{v:.{digits}f}" if m != "relative" else f"{v:+.{digits}f}"

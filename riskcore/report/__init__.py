@@ -11,12 +11,13 @@ builds only on those before it ("a -> b": b imports a):
     table     the prediction table with drivers and scenario scores; the CSV
     layout    fonts, paragraph styles, tables and pages of the PDF
     figures   static matplotlib charts for the PDF
+    backtesting  a quantile run's VaR backtesting section (pinball, coverage tests, zones)
     sections  what each PDF section says, from the run and the table
     document  report_pdf and the first-page preview
     word      model_document: the editable model documentation (.docx, python-docx)
 
     texts -> options -> bands -> table -> sections -> document; bands -> layout -> sections;
-    figures -> sections
+    figures -> sections; layout -> backtesting -> sections -> word
 
 Every sentence of the PDF comes from texts.TEXTS, so the English and Chinese reports say the
 same things.
@@ -24,7 +25,13 @@ same things.
 
 from riskcore.report.bands import BANDS, REGRESSION_BAND_QUANTILES, RISK_CUTS, band_cuts, risk_band
 from riskcore.report.document import render_first_page_png, report_pdf
-from riskcore.report.options import ALL_SECTIONS, ReportError, check_options, check_threshold
+from riskcore.report.options import (
+    ALL_SECTIONS,
+    ReportError,
+    check_options,
+    check_threshold,
+    section_key,
+)
 from riskcore.report.table import (
     DRIVERS,
     FORMULA_PREFIXES,
@@ -59,5 +66,6 @@ __all__ = [
     "report_csv",
     "report_pdf",
     "risk_band",
+    "section_key",
     "text",
 ]

@@ -52,8 +52,12 @@ class Cell:
     zone: str | None = None
 
     def flat(self) -> str:
-        """One line, for the Word document: "2.22% [1.49%, 2.95%]"."""
-        return f"{self.text} [{self.sub}]" if self.sub else self.text
+        """One line, for the Word document: "2.22% [1.49% – 2.95%]", "-2.13 (red)"."""
+        if not self.sub:
+            return self.text
+        if self.sub.startswith("["):  # a paired interval prints its own brackets
+            return f"{self.text} {self.sub}"
+        return f"{self.text} ({self.sub})" if self.zone else f"{self.text} [{self.sub}]"
 
 
 def _finite(value: object) -> bool:
@@ -77,11 +81,12 @@ def bp(value: object, signed: bool = False) -> str:
     return f"{float(value) * BP:+.2f}" if signed else f"{float(value) * BP:.2f}"
 
 
-def interval(ci: object, fmt=rate) -> str:
-    """ "lo – hi" of a [lo, hi] pair; "" when there is none."""
+def interval(ci: object, fmt=rate, signed: bool = False) -> str:
+    """ "lo – hi" of a [lo, hi] pair, "[lo, hi]" for signed differences (as the other reports
+    print a paired interval); "" when there is none."""
     if not isinstance(ci, list | tuple) or len(ci) != 2 or not all(map(_finite, ci)):
         return ""
-    return f"{fmt(ci[0])} – {fmt(ci[1])}"
+    return f"[{fmt(ci[0])}, {fmt(ci[1])}]" if signed else f"{fmt(ci[0])} – {fmt(ci[1])}"
 
 
 def zone_word(ctx: ReportContext, zone: object) -> str:
@@ -138,7 +143,7 @@ def pinball_rows(ctx: ReportContext) -> tuple[list[list[Cell]], str | None]:
                 *(Cell(bp(by_level.get(level_key(a)))) for a in ctx.levels),
                 Cell(
                     bp(diff.get("pinball"), signed=True),
-                    interval(diff.get("pinball_ci"), lambda v: bp(v, signed=True)),
+                    interval(diff.get("pinball_ci"), lambda v: bp(v, signed=True), signed=True),
                 )
                 if diff
                 else Cell("–"),
