@@ -31,9 +31,11 @@ FINDINGS_TEXT: dict[str, tuple[str, str]] = {
     "benchmark.value": ("{input}", "{input}"),
     "verdict.facts": (
         "On the test period the deep model's {metric} is {model} against {base_value} for the "
-        "best comparator, {base}: a difference of {diff} (paired 95% interval {lo} to {hi}).",
-        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}：差值 {diff}"
-        "（配对 95% 区间 {lo} 至 {hi}）。",
+        "best comparator, {base}: the deep model's advantage is {diff} (paired 95% interval {lo} "
+        "to {hi}; above zero favours the deep model, whichever way the metric runs).",
+        "测试期内深度模型的 {metric} 为 {model}，最佳对照模型（{base}）为 {base_value}："
+        "深度模型的优势为 {diff}（配对 95% 区间 {lo} 至 {hi}；无论指标越大越好还是越小越好，"
+        "大于零均表示深度模型更优）。",
     ),
     "verdict.better": (
         "The deep model beats the best comparator: the paired interval lies above zero.",
@@ -48,8 +50,9 @@ FINDINGS_TEXT: dict[str, tuple[str, str]] = {
         "对照模型不逊于深度模型；应优先采用它或重新审视深度模型。",
     ),
     "verdict.undefined": (
-        "The test period holds one class only, so the models cannot be compared on it.",
-        "测试期只有一个类别，无法据此比较模型。",
+        "The models cannot be compared on the test period (it holds one class only, or a "
+        "comparator has no score on it).",
+        "无法在测试期比较模型（测试期只有一个类别，或某个对照模型在其上没有得分）。",
     ),
     "warning.leak_input": (
         "Too good to be true: {input} alone separates the training labels almost perfectly "

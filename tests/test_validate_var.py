@@ -251,6 +251,9 @@ def test_validation_json_round_trips_and_the_report_builds(home, quantile_run) -
     # the report and the model documentation read the stored validation without failing
     pdf = R.report_pdf(store.load(run.run_id), sections=["validation"])
     assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "Basel traffic light at 99%" in text and "Kupiec p-value at 97.5%" in text
+    assert "red zone: red; yellow zone: amber" in text
     assert R.model_document(store.load(run.run_id)).startswith(b"PK")
 
 
@@ -362,3 +365,10 @@ def test_the_validate_page_shows_the_var_checks_with_lights(
     at.run()
     assert not at.exception, at.exception
     assert "巴塞尔交通灯（99%）" in set(at.dataframe[0].value["检验"])
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(done.stdout.decode("utf-8").split())

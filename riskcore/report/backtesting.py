@@ -340,10 +340,12 @@ def _fill(widths_mm: tuple[int, ...]) -> list[float]:
     return widths
 
 
-def var_section(ctx: ReportContext, st: Styles) -> list[Flowable]:
+def var_section(
+    ctx: ReportContext, st: Styles, maker: ChartMaker, intervals: str, verdict: str
+) -> list[Flowable]:
     """The section: pinball by model and the verdict, then per level the pooled backtests and
-    the deep model per entity, then the figures."""
-    from riskcore.report.sections import chart_maker, interval_text, verdict  # it imports us
+    the deep model per entity, then the figures. The caller (riskcore.report.sections) passes
+    its chart maker, interval wording and verdict sentence, so this module never imports it."""
 
     t = ctx.t
     if not models(ctx):
@@ -357,7 +359,7 @@ def var_section(ctx: ReportContext, st: Styles) -> list[Flowable]:
         n=f"{ctx.run.metrics.rows.get('test', 0):,}",
         entities=f"{ctx.data_summary.get('entities', 0):,}",
         horizon=ctx.horizon,
-        intervals=interval_text(ctx),
+        intervals=intervals,
     )
     story: list[Flowable] = [
         KeepTogether(
@@ -366,7 +368,7 @@ def var_section(ctx: ReportContext, st: Styles) -> list[Flowable]:
                 st.p(t("var.pinball"), "h2"),
                 pinball,
                 Spacer(1, 3 * mm),
-                st.lead(verdict(ctx)),
+                st.lead(verdict),
             ]
         )
     ]
@@ -391,7 +393,7 @@ def var_section(ctx: ReportContext, st: Styles) -> list[Flowable]:
             table = _table(st, entity_header(ctx), entities, entity_widths, None)
             # a long table may split over pages (its header repeats); its title may not
             story += [CondPageBreak(45 * mm), st.p(heading, "h2"), st.p(note, "small"), table]
-    story += _figure_flowables(ctx, st, var_figures(ctx, chart_maker(ctx)))
+    story += _figure_flowables(ctx, st, var_figures(ctx, maker))
     return story
 
 

@@ -72,6 +72,7 @@ from riskcore.report.texts import TEXTS, text
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.validation import ValidationResult, load_validation
+from riskcore.validation.checks import confidence
 from riskcore.verdict import decide
 
 MODELS = DISPLAY_ORDER  # the table's columns
@@ -776,7 +777,7 @@ def architecture(ctx: ReportContext) -> list[str]:
 def metrics(ctx: ReportContext, st: Styles) -> list[Flowable]:
     """The models side by side and the verdict; for a quantile run its VaR backtesting."""
     if ctx.quantile:
-        return var_section(ctx, st)
+        return var_section(ctx, st, chart_maker(ctx), interval_text(ctx), verdict(ctx))
     t, run_metrics, test = ctx.t, ctx.run.metrics, ctx.test
     names = ctx.model_names
     rows = []
@@ -1196,14 +1197,20 @@ def light_word(ctx: ReportContext, light: str) -> str:
     return ctx.t(f"validation.light.{light if light in LIGHT_FILL else 'none'}")
 
 
-def check_name(ctx: ReportContext, name: str) -> str:
+def check_name(ctx: ReportContext, name: str, level: str | None = None) -> str:
+    """A check's name in the report's language; a VaR check says its level ("at 99%")."""
     key = f"validation.check.{name}"
-    return ctx.t(key) if key in TEXTS else name
+    shown = ctx.t(key) if key in TEXTS else name
+    if level is None:
+        return shown
+    return ctx.t("validation.check.at_level", name=shown, confidence=confidence(level))
 
 
 def check_thresholds(ctx: ReportContext, check) -> str:
     if check.rule == "verdict":
         return ctx.t("validation.threshold.verdict")
+    if check.rule == "zone":
+        return ctx.t("validation.threshold.zone")
     sign = "<" if check.rule == "below" else ">"
     parts = [
         ctx.t(f"validation.threshold.{level}", sign=sign, value=f"{value:g}")
@@ -1246,8 +1253,10 @@ def validation(ctx: ReportContext, st: Styles) -> list[Flowable]:
     counts, data = result.counts(), result.data
     period = f"{data['from']} – {data['to']}" if data.get("from") else "–"
     kind = data.get("kind", "test")
+    var = {"confidence": confidence(min(ctx.levels))} if ctx.quantile else {}
     overall = t(
-        "validation.overall",
+        "validation.overall_var" if ctx.quantile else "validation.overall",
+        **var,
         light=light_word(ctx, result.light),
         red=counts["red"],
         amber=counts["amber"],
@@ -1263,7 +1272,7 @@ def validation(ctx: ReportContext, st: Styles) -> list[Flowable]:
     rows = [
         [
             light,
-            check_name(ctx, c.name),
+            check_name(ctx, c.name, getattr(c, "level", None)),
             _p_value(c.value),
             check_thresholds(ctx, c),
             st.p(c.detail, "small"),

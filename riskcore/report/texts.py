@@ -34,6 +34,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "总体信号灯 {light}：在政策“{policy}”下红灯 {red} 项、黄灯 {amber} 项、绿灯 {green} 项；"
         "样本为 {rows} 条{kind}数据，事件 {events} 个（{period}）；验证时间 {created}。",
     ),
+    "validation.overall_var": (
+        "Overall light {light}: {red} red, {amber} amber, {green} green checks under the policy "
+        "“{policy}”, on {rows} {kind} rows with {events} breaches of the {confidence} VaR "
+        "({period}); validated {created}.",
+        "总体信号灯 {light}：在政策“{policy}”下红灯 {red} 项、黄灯 {amber} 项、绿灯 {green} 项；"
+        "样本为 {rows} 条{kind}数据，{confidence} VaR 突破 {events} 次（{period}）；"
+        "验证时间 {created}。",
+    ),
     "validation.kind.test": ("test", "测试集"),
     "validation.kind.new_data": ("out-of-time", "样本外"),
     "validation.checks": ("Checks of the policy", "政策检验"),
@@ -97,6 +105,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "validation.check.score_psi": ("PSI of the score", "评分 PSI"),
     "validation.check.input_psi": ("Largest PSI of an input", "输入变量最大 PSI"),
     "validation.check.adverse_impact": ("Adverse-impact shortfall", "不利影响差距"),
+    "validation.check.var_traffic_light": ("Basel traffic light", "巴塞尔红绿灯"),
+    "validation.check.var_kupiec": ("Kupiec p-value", "Kupiec p 值"),
+    "validation.check.var_independence": ("Christoffersen p-value", "Christoffersen p 值"),
+    "validation.check.var_conditional_coverage": ("Conditional-coverage p-value", "条件覆盖 p 值"),
+    "validation.check.es_backtest": ("ES backtest (Z2)", "ES 回测（Z2）"),
+    "validation.check.var_comparator": (
+        "Deep model vs best VaR comparator (pinball, paired)",
+        "深度模型与最佳 VaR 比较模型（分位数损失，配对）",
+    ),
+    "validation.check.at_level": ("{name} at {confidence}", "{name}（{confidence}）"),
+    "validation.threshold.zone": (
+        "red zone: red; yellow zone: amber",
+        "红区：红灯；黄区：黄灯",
+    ),
     # model documentation (.docx, riskcore.report.word)
     "doc.title": ("Model documentation", "模型文档"),
     "doc.subject": ("Model documentation for validation", "供模型验证使用的模型文档"),

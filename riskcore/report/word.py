@@ -391,7 +391,7 @@ class Writer:
             [
                 (
                     light_word(ctx, c.light),
-                    check_name(ctx, c.name),
+                    check_name(ctx, c.name, getattr(c, "level", None)),
                     f"{c.value:.4g}" if _finite(c.value) else "–",
                     check_thresholds(ctx, c),
                     c.detail,
