@@ -54,7 +54,7 @@ from riskcore.dataset import TABULAR_STATS, Panel, saved_preprocessor
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.model import ATTENTION_LAYER
 from riskcore.preprocess import BLOCKS, Preprocessor
-from riskcore.quantiles import QuantileGrid, level_key
+from riskcore.quantiles import QuantileGrid, confidence, level_key
 from riskcore.scoring import saved_inputs
 from riskcore.store import Run, RunStore
 
@@ -803,11 +803,6 @@ ENGLISH = {
     "var_driver_recent": "{feature} over the last {steps} steps ({value:+.1f} bp)",
     "var_driver_latest": "{feature} on the latest step ({value:+.1f} bp)",
 }
-
-
-def confidence(level: float) -> str:
-    """A VaR level as its confidence, the way a desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
-    return f"{1 - level:.1%}".replace(".0%", "%")
 
 
 def top_drivers(contributions: pd.Series, score: float, base: float, k: int = DRIVERS) -> pd.Series:

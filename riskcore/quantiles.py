@@ -26,6 +26,11 @@ def level_key(level: float) -> str:
     return f"{level:g}"
 
 
+def confidence(level: float | str) -> str:
+    """A tail level as the confidence a desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
+    return f"{(1.0 - float(level)) * 100:.4g}%"
+
+
 def var_column(level: float, model: str = "model") -> str:
     """predictions.csv column of a model's VaR at a level: var_0.01, var_0.01_garch, ..."""
     return f"var_{level_key(level)}" + ("" if model == "model" else f"_{model}")

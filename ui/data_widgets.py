@@ -14,6 +14,7 @@ from riskcore.config import IMPLIED_TASK, check_columns, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.macro import file_frequency, merge_files, normal_lag, period_lag
+from riskcore.quantiles import confidence
 from riskcore.roles import guess_roles
 from riskcore.train import describe_source
 from riskcore.uploads import read_upload
@@ -383,7 +384,7 @@ def _task_fields(raw: dict, kind: str, v: int) -> dict:
         t("data.quantiles"),
         VAR_LEVELS,
         default=chosen or [0.01, 0.025],
-        format_func=lambda a: t("data.quantile_level", level=f"{a:g}", confidence=f"{1 - a:.1%}"),
+        format_func=lambda a: t("data.quantile_level", level=f"{a:g}", confidence=confidence(a)),
         key=f"levels_{v}",
         help=t("data.quantiles_help"),
     )

@@ -20,8 +20,8 @@ from riskcore import tasks
 from riskcore.charts import scenarios as SC
 from riskcore.csvfile import csv_bytes
 from riskcore.errors import RiskcoreError
-from riskcore.explain import confidence, quantile_levels
-from riskcore.quantiles import level_key
+from riskcore.explain import quantile_levels
+from riskcore.quantiles import confidence, level_key
 from riskcore.scenarios import (
     PRESETS,
     SCENARIOS_FILE,

@@ -19,6 +19,7 @@ import streamlit as st
 
 from riskcore.charts import validation as VC
 from riskcore.errors import RiskcoreError
+from riskcore.quantiles import confidence
 from riskcore.store import Run
 from riskcore.validation import (
     Check,
@@ -31,7 +32,6 @@ from riskcore.validation import (
     validate_run,
 )
 from riskcore.validation.checks import ZONE_LIGHT
-from riskcore.validation.checks import confidence as check_confidence
 from riskcore.validation.segments import CATEGORY_LEVELS
 from ui.auth import user_store
 from ui.i18n import t
@@ -87,7 +87,7 @@ def _at_level(label: str, check: Check) -> str:
     """A quantile run has one check per VaR level: its label names the level (99%)."""
     if not check.level:
         return label
-    return t("validate.var.at_level", check=label, confidence=check_confidence(check.level))
+    return t("validate.var.at_level", check=label, confidence=confidence(check.level))
 
 
 def check_title(check: Check) -> str:
@@ -270,7 +270,7 @@ def headline(result: ValidationResult) -> None:
                 rows=f"{data.get('rows', 0):,}",
                 kind=t(f"validate.var.kind.{'test' if kind == 'test' else 'new_data'}"),
                 breaches=f"{data.get('events', 0):,}",
-                confidence=check_confidence(levels[0]),
+                confidence=confidence(levels[0]),
                 period=period,
                 source=t(
                     "validate.var.source.stored"
@@ -544,7 +544,7 @@ def backtests_section(result: ValidationResult) -> None:
         return
     st.caption(t("validate.var.backtests_caption"))
     for level, rows in b.groupby("level", sort=False):
-        st.markdown(f"**{t('validate.var.level', confidence=check_confidence(level))}**")
+        st.markdown(f"**{t('validate.var.level', confidence=confidence(level))}**")
         frame = pd.DataFrame(
             {
                 t("validate.col.scope"): _scopes(rows),

@@ -13,7 +13,7 @@ import streamlit as st
 from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.charts import var as var_charts
 from riskcore.findings import DISPLAY_SCALE, model_label
-from riskcore.quantiles import level_key
+from riskcore.quantiles import confidence, level_key
 from riskcore.store import Run
 from ui.i18n import chart_labels, t
 
@@ -29,12 +29,8 @@ def var_models(run: Run) -> list[str]:
     return [m for m in DISPLAY_ORDER if m in run.metrics.test]
 
 
-def _confidence(level: float) -> str:
-    return f"{1 - level:.1%}".replace(".0%", "%")
-
-
 def _level_name(level: float) -> str:
-    return t("data.quantile_level", level=level_key(level), confidence=_confidence(level))
+    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
 
 
 def _p(value: object) -> str:

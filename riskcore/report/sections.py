@@ -42,7 +42,7 @@ from riskcore.findings import (
     warning_sentences,
 )
 from riskcore.macro import lag_summary
-from riskcore.quantiles import FINE, QuantileGrid, es_column
+from riskcore.quantiles import FINE, QuantileGrid, confidence, es_column
 from riskcore.report.backtesting import backtest_of, backtest_sentence, var_section, zone_word
 from riskcore.report.bands import BANDS, risk_band, risk_sign
 from riskcore.report.figures import ChartMaker, cjk_font
@@ -72,7 +72,6 @@ from riskcore.report.texts import TEXTS, text
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.validation import ValidationResult, load_validation
-from riskcore.validation.checks import confidence
 from riskcore.verdict import decide
 
 MODELS = DISPLAY_ORDER  # the table's columns
@@ -133,7 +132,7 @@ class ReportContext:
 
     def confidence(self, level: float) -> str:
         """A VaR level as the desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
-        return f"{100 * (1 - level):.4g}%"
+        return confidence(level)
 
     @property
     def headline(self) -> str:

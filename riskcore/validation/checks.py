@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from riskcore.findings import DISPLAY_SCALE
+from riskcore.quantiles import confidence
 from riskcore.validation import policy as P
 from riskcore.validation.grades import tested_p
 from riskcore.validation.stability import WHOLE
@@ -36,11 +37,6 @@ LABELS = {
     "es_backtest": "ES backtest (Acerbi-Szekely Z2)",
     "var_comparator": "Deep model vs best comparator (pinball loss, paired interval)",
 }
-
-
-def confidence(level: str | float) -> str:
-    """A tail level as the confidence a desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""
-    return f"{(1.0 - float(level)) * 100:g}%"
 
 
 def _num(value) -> float | None:
