@@ -77,8 +77,7 @@ def chinese(run) -> str:
 
 def pdf_text(pdf: bytes) -> str:
     """The PDF's text as poppler's pdftotext reads it (what a reader's tools see)."""
-    if not HAS_PDFTOTEXT:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    assert HAS_PDFTOTEXT, "install poppler-utils: apt-get install -y poppler-utils"
     done = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     )
