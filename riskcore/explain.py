@@ -203,13 +203,6 @@ def expected_gradients(
     return [np.concatenate([p[i] for p in parts]) for i in range(len(x))]
 
 
-def quantile_levels(run: Run) -> list[float]:
-    """The VaR levels a quantile run reports, ascending; empty for other tasks."""
-    if run.config.task != "quantile":
-        return []
-    return list(QuantileGrid.of(run.config.quantiles).levels)
-
-
 def var_head(model: Any, levels: Sequence[float], level: float, sign: float = 1.0) -> Any:
     """The network's VaR at `level` as its only output, for expected gradients.
 
@@ -234,7 +227,7 @@ def var_head(model: Any, levels: Sequence[float], level: float, sign: float = 1.
 def risk_model(run: Run, model: Any) -> Any:
     """The model as a risk score (higher = more risk) with one output, for reason codes: the
     model itself, or for a quantile run minus its VaR at the lowest level."""
-    levels = quantile_levels(run)
+    levels = run.quantile_levels
     return var_head(model, levels, levels[0], sign=-1.0) if levels else model
 
 
@@ -651,7 +644,7 @@ def explain_run(
     """
     started = time.perf_counter()
     seed = run.config.training.seed
-    levels = quantile_levels(run)
+    levels = run.quantile_levels
     if level is not None and not any(np.isclose(level, a) for a in levels):
         held = ", ".join(level_key(a) for a in levels) or "none: this run has no VaR"
         raise ConfigError(f"run {run.run_id} has no VaR level {level:g}; its levels: {held}")

@@ -364,6 +364,15 @@ class Run:
             raise RunStoreError(f"run {self.run_id} has no config.json; retrain the run")
         return parse_config(raw, f"run {self.run_id}")
 
+    @property
+    def quantile_levels(self) -> tuple[float, ...]:
+        """A quantile run's VaR levels, ascending (0.01 first); empty for other tasks. The one
+        place Results, Explain, Scenarios, Validate and the report read them from."""
+        config = self.config
+        if config.task != "quantile":
+            return ()
+        return tuple(config.quantiles)  # RunConfig keeps them sorted and distinct
+
     def _artefact(self, name: str, view: Any) -> Any:
         try:
             return view.load(self._json(name, whole=False), name)

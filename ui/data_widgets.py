@@ -14,12 +14,11 @@ from riskcore.config import IMPLIED_TASK, check_columns, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.macro import file_frequency, merge_files, normal_lag, period_lag
-from riskcore.quantiles import confidence
 from riskcore.roles import guess_roles
 from riskcore.train import describe_source
 from riskcore.uploads import read_upload
 from ui.config_widgets import window_horizon
-from ui.i18n import t
+from ui.i18n import level_name, t
 from ui.page import show_error
 from ui.state import (
     ROLES,
@@ -384,7 +383,7 @@ def _task_fields(raw: dict, kind: str, v: int) -> dict:
         t("data.quantiles"),
         VAR_LEVELS,
         default=chosen or [0.01, 0.025],
-        format_func=lambda a: t("data.quantile_level", level=f"{a:g}", confidence=confidence(a)),
+        format_func=level_name,
         key=f"levels_{v}",
         help=t("data.quantiles_help"),
     )

@@ -22,10 +22,8 @@ from riskcore.explain import (
     confidence,
     describe,
     load_explanation,
-    quantile_levels,
     select_rows,
 )
-from riskcore.quantiles import level_key
 from riskcore.reasons import (
     Catalogue,
     aggregate,
@@ -37,7 +35,7 @@ from riskcore.reasons import (
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.auth import user_store
-from ui.i18n import chart_labels, language, t
+from ui.i18n import chart_labels, language, level_name, t
 from ui.page import show_error
 from ui.text import md_escape
 
@@ -86,9 +84,9 @@ def request_form(run: Run) -> None:
             entity = c1.selectbox(t("results.entity"), entities, key="explain_entity")
         count = _row_count(run, how, n, entity)
         st.caption(t("explain.count", n=count))
-        levels = quantile_levels(run)
+        levels = run.quantile_levels
         if levels:
-            st.caption(t("explain.var_request", levels=", ".join(map(_level_name, levels))))
+            st.caption(t("explain.var_request", levels=", ".join(map(level_name, levels))))
         if st.button(
             t("explain.start"),
             type="primary",
@@ -114,15 +112,11 @@ def request_form(run: Run) -> None:
 def _row_count(run: Run, how: str, n: int, entity: str | None) -> int:
     """How many predictions the chosen rule selects, shown before anything runs."""
     try:
-        seed, tail = run.config.training.seed, bool(quantile_levels(run))
+        seed, tail = run.config.training.seed, bool(run.quantile_levels)
         return len(select_rows(run.predictions, how, n, entity, seed, lower_is_riskier=tail))
     except RiskcoreError as exc:
         show_error(exc)
         return 0
-
-
-def _level_name(level: float) -> str:
-    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
 
 
 def _at_level(exp: Explanation) -> tuple[Explanation, dict]:
@@ -135,7 +129,7 @@ def _at_level(exp: Explanation) -> tuple[Explanation, dict]:
         level = st.radio(
             t("explain.var_level"),
             options,
-            format_func=_level_name,
+            format_func=level_name,
             horizontal=True,
             key="explain_level",
             help=t("explain.var_level_help"),

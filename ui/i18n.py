@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from riskcore.findings import FINDINGS_TEXT
+from riskcore.quantiles import confidence, level_key
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -1648,6 +1649,11 @@ def t(key: str, **values) -> str:
         return key
     text = pair[1] if language() == "zh" else pair[0]
     return text.format(**values) if values else text
+
+
+def level_name(level: float) -> str:
+    """A VaR level as every page names it: "0.01 (99% VaR)"."""
+    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
 
 
 def chart_labels() -> dict[str, str]:

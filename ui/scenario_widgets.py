@@ -20,7 +20,6 @@ from riskcore import tasks
 from riskcore.charts import scenarios as SC
 from riskcore.csvfile import csv_bytes
 from riskcore.errors import RiskcoreError
-from riskcore.explain import quantile_levels
 from riskcore.quantiles import confidence, level_key
 from riskcore.scenarios import (
     PRESETS,
@@ -45,7 +44,7 @@ from riskcore.scenarios.tables import (
 )
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
-from ui.i18n import chart_labels, t
+from ui.i18n import chart_labels, level_name, t
 from ui.page import show_error, threshold_slider
 from ui.state import run_threshold
 from ui.text import md_escape
@@ -226,7 +225,7 @@ def run_controls(run: Run, scenarios: list[Scenario]) -> None:
         key="scen_which",
         help=t("scen.which_help"),
     )
-    threshold = 0.5 if quantile_levels(run) else _threshold_slider(c2, run)  # no VaR threshold
+    threshold = 0.5 if run.quantile_levels else _threshold_slider(c2, run)  # no VaR threshold
     names = [s.name for s in scenarios]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
@@ -297,7 +296,7 @@ def results_view(run: Run) -> list[ScenarioResult]:
     shown = [r for r in results if r.name in chosen]
     if not shown:
         return results
-    if quantile_levels(run):
+    if run.quantile_levels:
         _var_results(run, shown)
         return results
     if run.metrics.classification:
@@ -318,19 +317,15 @@ def results_view(run: Run) -> list[ScenarioResult]:
 
 
 # ---- a quantile run: VaR and ES, baseline vs stressed -----------------------------------------
-def _level_name(level: float) -> str:
-    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
-
-
 def _var_level(run: Run) -> float:
     """The VaR level the results show (the page's radio when the run has several)."""
-    levels = quantile_levels(run)
+    levels = run.quantile_levels
     if len(levels) == 1:
         return levels[0]
     return st.radio(
         t("scen.var_level"),
         levels,
-        format_func=_level_name,
+        format_func=level_name,
         horizontal=True,
         key="scen_level",
     )
@@ -468,7 +463,7 @@ def attribution_section(run: Run, results: list[ScenarioResult]) -> None:
     ]
     if not explainable:
         return
-    st.subheader(t("scen.var_explain" if quantile_levels(run) else "scen.explain"))
+    st.subheader(t("scen.var_explain" if run.quantile_levels else "scen.explain"))
     c1, c2 = st.columns(2)
     name = c1.selectbox(
         t("scen.explain_scenario"), [r.name for r in explainable], key="scen_x_name"
@@ -496,7 +491,7 @@ def attribution_section(run: Run, results: list[ScenarioResult]) -> None:
     if shown and shown["scenario"] == name:
         contributions, level = shown["contributions"], None
         if shown.get("levels"):  # a quantile run: the VaR change at the level shown above
-            picked = st.session_state.get("scen_level", quantile_levels(run)[0])
+            picked = st.session_state.get("scen_level", run.quantile_levels[0])
             contributions = shown["levels"].get(level_key(picked), contributions)
             level = confidence(picked)
         st.plotly_chart(

@@ -13,24 +13,16 @@ import streamlit as st
 from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.charts import var as var_charts
 from riskcore.findings import DISPLAY_SCALE, model_label
-from riskcore.quantiles import confidence, level_key
+from riskcore.quantiles import level_key
 from riskcore.store import Run
-from ui.i18n import chart_labels, t
+from ui.i18n import chart_labels, level_name, t
 
 ZONE_COLOUR = {"green": "green", "yellow": "orange", "red": "red"}
 ZONE_FILL = {"green": "#d9f2e3", "yellow": "#fdf0c9", "red": "#f8d7d3"}  # table cells
 
 
-def levels(run: Run) -> list[float]:
-    return sorted(float(q) for q in (run.metrics.get("quantiles") or run.config.quantiles))
-
-
 def var_models(run: Run) -> list[str]:
     return [m for m in DISPLAY_ORDER if m in run.metrics.test]
-
-
-def _level_name(level: float) -> str:
-    return t("data.quantile_level", level=level_key(level), confidence=confidence(level))
 
 
 def _p(value: object) -> str:
@@ -56,25 +48,28 @@ def _plus(value: object) -> str:
     return "–" if not isinstance(value, int | float) else f"{value:.2f}"
 
 
-def _styled(frame: pd.DataFrame, columns: list[str]):
-    """Zone cells filled with their colour: the table reads like the traffic light above it."""
+def _show_zones(frame: pd.DataFrame) -> None:
+    """The table with its zone cells (traffic light, ES backtest) filled with their colour:
+    it reads like the traffic light above it."""
+    columns = [t("var.col_light"), t("var.col_es")]
     fill = {t(f"var.zone_{z}"): f"background-color: {c}" for z, c in ZONE_FILL.items()}
 
     def colour(value: object) -> str:
         word = str(value).split(" (")[0]
         return fill.get(word, "")
 
-    return frame.style.map(colour, subset=[c for c in columns if c in frame])
+    styled = frame.style.map(colour, subset=[c for c in columns if c in frame])
+    st.dataframe(styled, hide_index=True, width="stretch")
 
 
 def traffic_light(run: Run) -> None:
     """The Basel traffic light of the deep model's VaR at the lowest level, in large type:
     pooled over the test rows, then how many entities are in each zone over their last 250."""
-    level = levels(run)[0]
+    level = run.quantile_levels[0]
     key = level_key(level)
     bt = run.metrics.test["model"]["backtest"][key]
     light = bt["traffic_light"]
-    st.subheader(t("var.light_title", level=_level_name(level)))
+    st.subheader(t("var.light_title", level=level_name(level)))
     left, right = st.columns([2, 3])
     zone = light["zone"]
     left.markdown(f"# :{ZONE_COLOUR[zone]}[● {t(f'var.zone_{zone}')}]")
@@ -163,11 +158,9 @@ def entity_table(run: Run, model: str, level: float) -> pd.DataFrame:
 
 
 def backtest_section(run: Run) -> None:
-    for level in levels(run):
-        st.markdown(f"**{_level_name(level)}**")
-        table = backtest_table(run, level)
-        zones = [t("var.col_light"), t("var.col_es")]
-        st.dataframe(_styled(table, zones), hide_index=True, width="stretch")
+    for level in run.quantile_levels:
+        st.markdown(f"**{level_name(level)}**")
+        _show_zones(backtest_table(run, level))
         st.plotly_chart(
             var_charts.breach_rates(
                 run.metrics.test, level, var_models(run), labels=chart_labels()
@@ -185,7 +178,9 @@ def series_section(run: Run) -> None:
     c1, c2, c3 = st.columns([1, 1, 2])
     entities = sorted(pred["entity"].astype(str).unique())
     entity = c1.selectbox(t("results.entity"), entities, key="var_entity")
-    level = c2.selectbox(t("var.level"), levels(run), format_func=_level_name, key="var_level")
+    level = c2.selectbox(
+        t("var.level"), run.quantile_levels, format_func=level_name, key="var_level"
+    )
     test = run.metrics.test
     shown = c3.multiselect(
         t("var.models"),
@@ -201,6 +196,4 @@ def series_section(run: Run) -> None:
         key="var_series",
     )
     st.markdown(f"**{t('var.by_entity', model=model_label('model', test, t))}**")
-    table = entity_table(run, "model", level)
-    zones = [t("var.col_light"), t("var.col_es")]
-    st.dataframe(_styled(table, zones), hide_index=True, width="stretch")
+    _show_zones(entity_table(run, "model", level))

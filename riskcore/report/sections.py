@@ -124,11 +124,7 @@ class ReportContext:
     @cached_property
     def levels(self) -> tuple[float, ...]:
         """A quantile run's VaR levels, ascending (0.01 first); empty for other tasks."""
-        if not self.quantile:
-            return ()
-        return QuantileGrid.of(
-            self.run.metrics.get("quantiles") or self.run.config.quantiles
-        ).levels
+        return self.run.quantile_levels
 
     def confidence(self, level: float) -> str:
         """A VaR level as the desk names it: 0.01 -> "99%", 0.025 -> "97.5%"."""

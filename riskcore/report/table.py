@@ -20,7 +20,7 @@ from riskcore.csvfile import FORMULA_PREFIXES as FORMULA_PREFIXES  # the report'
 from riskcore.csvfile import csv_bytes
 from riskcore.csvfile import escape_cell as escape_cell
 from riskcore.explain import Explanation, load_explanation
-from riskcore.quantiles import QuantileGrid, es_column, level_key, var_column
+from riskcore.quantiles import es_column, level_key, var_column
 from riskcore.reasons import REASON_COLUMNS, coverage_note, explanation_reasons, load_catalogue
 from riskcore.reasons import run_columns as reason_sources
 from riskcore.report.bands import band_cuts, risk_band, risk_sign
@@ -161,7 +161,7 @@ def var_columns(run: Run) -> pd.DataFrame:
     es_ columns, deep model first), and breach_<level>: 1 where the realised return fell below
     the deep model's VaR, 0 where it did not, empty where either is unknown."""
     p = run.predictions
-    levels = QuantileGrid.of(run.metrics.get("quantiles") or run.config.quantiles).levels
+    levels = run.quantile_levels
     names = [m for m in DISPLAY_ORDER if any(var_column(a, m) in p for a in levels)]
     columns = [
         c for m in names for a in levels for c in (var_column(a, m), es_column(a, m)) if c in p

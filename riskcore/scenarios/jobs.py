@@ -66,7 +66,7 @@ def attribution_task(payload: dict, emit: Emit) -> dict:
     "levels" by level; "contributions" is then the lowest level's.
     """
     try:
-        from riskcore.explain import quantile_levels, scenario_attribution, var_head
+        from riskcore.explain import scenario_attribution, var_head
     except ImportError:
         raise AttributionUnavailable(
             "explaining a scenario with SHAP needs riskcore.explain.scenario_attribution, "
@@ -95,7 +95,7 @@ def attribution_task(payload: dict, emit: Emit) -> dict:
         contributions = per_sample.mean() if isinstance(per_sample, pd.DataFrame) else per_sample
         return {str(k): float(v) for k, v in contributions.items()}
 
-    levels = quantile_levels(run)
+    levels = run.quantile_levels
     by_level = {level_key(a): mean_of(var_head(inputs.model, levels, a)) for a in levels}
     return {
         "scenario": scenario.name,

@@ -69,7 +69,7 @@ def model_columns(run: Run) -> list[str]:
 
 
 def levels(run: Run) -> list[str]:
-    return [level_key(a) for a in run.config.quantiles]
+    return [level_key(a) for a in run.quantile_levels]
 
 
 def stored_backtests(run: Run) -> dict[str, dict]:
