@@ -84,13 +84,14 @@ def _load_macro(uploads: list) -> None:
     frame = merge_files([(p.name, p.frame) for p in parts])
     name = " + ".join(p.name for p in parts)
     digest = hashlib.sha256("".join(p.source["sha256"] for p in parts).encode()).hexdigest()
-    source = {  # one record for the role; `parts` holds each file's own
+    # One record for the merged table, whose sha256 keys the page's caches; a run records each
+    # file's own (LoadedFile.sources).
+    source = {
         "role": "macro",
         "name": name,
         "bytes": sum(p.source["bytes"] for p in parts),
         "sha256": digest,
         "rows": len(frame),
-        "parts": [p.source for p in parts],
     }
     files()["macro"] = LoadedFile(name, frame, None, source, "upload", parts=parts)
 
