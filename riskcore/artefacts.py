@@ -287,6 +287,8 @@ class EpochEvent(_Event):
     type: Literal["epoch"] = "epoch"
     epoch: int
     epochs: int
+    member: int | None = None  # network i of `members` in a seed ensemble
+    members: int | None = None
     logs: dict[str, float] = {}
     elapsed_s: float = 0.0
     eta_s: float = 0.0

@@ -249,7 +249,11 @@ def _hints(**groups: dict) -> dict:
 
 
 class ModelConfig(Strict):
-    cell: Literal["lstm", "gru"] = "lstm"
+    cell: Literal["lstm", "gru", "tcn"] = Field(
+        default="lstm",
+        description="Sequence tower: LSTM, GRU, or a temporal convolution (causal dilated "
+        "Conv1D layers, one per entry of `units`).",
+    )
     units: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
         default_factory=lambda: [64, 32],
         min_length=1,
@@ -296,6 +300,13 @@ class ModelConfig(Strict):
     )
     batch_norm: bool = False
     attention: bool = False
+    wide: bool = Field(
+        default=False,
+        description="Wide and deep: the window statistics the baselines use (last, mean, "
+        "variance, min, max, mean absolute value of each sequence feature) and the other "
+        "inputs enter the output layer beside the towers, so the network contains a "
+        "logistic regression on them.",
+    )
     noise_std: float = Field(
         default=0.0,
         ge=0,
@@ -339,6 +350,19 @@ class TrainingConfig(Strict):
     calibration: Literal["platt", "isotonic"] = Field(
         default="platt",
         description="How scores become probabilities, fitted on the validation split.",
+    )
+    lr_schedule: Literal["constant", "plateau", "cosine"] = Field(
+        default="constant",
+        description="constant; plateau: halve the learning rate when the validation loss "
+        "stalls; cosine: decay it to zero over the epochs.",
+    )
+    ensemble: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Networks trained from different seeds, scored as their mean; their "
+        "spread is each prediction's model uncertainty.",
+        json_schema_extra=_hints(ui={"range": [1, 10]}),
     )
 
 

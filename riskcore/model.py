@@ -1,5 +1,8 @@
 """The Keras model: one function builds the functional model from the config.
 
+Sequence tower: stacked LSTM / GRU or causal dilated Conv1D layers (a TCN); with `wide` the
+baselines' window statistics and the other inputs also enter the output layer directly.
+
 Inputs and layers are named ("sequence", "macro", "risk_score", ...) so that SHAP outputs and
 saved models are readable. Only stock Keras layers are used, so a saved model loads with
 safe_mode=True and no custom objects. Recurrent layers keep the defaults that make them
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
 
 ATTENTION_LAYER = "attention_weights"
 OUTPUT_LAYER = "risk_score"
+TCN_KERNEL = 3
+WINDOW_STATISTICS = 6  # last, mean, variance, min, max, mean |x| of each sequence feature
 
 
 def _regularizer(config: RunConfig):
@@ -48,10 +53,29 @@ def _sequence_tower(inp, config: RunConfig):
     import keras
 
     m = config.model
-    cell = keras.layers.LSTM if m.cell == "lstm" else keras.layers.GRU
     x = inp
     if m.noise_std > 0:  # active only while training: augmentation, not a change of the data
         x = keras.layers.GaussianNoise(m.noise_std, name="sequence_noise")(x)
+    x = _convolutions(x, config) if m.cell == "tcn" else _recurrent(x, config)
+    if m.attention:
+        scores = keras.layers.Dense(1, name="attention_scores")(x)
+        weights = keras.layers.Softmax(axis=1, name=ATTENTION_LAYER)(scores)
+        x = keras.layers.Dot(axes=1, name="attention_pooling")([weights, x])
+        x = keras.layers.Flatten(name="attention_context")(x)
+    elif m.cell == "tcn":
+        # the last step sees 1 + 2 (2^L - 1) rows; the average brings in the whole window
+        x = keras.layers.Concatenate(name="tcn_pooling")(
+            [_last_step(x, "tcn_last"), keras.layers.GlobalAveragePooling1D(name="tcn_mean")(x)]
+        )
+    return _dense(x, m.dense_units, "sequence_dense", config)
+
+
+def _recurrent(x, config: RunConfig):
+    """Stacked LSTM / GRU layers; the last returns its final state unless attention pools."""
+    import keras
+
+    m = config.model
+    cell = keras.layers.LSTM if m.cell == "lstm" else keras.layers.GRU
     for i, units in enumerate(m.units):
         last = i == len(m.units) - 1
         x = cell(
@@ -62,44 +86,111 @@ def _sequence_tower(inp, config: RunConfig):
         )(x)
         if m.dropout > 0 and not last:
             x = keras.layers.Dropout(m.dropout, name=f"{m.cell}_{i + 1}_dropout")(x)
-    if m.attention:
-        scores = keras.layers.Dense(1, name="attention_scores")(x)
-        weights = keras.layers.Softmax(axis=1, name=ATTENTION_LAYER)(scores)
-        x = keras.layers.Dot(axes=1, name="attention_pooling")([weights, x])
-        x = keras.layers.Flatten(name="attention_context")(x)
-    return _dense(x, m.dense_units, "sequence_dense", config)
+    return x
+
+
+def _convolutions(x, config: RunConfig):
+    """Causal dilated Conv1D layers (dilation 1, 2, 4, ...): no step sees a later row."""
+    import keras
+
+    m = config.model
+    for i, units in enumerate(m.units):
+        x = keras.layers.Conv1D(
+            units,
+            TCN_KERNEL,
+            padding="causal",
+            dilation_rate=2**i,
+            activation="relu",
+            kernel_regularizer=_regularizer(config),
+            name=f"tcn_{i + 1}",
+        )(x)
+        if m.dropout > 0 and i < len(m.units) - 1:
+            x = keras.layers.Dropout(m.dropout, name=f"tcn_{i + 1}_dropout")(x)
+    return x
+
+
+def _last_step(x, name: str):
+    import keras
+
+    return keras.layers.Flatten(name=name)(
+        keras.layers.Cropping1D((x.shape[1] - 1, 0), name=f"{name}_step")(x)
+    )
+
+
+def _window_statistics(x) -> list:
+    """The baselines' window features, computed inside the network from the sequence input
+    (stock layers, so SHAP, scenarios and scoring see the same inputs as before). Keras has no
+    square-root layer, so the spread enters as the variance and the mean absolute value."""
+    import keras
+
+    L = keras.layers
+    mean = L.GlobalAveragePooling1D(name="wide_mean")(x)
+    neg = L.Rescaling(-1.0, name="wide_negated")(x)
+    mean_square = L.GlobalAveragePooling1D(name="wide_mean_square")(
+        L.Multiply(name="wide_square")([x, x])
+    )
+    variance = L.Subtract(name="wide_variance")(
+        [mean_square, L.Multiply(name="wide_squared_mean")([mean, mean])]
+    )
+    mean_abs = L.Add(name="wide_mean_abs")(
+        [
+            L.GlobalAveragePooling1D(name="wide_mean_pos")(L.ReLU(name="wide_pos")(x)),
+            L.GlobalAveragePooling1D(name="wide_mean_neg")(L.ReLU(name="wide_neg")(neg)),
+        ]
+    )
+    return [
+        _last_step(x, "wide_last"),
+        mean,
+        variance,
+        L.Rescaling(-1.0, name="wide_min")(L.GlobalMaxPooling1D(name="wide_neg_max")(neg)),
+        L.GlobalMaxPooling1D(name="wide_max")(x),
+        mean_abs,
+    ]
 
 
 def build_model(
     config: RunConfig,
     shapes: dict[str, tuple[int, ...]],
     target_scale: tuple[float, float] = (0.0, 1.0),
+    name: str = "risklens",
 ) -> keras.Model:
     """The reference architecture (or the feed-forward one for cross-sectional data), compiled.
 
     `shapes` maps each present input block to its shape without the batch axis;
-    `target_scale` (centre, spread of the training target) sizes the quantile head's output.
+    `target_scale` (centre, spread of the training target) sizes the quantile head's output;
+    `name` tells the members of a seed ensemble apart.
     """
     import keras
 
-    inputs, towers = [], []
-    for name, shape in shapes.items():
-        inp = keras.Input(shape=shape, name=name)
+    inputs, towers, wide = [], [], []
+    for block, shape in shapes.items():
+        inp = keras.Input(shape=shape, name=block)
         inputs.append(inp)
-        if name == "sequence":
+        if block == "sequence":
             towers.append(_sequence_tower(inp, config))
+            wide += _window_statistics(inp)
         elif config.cross_sectional:
-            x = _dense(inp, config.model.tower_units, f"{name}_dense_1", config)
-            towers.append(_dense(x, config.model.dense_units, f"{name}_dense_2", config))
+            x = _dense(inp, config.model.tower_units, f"{block}_dense_1", config)
+            towers.append(_dense(x, config.model.dense_units, f"{block}_dense_2", config))
+            wide.append(inp)
         else:
-            towers.append(_dense(inp, config.model.tower_units, f"{name}_dense", config))
+            towers.append(_dense(inp, config.model.tower_units, f"{block}_dense", config))
+            wide.append(inp)
+    if config.model.wide:
+        towers += wide
     x = towers[0] if len(towers) == 1 else keras.layers.Concatenate(name="fusion")(towers)
     if config.task == "quantile":
         out = _quantile_head(x, config, target_scale)
     else:
         activation = "sigmoid" if config.task == "classification" else "linear"
         out = keras.layers.Dense(1, activation=activation, dtype="float32", name=OUTPUT_LAYER)(x)
-    model = keras.Model(inputs=inputs, outputs=out, name="risklens")
+    return compile_model(keras.Model(inputs=inputs, outputs=out, name=name), config)
+
+
+def compile_model(model: keras.Model, config: RunConfig) -> keras.Model:
+    """Adam at the configured learning rate, the task's loss and metric."""
+    import keras
+
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.training.learning_rate),
         loss=_loss(config),
@@ -192,15 +283,22 @@ def parameter_count(config: RunConfig, shapes: dict[str, tuple[int, ...]]) -> in
 
     total, fused = 0, 0
     for name, shape in shapes.items():
+        if m.wide:
+            fused += WINDOW_STATISTICS * shape[-1] if name == "sequence" else shape[0]
         if name == "sequence":
             n_in = shape[-1]
             gates = 4 if m.cell == "lstm" else 3
             for units in m.units:
-                bias = units if m.cell == "lstm" else 2 * units  # GRU: reset_after biases
-                total += gates * (units * (n_in + units) + bias)
+                if m.cell == "tcn":
+                    total += TCN_KERNEL * n_in * units + units
+                else:
+                    bias = units if m.cell == "lstm" else 2 * units  # GRU: reset_after biases
+                    total += gates * (units * (n_in + units) + bias)
                 n_in = units
             if m.attention:
                 total += n_in + 1
+            elif m.cell == "tcn":
+                n_in *= 2  # last step and window average
             total += dense(n_in, m.dense_units)
             fused += m.dense_units
         elif config.cross_sectional:

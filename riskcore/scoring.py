@@ -16,7 +16,7 @@ from riskcore import drift as D
 from riskcore.dataset import Panel, SavedInputs, apply_saved
 from riskcore.preprocess import Preprocessor
 from riskcore.quantiles import QuantileGrid, es_column, var_column
-from riskcore.store import Run
+from riskcore.store import SPREAD_COLUMN, Run
 
 
 @dataclass
@@ -67,6 +67,7 @@ def score(
 ) -> Scored:
     """Predictions for every sample with a full window, and PSI drift against training."""
     from riskcore.batches import predict_scores
+    from riskcore.ensemble import member_spread
     from riskcore.train import feature_frame
 
     saved = saved_inputs(run, primary, macro, sentiment)
@@ -85,6 +86,9 @@ def score(
     )
     if run.metrics.classification and "calibration" in run.state:
         out["score_raw"] = raw
+    spread = member_spread(model, panel, ends) if run.config.task != "quantile" else None
+    if spread is not None:
+        out[SPREAD_COLUMN] = spread
     if panel.time is None:
         out = out.drop(columns="time")
     reference = pd.read_csv(run.path / "reference.csv")

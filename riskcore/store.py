@@ -59,6 +59,7 @@ SCORE_COLUMNS = {
     "gbm": "score_gbm",
     "benchmark": "score_benchmark",
 }
+SPREAD_COLUMN = "model_sd"  # a seed ensemble's spread across its networks, per prediction
 
 
 def raw_column(model: str) -> str:

@@ -43,6 +43,7 @@ from riskcore.distributed import (
     make_strategy,
     single_device_copy,
 )
+from riskcore.ensemble import member_spread
 from riskcore.quantile_run import (
     quantile_forecasts,
     quantile_metrics,
@@ -50,7 +51,7 @@ from riskcore.quantile_run import (
     target_scale,
 )
 from riskcore.quantiles import QuantileGrid
-from riskcore.store import SCORE_COLUMNS, RunStore, raw_column
+from riskcore.store import SCORE_COLUMNS, SPREAD_COLUMN, RunStore, raw_column
 
 Emit = Callable[[dict], None]
 N_BOOT = 200
@@ -140,10 +141,76 @@ def progress_callback(emit: Emit, epochs: int, batches: int):
 
 
 # ---- fitting --------------------------------------------------------------------------------
-def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
-    """Train the Keras model on one split with early stopping; returns (model, history frame)."""
+def schedule_callbacks(config: RunConfig) -> list:
+    """Early stopping on validation loss (best weights restored) and the learning-rate schedule."""
     import keras
 
+    t = config.training
+    out = []
+    if t.patience > 0:
+        out.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=t.patience, restore_best_weights=True
+            )
+        )
+    if t.lr_schedule == "plateau":
+        out.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="val_loss",
+                factor=0.5,
+                patience=max(1, t.patience // 2),
+                min_lr=t.learning_rate / 64,
+            )
+        )
+    elif t.lr_schedule == "cosine":
+        out.append(
+            keras.callbacks.LearningRateScheduler(
+                lambda epoch: t.learning_rate * 0.5 * (1 + np.cos(np.pi * epoch / t.epochs))
+            )
+        )
+    return out
+
+
+def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
+    """The Keras model on one split: one network, or a seed ensemble of `training.ensemble`
+    networks (seeds seed, seed + 1, ...) combined into one model. Returns (model, history);
+    an ensemble's history has a `member` column."""
+    import keras
+
+    from riskcore.ensemble import MEMBER, combine
+    from riskcore.model import input_shapes
+
+    k, seed = config.training.ensemble, config.training.seed
+    if k == 1:
+        return _fit_network(config, ds, split, emit, seed)
+    members, histories = [], []
+    for i in range(k):
+        emit({"type": "stage", "stage": f"training network {i + 1} of {k}"})
+        keras.utils.set_random_seed(seed + i)
+
+        def member_emit(event: dict, i: int = i) -> None:
+            emit({**event, "member": i + 1, "members": k} if event["type"] == "epoch" else event)
+
+        model, history = _fit_network(
+            config, ds, split, member_emit, seed + i, name=MEMBER.format(i + 1)
+        )
+        members.append(model)
+        histories.append(history.assign(member=i + 1))
+    panel = ds.panel
+    shapes = input_shapes(panel.names, panel.input_names, panel.window)
+    history = pd.concat(histories, ignore_index=True)
+    return combine(members, shapes), history
+
+
+def _fit_network(
+    config: RunConfig,
+    ds: Dataset,
+    split: dict[str, np.ndarray],
+    emit: Emit,
+    seed: int,
+    name: str = "risklens",
+):
+    """Train one network with early stopping and the configured schedule."""
     from riskcore.batches import WindowBatches, balanced_class_weight
     from riskcore.model import build_model, input_shapes
 
@@ -157,7 +224,7 @@ def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit
         split["train"],
         t.batch_size,
         shuffle=True,
-        seed=t.seed,
+        seed=seed,
         class_weight=weights,
         oversample=t.oversample and config.task == "classification",
     )
@@ -167,32 +234,30 @@ def fit_model(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit
     if config.task == "quantile":
         points = QuantileGrid.of(config.quantiles).points
         scale = target_scale(panel.y[split["train"]], points)
+
+    def build():
+        return build_model(config, shapes, scale, name=name)
+
     strategy = make_strategy(t.distribute)
     if strategy is None:
-        model = build_model(config, shapes, scale)
+        model = build()
     else:
         with strategy.scope():
-            model = build_model(config, shapes, scale)
+            model = build()
     if t.distribute == "multi_worker":
         sample_weight = None
         if weights is not None:
             sample_weight = np.where(panel.y == 1, weights[1], weights[0])
         history = fit_multi_worker(model, strategy, config, panel, split, sample_weight, emit)
     else:
-        callbacks = [progress_callback(emit, t.epochs, len(train))]
-        if t.patience > 0:
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="val_loss", patience=t.patience, restore_best_weights=True
-                )
-            )
+        callbacks = [progress_callback(emit, t.epochs, len(train)), *schedule_callbacks(config)]
         hist = model.fit(
             train, validation_data=val, epochs=t.epochs, verbose=0, callbacks=callbacks
         )
         history = pd.DataFrame(hist.history)
         history.insert(0, "epoch", np.arange(1, len(history) + 1))
     if strategy is not None:
-        model = single_device_copy(model, lambda: build_model(config, shapes, scale))
+        model = single_device_copy(model, build)
     return model, history
 
 
@@ -233,6 +298,7 @@ class Fitted:
     benchmark: Benchmark | None
     leaks: list[dict]
     info: dict = field(default_factory=dict)  # what the VaR comparators say about their fits
+    spread: dict[str, np.ndarray] = field(default_factory=dict)  # per split, ensembles only
 
 
 def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], emit: Emit):
@@ -257,10 +323,13 @@ def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], 
     )
     sequence = panel.names["sequence"] if panel.time is not None else []
     benchmark = fit_benchmark(config.task, x, y, names, sequence)
-    raw = {}
+    raw, spread = {}, {}
     for name in SPLITS:
         raw[name] = {"model": _score_all(model, panel, split[name])}
         raw[name].update(baseline_scores(base, x[name], config.task))
+        sd = member_spread(model, panel, split[name])
+        if sd is not None:
+            spread[name] = sd
     classification = config.task == "classification"
     calibrators = {
         m: fit_calibrator(y["validation"], raw["validation"][m], config.training.calibration)
@@ -276,7 +345,7 @@ def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], 
             b = benchmark.predict(x[name], config.task)
             scores[name]["benchmark"] = (b, b)
     leaks = leak_suspects(x["train"], y["train"], names, sequence) if classification else []
-    return Fitted(model, history, scores, calibrators, benchmark, leaks)
+    return Fitted(model, history, scores, calibrators, benchmark, leaks, spread=spread)
 
 
 def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
@@ -297,8 +366,11 @@ def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
     return {"folds": folds, "summary": summary}
 
 
-def _predictions(ds: Dataset, split: dict, scores: dict, task: str) -> pd.DataFrame:
-    """One row per sample: calibrated scores in the SCORE_COLUMNS, raw ones beside them."""
+def _predictions(
+    ds: Dataset, split: dict, scores: dict, task: str, spread: dict | None = None
+) -> pd.DataFrame:
+    """One row per sample: calibrated scores in the SCORE_COLUMNS, raw ones beside them, and
+    an ensemble's spread across its networks (raw-score units) in `model_sd`."""
     parts = []
     panel = ds.panel
     for name in SPLITS:
@@ -313,6 +385,8 @@ def _predictions(ds: Dataset, split: dict, scores: dict, task: str) -> pd.DataFr
             columns[SCORE_COLUMNS[model_name]] = prob
             if task == "classification" and model_name != "benchmark":
                 columns[raw_column(model_name)] = raw
+        if spread:
+            columns[SPREAD_COLUMN] = spread[name]
         parts.append(pd.DataFrame({**columns, "row": ends}))
     out = pd.concat(parts, ignore_index=True)
     return out.sort_values(["time", "entity"] if panel.time is not None else ["row"]).reset_index(
@@ -441,6 +515,7 @@ def train_run(
         "summary": ds.summary(),
         "parameters": int(model.count_params()),
         "epochs_run": len(history),
+        "networks": config.training.ensemble,
         "timings": timings,
         "versions": _versions(),
         "distribute": describe_strategy(strategy),
@@ -465,7 +540,7 @@ def train_run(
             predictions = quantile_predictions(config, ds, ds.splits, scores)
             train_scores = scores["train"]["model"].headline
         else:
-            predictions = _predictions(ds, ds.splits, scores, config.task)
+            predictions = _predictions(ds, ds.splits, scores, config.task, fitted.spread)
             train_scores = scores["train"]["model"][1]
         w.write_csv("predictions.csv", predictions)
         w.write_csv("reference.csv", reference_sample(ds, train_scores, seed))

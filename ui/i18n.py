@@ -450,10 +450,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "How far ahead the event is predicted; also the embargo between splits.",
         "预测事件的时间跨度；也是数据集之间的隔离期。",
     ),
-    "train.cell": ("Recurrent cell", "循环单元"),
+    "train.cell": ("Sequence layers", "序列层"),
     "train.cell_help": (
-        "LSTM is the reference; GRU is lighter and often as good.",
-        "LSTM 为参考结构；GRU 更轻量，效果常相近。",
+        "LSTM is the reference; GRU is lighter and often as good; TCN is a causal dilated "
+        "convolution (dilation 1, 2, 4, ... per layer), fastest on a CPU.",
+        "LSTM 为参考结构；GRU 更轻量，效果常相近；TCN 为因果空洞卷积（每层扩张 1、2、4……），"
+        "在 CPU 上最快。",
+    ),
+    "train.wide": ("Wide and deep", "宽深结构"),
+    "train.wide_help": (
+        "The window statistics the baselines use (last, mean, variance, min, max, mean "
+        "absolute value of each sequence feature) and the other inputs also enter the output "
+        "layer directly: the network contains a logistic regression on them.",
+        "基准模型所用的窗口统计量（每个序列特征的最后值、均值、方差、最小值、最大值、平均绝对值）"
+        "及其他输入也直接进入输出层：网络中包含一个基于它们的逻辑回归。",
     ),
     "train.layers": ("Recurrent layers", "循环层数"),
     "train.layers_help": (
@@ -511,6 +521,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Early stopping usually ends training sooner.",
         "早停通常会提前结束训练。",
     ),
+    "train.lr_schedule": ("Learning-rate schedule", "学习率调度"),
+    "train.lr_schedule_help": (
+        "Constant; on plateau: halve it when the validation loss stalls; cosine: decay it "
+        "to zero over the epochs. Early stopping on validation loss stays.",
+        "恒定；平台期减半：验证损失停滞时减半；余弦：在各轮中衰减到零。验证损失早停仍然生效。",
+    ),
+    "train.lr_schedule_constant": ("Constant", "恒定"),
+    "train.lr_schedule_plateau": ("Halve on plateau", "平台期减半"),
+    "train.lr_schedule_cosine": ("Cosine decay", "余弦衰减"),
+    "train.ensemble": ("Networks in the ensemble", "集成网络数"),
+    "train.ensemble_help": (
+        "Trains this many networks from seeds seed, seed + 1, ... and scores their mean; "
+        "their spread is each prediction's model uncertainty. Training takes that many "
+        "times longer.",
+        "以种子 seed、seed+1…… 训练多个网络并取平均分数；它们的离散度即每条预测的模型不确定性。"
+        "训练时间相应成倍增加。",
+    ),
     "train.patience": ("Early-stopping patience", "早停耐心"),
     "train.patience_help": (
         "Epochs without validation improvement before stopping; the best weights are restored. 0 = off.",
@@ -554,6 +581,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "job.epoch_progress": (
         "Epoch {epoch} of {epochs} · about {eta} left (at most)",
         "第 {epoch}/{epochs} 轮 · 最多约剩 {eta}",
+    ),
+    "job.member_progress": (
+        "Network {member} of {members} · epoch {epoch} of {epochs} · about {eta} left for "
+        "this network (at most)",
+        "第 {member}/{members} 个网络 · 第 {epoch}/{epochs} 轮 · 该网络最多约剩 {eta}",
     ),
     "job.stage": ("Now: {stage}", "当前：{stage}"),
     "stage.preparing": ("preparing samples", "准备样本"),

@@ -184,10 +184,17 @@ def _progress(s: JobStatus) -> None:
     """Epoch progress with an ETA for training; done / total for stages that report it."""
     last = last_event(s.events, "epoch", "stage")
     if isinstance(last, EpochEvent):
+        key = "job.member_progress" if last.members else "job.epoch_progress"
         text = t(
-            "job.epoch_progress", epoch=last.epoch, epochs=last.epochs, eta=duration(last.eta_s)
+            key,
+            epoch=last.epoch,
+            epochs=last.epochs,
+            eta=duration(last.eta_s),
+            member=last.member,
+            members=last.members,
         )
-        st.progress(last.epoch / max(1, last.epochs), text=text)
+        done = (last.member or 1) - 1 + last.epoch / max(1, last.epochs)
+        st.progress(min(1.0, done / (last.members or 1)), text=text)
         st.caption(_stage_text(s.events))
     elif isinstance(last, StageEvent) and last.total:
         st.progress(

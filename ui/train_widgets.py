@@ -39,6 +39,7 @@ def hyperparameters() -> dict | None:
         m["tower_units"] = W.select_slider(
             c1, t("train.tower_units"), "model.tower_units", m, help=t("train.tower_units_help")
         )
+        m["wide"] = W.checkbox(c3, t("train.wide"), "model.wide", m, help=t("train.wide_help"))
     with st.expander(t("train.regularisation"), expanded=False):
         _regularisation(m, raw["data"].get("time") is not None)
     with st.expander(t("train.optimisation"), expanded=True):
@@ -152,6 +153,18 @@ def _optimisation(tr: dict) -> None:
         key="calibration",
     )
     tr["seed"] = W.number_input(c1, t("train.seed"), "training.seed", tr, help=t("train.seed_help"))
+    tr["lr_schedule"] = W.choice(
+        c2,
+        t("train.lr_schedule"),
+        "training.lr_schedule",
+        tr,
+        widget="selectbox",
+        format_func=lambda x: t(f"train.lr_schedule_{x}"),
+        help=t("train.lr_schedule_help"),
+    )
+    tr["ensemble"] = W.slider(
+        c1, t("train.ensemble"), "training.ensemble", tr, help=t("train.ensemble_help")
+    )
 
 
 def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
@@ -253,7 +266,8 @@ def _live_training(status) -> None:
     from riskcore.charts import training_curves
 
     epochs = [e for e in status.events if e.get("type") == "epoch"]
-    if epochs:
+    if epochs:  # a seed ensemble: the curves of the network training now
+        epochs = [e for e in epochs if e.get("member") == epochs[-1].get("member")]
         history = pd.DataFrame([{"epoch": e["epoch"], **e["logs"]} for e in epochs])
         st.plotly_chart(
             training_curves(history, labels=chart_labels()), key=f"live_{status.job_id}"

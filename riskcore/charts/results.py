@@ -85,6 +85,8 @@ def training_curves(history: pd.DataFrame, labels: Mapping[str, str] | None = No
     lab = _labels(labels)
     if history is None or history.empty:
         return message(figure(lab["training_title"]), lab["waiting"])
+    if "member" in history and history["member"].nunique() > 1:  # a seed ensemble: the mean
+        history = history.groupby("epoch", as_index=False).mean(numeric_only=True)
     epochs = history["epoch"] if "epoch" in history else pd.Series(range(1, len(history) + 1))
     metric = next((m for m in TRAINING_METRICS if m in history), None)
     panels = ["loss"] + ([metric] if metric else [])
