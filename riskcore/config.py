@@ -81,7 +81,7 @@ Target = Annotated[
     Field(discriminator="kind"),
 ]
 
-DerivedKind = Literal["log_return", "pct_change", "diff", "rolling_vol"]
+DerivedKind = Literal["log_return", "pct_change", "diff", "rolling_vol", "vol_scaled"]
 
 
 class DerivedFeature(Strict):
@@ -90,7 +90,14 @@ class DerivedFeature(Strict):
     name: str
     kind: DerivedKind
     column: str
-    window: int = Field(default=20, ge=2, le=1000, description="Rows, for rolling_vol.")
+    window: int = Field(
+        default=20,
+        ge=2,
+        le=1000,
+        description="Rows, for rolling_vol and vol_scaled (the value divided by the trailing "
+        "std of the column over this many rows, t included: a return in units of its own "
+        "recent volatility, comparable across entities and regimes).",
+    )
 
 
 class DataConfig(Strict):

@@ -193,6 +193,7 @@ def training_estimate(config: RunConfig, size: DataSize, limits: Limits | None =
     limits = limits or server_settings().limits
     work = training_work(config, size)
     fits = 1 + (config.split.folds if config.split.scheme == "walk_forward" else 0)
+    fits *= config.training.ensemble  # every network of a seed ensemble is its own fit
     seconds = fits * fit_seconds(work, limits.throughput) + RUN_S
     t = config.training
     return Estimate(

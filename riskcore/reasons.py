@@ -187,6 +187,7 @@ DERIVED_WORDS = {
     "pct_change": ("Percentage change of {col}", "{col}的百分比变化"),
     "diff": ("Change in {col}", "{col}的变化"),
     "rolling_vol": ("Volatility of {col}", "{col}的波动率"),
+    "vol_scaled": ("{col} in units of its volatility", "以波动率计的{col}"),
 }
 
 

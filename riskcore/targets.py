@@ -87,5 +87,7 @@ def derive(values: np.ndarray, spec: DerivedFeature) -> np.ndarray:
             if len(x) >= spec.window:
                 view = sliding_window_view(x, spec.window)
                 out[spec.window - 1 :] = view.std(axis=1, ddof=1)
+            if spec.kind == "vol_scaled":  # the value in units of that trailing std
+                out = x / out
     out[~np.isfinite(out)] = np.nan
     return out

@@ -105,3 +105,21 @@ def test_options_save_and_load_with_safe_mode(tmp_path, model: dict) -> None:
     rng = np.random.default_rng(2)
     x = {k: rng.normal(size=(4, *s)).astype("float32") for k, s in SHAPES.items()}
     np.testing.assert_allclose(loaded.predict(x, verbose=0), built.predict(x, verbose=0))
+
+
+def test_vol_scaled_return_is_the_value_over_its_trailing_std_known_at_t() -> None:
+    from riskcore.config import DerivedFeature
+    from riskcore.targets import derive
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(scale=np.r_[np.full(40, 0.01), np.full(40, 0.05)])
+    spec = DerivedFeature(name="z", kind="vol_scaled", column="r", window=10)
+    z = derive(x, spec)
+    assert np.isnan(z[:9]).all()
+    t = 30
+    np.testing.assert_allclose(z[t], x[t] / x[t - 9 : t + 1].std(ddof=1))
+    later = x.copy()
+    later[t + 1 :] *= 100.0  # the future changes, the past scaled values do not
+    np.testing.assert_array_equal(derive(later, spec)[: t + 1], z[: t + 1])
+    # both regimes come out on one scale: that is the point of the option
+    assert 0.5 < np.nanstd(z[10:40]) / np.nanstd(z[50:]) < 2.0
