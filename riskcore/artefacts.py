@@ -218,6 +218,7 @@ class RunMetrics(_View):
     calibration = _Key()
     warnings = _Key(list)
     walk_forward = _Key()
+    recommended = _Key()  # riskcore.recommend: the model to use, chosen on validation
 
     @property
     def classification(self) -> bool:

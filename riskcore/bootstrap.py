@@ -15,7 +15,7 @@ them fit in a page rerun.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,6 +182,17 @@ def resampled_metrics(
         name: {m: np.concatenate([c[m] for c in chunks]) for m in chunks[0]}
         for name, chunks in parts.items()
     }
+
+
+def mean_resamples(values: Mapping[str, np.ndarray], resampling: Resampling) -> dict:
+    """name -> the weighted mean of its per-row values on each resample (same resamples)."""
+    n = len(next(iter(values.values())))
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in values}
+    for counts in resampling.counts(n):
+        total = counts.sum(axis=1).astype(float)
+        for name, v in values.items():
+            parts[name].append(counts @ np.asarray(v, dtype=float) / total)
+    return {name: np.concatenate(chunks) for name, chunks in parts.items()}
 
 
 def percentile_interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, float]:

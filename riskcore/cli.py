@@ -160,6 +160,7 @@ def _print_headline(console, metrics: RunMetrics) -> None:
     from riskcore.findings import (
         DISPLAY_SCALE,
         model_label,
+        recommendation_sentence,
         verdict_sentence,
         warning_sentences,
     )
@@ -186,6 +187,8 @@ def _print_headline(console, metrics: RunMetrics) -> None:
                 f"traffic light {b['traffic_light']['zone']}"
             )
     console.print(verdict_sentence(decide(metrics), test, text))
+    if metrics.recommended:
+        console.print(recommendation_sentence(metrics.recommended, test, text))
     for sentence in warning_sentences(metrics.warnings, test, text):
         console.print(f"[bold red]warning:[/] {sentence}")
 

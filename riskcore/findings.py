@@ -54,6 +54,32 @@ FINDINGS_TEXT: dict[str, tuple[str, str]] = {
         "comparator has no score on it).",
         "无法在测试期比较模型（测试期只有一个类别，或某个对照模型在其上没有得分）。",
     ),
+    "recommend.simpler_within_noise": (
+        "Recommended: {model}. On the validation split it scores {value} against {other_value} "
+        "for {other}, the best model there; that difference of {diff} (paired 95% interval "
+        "{lo} to {hi}) is within noise, and the simpler model is easier to validate, explain "
+        "and run.",
+        "推荐：{model}。在验证集上其得分为 {value}，验证集最佳模型{other}为 {other_value}；"
+        "差异 {diff}（配对 95% 区间 {lo} 至 {hi}）在噪声范围内，而更简单的模型更易于验证、"
+        "解释和运行。",
+    ),
+    "recommend.best_clearly": (
+        "Recommended: {model}. On the validation split it scores {value}, ahead of the best "
+        "simpler model, {other} ({other_value}), by {diff} (paired 95% interval {lo} to {hi}, "
+        "above zero).",
+        "推荐：{model}。在验证集上其得分为 {value}，领先最佳的更简单模型{other}（{other_value}）"
+        "{diff}（配对 95% 区间 {lo} 至 {hi}，整体高于零）。",
+    ),
+    "recommend.simplest_is_best": (
+        "Recommended: {model}, the simplest model, which also scores best on the validation "
+        "split ({value}).",
+        "推荐：{model}。它是最简单的模型，在验证集上得分也最好（{value}）。",
+    ),
+    "recommend.note": (
+        "Chosen on the validation split by {metric}; the test split is not used to choose, so "
+        "the test metrics stay an honest estimate of the chosen model.",
+        "按 {metric} 在验证集上选出；测试集不参与选择，因此测试指标仍是所选模型的无偏估计。",
+    ),
     "warning.leak_input": (
         "Too good to be true: {input} alone separates the training labels almost perfectly "
         "(ROC-AUC {auc}). Check that it is not the target or computed from rows after the "
@@ -120,6 +146,26 @@ def verdict_sentence(v: Verdict, test: dict, t: Translate) -> str:
         hi=f"{hi:+.3f}" if math.isfinite(hi) else "–",
     )
     return f"{facts} {t(f'verdict.{v.outcome}')}".replace("。 ", "。")
+
+
+def recommendation_sentence(rec: dict | None, test: dict, t: Translate) -> str:
+    """ "Recommended: gradient boosting. ..." from metrics.json's `recommended`; "" without."""
+    if not rec:
+        return ""
+    scale = DISPLAY_SCALE.get(rec["metric"], 1.0)
+    lo, hi = (x * scale for x in rec.get("advantage_ci", [math.nan, math.nan]))
+    sentence = t(
+        f"recommend.{rec['reason']}",
+        model=model_label(rec["model"], test, t),
+        value=number(rec["value"] * scale),
+        other=model_label(rec["other"], test, t),
+        other_value=number(rec["other_value"] * scale),
+        diff=f"{rec['advantage'] * scale:+.3f}",
+        lo=f"{lo:+.3f}" if math.isfinite(lo) else "–",
+        hi=f"{hi:+.3f}" if math.isfinite(hi) else "–",
+    )
+    note = t("recommend.note", metric=t(f"metric.{rec['metric']}"))
+    return f"{sentence} {note}".replace("。 ", "。")
 
 
 def warning_sentences(warnings: list[dict], test: dict, t: Translate) -> list[str]:

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from riskcore.baselines import fit_quantile_gbm, quantile_gbm_predict
-from riskcore.bootstrap import Resampling
+from riskcore.bootstrap import Resampling, mean_resamples
 from riskcore.dataset import SPLITS, Dataset
 from riskcore.quantiles import QuantileForecast, QuantileGrid, es_column, var_column
-from riskcore.var_metrics import evaluate_quantile
+from riskcore.recommend import recommend
+from riskcore.var_metrics import common_rows, evaluate_quantile, level_pinball
 from riskcore.var_models import comparators
 
 Forecasts = dict[str, dict[str, QuantileForecast]]  # split -> model -> forecast
@@ -76,6 +77,7 @@ def quantile_metrics(config, ds: Dataset, forecasts: Forecasts, info: dict, resa
     test = evaluate("test", boot)
     validation = evaluate("validation", None)
     validation.pop("by_entity")
+    recommended = _recommended(config, ds, forecasts["validation"], levels, validation, resampling)
     return {
         "task": "quantile",
         "quantiles": levels,
@@ -88,7 +90,24 @@ def quantile_metrics(config, ds: Dataset, forecasts: Forecasts, info: dict, resa
         "calibration": None,
         "comparators": info,
         "warnings": [],
+        "recommended": recommended,
     }
+
+
+def _recommended(config, ds: Dataset, forecasts, levels, validation: dict, resampling) -> dict:
+    """The model to use by validation pinball loss (riskcore.recommend), on the rows every
+    model forecasts, with the same block resamples of the validation dates for all."""
+    ends = ds.splits["validation"]
+    y = ds.panel.y[ends]
+    keep = common_rows(y, forecasts)
+    losses = {
+        name: level_pinball(y[keep], f.take(keep), levels).mean(axis=1)
+        for name, f in forecasts.items()
+    }
+    if not keep.any():
+        return None
+    samples = mean_resamples(losses, resampling(config, ds, ends).subset(keep))
+    return recommend("pinball", {m: validation[m]["pinball"] for m in forecasts}, samples)
 
 
 def quantile_predictions(

@@ -51,6 +51,7 @@ from riskcore.quantile_run import (
     target_scale,
 )
 from riskcore.quantiles import QuantileGrid
+from riskcore.recommend import headline_resamples, recommend
 from riskcore.store import SCORE_COLUMNS, SPREAD_COLUMN, RunStore, raw_column
 
 Emit = Callable[[dict], None]
@@ -444,6 +445,17 @@ def _versions() -> dict:
     return out
 
 
+def _recommended(config: RunConfig, ds: Dataset, scores: dict, validation: dict) -> dict | None:
+    """The model to use, by its validation headline metric (riskcore.recommend): raw scores,
+    as the point metrics rank them; block resamples of the validation dates."""
+    metric = M.HEADLINE[config.task]
+    ends = ds.splits["validation"]
+    raw = {name: r for name, (r, _) in scores.items()}
+    samples = headline_resamples(config.task, ds.panel.y[ends], raw, resampling(config, ds, ends))
+    values = {name: validation.get(name, {}).get(metric, np.nan) for name in raw}
+    return recommend(metric, values, samples)
+
+
 def _run_metrics(config: RunConfig, ds: Dataset, fitted: Fitted, emit: Emit) -> dict:
     """metrics.json: test and validation metrics with intervals, the paired differences,
     calibration, warnings and the walk-forward folds."""
@@ -466,6 +478,7 @@ def _run_metrics(config: RunConfig, ds: Dataset, fitted: Fitted, emit: Emit) -> 
     if fitted.benchmark is not None:
         for part in ("test", "validation"):
             metrics[part]["benchmark"].update(fitted.benchmark.describe())
+    metrics["recommended"] = _recommended(config, ds, scores["validation"], metrics["validation"])
     metrics["warnings"] = run_warnings(config, ds, metrics, fitted.leaks)
     if ds.folds:
         metrics["walk_forward"] = _walk_forward(config, ds, emit)

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from riskcore.backtests import backtest_panel, pinball_rows
-from riskcore.bootstrap import Resampling, percentile_interval
+from riskcore.bootstrap import Resampling, mean_resamples, percentile_interval
 from riskcore.quantiles import QuantileForecast, level_key
 
 REFERENCE = "model"
@@ -32,17 +32,6 @@ def common_rows(y: np.ndarray, forecasts: dict[str, QuantileForecast]) -> np.nda
 def level_pinball(y: np.ndarray, forecast: QuantileForecast, levels: list[float]) -> np.ndarray:
     """(n, len(levels)): each row's pinball loss at each level."""
     return np.column_stack([pinball_rows(y, forecast.var[:, j], a) for j, a in enumerate(levels)])
-
-
-def _resampled_means(values: dict[str, np.ndarray], resampling: Resampling) -> dict:
-    """name -> the weighted mean of its per-row values on each resample (same resamples)."""
-    n = len(next(iter(values.values())))
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in values}
-    for counts in resampling.counts(n):
-        total = counts.sum(axis=1).astype(float)
-        for name, v in values.items():
-            parts[name].append(counts @ v / total)
-    return {name: np.concatenate(chunks) for name, chunks in parts.items()}
 
 
 def evaluate_quantile(
@@ -91,7 +80,7 @@ def _add_intervals(out, y, forecasts, losses, levels, resampling: Resampling) ->
     for name, f in forecasts.items():
         for j, a in enumerate(levels):
             values[f"{name}|{level_key(a)}"] = (y < f.var[:, j]).astype(float)
-    samples = _resampled_means(values, resampling)
+    samples = mean_resamples(values, resampling)
     for name in forecasts:
         out[name]["pinball_ci"] = list(percentile_interval(samples[f"{name}|pinball"]))
         for a in levels:

@@ -9,7 +9,13 @@ import streamlit as st
 from riskcore import charts
 from riskcore import metrics as M
 from riskcore.artefacts import DISPLAY_ORDER
-from riskcore.findings import DISPLAY_SCALE, model_label, verdict_sentence, warning_sentences
+from riskcore.findings import (
+    DISPLAY_SCALE,
+    model_label,
+    recommendation_sentence,
+    verdict_sentence,
+    warning_sentences,
+)
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.verdict import decide
 from ui.auth import user_store
@@ -133,6 +139,9 @@ def _verdict(run: Run) -> None:
     sentence = verdict_sentence(verdict, run.metrics.test, md_t)
     show = {"better": st.success, "within": st.info}.get(verdict.outcome, st.warning)
     show(sentence)
+    recommended = recommendation_sentence(run.metrics.recommended, run.metrics.test, md_t)
+    if recommended:
+        st.info(recommended, icon=":material/recommend:")
 
 
 def fmt_metric(value) -> str:

@@ -38,6 +38,7 @@ from riskcore.findings import (
     benchmark_label,
     model_label,
     number,
+    recommendation_sentence,
     verdict_sentence,
     warning_sentences,
 )
@@ -312,9 +313,12 @@ def _finite(value: object) -> bool:
 
 
 def verdict(ctx: ReportContext) -> str:
-    """The one verdict of riskcore.verdict, in the report's words."""
+    """The one verdict of riskcore.verdict, in the report's words, and the model to use."""
     metrics = ctx.run.metrics
-    return verdict_sentence(decide(metrics), metrics.get("test", {}), ctx.t)
+    test = metrics.get("test", {})
+    sentence = verdict_sentence(decide(metrics), test, ctx.t)
+    recommended = recommendation_sentence(metrics.get("recommended"), test, ctx.t)
+    return f"{sentence} {recommended}".strip().replace("。 ", "。")
 
 
 def warning_lines(ctx: ReportContext, kinds: tuple[str, ...] | None = None) -> list[str]:
