@@ -9,6 +9,7 @@ be recomputed on any data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,8 +40,8 @@ def member_count(model: keras.Model) -> int:
     return max(1, sum(layer.name in names for layer in model.layers))
 
 
-def member_spread(model: keras.Model, panel: Panel, ends: np.ndarray) -> np.ndarray | None:
-    """Standard deviation of the members' raw scores per sample (None for one network).
+def member_scores(model: keras.Model, panel: Panel, ends: np.ndarray) -> np.ndarray | None:
+    """(n, k) raw scores of each member network (None for one network).
 
     Probes the Average layer's inputs, so one pass over the windows scores every member."""
     import keras
@@ -52,5 +53,13 @@ def member_spread(model: keras.Model, panel: Panel, ends: np.ndarray) -> np.ndar
     average = model.get_layer(OUTPUT_LAYER)
     joined = keras.layers.Concatenate(name="members", dtype="float32")(list(average.input))
     probe = keras.Model(model.inputs, joined)
-    scores = predict_scores(probe, panel, ends).reshape(len(ends), -1)
-    return scores.std(axis=1).astype(np.float32)
+    return predict_scores(probe, panel, ends).reshape(len(ends), -1)
+
+
+def spread(members: np.ndarray | None, transform: Callable[[np.ndarray], np.ndarray]):
+    """Each prediction's model uncertainty: the std of the members' scores on the scale the
+    run reports (`transform`: the calibration), so it reads in the score's own units."""
+    if members is None:
+        return None
+    reported = np.column_stack([transform(members[:, j]) for j in range(members.shape[1])])
+    return reported.std(axis=1).astype(np.float32)

@@ -67,7 +67,7 @@ def score(
 ) -> Scored:
     """Predictions for every sample with a full window, and PSI drift against training."""
     from riskcore.batches import predict_scores
-    from riskcore.ensemble import member_spread
+    from riskcore.ensemble import member_scores, spread
     from riskcore.train import feature_frame
 
     saved = saved_inputs(run, primary, macro, sentiment)
@@ -86,9 +86,10 @@ def score(
     )
     if run.metrics.classification and "calibration" in run.state:
         out["score_raw"] = raw
-    spread = member_spread(model, panel, ends) if run.config.task != "quantile" else None
-    if spread is not None:
-        out[SPREAD_COLUMN] = spread
+    if run.config.task != "quantile":
+        sd = spread(member_scores(model, panel, ends), run.calibrator().apply)
+        if sd is not None:
+            out[SPREAD_COLUMN] = sd
     if panel.time is None:
         out = out.drop(columns="time")
     reference = pd.read_csv(run.path / "reference.csv")

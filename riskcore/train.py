@@ -43,7 +43,7 @@ from riskcore.distributed import (
     make_strategy,
     single_device_copy,
 )
-from riskcore.ensemble import member_spread
+from riskcore.ensemble import member_scores, spread
 from riskcore.quantile_run import (
     quantile_forecasts,
     quantile_metrics,
@@ -324,13 +324,11 @@ def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], 
     )
     sequence = panel.names["sequence"] if panel.time is not None else []
     benchmark = fit_benchmark(config.task, x, y, names, sequence)
-    raw, spread = {}, {}
+    raw, members = {}, {}
     for name in SPLITS:
         raw[name] = {"model": _score_all(model, panel, split[name])}
         raw[name].update(baseline_scores(base, x[name], config.task))
-        sd = member_spread(model, panel, split[name])
-        if sd is not None:
-            spread[name] = sd
+        members[name] = member_scores(model, panel, split[name])
     classification = config.task == "classification"
     calibrators = {
         m: fit_calibrator(y["validation"], raw["validation"][m], config.training.calibration)
@@ -345,8 +343,10 @@ def fit_and_score(config: RunConfig, ds: Dataset, split: dict[str, np.ndarray], 
         for name in SPLITS:
             b = benchmark.predict(x[name], config.task)
             scores[name]["benchmark"] = (b, b)
+    uncertainty = {name: spread(m, calibrators["model"].apply) for name, m in members.items()}
+    uncertainty = {name: sd for name, sd in uncertainty.items() if sd is not None}
     leaks = leak_suspects(x["train"], y["train"], names, sequence) if classification else []
-    return Fitted(model, history, scores, calibrators, benchmark, leaks, spread=spread)
+    return Fitted(model, history, scores, calibrators, benchmark, leaks, spread=uncertainty)
 
 
 def _walk_forward(config: RunConfig, ds: Dataset, emit: Emit) -> dict:
@@ -371,7 +371,7 @@ def _predictions(
     ds: Dataset, split: dict, scores: dict, task: str, spread: dict | None = None
 ) -> pd.DataFrame:
     """One row per sample: calibrated scores in the SCORE_COLUMNS, raw ones beside them, and
-    an ensemble's spread across its networks (raw-score units) in `model_sd`."""
+    an ensemble's spread across its networks (in calibrated-score units) in `model_sd`."""
     parts = []
     panel = ds.panel
     for name in SPLITS:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from riskcore.config import parse_config
-from riskcore.ensemble import MEMBER, member_count, member_spread
+from riskcore.ensemble import MEMBER, member_count, member_scores
 from riskcore.scoring import score
 from riskcore.store import SPREAD_COLUMN, RunStore
 from riskcore.train import schedule_callbacks, train_run
@@ -79,7 +79,7 @@ def test_a_single_network_has_no_spread(panel, tmp_path) -> None:
     assert SPREAD_COLUMN not in run.predictions
     model = run.load_model()
     assert member_count(model) == 1
-    assert member_spread(model, None, np.arange(3)) is None
+    assert member_scores(model, None, np.arange(3)) is None
 
 
 def test_cosine_schedule_decays_to_zero_over_the_epochs() -> None:
@@ -91,3 +91,35 @@ def test_cosine_schedule_decays_to_zero_over_the_epochs() -> None:
     plateau = schedule_callbacks(_config(lr_schedule="plateau", patience=4))
     (reduce,) = [c for c in plateau if isinstance(c, keras.callbacks.ReduceLROnPlateau)]
     assert reduce.patience == 2 and reduce.factor == 0.5
+
+
+def test_results_timeline_draws_the_spread_and_the_table_lists_it(ensemble_run) -> None:
+    from riskcore.charts.results import risk_timeline, riskiest_table_frame
+
+    run, _ = ensemble_run
+    pred = run.predictions
+    entity = pred["entity"].iloc[0]
+    fig = risk_timeline(pred, entity)
+    band = [tr for tr in fig.data if tr.legendgroup == "spread"]
+    assert len(band) == 2 and band[1].fill == "tonexty"
+    rows = pred[pred["entity"] == entity].sort_values("time")
+    np.testing.assert_allclose(band[0].y, rows["score"] + rows[SPREAD_COLUMN], rtol=1e-6)
+    table = riskiest_table_frame(pred)
+    assert SPREAD_COLUMN in table and table[SPREAD_COLUMN].notna().all()
+
+
+def test_the_ensemble_records_a_recommendation_from_validation(ensemble_run) -> None:
+    run, _ = ensemble_run
+    rec = run.metrics["recommended"]
+    assert rec["split"] == "validation" and rec["metric"] == "roc_auc"
+    for name, value in rec["validation"].items():
+        assert value == pytest.approx(run.metrics["validation"][name]["roc_auc"])
+
+
+def test_the_cost_estimate_counts_every_network() -> None:
+    from riskcore import cost
+
+    size = cost.DataSize.of_frames(_config(), *random_panel(11, 3, 200, 200))
+    one = cost.training_estimate(_config(ensemble=1), size).seconds - cost.RUN_S
+    three = cost.training_estimate(_config(ensemble=3), size).seconds - cost.RUN_S
+    assert three == pytest.approx(3 * one)

@@ -945,7 +945,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.value": ("Value", "数值"),
     "chart.timeline_title": ("Risk over time: {entity}", "风险随时间变化：{entity}"),
     "chart.time": ("Date", "日期"),
+    "results.model_sd": ("Model uncertainty", "模型不确定性"),
+    "results.model_sd_help": (
+        "Standard deviation of the ensemble's networks' scores for this prediction, in the "
+        "score's units: how much networks trained from different seeds disagree.",
+        "该预测在集成各网络间分数的标准差（与分数同单位）：不同种子训练的网络分歧有多大。",
+    ),
     "chart.actual_event": ("Actual event", "实际事件"),
+    "chart.model_uncertainty": ("Score ± spread across networks", "分数 ± 网络间离散度"),
     "chart.pva_title": ("Predicted vs actual", "预测值与实际值"),
     "chart.predictions": ("Predictions", "预测"),
     "chart.identity": ("Perfect prediction", "完美预测"),

@@ -16,7 +16,7 @@ from riskcore.findings import (
     verdict_sentence,
     warning_sentences,
 )
-from riskcore.store import SCORE_COLUMNS, Run, raw_column
+from riskcore.store import SCORE_COLUMNS, SPREAD_COLUMN, Run, raw_column
 from riskcore.verdict import decide
 from ui.auth import user_store
 from ui.i18n import chart_labels, t
@@ -268,7 +268,12 @@ def timeline_section(run: Run) -> None:
     st.dataframe(
         latest,
         hide_index=True,
-        column_config={"score": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+        column_config={
+            "score": st.column_config.ProgressColumn(min_value=0, max_value=1),
+            SPREAD_COLUMN: st.column_config.NumberColumn(
+                t("results.model_sd"), format="± %.3f", help=t("results.model_sd_help")
+            ),
+        },
     )
 
 

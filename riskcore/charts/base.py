@@ -147,6 +147,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "timeline_title": "Risk over time: {entity}",
     "time": "Date",
     "actual_event": "Actual event",
+    "model_uncertainty": "Score ± spread across networks",
     # predicted_vs_actual, residuals
     "pva_title": "Predicted vs actual",
     "predictions": "Predictions",

@@ -32,6 +32,7 @@ from riskcore.charts.base import (
     reference,
     unit_axes,
 )
+from riskcore.store import SPREAD_COLUMN
 
 ArrayLike = np.ndarray | pd.Series | Sequence[float]
 
@@ -431,7 +432,8 @@ def risk_timeline(
 
     `pred` has the predictions.csv columns time, entity, split, y_true, score; entity None takes
     every row (a single series). Label keys: timeline_title ({entity}), time, score,
-    actual_event, validation, test, threshold_line, no_data.
+    actual_event, validation, test, threshold_line, no_data, model_uncertainty (the band of
+    a seed ensemble's spread, when `pred` has model_sd).
     """
     lab = _labels(labels)
     rows = pred if entity is None else pred[pred["entity"].astype(str) == str(entity)]
@@ -443,6 +445,22 @@ def risk_timeline(
     )
     if rows.empty:
         return message(fig, lab["no_data"])
+    if SPREAD_COLUMN in rows:  # a seed ensemble: score +- the networks' spread, drawn below
+        for sign, fill in ((1, None), (-1, "tonexty")):
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["time"],
+                    y=rows["score"] + sign * rows[SPREAD_COLUMN],
+                    name=lab["model_uncertainty"],
+                    legendgroup="spread",
+                    showlegend=sign < 0,
+                    mode="lines",
+                    line={"width": 0},
+                    fill=fill,
+                    fillcolor="rgba(31, 119, 180, 0.18)",
+                    hoverinfo="skip",
+                )
+            )
     fig.add_trace(
         go.Scatter(
             x=rows["time"],
@@ -483,10 +501,12 @@ def risk_timeline(
 def riskiest_table_frame(pred: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The latest date's predictions, riskiest first: what an analyst should look at today.
 
-    Columns entity, time, score, y_true (raw names: the UI labels them). Rows without a time
-    (cross-sectional data) are all "latest".
+    Columns entity, time, score, y_true and, for a seed ensemble, model_sd (raw names: the UI
+    labels them). Rows without a time (cross-sectional data) are all "latest".
     """
     columns = ["entity", "time", "score", "y_true"]
+    if SPREAD_COLUMN in pred:
+        columns.insert(3, SPREAD_COLUMN)
     frame = pred.reindex(columns=columns)
     frame["time"] = _times(frame)
     if frame["time"].notna().any():
