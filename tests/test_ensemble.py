@@ -123,3 +123,14 @@ def test_the_cost_estimate_counts_every_network() -> None:
     one = cost.training_estimate(_config(ensemble=1), size).seconds - cost.RUN_S
     three = cost.training_estimate(_config(ensemble=3), size).seconds - cost.RUN_S
     assert three == pytest.approx(3 * one)
+
+
+def test_an_ensemble_of_tcn_wide_networks_is_explained(ensemble_run) -> None:
+    """SHAP sees one model: attributions add up to the score's distance from the base."""
+    from riskcore.explain import explain_run
+
+    run, _ = ensemble_run
+    exp = explain_run(run, "random", 20, background=10)
+    spread = (exp.rows["score"] - exp.rows["base_value"]).abs().mean()
+    assert exp.additivity_gap < 0.2 * spread
+    assert exp.importance["mean_abs_shap"].sum() > 0
