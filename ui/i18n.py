@@ -450,7 +450,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "How far ahead the event is predicted; also the embargo between splits.",
         "预测事件的时间跨度；也是数据集之间的隔离期。",
     ),
-    "train.cell": ("Sequence layers", "序列层"),
+    "train.cell": ("Sequence tower", "序列结构"),
     "train.cell_help": (
         "LSTM is the reference; GRU is lighter and often as good; TCN is a causal dilated "
         "convolution (dilation 1, 2, 4, ... per layer), fastest on a CPU.",
@@ -465,7 +465,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "基准模型所用的窗口统计量（每个序列特征的最后值、均值、方差、最小值、最大值、平均绝对值）"
         "及其他输入也直接进入输出层：网络中包含一个基于它们的逻辑回归。",
     ),
-    "train.layers": ("Recurrent layers", "循环层数"),
+    "train.layers": ("Layers", "层数"),
     "train.layers_help": (
         "More layers fit more complex patterns and overfit sooner.",
         "层数越多越能拟合复杂模式，也更易过拟合。",
@@ -946,6 +946,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.timeline_title": ("Risk over time: {entity}", "风险随时间变化：{entity}"),
     "chart.time": ("Date", "日期"),
     "results.model_sd": ("Model uncertainty", "模型不确定性"),
+    "results.recommended_badge": (
+        "Recommended (chosen on validation)",
+        "推荐（按验证集选出）",
+    ),
     "results.model_sd_help": (
         "Standard deviation of the ensemble's networks' scores for this prediction, in the "
         "score's units: how much networks trained from different seeds disagree.",

@@ -97,6 +97,8 @@ def metric_cards(run: Run) -> None:
             help=t("results.ci", lo=fmt_metric(lo), hi=fmt_metric(hi)),
         )
         col.caption(t("results.ci", lo=fmt_metric(lo), hi=fmt_metric(hi)))
+        if name == (run.metrics.recommended or {}).get("model"):
+            col.caption(f":material/recommend: {t('results.recommended_badge')}")
     rows = []
     for key in keys:
         row = {t("chart.metric"): t(f"chart.{key}")}
