@@ -21,7 +21,8 @@ Cases, each with a fixed config:
 Variants change the deep model only (the comparators are fitted on the same split in every
 run): base (the case's config), wide (wide and deep), wide_tcn, wide_plateau (halve the
 learning rate on plateau), wide_volscaled (adds the return in units of its 20-day trailing
-volatility as a sequence input; index and market cases), ensemble (wide, 3 networks).
+volatility as a sequence input; index and market cases), wide_tcn_volscaled (both),
+ensemble (wide, 3 networks).
 
 Every run goes through riskcore.train.train_run into a temporary RISKCORE_HOME and is read back
 from the run store, as a user would; each finished run appends one JSON line to --out, so an
@@ -57,6 +58,7 @@ VARIANTS = {
     "wide_tcn": {"model": {"wide": True, "cell": "tcn"}},
     "wide_plateau": {"model": {"wide": True}, "training": {"lr_schedule": "plateau"}},
     "wide_volscaled": {"model": {"wide": True}, "derived": [VOL_SCALED]},
+    "wide_tcn_volscaled": {"model": {"wide": True, "cell": "tcn"}, "derived": [VOL_SCALED]},
     "ensemble": {"model": {"wide": True}, "training": {"ensemble": 3}},
 }
 DEFAULT_OUT = ROOT / "bench" / "quality_results.jsonl"
