@@ -488,9 +488,18 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
 
 
 def _cmd_tune(args: argparse.Namespace) -> int:
+    """A search, alone or as one of several processes or machines sharing a study."""
     from riskcore.config import load_config
+    from riskcore.errors import TuningError
     from riskcore.store import RunStore
-    from riskcore.tuning import DEFAULT_SPACE, load_space, parse_space, tune
+    from riskcore.tuning import (
+        DEFAULT_SPACE,
+        check_study_name,
+        load_space,
+        new_study_name,
+        parse_space,
+        tune,
+    )
 
     config = load_config(args.config)
     space = load_space(args.space) if args.space else parse_space(DEFAULT_SPACE)
@@ -498,28 +507,51 @@ def _cmd_tune(args: argparse.Namespace) -> int:
     space = parse_space(
         {**space.model_dump(mode="json"), **{k: v for k, v in overrides.items() if v is not None}}
     )
+    study = check_study_name(args.study) if args.study is not None else new_study_name()
     frames, sources = _read_inputs(args, config.data)
     console = _console()
+    started = False
 
     def emit(event: dict) -> None:
+        nonlocal started
+        if not started:  # the first trial is starting: the study is open and can be joined
+            started = True
+            join = f"--study {study}" + (" and the same --storage" if args.storage else "")
+            console.print(f"study {study}: more processes or machines join it with {join}")
         if event["type"] == "trial":
             value = "failed" if event["value"] is None else f"{event['value']:.4f}"
-            console.print(f"trial {event['trial']}/{event['trials']}: {value}  {event['params']}")
+            who = f" (worker {event['worker']})" if args.workers > 1 else ""
+            console.print(
+                f"trial {event['trial']}/{event['trials']}{who}: {value}  {event['params']}"
+            )
 
-    result = tune(
-        config,
-        frames["primary"],
-        frames.get("macro"),
-        frames.get("sentiment"),
-        space=space,
-        store=RunStore(),
-        sources=sources,
-        emit=emit,
-    )
+    try:
+        result = tune(
+            config,
+            frames["primary"],
+            frames.get("macro"),
+            frames.get("sentiment"),
+            space=space,
+            store=RunStore(),
+            sources=sources,
+            emit=emit,
+            study=study,
+            storage=args.storage,
+            workers=args.workers,
+        )
+    except KeyboardInterrupt:  # the finished trials are stored runs: say how to go on
+        raise TuningError(
+            f"interrupted; the finished trials are saved runs, kept in study {study}: run the "
+            f"same command with --study {study} to go on"
+        ) from None
     shown = (
         result.table.drop(columns=["error"]) if result.table["error"].isna().all() else result.table
     )
     print(shown.to_string(index=False))
+    print(
+        f"study {result.study} ({result.storage}): {len(result.table)} trials, "
+        f"{result.ran} run by this command"
+    )
     print(f"best run: {result.best_run_id} (validation {result.metric} {result.best_value:.4f})")
     return 0
 
@@ -841,10 +873,28 @@ def _add_scenario_parsers(sub) -> None:
     p = sub.add_parser("tune", help="Optuna search over hyperparameters, one stored run per trial")
     p.add_argument("config", help="RunConfig JSON: the starting point of the search")
     _add_inputs(p)
-    p.add_argument("--trials", type=int, help="number of trials (default 20)")
+    p.add_argument(
+        "--trials", type=int, help="trials of the study in all, whoever runs them (default 20)"
+    )
     p.add_argument("--timeout", type=float, help="seconds after which no new trial starts")
     p.add_argument("--space", help="search-space JSON (default: units, dropout, learning_rate)")
     p.add_argument("--seed", type=int, help="sampler seed (default 0)")
+    p.add_argument(
+        "--study",
+        help="study name: commands given the same name and storage share one search and its "
+        "--trials budget (default: a new name, printed)",
+    )
+    p.add_argument(
+        "--storage",
+        help="database URL of the study, e.g. postgresql://user:password@host/db for several "
+        "machines (default: sqlite:///$RISKCORE_HOME/studies/STUDY.db)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes here sharing the study, each with cores / N threads (default 1)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -156,10 +156,12 @@ def test_the_seeded_sampler_proposes_the_same_trials(config, data, store, fake_t
 
 
 def test_the_time_budget_stops_new_trials(config, data, store, fake_train) -> None:
-    space = parse_space({"params": SMALL, "trials": 50, "timeout_s": 0.12})
+    space = parse_space({"params": SMALL, "trials": 50, "timeout_s": 0.25})
     result = tune(config, *data, space=space, store=store)
-    # trials take 0.05 s: the one running when the budget passes still finishes, no more start
-    assert 2 <= len(result.table) <= 4
+    # trials take 0.05 s plus the study's writes: no trial starts after 0.25 s, and the one
+    # running when the budget passes still finishes
+    assert 1 <= len(result.table) <= 6
+    assert set(result.table["state"]) == {"complete"}
 
 
 def test_a_first_trial_that_fails_stops_the_search_with_its_message(config, data, store) -> None:
