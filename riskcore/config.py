@@ -308,7 +308,7 @@ class ModelConfig(Strict):
     batch_norm: bool = False
     attention: bool = False
     wide: bool = Field(
-        default=False,
+        default=True,
         description="Wide and deep: the window statistics the baselines use (last, mean, "
         "variance, min, max, mean absolute value of each sequence feature) and the other "
         "inputs enter the output layer beside the towers, so the network contains a "

@@ -122,6 +122,26 @@ def _read_bytes(path: Path, what: str) -> bytes | None:
         return None
 
 
+# Options whose default changed after runs were saved without them: what those runs used.
+SAVED_BEFORE = {("model", "wide"): False}
+
+
+def _as_saved(raw: bytes) -> dict | bytes:
+    """A saved config with the options it predates filled in as they were then, so a run
+    saved before wide and deep became the default is not described as wide."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return raw  # parse_config names the error
+    if not isinstance(data, dict):
+        return raw
+    for (section, key), value in SAVED_BEFORE.items():
+        part = data.setdefault(section, {})
+        if isinstance(part, dict):
+            part.setdefault(key, value)
+    return data
+
+
 def sha256_of(path: Path, what: str = "run") -> str:
     """The file's sha256, streamed in CHUNK reads."""
     digest = hashlib.sha256()
@@ -363,7 +383,7 @@ class Run:
         raw = self._read("config.json")
         if raw is None:
             raise RunStoreError(f"run {self.run_id} has no config.json; retrain the run")
-        return parse_config(raw, f"run {self.run_id}")
+        return parse_config(_as_saved(raw), f"run {self.run_id}")
 
     @property
     def quantile_levels(self) -> tuple[float, ...]:

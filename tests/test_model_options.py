@@ -123,3 +123,18 @@ def test_vol_scaled_return_is_the_value_over_its_trailing_std_known_at_t() -> No
     np.testing.assert_array_equal(derive(later, spec)[: t + 1], z[: t + 1])
     # both regimes come out on one scale: that is the point of the option
     assert 0.5 < np.nanstd(z[10:40]) / np.nanstd(z[50:]) < 2.0
+
+
+def test_new_configs_are_wide_and_runs_saved_before_are_not() -> None:
+    """wide became the default (bench/bench_quality.py); a run saved without the key was a
+    plain network and its config must still say so."""
+    import json
+
+    from riskcore.store import _as_saved
+
+    assert _config().model.wide is True
+    saved = {"data": _config().data.model_dump(mode="json"), "model": {"units": [4]}}
+    old = parse_config(_as_saved(json.dumps(saved).encode()))
+    assert old.model.wide is False and old.model.units == [4]
+    saved["model"]["wide"] = True
+    assert parse_config(_as_saved(json.dumps(saved).encode())).model.wide is True
