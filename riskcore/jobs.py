@@ -80,6 +80,17 @@ RETIRE_GRACE_S = 10.0  # a recycled worker asked to stop is killed if still aliv
 MAX_FAILED_STARTS = 3  # workers dying before they are ready, in a row, before queued jobs fail
 MAX_ERROR_CHARS = 300
 WORKER_NICE = 10  # lower CPU priority: on a shared 2-core server pages must render during a fit
+OPENMP_WAIT_POLICY = "PASSIVE"  # see passive_openmp
+# What a warm worker does while idle: import TensorFlow (and Keras with it) and the training
+# task's module tree (scikit-learn, pandas, riskcore), then warm_training; "module:function"
+# entries are called after the import.
+PRELOAD = (
+    "tensorflow",
+    "riskcore.train",
+    "riskcore.batches",
+    "riskcore.model",
+    "riskcore.jobs:warm_training",
+)
 KEEP_RECORDS = 1_000  # finished jobs remembered at all (state, result, error), oldest dropped
 JOURNAL_ENTRIES = 50  # per owner: the most recent jobs kept in its journal file
 _TASK_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -261,9 +272,10 @@ class JobManager:
     """A small pool of warm worker processes running jobs one after another, FIFO.
 
     warm=True keeps `workers` processes started and pre-imported (`preload`) at all times, so a
-    job does not wait for the ~6 s TensorFlow import; warm=False starts workers only when a job
-    needs one. A worker is replaced after `max_jobs_per_worker` jobs (memory creep), after a
-    cancel, a crash, or a job that failed with a bug (its process state is suspect).
+    job does not wait for the ~6 s TensorFlow import nor the ~1 s of riskcore.train's;
+    warm=False starts workers only when a job needs one. A worker is replaced after
+    `max_jobs_per_worker` jobs (memory creep), after a cancel, a crash, or a job that failed
+    with a bug (its process state is suspect).
 
     `journal`: the folder of the per-owner job journals (None: none kept); `boot_id` tells this
     process's entries from an earlier one's (a new random id by default).
@@ -276,7 +288,7 @@ class JobManager:
         start_method: str = "spawn",
         warm: bool = True,
         *,
-        preload: tuple[str, ...] = ("tensorflow",),
+        preload: tuple[str, ...] = PRELOAD,
         keep_events_of: int = 32,  # finished jobs whose progress events are kept (memory)
         journal: str | Path | None = None,
         boot_id: str | None = None,
@@ -360,6 +372,21 @@ class JobManager:
             self._changed.notify_all()
         self._wake()
         return job_id
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the pool is warm: `workers` processes started, preloaded and idle or
+        busy (True), or `timeout` passes (False). For benchmarks and operators' scripts that
+        time a job from a warm worker; submit never needs it (jobs queue meanwhile)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while True:
+                ready = [w for w in self._workers if w.ready and not w.leaving]
+                if len(ready) >= self._size:
+                    return True
+                left = None if deadline is None else deadline - time.monotonic()
+                if self._stopping or (left is not None and left <= 0):
+                    return False
+                self._changed.wait(0.5 if left is None else min(left, 0.5))
 
     def lost_jobs(self, owner: str | None) -> list[LostJob]:
         """This owner's jobs that an earlier server process accepted and never finished (a
@@ -740,6 +767,7 @@ def _signal(process: BaseProcess, kill: bool) -> None:
 
 def _worker_main(conn: Connection, sys_path: list[str], preload: tuple[str, ...]) -> None:
     """Entry of a worker process: warm up, then run jobs until told to stop or orphaned."""
+    passive_openmp()  # first: the preload loads libgomp (TensorFlow's import does)
     sys.path[:] = sys_path  # spawn passes it too; set explicitly so task modules import
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the parent's job
     with contextlib.suppress(OSError):  # training yields the CPU to the dashboard's sessions
@@ -747,7 +775,10 @@ def _worker_main(conn: Connection, sys_path: list[str], preload: tuple[str, ...]
     _watch_parent(os.getppid())
     for name in preload:
         try:
-            importlib.import_module(name)
+            module, _, function = name.partition(":")
+            imported = importlib.import_module(module)
+            if function:
+                getattr(imported, function)()
         except Exception as exc:  # a failed preload only costs time later, so keep going
             print(f"riskcore worker: could not preload {name}: {exc}", file=sys.stderr)
     try:
@@ -762,6 +793,57 @@ def _worker_main(conn: Connection, sys_path: list[str], preload: tuple[str, ...]
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # skip interpreter teardown: TensorFlow's can be slow
+
+
+def passive_openmp() -> None:
+    """Idle OpenMP threads sleep instead of spinning, unless the operator chose a policy.
+
+    scikit-learn's gradient boosting runs thousands of short OpenMP regions, and libgomp's
+    default lets its threads spin between them. Beside other busy threads (TensorFlow's after
+    the Keras fit, the dashboard's, other processes on a shared 2-core server) the spinning
+    ones take the cores from the thread with the work: a GBM fit of the sample market data
+    after the Keras model took 40-90 s instead of 2.6-3.6 s (bench/README.md, issue 16).
+    libgomp reads the policy once, when it loads, so this runs before any import that loads it
+    (scikit-learn; TensorFlow's import does too).
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", OPENMP_WAIT_POLICY)
+
+
+def warm_training() -> None:
+    """Fit a tiny model of the default layers for one step, then forget it (worker preload).
+
+    A process's first Keras fit pays one-time work besides tracing its own model: TensorFlow's
+    runtime and thread pools, autograph's conversion of Keras' train and test steps, the
+    kernels of each op. Done here while the worker is idle, a job's first batch comes sooner
+    (bench/bench_first_epoch.py). The device is chosen first, as a training job chooses it, so
+    that on a GPU memory growth is set before TensorFlow takes the device.
+    """
+    import keras
+    import numpy as np
+
+    from riskcore.config import parse_config
+    from riskcore.model import build_model
+    from riskcore.train import choose_device
+
+    choose_device()
+    config = parse_config(
+        {
+            "data": {
+                "time": "t",
+                "sequence_features": ["s"],
+                "macro_features": ["m"],
+                "target": {"kind": "column", "column": "y"},
+            },
+            "window": 3,
+            "horizon": 1,
+            "model": {"units": [2, 2], "dense_units": 2, "tower_units": 2},
+        }
+    )
+    model = build_model(config, {"sequence": (3, 1), "macro": (1,)})
+    x = {"sequence": np.zeros((4, 3, 1), "float32"), "macro": np.zeros((4, 1), "float32")}
+    y = np.zeros(4, "float32")
+    model.fit(x, y, sample_weight=y + 1, validation_data=(x, y), batch_size=4, verbose=0)
+    keras.backend.clear_session()
 
 
 def _watch_parent(parent_pid: int) -> None:

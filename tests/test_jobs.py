@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,13 @@ from riskcore.jobs import JobManager, internal_error_message
 from tests import job_tasks
 
 T = "tests.job_tasks:"
+# Read when a worker preloads this module: what the policy was before anything loaded libgomp.
+OMP_POLICY_AT_IMPORT = os.environ.get("OMP_WAIT_POLICY")
+
+
+def omp_policy(payload: dict, emit) -> str | None:
+    """A task: the OpenMP wait policy this worker had when it preloaded this module."""
+    return OMP_POLICY_AT_IMPORT
 
 
 @pytest.fixture
@@ -238,3 +246,30 @@ def test_old_jobs_lose_events_then_records_so_the_server_does_not_grow(
         manager.status(ids[0])
     assert (manager.status(ids[1]).events, manager.status(ids[1]).events_dropped) == ([], 5)
     assert manager.status(ids[1]).result == 5 and len(manager.status(ids[2]).events) == 5
+
+
+@pytest.mark.parametrize(("parent", "worker"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_worker_sets_the_openmp_wait_policy_before_its_preload(monkeypatch, parent, worker):
+    """Passive unless the operator chose one, and already at preload time: libgomp (loaded by
+    the TensorFlow or scikit-learn preload) reads the policy once, when it loads."""
+    if parent is None:
+        monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    else:
+        monkeypatch.setenv("OMP_WAIT_POLICY", parent)
+    manager = JobManager(preload=("tests.test_jobs",))
+    try:
+        status = manager.wait(manager.submit("tests.test_jobs:omp_policy", {}), timeout=60)
+        assert (status.state, status.result) == ("done", worker)
+    finally:
+        manager.shutdown()
+    assert os.environ.get("OMP_WAIT_POLICY") == parent  # the server's own stays as it was
+
+
+def test_wait_ready_blocks_until_every_worker_is_warm(make_manager) -> None:
+    manager = make_manager(workers=2)
+    assert not manager.wait_ready(timeout=0)  # a spawned worker needs far longer to start
+    assert manager.wait_ready(timeout=30)
+    pids = {manager.wait(manager.submit(T + "pid", {}), timeout=30).result for _ in range(4)}
+    assert pids <= {p.pid for p in workers()}
+    manager.shutdown()
+    assert not manager.wait_ready(timeout=1)
