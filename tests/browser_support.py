@@ -163,16 +163,37 @@ def go(page, link: str, heading: str) -> None:
     page.get_by_role("heading", name=heading).first.wait_for()
 
 
+MARKET_FILES = {
+    "primary": "market_prices.csv",
+    "macro": "market_macro.csv",
+    "sentiment": "market_sentiment.csv",
+}
+
+
 def small_market(folder: Path, tickers: int = 4) -> Path:
     """The sample's market_prices.csv cut to its first `tickers` tickers, in `folder`: the
     browser tests train on what an analyst uploads, in a fraction of the sample's time."""
+    return small_market_files(folder, tickers, roles=("primary",))["primary"]
+
+
+def small_market_files(
+    folder: Path, tickers: int = 4, roles: tuple[str, ...] = tuple(MARKET_FILES)
+) -> dict[str, Path]:
+    """The sample's market files by role, under their own names in `folder`, the per-ticker
+    ones (prices, sentiment) cut to the first `tickers` tickers of the prices."""
     import pandas as pd
 
-    source = pd.read_csv(ROOT / "sample_data" / "market_prices.csv")
-    keep = sorted(source["ticker"].unique())[:tickers]
-    path = folder / "market_prices.csv"
-    source[source["ticker"].isin(keep)].to_csv(path, index=False)
-    return path
+    sample = ROOT / "sample_data"
+    prices = pd.read_csv(sample / MARKET_FILES["primary"])
+    keep = sorted(prices["ticker"].unique())[:tickers]
+    out = {}
+    for role in roles:
+        frame = prices if role == "primary" else pd.read_csv(sample / MARKET_FILES[role])
+        if "ticker" in frame:
+            frame = frame[frame["ticker"].isin(keep)]
+        out[role] = folder / MARKET_FILES[role]
+        frame.to_csv(out[role], index=False)
+    return out
 
 
 def file_input(page, label: str):

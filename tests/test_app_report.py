@@ -12,7 +12,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from riskcore import report as R
-from tests.test_report import pdf_text, train_tiny_run
+from tests.test_report import pdf_text
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,10 +20,9 @@ PAGE = "pages/report.py"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("home")
-    train_tiny_run(path)
-    return path
+def home(tiny_run, copy_run) -> Path:
+    """A home of its own holding a copy of the session's tiny run."""
+    return copy_run(tiny_run).path.parent.parent
 
 
 @pytest.fixture

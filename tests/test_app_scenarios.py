@@ -14,32 +14,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from riskcore.config import parse_config
-from riskcore.io import read_table
 from riskcore.store import RunStore, RunWriter, new_run_id
-from riskcore.train import describe_source, train_run
 from riskcore.tuning import TuningResult
 from tests.test_app import tuned
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
-CONFIG = {
-    "data": {
-        "time": "date",
-        "entity": "ticker",
-        "sequence_features": ["ret_1d", "volume"],
-        "macro_features": ["credit_spread", "policy_rate"],
-        "sentiment_features": ["sentiment"],
-        "macro_lag": 1,
-        "target": {"kind": "column", "column": "event"},
-    },
-    "window": 10,
-    "horizon": 20,
-    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
-    "training": {"epochs": 1, "batch_size": 512, "patience": 0},
-}
 
 
 def _copy(store: RunStore, run_id: str, edit) -> str:
@@ -58,20 +39,12 @@ def _edit_json(path: Path, change) -> None:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """A tiny run on the sample market data, a same-data copy with another dropout, and a copy
-    that claims other data."""
-    home = tmp_path_factory.mktemp("home")
+def runs(market_run, copy_run):
+    """A copy of the session's tiny run on the sample market data, a same-data copy with
+    another dropout, and a copy that claims other data."""
+    run = copy_run(market_run)
+    home, base = run.path.parent.parent, run.run_id
     store = RunStore(home)
-    frames, sources = {}, []
-    for role, name in (
-        ("primary", "market_prices.csv"),
-        ("macro", "market_macro.csv"),
-        ("sentiment", "market_sentiment.csv"),
-    ):
-        frames[role], report = read_table(SAMPLE / name)
-        sources.append(describe_source(role, name, SAMPLE / name, rows=report.rows))
-    base = train_run(parse_config(CONFIG), **frames, store=store, sources=sources)
 
     def dropout(folder: Path) -> None:
         _edit_json(folder / "config.json", lambda c: c["model"].update(dropout=0.4))

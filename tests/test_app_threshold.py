@@ -15,17 +15,17 @@ from streamlit.testing.v1 import AppTest
 from riskcore import metrics as M
 from riskcore import report as R
 from riskcore.store import RunStore, RunWriter
-from tests.test_report import train_tiny_run
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    """Two runs: a tiny trained one, and a copy of it with other scores (so other defaults)."""
-    path = tmp_path_factory.mktemp("home")
-    run = train_tiny_run(path)
+def home(tiny_run, copy_run) -> Path:
+    """Two runs: a copy of the session's tiny trained one, and a copy of it with other scores
+    (so other defaults)."""
+    run = copy_run(tiny_run)
+    path = run.path.parent.parent
     other = run.path.parent / f"{run.run_id[:-6]}ffffff"
     shutil.copytree(run.path, other)
     p = run.predictions.copy()

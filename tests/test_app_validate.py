@@ -23,7 +23,7 @@ LIGHT_WORDS = {"green", "amber", "red"}
 
 def tiny_credit_run(home: Path) -> str:
     """A 1-epoch credit run on the first BORROWERS borrowers of the sample, trained by the CLI
-    (so meta.json records the input files and their hashes)."""
+    (so meta.json records the input files and their hashes); the session's `credit_run`."""
     primary = pd.read_csv(SAMPLE / "credit_payments.csv")
     keep = sorted(primary["borrower_id"].unique())[:BORROWERS]
     data = home / "credit_small.csv"
@@ -51,9 +51,11 @@ def tiny_credit_run(home: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def credit(tmp_path_factory) -> tuple[Path, str]:
-    home = tmp_path_factory.mktemp("home")
-    return home, tiny_credit_run(home)
+def credit(credit_run, copy_run) -> tuple[Path, str]:
+    """A copy of the session's tiny credit run (conftest `credit_run`) in a home of its own:
+    the page stores validation.json with the run."""
+    run = copy_run(credit_run)
+    return run.path.parent.parent, run.run_id
 
 
 def _validate_page(home: Path, run_id: str, monkeypatch, language: str = "en") -> AppTest:

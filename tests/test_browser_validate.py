@@ -1,6 +1,7 @@
-"""The Validate page in a real browser: a tiny credit run trained by the CLI into the server's
-store, opened from the navigation; the lights are shown as coloured words, in English and in
-简体中文. Screenshots go to test-artifacts/validate_en.png and validate_zh.png."""
+"""The Validate page in a real browser: a tiny credit run trained by the CLI (the session's,
+copied into the server's store), opened from the navigation; the lights are shown as coloured
+words, in English and in 简体中文. Screenshots go to test-artifacts/validate_en.png and
+validate_zh.png."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 import pytest
 
 from tests.browser_support import ARTIFACTS, go, no_exception, open_page, serve
-from tests.test_app_validate import tiny_credit_run
 
 pytestmark = pytest.mark.browser
 LIGHT = re.compile(r"^(green|amber|red) · ")
@@ -17,11 +17,11 @@ LIGHT_ZH = re.compile(r"^(绿灯|黄灯|红灯) · ")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    run_id = tiny_credit_run(home)
-    with serve(home) as s:
-        yield s.url, run_id
+def server(credit_run, copy_run):
+    """A server whose store holds a copy of the session's tiny credit run."""
+    run = copy_run(credit_run)
+    with serve(run.path.parent.parent) as s:
+        yield s.url, run.run_id
 
 
 def test_the_validate_page_shows_the_lights(server, browser) -> None:

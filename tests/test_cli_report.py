@@ -12,16 +12,15 @@ import pytest
 from riskcore import report as R
 from riskcore.cli import main
 from riskcore.store import RunStore
-from tests.test_report import flat, pdf_text, read_csv, train_tiny_run
+from tests.test_report import flat, pdf_text, read_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("home")
-    train_tiny_run(path)
-    return path
+def home(tiny_run, copy_run) -> Path:
+    """A home of its own holding a copy of the session's tiny run."""
+    return copy_run(tiny_run).path.parent.parent
 
 
 @pytest.fixture

@@ -15,12 +15,11 @@ import pytest
 from riskcore.cli import main
 from riskcore.scenarios import load_scenarios
 from riskcore.store import RunStore
+from tests.browser_support import small_market_files
 from tests.test_cli import TINY
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
-DATA = ["--data", str(SAMPLE / "market_prices.csv"), "--macro", str(SAMPLE / "market_macro.csv")]
 SPREAD_UP = {
     "name": "spread up",
     "shocks": [{"feature": "credit_spread", "op": "add", "value": 2, "unit": "std"}],
@@ -28,15 +27,19 @@ SPREAD_UP = {
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """One tiny run on the sample market data, trained through the CLI."""
-    home = tmp_path_factory.mktemp("home")
+def home(market_run, copy_run):
+    """A copy of the session's tiny run on the sample market data, and the tiny config that
+    `tune` starts from."""
+    home = copy_run(market_run).path.parent.parent
     (home / "tiny.json").write_text(json.dumps(TINY))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("RISKCORE_HOME", str(home))
-    assert main(["train", str(home / "tiny.json"), *DATA]) == 0
-    yield home
-    mp.undo()
+    return home
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> list[str]:
+    """`tune`'s data arguments: the sample market prices (four of its tickers) and macro."""
+    files = small_market_files(tmp_path_factory.mktemp("data"), roles=("primary", "macro"))
+    return ["--data", str(files["primary"]), "--macro", str(files["macro"])]
 
 
 @pytest.fixture
@@ -143,14 +146,14 @@ def _subprocess(args: list[str]) -> tuple[int, str]:
     return proc.returncode, "\n".join(lines)
 
 
-def test_tune_prints_the_table_and_the_best_run(home, run_id, tmp_path, capsys) -> None:
+def test_tune_prints_the_table_and_the_best_run(home, data, run_id, tmp_path, capsys) -> None:
     space = {"params": {"units": {"low": 4, "high": 8}, "dropout": {"low": 0.0, "high": 0.3}}}
     before = set(RunStore(home).ids())
     code = main(
         [
             "tune",
             str(home / "tiny.json"),
-            *DATA,
+            *data,
             "--trials",
             "2",
             "--timeout",
@@ -179,10 +182,10 @@ def test_tune_prints_the_table_and_the_best_run(home, run_id, tmp_path, capsys) 
         (["--space", "missing.json"], ["missing.json", "not found"]),
     ],
 )
-def test_tune_user_mistakes_exit_2(home, tmp_path, extra, words, capsys) -> None:
+def test_tune_user_mistakes_exit_2(home, data, tmp_path, extra, words, capsys) -> None:
     space = _write(tmp_path / "space.json", {"params": {"momentum": {"low": 0, "high": 1}}})
     extra = [space if a == "SPACE" else a for a in extra]
-    code = main(["tune", str(home / "tiny.json"), *DATA, *extra])
+    code = main(["tune", str(home / "tiny.json"), *data, *extra])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("error: ")

@@ -12,11 +12,6 @@ from riskcore.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
-TINY_CREDIT = {
-    **json.loads((SAMPLE / "credit_config.json").read_text()),
-    "model": {"units": [4], "dense_units": 4, "tower_units": 4},
-    "training": {"epochs": 1, "batch_size": 512, "patience": 0},
-}
 NO_RED = {  # every red threshold off: the gate cannot close
     "test_gini": {"red_below": None},
     "comparator": {"enabled": False},
@@ -31,16 +26,11 @@ DATA = ["--data", str(SAMPLE / "credit_payments.csv"), "--macro", str(SAMPLE / "
 
 
 @pytest.fixture(scope="module")
-def credit_run(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    cfg = home / "tiny_credit.json"
-    cfg.write_text(json.dumps(TINY_CREDIT))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("RISKCORE_HOME", str(home))
-    assert main(["train", str(cfg), *DATA]) == 0
-    run_dir = sorted((home / "runs").iterdir())[-1]
-    yield home, run_dir
-    mp.undo()
+def credit(credit_run, copy_run) -> tuple[Path, Path]:
+    """A home of its own holding a copy of the session's tiny credit run (trained by the CLI
+    on a slice of the sample borrowers), and the run's folder there: validate stores in it."""
+    run = copy_run(credit_run)
+    return run.path.parent.parent, run.path
 
 
 def _validate(args: list[str], capsys, home: Path, monkeypatch) -> tuple[int, str, str]:
@@ -57,9 +47,9 @@ def _policy(tmp_path: Path, policy: dict) -> str:
 
 
 def test_no_red_check_exits_0_and_stores_validation_json(
-    credit_run, capsys, monkeypatch, tmp_path
+    credit, capsys, monkeypatch, tmp_path
 ) -> None:
-    home, run_dir = credit_run
+    home, run_dir = credit
     out_file = tmp_path / "results.json"
     code, out, err = _validate(
         [run_dir.name, "--policy", _policy(tmp_path, NO_RED), "--segment", "product",
@@ -83,8 +73,8 @@ def test_no_red_check_exits_0_and_stores_validation_json(
     assert stored["policy"]["comparator"]["enabled"] is False
 
 
-def test_a_red_check_exits_3(credit_run, capsys, monkeypatch, tmp_path) -> None:
-    home, run_dir = credit_run
+def test_a_red_check_exits_3(credit, capsys, monkeypatch, tmp_path) -> None:
+    home, run_dir = credit
     strict = {"test_gini": {"red_below": 0.99, "amber_below": 0.99}}
     code, _, err = _validate(
         [run_dir.name, "--policy", _policy(tmp_path, strict)], capsys, home, monkeypatch
@@ -96,8 +86,8 @@ def test_a_red_check_exits_3(credit_run, capsys, monkeypatch, tmp_path) -> None:
     assert gini["light"] == "red" and gini["threshold"] == 0.99
 
 
-def test_the_default_policy_gates_by_its_lights(credit_run, capsys, monkeypatch) -> None:
-    home, run_dir = credit_run
+def test_the_default_policy_gates_by_its_lights(credit, capsys, monkeypatch) -> None:
+    home, run_dir = credit
     code, _, err = _validate([run_dir.name], capsys, home, monkeypatch)
     stored = json.loads((run_dir / "validation.json").read_text())
     assert code == (3 if stored["light"] == "red" else 0), err
@@ -113,9 +103,9 @@ def test_the_default_policy_gates_by_its_lights(credit_run, capsys, monkeypatch)
     ],
 )
 def test_a_malformed_policy_exits_2_naming_the_key(
-    credit_run, capsys, monkeypatch, tmp_path, policy, named
+    credit, capsys, monkeypatch, tmp_path, policy, named
 ) -> None:
-    home, run_dir = credit_run
+    home, run_dir = credit
     code, _, err = _validate(
         [run_dir.name, "--policy", _policy(tmp_path, policy)], capsys, home, monkeypatch
     )
@@ -135,22 +125,22 @@ def test_a_malformed_policy_exits_2_naming_the_key(
         (["--policy", "missing.json"], "policy file 'missing.json' not found"),
     ],
 )
-def test_user_errors_exit_2(credit_run, capsys, monkeypatch, args, message) -> None:
-    home, run_dir = credit_run
+def test_user_errors_exit_2(credit, capsys, monkeypatch, args, message) -> None:
+    home, run_dir = credit
     code, _, err = _validate([run_dir.name, *args], capsys, home, monkeypatch)
     assert code == 2 and err.startswith("error: ") and message in err
 
 
-def test_an_unknown_run_exits_2(credit_run, capsys, monkeypatch) -> None:
-    home, _ = credit_run
+def test_an_unknown_run_exits_2(credit, capsys, monkeypatch) -> None:
+    home, _ = credit
     code, _, err = _validate(["20200101-000000-abcdef"], capsys, home, monkeypatch)
     assert code == 2 and "not found" in err
 
 
 def test_out_of_time_data_is_scored_and_not_stored_with_the_run(
-    credit_run, capsys, monkeypatch, tmp_path
+    credit, capsys, monkeypatch, tmp_path
 ) -> None:
-    home, run_dir = credit_run
+    home, run_dir = credit
     before = (run_dir / "validation.json").read_text()
     out_file = tmp_path / "oot.json"
     code, _, err = _validate(

@@ -15,7 +15,6 @@ from riskcore import report as R
 from riskcore.cli import main
 from riskcore.store import RunStore
 from riskcore.validation import save_validation, validate_run
-from tests.test_app_validate import tiny_credit_run
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -23,10 +22,11 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def credit(tmp_path_factory):
-    """The run, the PDF it gave before any validation was stored, then with validation.json."""
-    home = tmp_path_factory.mktemp("home")
-    run_id = tiny_credit_run(home)
+def credit(credit_run, copy_run):
+    """The run (a copy of the session's tiny credit run), the PDF it gave before any
+    validation was stored, then with validation.json."""
+    copy = copy_run(credit_run)
+    home, run_id = copy.path.parent.parent, copy.run_id
     store = RunStore(home)
     run = store.load(run_id)
     before = {

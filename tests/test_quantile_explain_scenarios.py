@@ -3,8 +3,9 @@ model's VaR, scoring reports the run's own VaR and ES, a VIX shock moves the VaR
 stressed minus baseline, the CLI `score` and `scenario` commands, and the Explain and Scenarios
 pages of such a run.
 
-One tiny quantile run on four tickers of the sample market data (sample_data/
-market_var_config.json, a short window, one epoch), trained once for the module.
+The session's tiny quantile run (tests/conftest.py `quantile_run`: sample_data/
+market_var_config.json on four tickers of the sample market data, a tiny network), copied into
+a home of the module's own; `files` holds the same four tickers as the CLI reads them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from riskcore.cli import main
-from riskcore.config import parse_config
 from riskcore.explain import (
     describe,
     explain_run,
@@ -37,15 +37,15 @@ from riskcore.scenarios import (
     save_scenarios,
     worst_period,
 )
+from riskcore.scenarios import jobs as scenario_jobs
 from riskcore.scenarios.jobs import attribution_task
 from riskcore.scoring import score
 from riskcore.store import RunStore
-from riskcore.train import train_run
+from tests.browser_support import small_market_files
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
 LEVELS = [0.01, 0.025]
 VIX_UP = {
     "name": "vix +2 sd",
@@ -59,15 +59,7 @@ TICKERS = 4
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
     """The sample market files cut to the first TICKERS tickers (what the CLI reads)."""
-    folder = tmp_path_factory.mktemp("data")
-    out = {}
-    for role, name in (("primary", "prices"), ("macro", "macro"), ("sentiment", "sentiment")):
-        frame = pd.read_csv(SAMPLE / f"market_{name}.csv")
-        if "ticker" in frame:
-            frame = frame[frame["ticker"].isin(sorted(frame["ticker"].unique())[:TICKERS])]
-        out[role] = folder / f"{name}.csv"
-        frame.to_csv(out[role], index=False)
-    return out
+    return small_market_files(tmp_path_factory.mktemp("data"), TICKERS)
 
 
 @pytest.fixture(scope="module")
@@ -76,21 +68,17 @@ def frames(files) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> RunStore:
-    return RunStore(tmp_path_factory.mktemp("home"))
+def run(quantile_run, copy_run):
+    """A copy of the session's quantile run in a home of its own (explanations and scenarios
+    are stored with it)."""
+    assert quantile_run.config.task == "quantile"
+    assert quantile_run.quantile_levels == tuple(LEVELS)
+    return copy_run(quantile_run)
 
 
 @pytest.fixture(scope="module")
-def run(store, frames):
-    raw = json.loads((SAMPLE / "market_var_config.json").read_text())
-    raw["data"]["sequence_features"] = ["ret_1d", "volume"]
-    raw["quantiles"] = LEVELS
-    raw["window"] = 10
-    raw["model"] = {"units": [8], "dense_units": 4, "tower_units": 4}
-    raw["training"] = {"epochs": 1, "batch_size": 512, "patience": 0, "learning_rate": 0.01}
-    config = parse_config(raw)
-    assert config.task == "quantile"
-    return store.load(train_run(config, **frames, store=store))
+def store(run) -> RunStore:
+    return RunStore(run.path.parent.parent)
 
 
 @pytest.fixture(scope="module")
@@ -234,14 +222,18 @@ def test_the_replay_takes_the_lowest_return_months_and_results_round_trip(run, s
             )
 
 
-def test_a_var_change_is_attributed_to_the_shocked_input(run, store, stressed) -> None:
+def test_a_var_change_is_attributed_to_the_shocked_input(run, store, stressed, monkeypatch) -> None:
     """Integrated gradients from the unshocked input: per level, the contributions add up to
-    the entity's VaR change and fall on the vix alone."""
+    the entity's VaR change and fall on the vix alone. Each sample's attributions add up on
+    their own, so 8 of the entity's recent predictions show it as well as the job's 32 (SHAP
+    costs the same per sample)."""
+    monkeypatch.setattr(scenario_jobs, "ATTRIBUTION_SAMPLES", 8)
     entity = str(stressed[0].table["entity"].iloc[-1])
     payload = {"home": str(store.root.parent), "run_id": run.run_id, "scenario": VIX_UP}
     out = attribution_task({**payload, "entity": entity, "which": "test"}, lambda _: None)
     assert set(out["levels"]) == {level_key(a) for a in LEVELS}
     t = stressed[0].table
+    assert 0 < out["predictions"] <= 8
     recent = t[t["entity"] == entity].tail(out["predictions"])
     for a in LEVELS:
         parts = pd.Series(out["levels"][level_key(a)])

@@ -1,8 +1,9 @@
 """Risk reports: CSV escaping and columns, PDF text and pages in both languages, artefacts.
 
-One tiny run is trained per module; a copy of it gets hand-made explanations.json and
-scenarios.json (rows and importance only, and scenario tables, as riskcore.explain and
-riskcore.scenarios read them), so the tests cover a run with and without them.
+One tiny run, trained once per session (tests/conftest.py `tiny_run`), is read as it is; a copy
+of it gets hand-made explanations.json and scenarios.json (rows and importance only, and
+scenario tables, as riskcore.explain and riskcore.scenarios read them), so the tests cover a run
+with and without them.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def handmade_run(
 # ---- fixtures -------------------------------------------------------------------------------
 def train_tiny_run(home: Path) -> Run:
     """A tiny trained run (3 entities, one Chinese- and one formula-named) in `home`; the
-    Report page and CLI tests share it."""
+    session's `tiny_run` (tests/conftest.py), which the Report page and CLI tests share."""
     from riskcore.train import describe_source, train_run
 
     frames = list(random_panel(5, 3, 220, 220))
@@ -196,18 +197,16 @@ def train_tiny_run(home: Path) -> Run:
 
 
 @pytest.fixture(scope="module")
-def bare(tmp_path_factory) -> Run:
-    """A tiny trained run without explanations or scenarios."""
-    return train_tiny_run(tmp_path_factory.mktemp("bare"))
+def bare(tiny_run) -> Run:
+    """A tiny trained run without explanations or scenarios (read only)."""
+    return tiny_run
 
 
 @pytest.fixture(scope="module")
-def enriched(bare, tmp_path_factory) -> Run:
+def enriched(bare, copy_run) -> Run:
     """A copy of the bare run with hand-made explanations.json and scenarios.json."""
-    home = tmp_path_factory.mktemp("enriched")
-    shutil.copytree(bare.path, home / "runs" / bare.run_id)
-    store = RunStore(home)
-    run = store.load(bare.run_id)
+    run = copy_run(bare)
+    store = RunStore(run.path.parent.parent)
     store.add_files(
         run.run_id,
         {"explanations.json": fake_explanations(run), "scenarios.json": fake_scenarios(run)},

@@ -1,9 +1,10 @@
 """Reports of a quantile (VaR / ES) run: the PDF's VaR backtesting section in English and
 Chinese, the CSV's VaR columns, the Word document, the CLI and the export's description.
 
-One tiny quantile run is trained per module on the sample market data (the sample config with
-a tiny network and two epochs); every number the tests look for is read from its metrics.json,
-so they check that the report prints what the run measured, not a hard-coded value.
+The session's tiny quantile run (tests/conftest.py `quantile_run`: the sample config with a tiny
+network and two epochs, on four tickers of the sample market data) is copied into a home of the
+module's own; every number the tests look for is read from its metrics.json, so they check that
+the report prints what the run measured, not a hard-coded value.
 """
 
 from __future__ import annotations
@@ -34,30 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 HAS_PDFTOTEXT = shutil.which("pdftotext") is not None
 MODELS = ("model", "historical", "garch", "fhs", "gbm")
-TINY = {
-    "model": {"units": [8], "dense_units": 4, "tower_units": 4},
-    "training": {"epochs": 2, "patience": 0},
-}
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    """A runs folder holding one tiny quantile run, trained through the CLI as a user would."""
-    import json
-
-    path = tmp_path_factory.mktemp("var-home")
-    raw = json.loads((SAMPLE / "market_var_config.json").read_text(encoding="utf-8"))
-    for key, values in TINY.items():
-        raw[key] = {**raw.get(key, {}), **values}
-    config = path / "tiny.json"
-    config.write_text(json.dumps(raw), encoding="utf-8")
-    args = ["train", str(config), "--data", str(SAMPLE / "market_prices.csv")]
-    args += ["--macro", str(SAMPLE / "market_macro.csv")]
-    args += ["--sentiment", str(SAMPLE / "market_sentiment.csv")]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RISKCORE_HOME", str(path))
-        assert main(args) == 0
-    return path
+def home(quantile_run, copy_run) -> Path:
+    """A runs folder holding one tiny quantile run: a copy of the session's."""
+    return copy_run(quantile_run).path.parent.parent
 
 
 @pytest.fixture(scope="module")
