@@ -168,7 +168,7 @@ def build_model(
         inputs.append(inp)
         if block == "sequence":
             towers.append(_sequence_tower(inp, config))
-            wide += _window_statistics(inp)
+            wide += _window_statistics(inp) if config.model.wide else []
         elif config.cross_sectional:
             x = _dense(inp, config.model.tower_units, f"{block}_dense_1", config)
             towers.append(_dense(x, config.model.dense_units, f"{block}_dense_2", config))

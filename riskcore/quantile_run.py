@@ -94,18 +94,20 @@ def quantile_metrics(config, ds: Dataset, forecasts: Forecasts, info: dict, resa
     }
 
 
-def _recommended(config, ds: Dataset, forecasts, levels, validation: dict, resampling) -> dict:
+def _recommended(
+    config, ds: Dataset, forecasts, levels, validation: dict, resampling
+) -> dict | None:
     """The model to use by validation pinball loss (riskcore.recommend), on the rows every
     model forecasts, with the same block resamples of the validation dates for all."""
     ends = ds.splits["validation"]
     y = ds.panel.y[ends]
     keep = common_rows(y, forecasts)
+    if not keep.any():
+        return None
     losses = {
         name: level_pinball(y[keep], f.take(keep), levels).mean(axis=1)
         for name, f in forecasts.items()
     }
-    if not keep.any():
-        return None
     samples = mean_resamples(losses, resampling(config, ds, ends).subset(keep))
     return recommend("pinball", {m: validation[m]["pinball"] for m in forecasts}, samples)
 
