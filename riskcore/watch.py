@@ -10,12 +10,18 @@ appended to `<out>/alerts.csv`. A file that cannot be read or scored is logged a
 watch goes on. What was processed is remembered by content hash, and each entity's last score,
 in `<out>/watch-state.json`, so a restarted watch neither scores a file twice nor repeats an
 alert. The default `<out>` is `$RISKCORE_HOME/monitor/<run id>/`, where the Monitor page looks.
+
+The Monitor page scores an uploaded file the same way, without the CLI: monitor_task (a worker
+job: scoring loads the Keras model, never in the server) saves the upload in `<out>/uploads/`
+and hands it to a Watcher of that folder, so the page's files, drift and alerts join the
+watch's record and state.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -34,6 +40,8 @@ LOG_FILE = "watch-log.jsonl"
 ALERTS_FILE = "alerts.csv"
 ALERT_COLUMNS = ["detected_at", "file", "time", "entity", "score", "previous_score", "threshold"]
 SETTLE_S = 2.0  # a file changed more recently than this may still be being copied
+UPLOADS = "uploads"  # the Monitor page's inbox inside a monitor folder
+_UNSAFE = re.compile(r"[^\w.\-]+")  # characters an upload's name may not bring to the disk
 
 
 @dataclass
@@ -113,6 +121,10 @@ class Watcher:
         """Score every pending file; returns what happened to each."""
         return [self._process(path, sha) for path, sha in self.pending(now).items()]
 
+    def process(self, path: Path) -> Outcome:
+        """Score one file of the folder now, new or not (an analyst asked for it)."""
+        return self._process(path, _sha256(path))
+
     def _process(self, path: Path, sha256: str) -> Outcome:
         from riskcore.io import read_table
         from riskcore.scoring import score
@@ -175,6 +187,48 @@ class Watcher:
             for outcome in self.scan():
                 report(outcome)
             time.sleep(interval)
+
+
+# ---- scoring an upload (the Monitor page's worker job) --------------------------------------
+def upload_name(name: str) -> str:
+    """The file name an upload is saved under: its base name, with characters other than
+    letters, digits, "_", "-" and "." replaced (a hidden or empty name gets a prefix)."""
+    base = _UNSAFE.sub("_", Path(str(name).replace("\\", "/")).name).strip("._") or "upload"
+    suffix = Path(str(name)).suffix.lower()
+    return base if suffix in SUFFIXES and base.lower().endswith(suffix) else f"{base}.csv"
+
+
+def monitor_task(payload: dict, emit: Callable[[dict], None]) -> dict:
+    """Worker-process entry (riskcore.jobs): score an uploaded file with a run, as `watch`
+    would have had the file arrived in its folder. Payload: run_id, name and data (the
+    upload), optional macro / sentiment as {"name", "data"}, threshold, psi_alert and the
+    job's identity (home, owner...). Returns the file's Outcome as a dict."""
+    from riskcore.io import read_table
+
+    store = RunStore.for_job(payload)
+    run = store.load(payload["run_id"])
+    out = monitor_folder(store, run.run_id)
+    inbox = out / UPLOADS
+    inbox.mkdir(parents=True, exist_ok=True)
+    context = {}
+    for role in ("macro", "sentiment"):
+        upload = payload.get(role)
+        if upload:
+            emit({"type": "stage", "stage": "reading"})
+            context[role] = read_table(upload["data"], name=upload["name"])[0]
+    path = inbox / upload_name(payload["name"])
+    path.write_bytes(payload["data"])
+    watcher = Watcher(
+        run,
+        inbox,
+        out,
+        context.get("macro"),
+        context.get("sentiment"),
+        psi_alert=float(payload.get("psi_alert", 0.25)),
+        threshold=float(payload.get("threshold", 0.5)),
+    )
+    emit({"type": "stage", "stage": "scoring"})
+    return asdict(watcher.process(path))
 
 
 # ---- reading a monitor back (the Monitor page) ---------------------------------------------

@@ -12,7 +12,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from riskcore import report as R
-from tests.test_report import pdf_text
+from riskcore.store import Run, RunStore
+from tests.test_report import pdf_text, read_csv
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,10 @@ def _open(home: Path, monkeypatch, language: str = "en") -> AppTest:
     return at
 
 
+def at_run(home: Path) -> Run:
+    return RunStore(home).load(next((home / "runs").iterdir()).name)
+
+
 def _download(at: AppTest, media: dict[str, bytes], label_key: str) -> bytes:
     button = next(b for b in at.get("download_button") if b.label == TEXT[label_key][0])
     file_id = Path(button.proto.url).stem
@@ -69,11 +74,20 @@ def test_build_the_pdf_and_download_both_files(home, monkeypatch, media) -> None
     run_id = at.session_state["run_id"]
     assert at.title[0].value == TEXT["report.title"][0]
     assert run_id in at.caption[0].value
-    labels = [b.label for b in at.get("download_button")]
-    assert labels == [TEXT["report.download_csv"][0]]  # the PDF waits for its button
+    assert not at.get("download_button")  # nothing is built before it is asked for
+    assert at.radio(key="report_csv_scope").value == "test"
+    _button(at, "report.csv_build").click().run()
     csv = _download(at, media, "report.download_csv")
     assert csv.startswith(b"\xef\xbb\xbf") and b"risk_band" in csv and b"flagged" in csv
     assert b"'=cmd|' /C calc'!A0" in csv
+    assert {r["split"] for r in read_csv(csv)} == {"test"}
+    at.radio(key="report_csv_scope").set_value("all").run()
+    assert not at.get("download_button")  # other options: prepare again
+    assert TEXT["report.csv_stale"][0] in [c.value for c in at.caption]
+    _button(at, "report.csv_build").click().run()
+    every = read_csv(_download(at, media, "report.download_csv"))
+    assert {r["split"] for r in every} == {"train", "validation", "test"}
+    assert len(every) == len(R.report_csv(at_run(home), scope="all").splitlines()) - 1
 
     at.text_input(key="report_title").set_value("Q4 <b>review</b>")
     at.text_area(key="report_notes").set_value("Checked by 风险部 & audit.")
@@ -87,13 +101,13 @@ def test_build_the_pdf_and_download_both_files(home, monkeypatch, media) -> None
     assert "Q4 <b>review</b>" in text and "Checked by 风险部 & audit." in text
     assert R.text("section.metrics") in text and R.text("section.charts") not in text
     names = [media[f"name:{Path(b.proto.url).stem}"] for b in at.get("download_button")]
-    assert names == [f"risklens-report-{run_id}.csv", f"risklens-report-{run_id}.pdf"]
+    assert names == [f"risklens-report-{run_id}-all-splits.csv", f"risklens-report-{run_id}.pdf"]
     images = at.get("image")
     assert images, "no first-page preview"
     preview = media[Path(images[0].value[0]).stem]
     assert preview.startswith(b"\x89PNG")
 
-    # changing an option makes the built PDF stale until it is built again
+    # changing an option makes the built PDF stale until it is built again (not the CSV)
     at.text_input(key="report_title").set_value("Another title").run()
     assert [b.label for b in at.get("download_button")] == [TEXT["report.download_csv"][0]]
     assert TEXT["report.stale"][0] in [i.value for i in at.info]
@@ -131,6 +145,8 @@ def test_the_chinese_ui_shows_chinese_labels_and_builds_a_chinese_report(
     # AppTest renders no sidebar after switch_page, so the picker's state must be set again
     at.session_state["lang_picker"] = "zh"
     _button(at, "report.build", lang=1).click().run()
+    at.session_state["lang_picker"] = "zh"
+    _button(at, "report.csv_build", lang=1).click().run()
     assert not at.exception and not at.error
     assert TEXT["report.download_csv"][1] in [b.label for b in at.get("download_button")]
     button = next(b for b in at.get("download_button") if b.label == TEXT["report.download_pdf"][1])

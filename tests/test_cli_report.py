@@ -76,7 +76,14 @@ def test_csv_has_bom_escaped_entities_and_a_flag(run_id, home, tmp_path, capsys)
     assert {r["flagged"] for r in rows} <= {"0", "1"}
     assert list(rows[0])[4:6] == ["score", "score_raw"]  # calibrated probability, raw score
     assert all(r["flagged"] == str(int(float(r["score"]) >= 0.5)) for r in rows)
-    assert len(rows) == len(RunStore(home).load(run_id).predictions)
+    predictions = RunStore(home).load(run_id).predictions
+    assert {r["split"] for r in rows} == {"test"}  # the test period by default
+    assert len(rows) == int((predictions["split"] == "test").sum())
+    code, _, err = _run([*args, "--all-splits"], capsys)
+    assert code == 0, err
+    every = read_csv(out.read_bytes())
+    assert len(every) == len(predictions)
+    assert {r["split"] for r in every} == {"train", "validation", "test"}
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ import pytest
 
 from riskcore import report as R
 from riskcore.config import parse_config
+from riskcore.report.fonts import cjk_font
 from riskcore.store import Run, RunStore
 from tests.panels import config_dict, random_panel
 
@@ -35,6 +36,7 @@ ENTITY_NAMES = {"E0": "平安银行", "E1": "=cmd|' /C calc'!A0", "E2": "ACME"}
 NOTES = "Reviewed by <b>risk</b> & finance.\n\nWatch 平安银行."
 SCENARIO_NAMES = ("Rates +200bp", "情绪崩盘")
 HAS_PDFTOPPM = shutil.which("pdftoppm") is not None
+HAS_PDFFONTS = shutil.which("pdffonts") is not None
 
 
 # ---- hand-made artefacts (the bench uses them too) ------------------------------------------
@@ -79,18 +81,24 @@ def handmade_run(
     timed: bool = True,
     current: bool = False,
     warnings: list[dict] | None = None,
+    dates: int = 150,
+    entities: int = 2,
 ) -> Run:
     """A run folder written by hand (no training): for the regression and cross-sectional
     paths, with meta.json as sparse as an old run's. By default also metrics.json and
     predictions.csv are an old run's (no benchmark, paired differences, intervals, calibration,
-    warnings or raw scores); `current` writes them as training does now, with `warnings`."""
+    warnings or raw scores); `current` writes them as training does now, with `warnings`.
+    `dates` x `entities` predictions (a timed run; the bench makes a million of them)."""
     from riskcore import bootstrap as B
     from riskcore.calibration import fit_calibrator
 
     rng = np.random.default_rng(3)
     if timed:
-        dates = pd.bdate_range("2021-01-04", periods=150)
-        pred = pd.DataFrame([(d, e) for d in dates for e in ("A", "B")], columns=["time", "entity"])
+        days = pd.bdate_range("2021-01-04", periods=dates)
+        labels = ["A", "B"] if entities == 2 else [f"E{k:04d}" for k in range(entities)]
+        pred = pd.DataFrame(
+            {"time": np.repeat(days, len(labels)), "entity": np.tile(labels, len(days))}
+        )
         data = {"time": "date", "entity": "ent", "sequence_features": ["r"]}
     else:
         pred = pd.DataFrame({"time": [pd.NaT] * 300, "entity": ""})
@@ -281,7 +289,7 @@ def test_translation_table_is_complete_in_both_languages() -> None:
 # ---- CSV ------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_csv_of_a_bare_run_has_bom_columns_and_escaped_entities(bare) -> None:
-    data = R.report_csv(bare)
+    data = R.report_csv(bare, scope="all")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = read_csv(data)
     assert list(rows[0]) == [
@@ -299,6 +307,17 @@ def test_csv_of_a_bare_run_has_bom_columns_and_escaped_entities(bare) -> None:
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[0]["time"])
 
 
+def test_csv_holds_the_test_period_unless_all_splits_are_asked_for(bare) -> None:
+    test = read_csv(R.report_csv(bare))
+    stored = bare.predictions[bare.predictions["split"] == "test"]
+    assert {r["split"] for r in test} == {"test"} and len(test) == len(stored)
+    assert [float(r["score"]) for r in test[:5]] == pytest.approx(stored["score"][:5].tolist())
+    every = read_csv(R.report_csv(bare, scope="all"))
+    assert [r for r in every if r["split"] == "test"] == test  # same rows, same bands
+    with pytest.raises(R.ReportError, match="splits must be one of test, all, got 'train'"):
+        R.report_csv(bare, scope="train")
+
+
 @pytest.mark.slow
 def test_csv_threshold_adds_a_flag(bare) -> None:
     rows = read_csv(R.report_csv(bare, threshold=0.5))
@@ -309,7 +328,7 @@ def test_csv_threshold_adds_a_flag(bare) -> None:
 
 @pytest.mark.slow
 def test_csv_has_drivers_and_scenarios_when_the_run_has_them(enriched) -> None:
-    frame = pd.read_csv(io.BytesIO(R.report_csv(enriched)), encoding="utf-8-sig")
+    frame = pd.read_csv(io.BytesIO(R.report_csv(enriched, scope="all")), encoding="utf-8-sig")
     drivers = [f"driver_{k}{s}" for k in (1, 2, 3) for s in ("", "_contribution")]
     scenarios = [f"{p}_{n}" for n in SCENARIO_NAMES for p in ("score", "delta")]
     assert list(frame.columns) == [
@@ -362,6 +381,91 @@ def test_chinese_pdf_is_chinese(pdf_zh, enriched) -> None:
     assert f"{enriched.metrics['test']['model']['roc_auc']:.3f}" in text
     assert "季度风险报告" in text and "情绪崩盘" in text
     assert "Executive summary" not in text
+
+
+def pdf_fonts(pdf: bytes, folder: Path) -> list[dict[str, str]]:
+    """pdffonts' table of a PDF: name, type, emb (yes / no) of every font."""
+    path = folder / "fonts.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = done.stdout.splitlines()[2:]  # a header and a rule first
+    return [{"name": r.split()[0], "emb": r.split()[-5]} for r in rows if r.strip()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_PDFFONTS, reason="pdffonts (poppler-utils) is not installed")
+def test_chinese_pdf_embeds_its_cjk_font(pdf_zh, tmp_path) -> None:
+    """The Chinese text is set in an installed TrueType CJK font, embedded as a subset (the
+    CI installs fonts-wqy-microhei), not in a viewer-dependent STSong-Light."""
+    font = cjk_font()
+    assert font.embedded, "no embeddable CJK font found: install fonts-wqy-microhei"
+    fonts = pdf_fonts(pdf_zh, tmp_path)
+    cjk = [f for f in fonts if "+" in f["name"] and "Helvetica" not in f["name"]]
+    assert cjk and all(f["emb"] == "yes" for f in cjk), fonts
+    assert not any("STSong" in f["name"] for f in fonts), fonts
+    assert flat("季度风险报告") in flat(pdf_text(pdf_zh))  # and still extractable as text
+
+
+def test_without_a_cjk_font_the_report_warns_and_uses_stsong(bare, monkeypatch, tmp_path) -> None:
+    from riskcore.report import fonts
+
+    monkeypatch.setattr(fonts, "candidates", lambda: [])
+    fonts.cjk_font.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="apt-get install fonts-wqy-microhei"):
+            font = fonts.cjk_font()
+        assert font.name == "STSong-Light" and not font.embedded
+        pdf = R.report_pdf(bare, language="zh", sections=("summary",))
+        if HAS_PDFFONTS:
+            names = {f["name"]: f["emb"] for f in pdf_fonts(pdf, tmp_path)}
+            assert names.get("STSong-Light") == "no", names
+    finally:
+        monkeypatch.undo()
+        fonts.cjk_font.cache_clear()
+    assert fonts.cjk_font().embedded == bool(fonts.candidates())  # found again
+
+
+def test_font_search_skips_files_reportlab_cannot_embed(monkeypatch, tmp_path) -> None:
+    from riskcore.report import fonts
+
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font")
+    assert fonts._load(str(broken)) is None
+    monkeypatch.setenv(fonts.ENV_VAR, str(broken))
+    assert fonts.candidates()[0] == str(broken)  # tried first, then skipped
+
+
+def test_top_driver_of_every_listed_entity_or_why_it_has_none(tmp_path) -> None:
+    """Entity A's latest prediction was not explained, an earlier one was: its driver is shown
+    with that date. Entity B has no explained prediction: the cell says so."""
+    run = handmade_run(tmp_path)
+    p = run.predictions
+    early = p[(p["split"] == "test") & (p["entity"] == "A")].head(3)
+    rows = [
+        {"time": str(t.date()), "entity": "A", "score": 0.5, "base_value": 0.3, "r": v}
+        for t, v in zip(early["time"], (0.11, -0.2, 0.05), strict=True)
+    ]
+    RunStore(tmp_path).add_files(run.run_id, {"explanations.json": {"rows": rows}})
+    run = RunStore(tmp_path).load(run.run_id)
+    for language in R.LANGUAGES:
+        text = flat(pdf_text(R.report_pdf(run, language=language, sections=("riskiest",))))
+        latest = str(early["time"].iloc[-1].date())
+        earlier = R.text("driver.earlier", language, driver="r (+0.050)", date=latest)
+        assert flat(earlier) in text
+        assert flat(R.text("driver.none", language)) in text
+        assert flat(R.text("riskiest.drivers", language, n="3")) in text
+
+
+def test_scenario_labels_wrap_instead_of_being_cut() -> None:
+    from riskcore.report.figures import _wrap
+
+    for name in (
+        "Rates +200bp and credit spreads +150bp over two quarters",
+        "利率上行200个基点叠加信用利差扩大150个基点",
+    ):
+        label = _wrap(name)
+        assert "…" not in label and flat(label) == flat(name)
+        assert len(label.splitlines()) > 1
 
 
 @pytest.mark.slow
@@ -427,7 +531,7 @@ def test_regression_run_reports_errors_not_probabilities(tmp_path) -> None:
     assert "RMSE" in text and f"{run.metrics['test']['model']['rmse']:.4g}" in text
     assert R.text("caption.pred_actual") in text and R.text("caption.roc") not in text
     assert "Walk-forward validation, RMSE over 3 folds" in text and "0.500 ± 0.010" in text
-    rows = read_csv(R.report_csv(run))
+    rows = read_csv(R.report_csv(run, scope="all"))
     assert {r["risk_band"] for r in rows} == set(R.BANDS)  # quantiles of the training scores
 
 
@@ -591,7 +695,7 @@ def test_old_format_run_still_reports(tmp_path) -> None:
 @pytest.mark.slow
 def test_csv_keeps_calibrated_and_raw_scores_and_bands_the_calibrated_one(tmp_path) -> None:
     run = handmade_run(tmp_path, current=True, timed=False)
-    frame = pd.read_csv(io.BytesIO(R.report_csv(run)), encoding="utf-8-sig")
+    frame = pd.read_csv(io.BytesIO(R.report_csv(run, scope="all")), encoding="utf-8-sig")
     assert list(frame.columns[:7]) == [
         *["row", "time", "entity", "split", "actual", "score", "score_raw"]
     ]

@@ -103,3 +103,13 @@ def test_a_missing_folder_is_a_user_error(setup, tmp_path, monkeypatch, capsys) 
     assert main(["watch", str(tmp_path / "nope"), "--run", run_id, "--once"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "nope" in err
+
+
+def test_an_upload_is_saved_under_a_safe_name() -> None:
+    from riskcore.watch import upload_name
+
+    assert upload_name("新数据.csv") == "新数据.csv"
+    assert upload_name("../../etc/passwd") == "passwd.csv"
+    assert upload_name("C:\\exports\\prices 2026.XLSX") == "prices_2026.XLSX"
+    assert upload_name(".hidden.tsv") == "hidden.tsv"
+    assert upload_name("") == "upload.csv"

@@ -256,6 +256,106 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "error.prefix": ("Cannot continue:", "无法继续："),
     # data page
+    "data.choose": ("Choose options", "请选择"),
+    "data.mapping_kept": (
+        "Column mapping kept: {name} has every mapped column.",
+        "已保留列映射：{name}包含所有已映射的列。",
+    ),
+    "data.mapping_new": (
+        "New column mapping guessed: {name} lacks {columns}.",
+        "已重新推测列映射：{name}缺少列{columns}。",
+    ),
+    "data.range": ("Dates used", "使用的日期范围"),
+    "data.range_help": (
+        "Only rows dated in this range are used: a sample's whole window lies inside it, and a "
+        "target computed from later rows (drawdown, tail loss) looks no further than its end. "
+        "Saved in the config as data.start and data.end; the full span sets no limit.",
+        "仅使用日期在此范围内的行：样本的整个窗口都在范围内，由后续行计算的目标（回撤、尾部损失）"
+        "也不会越过范围终点。保存在配置的 data.start 和 data.end 中；选择全部时间跨度即不加限制。",
+    ),
+    "data.range_rows": (
+        "{used:,} of {total:,} rows used, {start} → {end}.",
+        "共 {total:,} 行，使用 {used:,} 行，{start} → {end}。",
+    ),
+    "data.derived": ("Derived sequence features", "派生序列特征"),
+    "data.derived_help": (
+        "Computed per entity from past rows only (row t and before), instead of by hand before "
+        "the upload. Saved in the config as data.derived.",
+        "按实体仅用过去的行（t 及之前）计算，无需上传前手工计算。保存在配置的 data.derived 中。",
+    ),
+    "data.derived_log_return": ("log return of {column}", "{column}的对数收益率"),
+    "data.derived_pct_change": ("percent change of {column}", "{column}的百分比变化"),
+    "data.derived_diff": ("change of {column}", "{column}的一阶差分"),
+    "data.derived_rolling_vol": (
+        "{window}-row volatility of {column}",
+        "{column}的 {window} 行滚动波动率",
+    ),
+    "data.derived_vol_scaled": (
+        "{column} in units of its {window}-row volatility",
+        "{column}除以其 {window} 行滚动波动率",
+    ),
+    "data.price_level_note": (
+        "{columns}: a price level, not pre-selected as an input; its log return is used instead "
+        "(a level mostly tells the model which stock and which year it is).",
+        "{columns}是价格水平，默认不作为输入，改用其对数收益率（价格水平主要告诉模型是哪只股票、哪一年）。",
+    ),
+    "data.explore": ("Explore the data", "浏览数据"),
+    "data.tab_summary": ("Columns", "各列概况"),
+    "data.tab_chart": ("Over time", "走势"),
+    "data.tab_rate": ("Event rate over time", "事件率走势"),
+    "data.summary_file": ("File", "文件"),
+    "data.summary_note": (
+        "{rows:,} rows of {name}; min, median and max over the values present.",
+        "{name}共 {rows:,} 行；最小值、中位数和最大值按非缺失值计算。",
+    ),
+    "data.col_column": ("Column", "列"),
+    "data.col_kind": ("Type", "类型"),
+    "data.col_missing": ("Missing", "缺失数"),
+    "data.col_missing_share": ("Missing share", "缺失比例"),
+    "data.col_distinct": ("Distinct values", "不同值个数"),
+    "data.col_min": ("Min", "最小值"),
+    "data.col_median": ("Median", "中位数"),
+    "data.col_max": ("Max", "最大值"),
+    "data.kind_number": ("number", "数值"),
+    "data.kind_date": ("date", "日期"),
+    "data.kind_text": ("text", "文本"),
+    "data.kind_flag": ("true / false", "是 / 否"),
+    "data.chart_need_time": (
+        "Map a time column above to see the data over time.",
+        "请先在上方映射时间列，即可查看数据走势。",
+    ),
+    "data.chart_no_numbers": (
+        "The primary file has no numeric column to plot.",
+        "主文件没有可绘制的数值列。",
+    ),
+    "data.chart_column": ("Column", "列"),
+    "data.chart_entities": ("Entities", "实体"),
+    "data.chart_entities_help": ("Up to {n} lines at once.", "最多同时显示 {n} 条线。"),
+    "data.chart.lines_title": ("{column} over time", "{column}走势"),
+    "data.chart.time": ("Date", "日期"),
+    "data.chart.all_rows": ("All rows", "全部行"),
+    "data.chart.outside_range": ("Outside the date range", "日期范围之外"),
+    "data.chart.rate_title": ("Event rate over time", "事件率走势"),
+    "data.chart.rate": ("Event rate", "事件率"),
+    "data.chart.samples": ("Samples", "样本数"),
+    "data.chart.events": ("Events", "事件数"),
+    "data.chart.no_data": ("No data to show", "暂无数据"),
+    "data.rate_unavailable": (
+        "The samples cannot be built yet: the reason is under Samples per split below.",
+        "暂时无法构建样本：原因见下方“各数据集样本数”。",
+    ),
+    "data.rate_classification_only": (
+        "The event rate is shown for a 0/1 target (classification).",
+        "事件率仅适用于 0/1 目标（分类任务）。",
+    ),
+    "data.rate_note": (
+        "Share of samples whose label is an event, per {period}; the validation and test "
+        "periods are shaded, the bars count the samples.",
+        "每{period}标签为事件的样本占比；验证期和测试期以底色标出，柱形为样本数。",
+    ),
+    "data.period_W": ("week", "周"),
+    "data.period_M": ("month", "月"),
+    "data.period_Q": ("quarter", "季度"),
     "data.title": ("Data", "数据"),
     "data.caption": (
         "Upload a primary time series (prices, transactions or payment histories) and, "
@@ -266,16 +366,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "data.samples": ("Start with sample data", "使用示例数据"),
     "data.sample_market": (
-        "Load sample: market risk (12 tickers)",
-        "加载示例：市场风险（12 只股票）",
+        "Load sample: market risk ({n:,} tickers)",
+        "加载示例：市场风险（{n} 只股票）",
     ),
     "data.sample_market_var": (
-        "Load sample: market VaR / ES (12 tickers)",
-        "加载示例：市场 VaR / ES（12 只股票）",
+        "Load sample: market VaR / ES ({n:,} tickers)",
+        "加载示例：市场 VaR / ES（{n} 只股票）",
     ),
     "data.sample_credit": (
-        "Load sample: credit risk (3,000 borrowers)",
-        "加载示例：信用风险（3000 名借款人）",
+        "Load sample: credit risk ({n:,} borrowers)",
+        "加载示例：信用风险（{n} 名借款人）",
     ),
     "data.sample_loaded": ("Sample data and its config loaded.", "已加载示例数据及配置。"),
     "data.files": ("Your files", "您的文件"),
@@ -426,6 +526,71 @@ TEXT: dict[str, tuple[str, str]] = {
     "split.validation": ("Validation", "验证集"),
     "split.test": ("Test", "测试集"),
     # train page
+    "train.name": ("Run name (optional)", "运行名称（可选）"),
+    "train.name_help": (
+        "Shown in the run picker, Compare, the report and `runs`; you can rename the run later "
+        "in the sidebar.",
+        "显示在运行选择器、对比、报告和 `runs` 中；之后可在侧边栏重命名。",
+    ),
+    "train.name_placeholder": ("e.g. LSTM 64, 30-day window", "例如：LSTM 64，30 天窗口"),
+    "train.done_stopped": (
+        "Stopped early at epoch {epoch} of {epochs}: the run keeps epoch {best}, the best on "
+        "validation so far, and is marked as stopped early.",
+        "已在第 {epoch}/{epochs} 轮提前停止：运行保留验证集上迄今最佳的第 {best} 轮，并标记为提前停止。",
+    ),
+    "job.stop_keep": ("Stop and keep the best epoch", "停止并保留最佳轮次"),
+    "job.stop_keep_help": (
+        "Ends training after the current batch. The run is finished with the weights of the "
+        "epoch with the lowest validation loss so far (baselines, calibration, intervals) and "
+        "saved, marked as stopped early.",
+        "在当前批次后结束训练。运行以迄今验证损失最低一轮的权重完成其余步骤（基准模型、校准、区间）"
+        "并保存，标记为提前停止。",
+    ),
+    "job.stop_discard": ("Stop and discard", "停止并丢弃"),
+    "job.stop_discard_help": (
+        "Ends the job now; nothing is saved.",
+        "立即结束任务；不保存任何内容。",
+    ),
+    "job.stopping": (
+        "Stopping: the run is being finished with the best epoch so far and saved.",
+        "正在停止：正以迄今最佳轮次完成并保存运行。",
+    ),
+    "job.starting": (
+        "Starting a worker process (it loads TensorFlow once, usually 6-10 s)…",
+        "正在启动工作进程（首次加载 TensorFlow，通常需 6-10 秒）……",
+    ),
+    "job.step": ("Step {step} of {steps}: {stage}", "第 {step}/{steps} 步：{stage}"),
+    "job.job_left": ("about {eta} left for the whole job", "整个任务约剩 {eta}"),
+    "job.eta_after_epoch": (
+        "time left: known after the first epoch",
+        "剩余时间：第一轮结束后可知",
+    ),
+    "job.stage_seconds": (
+        "{elapsed} s (usually about {expected} s)",
+        "{elapsed} 秒（通常约 {expected} 秒）",
+    ),
+    "job.batch_progress": (
+        "Epoch {epoch} of {epochs} · batch {batch} of {batches}",
+        "第 {epoch}/{epochs} 轮 · 第 {batch}/{batches} 批",
+    ),
+    "stage.device": ("starting TensorFlow, choosing the device", "启动 TensorFlow 并选择设备"),
+    "stage.building": (
+        "building the model and tracing its graph (once per run)",
+        "构建模型并追踪计算图（每次运行一次）",
+    ),
+    "stage.predicting": ("scoring every split with the network", "用神经网络为各数据集打分"),
+    "stage.benchmark": ("fitting the one-number benchmark", "拟合单指标基准"),
+    "stage.calibration": ("calibrating the scores on validation", "在验证集上校准分数"),
+    "sidebar.rename": ("Rename", "重命名"),
+    "sidebar.rename_label": ("Name of this run", "此运行的名称"),
+    "sidebar.rename_help": (
+        "Shown in the run picker, Compare, the report and `runs`. Leave it empty to remove it.",
+        "显示在运行选择器、对比、报告和 `runs` 中。留空即删除名称。",
+    ),
+    "sidebar.rename_save": ("Save the name", "保存名称"),
+    "sidebar.renamed": ("Run renamed: {name}", "运行已重命名：{name}"),
+    "sidebar.unnamed": ("Name removed from run {run_id}.", "已删除运行{run_id}的名称。"),
+    "sidebar.stopped_early": ("stopped early", "提前停止"),
     "train.title": ("Train", "训练"),
     "train.caption": (
         "Set the model and start training. Training runs in a background worker: you can "
@@ -579,22 +744,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "等待空闲进程：队列第 {position} 位。",
     ),
     "job.epoch_progress": (
-        "Epoch {epoch} of {epochs} · about {eta} left (at most)",
-        "第 {epoch}/{epochs} 轮 · 最多约剩 {eta}",
+        "Epoch {epoch} of {epochs} · about {eta} left for the whole job (at most)",
+        "第 {epoch}/{epochs} 轮 · 整个任务最多约剩 {eta}",
     ),
     "job.member_progress": (
         "Network {member} of {members} · epoch {epoch} of {epochs} · about {eta} left for "
-        "this network (at most)",
-        "第 {member}/{members} 个网络 · 第 {epoch}/{epochs} 轮 · 该网络最多约剩 {eta}",
+        "the whole job (at most)",
+        "第 {member}/{members} 个网络 · 第 {epoch}/{epochs} 轮 · 整个任务最多约剩 {eta}",
     ),
     "job.stage": ("Now: {stage}", "当前：{stage}"),
     "stage.preparing": ("preparing samples", "准备样本"),
     "stage.training": ("training the network", "训练神经网络"),
     "stage.baselines": ("training the baselines", "训练基准模型"),
-    "stage.evaluating": ("evaluating on test", "在测试集上评估"),
+    "stage.evaluating": (
+        "evaluating on test: 95% bootstrap intervals",
+        "在测试集上评估：95% 自助法区间",
+    ),
     "stage.walk-forward": ("walk-forward folds", "滚动窗口验证"),
     "stage.saving": ("saving the run", "保存运行"),
-    "train.done": ("Run {run_id} saved.", "运行 {run_id} 已保存。"),
+    "train.done": ("Run {run_id} saved.", "运行“{run_id}”已保存。"),
     "train.see_results": ("See the results", "查看结果"),
     "job.cancelled": ("Stopped. Nothing was saved.", "已停止，未保存任何内容。"),
     "job.failed": ("The job failed:", "任务失败："),
@@ -642,6 +810,45 @@ TEXT: dict[str, tuple[str, str]] = {
         "本次搜索预计约需 {duration}，超过服务器每个任务 {cap} 的上限。请减少试验次数、缩短时限，或收窄轮数、窗口和单元数的范围。",
     ),
     # results page
+    "results.col.decile": ("Group (1 = riskiest)", "分组（1 为风险最高）"),
+    "results.col.count": ("Predictions", "预测数"),
+    "results.col.events": ("Events", "事件数"),
+    "results.col.event_rate": ("Event rate", "事件率"),
+    "results.col.cum_events_share": ("Events captured, cumulative", "累计捕获事件占比"),
+    "results.col.lift": ("Lift", "提升度"),
+    "results.col.cum_lift": ("Lift, cumulative", "累计提升度"),
+    "results.col.min_score": ("Lowest score", "最低分数"),
+    "results.col.max_score": ("Highest score", "最高分数"),
+    "results.col.entity": ("Entity", "实体"),
+    "results.col.time": ("Date", "日期"),
+    "results.col.score": ("Risk score", "风险分数"),
+    "results.col.y_true": ("Event observed", "是否发生事件"),
+    "results.event_yes": ("Yes", "是"),
+    "results.event_no": ("No", "否"),
+    "results.event_unknown": ("Not known yet", "尚未可知"),
+    "results.col.role": ("Role", "用途"),
+    "results.col.file": ("File", "文件"),
+    "results.col.rows": ("Rows", "行数"),
+    "results.col.size": ("Size", "大小"),
+    "results.col.model": ("Model", "模型"),
+    "results.col.run": ("Run", "运行"),
+    "results.col.created": ("Created", "创建时间"),
+    "results.col.data": ("Data", "数据"),
+    "results.col.task": ("Task", "任务"),
+    "results.col.headline": ("Headline test metric", "主要测试指标"),
+    "results.role.primary": ("Primary data", "主数据"),
+    "results.role.macro": ("Macro data", "宏观数据"),
+    "results.role.sentiment": ("Sentiment data", "情绪数据"),
+    "results.task.classification": ("Classification", "分类"),
+    "results.task.regression": ("Regression", "回归"),
+    "results.task.quantile": ("VaR / ES (quantiles)", "VaR / ES（分位数）"),
+    "results.timing.prepare": ("Preparing the data", "数据准备"),
+    "results.timing.fit": ("Training", "训练"),
+    "results.timing.total": ("Whole job", "整个任务"),
+    "results.timing_seconds": ("{stage} (s)", "{stage}（秒）"),
+    "results.epochs_run": ("Epochs run", "已运行轮次"),
+    "results.parameters": ("Network parameters", "网络参数量"),
+    "results.device": ("Device", "设备"),
     "results.title": ("Results", "结果"),
     "results.no_run": ("No run selected: train one first.", "未选择运行：请先训练。"),
     "results.caption": (
@@ -726,12 +933,65 @@ TEXT: dict[str, tuple[str, str]] = {
     "results.walk_forward": ("Walk-forward folds (mean and sd)", "滚动验证（均值与标准差）"),
     "results.history": ("All runs", "全部运行"),
     # explain page
+    "explain.model": ("Model", "模型"),
+    "explain.model_help": (
+        "Every model of the run explained on the same rows and on one scale (log-odds for a "
+        "classifier), so the lengths of their bars compare.",
+        "在相同预测上、以同一尺度（分类任务为对数几率）解释本次运行的每个模型，因此条形长度可以直接比较。",
+    ),
+    "explain.models_older": (
+        "This explanation was stored before the comparators were explained too: explain again to "
+        "see gradient boosting and the logistic regression on the same scale.",
+        "该解释保存于对照模型解释功能之前：重新解释即可在同一尺度上查看梯度提升与逻辑回归。",
+    ),
+    "explain.method": ("{method}; values in {unit}.", "{method}；数值单位：{unit}。"),
+    "explain.method_model": (
+        "Deep model: SHAP by expected gradients (shap.GradientExplainer)",
+        "深度模型：期望梯度 SHAP（shap.GradientExplainer）",
+    ),
+    "explain.method_gbm": (
+        "Gradient boosting: exact SHAP by shap.TreeExplainer, refitted with the run's seed",
+        "梯度提升：shap.TreeExplainer 精确 SHAP，按本次运行的随机种子重新拟合",
+    ),
+    "explain.method_logistic": (
+        "Logistic regression: coefficient × standardised value, exact, refitted with the run's seed",
+        "逻辑回归：系数 × 标准化取值（精确），按本次运行的随机种子重新拟合",
+    ),
+    "explain.unit_log_odds": ("log-odds", "对数几率"),
+    "explain.unit_probability": ("probability points of the raw score", "原始分数的概率点"),
+    "explain.unit_return": ("return units of the VaR", "VaR 的收益率单位"),
+    "explain.unit_score": ("units of the target", "目标变量的单位"),
+    "explain.importance_of": (
+        "What drives {model} (mean |contribution|)",
+        "驱动{model}的因素（平均 |贡献|）",
+    ),
+    "explain.by_model": ("Mean |contribution| by model", "各模型的平均 |贡献|"),
+    "explain.by_model_note": (
+        "All in {unit}, on the same predictions: the models' values compare directly.",
+        "均以{unit}为单位、基于相同的预测：各模型的数值可直接比较。",
+    ),
+    "explain.col_log_odds": ("Log-odds", "对数几率"),
+    "explain.col_base_log_odds": ("Average log-odds", "平均对数几率"),
+    "explain.col_probability": ("Raw probability", "原始概率"),
+    "explain.row_number": ("Prediction #{n}", "第{n}个预测"),
+    "explain.log_odds_note": (
+        "Explained: log-odds {score:+.3f} of the raw score {p:.3f} (before calibration); the bars "
+        "add up in log-odds.",
+        "被解释的是原始分数 {p:.3f}（校准之前）的对数几率 {score:+.3f}；各条形按对数几率相加。",
+    ),
+    "explain.logit_sentence": (
+        "Risk {probability:.2f} (log-odds {score:+.2f}) against an average of {base:+.2f} log-odds, "
+        "mainly from {drivers}.",
+        "风险 {probability:.2f}（对数几率 {score:+.2f}，平均 {base:+.2f}），主要来自 {drivers}。",
+    ),
     "nav.explain": ("Explain", "解释"),
     "explain.title": ("Explain", "解释"),
     "explain.caption": (
-        "SHAP values by expected gradients (shap.GradientExplainer) on the trained network: how much "
-        "each feature, input and day moved each score away from the average score of the background sample.",
-        "基于期望梯度（shap.GradientExplainer）的 SHAP 值：每个特征、输入与时间步使各预测分数偏离背景样本平均分数的程度。",
+        "How much each feature, input and day moved each score away from the average: the deep "
+        "model by SHAP (expected gradients), gradient boosting by TreeExplainer, the logistic "
+        "regression by its coefficients; a classifier's on one scale, log-odds.",
+        "每个特征、输入与时间步使各预测偏离平均水平的程度：深度模型用 SHAP（期望梯度），梯度提升用 TreeExplainer，"
+        "逻辑回归用其系数；分类任务统一以对数几率为尺度。",
     ),
     "explain.choose": ("Choose what to explain", "选择要解释的预测"),
     "explain.how": ("Predictions", "预测范围"),
@@ -781,7 +1041,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{feature} on the latest step ({value:+.2f})",
         "最新一个时间步的 {feature}（{value:+.2f}）",
     ),
-    "explain.joiner": (" and ", "和"),
+    "explain.joiner": (" and ", " 和 "),
     "explain.separator": (", ", "、"),
     "explain.x_axis": ("Feature value on the x axis", "横轴的特征取值"),
     "explain.x_at_t": ("On the prediction date", "预测日当天"),
@@ -861,6 +1121,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "stage.background": ("sampling the background", "抽取背景样本"),
     # chart labels (every key of riskcore.charts.DEFAULT_LABELS)
+    "chart.date_day": ("%b %-d", "%-m月%-d日"),
+    "chart.date_month": ("%b %Y", "%Y年%-m月"),
+    "chart.date_year": ("%Y", "%Y年"),
+    "chart.date_hover": ("%Y-%m-%d", "%Y-%m-%d"),
     "chart.model": ("Deep model", "深度模型"),
     "chart.logistic": ("Logistic regression", "逻辑回归"),
     "chart.gbm": ("Gradient boosting", "梯度提升"),
@@ -1020,18 +1284,43 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.modality_sentiment": ("Sentiment", "情绪"),
     "chart.modality_static": ("Static", "静态"),
     # scenarios page
+    "scen.skipped": ("Presets skipped for this run: ", "本次运行跳过的预设情景："),
+    "scen.skip_sep": ("; ", "；"),
+    "scen.skip_item": ("{preset} ({reason})", "{preset}（{reason}）"),
+    "scen.skip_no_time": (
+        "a replay needs dates, and this run has no time column",
+        "重演需要日期，而本次运行没有时间列",
+    ),
+    "scen.skip_no_inputs": (
+        "no macro, sentiment or sequence input to replay",
+        "没有可重演的宏观、情绪或序列输入",
+    ),
+    "scen.skip_no_block": ("the run has no {detail} input", "本次运行没有 {detail} 输入"),
+    "scen.skip_no_column": (
+        "no input is named like it; searched: {detail}; shock any of them in the shock table",
+        "没有名称相符的输入；已查找：{detail}；可在冲击表中对其中任意一列施加冲击",
+    ),
+    "scen.replay_sequence": (
+        "Replay the period's sequence inputs too ({columns})",
+        "同时重演该时期的序列输入（{columns}）",
+    ),
+    "scen.replay_sequence_help": (
+        "Each entity's own returns, volatility and other sequence inputs of the period replace "
+        "its recent windows, step by step, besides the macro and sentiment path.",
+        "除宏观与情绪路径外，各实体在该时期自身的收益率、波动率等序列输入也逐步替换其最近的窗口。",
+    ),
+    "scen.replay_with_sequence": (
+        "Macro, sentiment and sequence inputs of {start} to {end} replayed",
+        "重演 {start} 至 {end} 的宏观、情绪与序列输入",
+    ),
+    "scen.measure": ("Measure", "指标"),
     "nav.scenarios": ("Scenarios", "情景分析"),
     "scen.title": ("Scenarios", "情景分析"),
     "scen.caption": (
         "Stress the active run's inputs (rates up, sentiment crash, volatility x2, a past crisis "
-        "replayed) and see how the risk scores move; compare runs side by side; tune "
-        "hyperparameters automatically.",
-        "对当前运行的输入施加压力（利率上升、情绪崩溃、波动率翻倍、重演历史危机），观察风险分数如何变化；"
-        "并排比较多次运行；自动调参。",
+        "replayed) and see how the risk scores move.",
+        "对当前运行的输入施加压力（利率上升、情绪崩溃、波动率翻倍、重演历史危机），观察风险分数如何变化。",
     ),
-    "scen.tab_scenarios": ("What-if scenarios", "假设情景"),
-    "scen.tab_compare": ("Compare runs", "比较运行"),
-    "scen.tab_tune": ("Tune", "自动调参"),
     # defining scenarios
     "scen.define": ("Define scenarios", "定义情景"),
     "scen.presets": ("Presets", "预设情景"),
@@ -1150,6 +1439,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "取该实体最近 {n} 个预测的平均；背景为未受冲击的输入。",
     ),
     # comparing runs
+    "nav.compare": ("Compare", "比较运行"),
+    "compare.title": ("Compare runs", "比较运行"),
+    "compare.caption": (
+        "Two to four runs side by side: test metrics with intervals, ROC and PR curves, training "
+        "curves and the settings that differ; runs are named by name and date.",
+        "并排比较二至四次运行：带区间的测试指标、ROC 与 PR 曲线、训练曲线及不同的设置；运行以名称和日期标注。",
+    ),
     "compare.need_two": (
         "Comparing needs at least two runs; train another one on the Train page.",
         "比较至少需要两次运行；请在训练页再训练一次。",
@@ -1174,6 +1470,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare.same_config": ("The runs share every setting.", "这些运行的设置完全相同。"),
     "compare.field": ("Setting", "设置项"),
     # tuning
+    "nav.tune": ("Tune", "自动调参"),
+    "tune.title": ("Tune", "自动调参"),
+    "tune.same_data": (
+        "The data loaded now are the files the search ran on ({files}): Train fits the best "
+        "config to them.",
+        "当前加载的数据正是搜索所用的文件（{files}）：训练页将用它们拟合最佳配置。",
+    ),
+    "tune.other_data": (
+        "The data loaded now differ from the data the search ran on ({roles}: {now} is loaded, "
+        "the search used {files}). The best config is best for that data: load those files on "
+        "the Data page before training, or expect other results.",
+        "当前加载的数据与搜索所用数据不同（{roles}：当前为 {now}，搜索使用 {files}）。"
+        "最佳配置只对那批数据最佳：训练前请在数据页加载这些文件，否则结果可能不同。",
+    ),
     "tune.caption": (
         "Searches around run {run_id}'s settings on the data it was trained on; every trial is "
         "stored as a run and judged by its validation {metric} (the test split is never used "
@@ -1208,9 +1518,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "tune.use_best": ("Load the best config into Train", "将最佳配置载入训练页"),
     "tune.go_train": ("Open the Train page", "打开训练页"),
     "tune.need_data": (
-        "The best config is loaded, but this session has no data files: load them on the Data "
-        "page, then upload this config there (a new file resets the column mapping).",
-        "最佳配置已载入，但本会话没有数据文件：请在数据页加载文件，然后在该页上传此配置（新文件会重置列映射）。",
+        "The best config is loaded, but this session has no data files: load the files the "
+        "search ran on ({files}) on the Data page, then upload this config there (a new file "
+        "resets the column mapping).",
+        "最佳配置已载入，但本会话没有数据文件：请在数据页加载搜索所用的文件（{files}），"
+        "然后在该页上传此配置（新文件会重置列映射）。",
     ),
     "tune.download_config": ("Download the best config", "下载最佳配置"),
     # chart labels (riskcore.charts.scenarios, riskcore.charts.compare)
@@ -1240,6 +1552,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.tuning_title": ("Tuning trials: each line is one trial", "调参试验：每条线是一次试验"),
     "chart.trial": ("Trial", "试验"),
     # report page
+    "report.csv_scope": ("Predictions in the CSV", "CSV 包含的预测"),
+    "report.csv_scope_test": ("Test period", "测试期"),
+    "report.csv_scope_all": ("All splits", "全部划分"),
+    "report.csv_scope_help": (
+        "The test period is what the metrics are judged on. All splits adds the training and "
+        "validation predictions (a `split` column tells them apart); on a large run the file "
+        "is several times bigger.",
+        "测试期即评估指标所依据的区间。全部划分还包含训练集和验证集的预测（以 `split` 列区分）；"
+        "大型运行的文件会大数倍。",
+    ),
+    "report.csv_build": ("Prepare CSV", "准备 CSV"),
+    "report.csv_building": ("Writing the CSV…", "正在生成 CSV……"),
+    "report.csv_size": ("{size} KB", "{size} KB"),
+    "report.csv_stale": (
+        "The options changed since the CSV was prepared: prepare it again.",
+        "准备 CSV 后选项已更改：请重新准备。",
+    ),
     "nav.report": ("Report", "报告"),
     "report.title": ("Risk report", "风险报告"),
     "report.caption": (
@@ -1326,12 +1655,70 @@ TEXT: dict[str, tuple[str, str]] = {
         "无法预览：首页未能渲染（服务器需要 poppler-utils 中的 pdftoppm）。PDF 本身是完整的。",
     ),
     # monitor page
+    "monitor.score_title": ("Score a new file", "为新文件打分"),
+    "monitor.score_caption": (
+        "Upload new data in the training file's layout; the active run (run {run_id}) scores "
+        "it with its saved preprocessing and model, measures drift and raises alerts, as "
+        "`watch` does for a folder.",
+        "上传与训练文件格式相同的新数据；当前运行（运行 {run_id}）使用其保存的预处理和模型为其"
+        "打分、衡量漂移并发出警报，与 `watch` 监控文件夹的做法相同。",
+    ),
+    "monitor.upload": ("New data file (CSV, TSV or Excel)", "新数据文件（CSV、TSV 或 Excel）"),
+    "monitor.upload_help": (
+        "The same columns as the run's training file: time, entity and every input. Each "
+        "entity needs at least one full window of rows.",
+        "列与该运行的训练文件相同：时间、实体及全部输入。每个实体至少需要一个完整窗口的行数。",
+    ),
+    "monitor.upload_macro": ("Macro indicators file", "宏观指标文件"),
+    "monitor.upload_sentiment": ("News sentiment file", "新闻情绪文件"),
+    "monitor.context_help": (
+        "The run was trained with this file's columns, so scoring needs them up to the new "
+        "data's dates.",
+        "该运行训练时使用了此文件的列，因此打分需要截至新数据日期的这些列。",
+    ),
+    "monitor.role_macro": ("the macro indicators file", "宏观指标文件"),
+    "monitor.role_sentiment": ("the news sentiment file", "新闻情绪文件"),
+    "monitor.sep": (", ", "、"),
+    "monitor.needs": (
+        "The run also needs {files} before the file can be scored.",
+        "打分前还需要上传{files}。",
+    ),
+    "monitor.threshold": ("Alert threshold", "警报阈值"),
+    "monitor.threshold_help": (
+        "An entity is alerted when its latest score reaches this threshold and its previous "
+        "score did not. For classification runs it is the run's decision threshold, shared "
+        "with the Results page.",
+        "当实体的最新分数达到此阈值而此前分数未达到时发出警报。分类运行使用该运行的决策阈值，"
+        "与“结果”页面共享。",
+    ),
+    "monitor.score": ("Score the file", "为文件打分"),
+    "monitor.scored": (
+        "{file}: {rows} predictions scored, mean score {mean}. The record below includes it.",
+        "{file}：已为 {rows} 条预测打分，平均分数 {mean}。下方记录已包含该文件。",
+    ),
+    "monitor.score_failed": (
+        "{file} could not be scored: {error}",
+        "无法为 {file} 打分：{error}",
+    ),
+    "monitor.drifted": (
+        "Drift at or above the alert level (PSI 0.25): {inputs}",
+        "漂移达到或超过警报水平（PSI 0.25）：{inputs}",
+    ),
+    "monitor.crossed": (
+        "{n} entities crossed the threshold: {entities}",
+        "{n} 个实体越过阈值：{entities}",
+    ),
+    "monitor.first_score": ("first score", "首次打分"),
+    "monitor.how_title": ("Watch a folder from the command line", "通过命令行监控文件夹"),
+    "stage.reading": ("reading the files", "读取文件"),
+    "stage.scoring": ("scoring the file", "为文件打分"),
     "nav.monitor": ("Monitor", "监控"),
     "monitor.title": ("Monitor", "监控"),
     "monitor.caption": (
-        "New data scored by `watch` as it arrives: drift against the training data over time "
-        "and the entities whose risk crossed the threshold. Run {run_id}.",
-        "由 `watch` 在新数据到达时打分：随时间变化的相对训练数据的漂移，以及风险越过阈值的实体。运行 {run_id}。",
+        "New data scored with the run, here or by `watch` as it arrives: drift against the "
+        "training data over time and the entities whose risk crossed the threshold. Run {run_id}.",
+        "用该运行为新数据打分（在此页面，或由 `watch` 在数据到达时）：随时间变化的相对训练数据的"
+        "漂移，以及风险越过阈值的实体。运行 {run_id}。",
     ),
     "monitor.how": (
         "Start a watch on the folder where new files arrive (on this server or any machine that "

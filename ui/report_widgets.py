@@ -1,8 +1,10 @@
 """Widgets of the Report page: report options, the CSV and PDF downloads, a first-page preview.
 
-The PDF takes a second or more to lay out, so it is built only when asked (a button) and cached
-by run, artefact versions and options: downloading it or moving to another page and back costs
-nothing. Nothing here imports TensorFlow: a report reads only the run's stored files.
+Opening the page builds nothing: the CSV (seconds and tens of MB on a million-prediction run),
+the PDF (a second or more of layout) and the model documentation are each built only when
+asked (a button, then the download button), and cached by run, artefact versions and options,
+so downloading, or moving to another page and back, costs nothing. Nothing here imports
+TensorFlow: a report reads only the run's stored files.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from ui.page import load_run, show_error, threshold_slider
 
 ARTEFACTS = ("explanations.json", "scenarios.json")
 BUILT_KEY = "report_built"  # the options of the PDF this session last asked for
+CSV_BUILT_KEY = "report_csv_built"  # the same for the CSV
+SCOPE_KEY = "report_csv_scope"
 LANGUAGE_KEY, LANGUAGE_CHOSEN = "report_language", "report_language_chosen"
 SECTIONS_KEY, THRESHOLD_KEY = "report_sections", "report_threshold"
 WIDGETS = ("report_title", "report_notes", LANGUAGE_KEY, SECTIONS_KEY)  # threshold: per run
@@ -44,8 +48,10 @@ class BuiltReport:
 
 
 def file_name(run: Run, suffix: str) -> str:
-    """Download names come from the generated run id, never from text the user typed."""
-    return f"risklens-report-{run.run_id}.{suffix}"
+    """Download names come from the generated run id, never from text the user typed;
+    a suffix with a dot ("all-splits.csv") is joined by a hyphen."""
+    sep = "-" if "." in suffix else "."
+    return f"risklens-report-{run.run_id}{sep}{suffix}"
 
 
 def artefact_version(run: Run) -> tuple[int, ...]:
@@ -147,8 +153,10 @@ def _keep() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl="15m", max_size="256MB")
-def _csv(run_id: str, version: tuple[int, ...], threshold: float | None) -> bytes:
-    return R.report_csv(load_run(run_id), threshold)
+def _csv(
+    run_id: str, version: tuple[int, ...], threshold: float | None, scope: str, language: str
+) -> bytes:
+    return R.report_csv(load_run(run_id), threshold, language=language, scope=scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl="15m", max_size="128MB")
@@ -173,23 +181,43 @@ def _preview(pdf: bytes) -> bytes | None:
 
 
 def csv_download(run: Run, options: ReportOptions) -> None:
+    """The CSV's splits (the test period by default, or all), then Prepare and Download."""
     st.subheader(t("report.csv_header"))
     quantile = run.metrics.task == "quantile"
     st.caption(t("report.csv_caption_var" if quantile else "report.csv_caption"))
-    try:
-        data = _csv(run.run_id, artefact_version(run), options.threshold)
-    except RiskcoreError as exc:
-        show_error(exc)
-        return
-    st.download_button(
-        t("report.download_csv"),
-        data,
-        file_name=file_name(run, "csv"),
-        mime="text/csv",
-        icon=":material/table_view:",
-        key="download_csv",
-        on_click="ignore",
+    names = {s: t(f"report.csv_scope_{s}") for s in R.CSV_SCOPES}  # words of this rerun's language
+    scope = st.radio(
+        t("report.csv_scope"),
+        R.CSV_SCOPES,
+        format_func=names.get,
+        horizontal=True,
+        key=SCOPE_KEY,
+        help=t("report.csv_scope_help"),
     )
+    key = (run.run_id, artefact_version(run), options.threshold, scope, options.language)
+    if st.button(t("report.csv_build"), icon=":material/table_view:", key="build_csv"):
+        st.session_state[CSV_BUILT_KEY] = key
+    built = st.session_state.get(CSV_BUILT_KEY)
+    if built == key:
+        try:
+            with st.spinner(t("report.csv_building")):
+                data = _csv(*key)
+        except RiskcoreError as exc:
+            st.session_state.pop(CSV_BUILT_KEY, None)
+            show_error(exc)
+        else:
+            st.download_button(
+                t("report.download_csv"),
+                data,
+                file_name=file_name(run, "csv" if scope == "test" else "all-splits.csv"),
+                mime="text/csv",
+                icon=":material/download:",
+                key="download_csv",
+                on_click="ignore",
+                help=t("report.csv_size", size=f"{len(data) / 1024:,.0f}"),
+            )
+    elif built is not None and built[0] == run.run_id:
+        st.caption(t("report.csv_stale"))
     docx_section(run, options)
 
 

@@ -28,6 +28,20 @@ def _lab(labels: Mapping[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **MONITOR_LABELS, **(labels or {})}
 
 
+def _date_axis(fig: go.Figure, when: pd.Series) -> None:
+    """Dates on the time axis ("2026-10-30", the same in every language), never a clock: a
+    single file, or files that share a date, would otherwise get an axis of hours. A short
+    span gets one tick a day and a day of room on either side."""
+    days = pd.to_datetime(when).dropna()
+    axis: dict = {"type": "date", "tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d"}
+    if len(days):
+        lo, hi = days.min().normalize(), days.max().normalize()
+        if (hi - lo) < pd.Timedelta(days=7):
+            day = pd.Timedelta(days=1)
+            axis.update(range=[lo - day, hi + day], dtick=86_400_000, tick0=lo)
+    fig.update_xaxes(**axis)
+
+
 def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go.Figure:
     """PSI of the score and of the most drifted inputs per scored file, with the 0.1 / 0.25
     reading lines; `drift` is Monitor.drift (at, file, feature, psi)."""
@@ -38,7 +52,7 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
     inputs = drift[drift["feature"] != "score"]
     worst = inputs.groupby("feature")["psi"].max().nlargest(TOP_FEATURES).index.tolist()
     for i, feature in enumerate(["score", *worst]):
-        part = drift[drift["feature"] == feature].sort_values("when")
+        part = drift[drift["feature"] == feature].sort_values("when", kind="stable")
         is_score = feature == "score"
         fig.add_trace(
             go.Scatter(
@@ -54,7 +68,9 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
                 },
             )
         )
-    for level, key in ((0.1, "moderate"), (0.25, "major")):
+    # the labels sit on the far sides of the gap between the lines (moderate below its line,
+    # major above), so they never overlap however the axis is scaled
+    for level, key, where in ((0.1, "moderate", "bottom left"), (0.25, "major", "top left")):
         fig.add_hline(
             level,
             line={
@@ -62,9 +78,10 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
                 "dash": "dot",
             },
             annotation_text=f"{level:g} {lab[key]}",
-            annotation_position="top left",
+            annotation_position=where,
         )
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    _date_axis(fig, drift["when"])
     return fig
 
 
@@ -73,7 +90,7 @@ def mean_score_over_time(log: pd.DataFrame, labels: Mapping[str, str] | None = N
     lab = _lab(labels)
     fig = figure(lab["mean_score_title"], lab["data_to"], lab["file_mean_score"], height=320)
     ok = log.dropna(subset=["mean_score"]) if "mean_score" in log else log.iloc[0:0]
-    ok = ok.sort_values("when")
+    ok = ok.sort_values("when", kind="stable")
     if ok.empty:
         return message(fig, lab["no_data"])
     fig.add_trace(
@@ -87,4 +104,6 @@ def mean_score_over_time(log: pd.DataFrame, labels: Mapping[str, str] | None = N
             showlegend=False,
         )
     )
+    _date_axis(fig, ok["when"])
+    fig.update_yaxes(rangemode="tozero")  # one file: no axis below zero around its point
     return fig

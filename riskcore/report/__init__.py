@@ -27,6 +27,7 @@ from riskcore.report.bands import BANDS, REGRESSION_BAND_QUANTILES, RISK_CUTS, b
 from riskcore.report.document import render_first_page_png, report_pdf
 from riskcore.report.options import (
     ALL_SECTIONS,
+    CSV_SCOPES,
     ReportError,
     check_options,
     check_threshold,
@@ -47,6 +48,7 @@ from riskcore.report.word import model_document
 __all__ = [
     "ALL_SECTIONS",
     "BANDS",
+    "CSV_SCOPES",
     "DRIVERS",
     "FORMULA_PREFIXES",
     "LANGUAGES",

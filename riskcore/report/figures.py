@@ -3,15 +3,19 @@
 The object-oriented API (Figure + FigureCanvasAgg) is used instead of pyplot, so building a
 report never switches the process's backend or leaves figures alive in a server process. Every
 text comes through a `t(key)` callable (the report's translation table). Chinese chart text
-needs a CJK font: "Noto Sans CJK SC" (or another Noto / Source Han family) when one is
-installed; it is also the fallback for Chinese entity or feature names in English charts.
+needs a CJK font: the file the PDF embeds (riskcore.report.fonts), else "Noto Sans CJK SC" or
+another Noto / Source Han family when one is installed; it is also the fallback for Chinese
+entity or feature names in English charts.
 Colours are the dashboard's (riskcore.charts.base.COLOURS), so the PDF matches the screen.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import textwrap
 import threading
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -30,6 +34,7 @@ from riskcore.charts.base import COLOURS
 from riskcore.charts.var import VAR_COLOURS
 from riskcore.quantiles import es_column, level_key, var_column
 
+logger = logging.getLogger(__name__)
 Translate = Callable[[str], str]
 DPI = 170  # print quality; the PDF shows the images at 6.85 inches wide
 WIDTH_IN = 6.85  # the PDF frame width (174 mm)
@@ -49,9 +54,20 @@ VAR_SHADES = (COLOURS["model"], COLOURS["model_raw"], "#b9cde3")  # VaR lines, l
 
 @cache
 def cjk_font() -> str | None:
-    """The first installed CJK font family, or None (then Chinese reports chart in English)."""
+    """The CJK font family of the charts: the PDF's embedded font file (riskcore.report.fonts)
+    so charts and text share one typeface, else the first installed CJK family, or None (then
+    Chinese reports chart in English)."""
     from matplotlib import font_manager
 
+    from riskcore.report.fonts import cjk_font as report_font
+
+    path = report_font().path
+    if path:
+        try:
+            font_manager.fontManager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
+        except (OSError, RuntimeError, ValueError) as exc:  # unreadable for FreeType
+            logger.warning("matplotlib cannot read the CJK font %s: %s", path, exc)
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
 
@@ -66,7 +82,8 @@ def _style(cjk_first: bool):
         "font.family": families,  # a list, not "sans-serif": only then does a glyph fall back
         "font.size": 7.5,
         "axes.titlesize": 8.5,
-        "axes.titleweight": "bold",
+        # the CJK font has no bold: Chinese titles are set regular (as the PDF's headings)
+        "axes.titleweight": "normal" if cjk_first and cjk_font() else "bold",
         "axes.titlelocation": "left",
         "axes.labelsize": 7.5,
         "axes.labelcolor": INK,
@@ -361,6 +378,8 @@ class ChartMaker:
     ) -> bytes:
         """Average score without and with each scenario, beside the spread of the changes."""
         t = self.t
+        labels = [_wrap(n) for n in names]
+        lines = sum(label.count("\n") + 1 for label in labels)
 
         def draw(fig: Figure) -> None:
             bars, spread = fig.subplots(1, 2, width_ratios=(1.1, 1))
@@ -368,7 +387,7 @@ class ChartMaker:
             grey, red = COLOURS["reference"], COLOURS["event"]
             bars.barh(pos - 0.2, base, height=0.38, color=grey, label=t("chart.base"))
             bars.barh(pos + 0.2, stressed, height=0.38, color=red, label=t("chart.stressed"))
-            bars.set_yticks(pos, [_short(n) for n in names])
+            bars.set_yticks(pos, labels)
             bars.invert_yaxis()
             bars.grid(axis="y", visible=False)
             _finish(bars, t("chart.scenarios"), t("chart.score"), "")
@@ -387,7 +406,7 @@ class ChartMaker:
             spread.axvline(0, color=MUTED, lw=0.7)
             _finish(spread, t("chart.deltas"), t("chart.delta"), "")
 
-        return self._render(draw, min(3.6, 1.5 + 0.45 * len(names)))
+        return self._render(draw, min(4.8, 1.5 + 0.45 * len(names) + 0.12 * (lines - len(names))))
 
 
 def calibration_lines(
@@ -456,8 +475,12 @@ def _with_gaps(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def _short(name: str, width: int = 28) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+def _wrap(name: str, width: int = 26) -> str:
+    """A label on lines of at most `width` columns (a hanzi counts as two), broken at spaces
+    where there are some: a scenario's name is never cut short."""
+    wide = any(unicodedata.east_asian_width(c) in "WF" for c in name)
+    lines = textwrap.wrap(name, width // 2 if wide else width, break_on_hyphens=False)
+    return "\n".join(lines) or name
 
 
 def _band_lines(ax, cuts: Sequence[float], vertical: bool) -> None:

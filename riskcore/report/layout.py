@@ -1,8 +1,9 @@
 """PDF building blocks of the risk report: fonts, paragraph styles, tables, pages.
 
-Typography is one family per language: Helvetica for English, and reportlab's built-in CID font
-STSong-Light for Chinese, which needs no font file. Any text that Helvetica cannot encode (a
-Chinese entity or column name in an English report) is set in STSong-Light run by run, and all
+Typography is one family per language: Helvetica for English, and for Chinese an installed
+TrueType CJK font embedded as a subset (riskcore.report.fonts; STSong-Light, not embedded, only
+when none is installed). Any text that Helvetica cannot encode (a Chinese entity or column name
+in an English report) is set in that CJK font run by run, and all
 user text is XML-escaped before it reaches a Paragraph, so "<b>" typed by an analyst is printed,
 not obeyed. Page numbers ("Page 3 of 9") need the page count, so the canvas keeps every page
 until the end and stamps them all on save. What goes on the pages is riskcore.report.sections'.
@@ -15,7 +16,6 @@ import itertools
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -23,8 +23,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -42,8 +40,8 @@ from reportlab.platypus.flowables import HRFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from riskcore.report.bands import BANDS
+from riskcore.report.fonts import cjk_font
 
-CJK_FONT = "STSong-Light"
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18 * mm, 22 * mm, 18 * mm
 FRAME_W = PAGE_W - 2 * MARGIN_X
@@ -66,9 +64,9 @@ ZONE_LIGHT = {"green": "green", "yellow": "amber", "red": "red"}
 _LATIN = frozenset(bytes(range(32, 256)).decode("cp1252", errors="ignore")) | {"\n", "\t"}
 
 
-@cache
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+def cjk() -> str:
+    """reportlab's name of the CJK font (registered on first use)."""
+    return cjk_font().name
 
 
 # ---- typography -----------------------------------------------------------------------------
@@ -84,7 +82,7 @@ def _markup(value: object, breaks: bool = True) -> str:
     for latin, chunk in _runs("" if value is None else str(value)):
         chunk = escape(chunk)
         chunk = chunk.replace("\n", "<br/>") if breaks else chunk
-        parts.append(chunk if latin else f'<font name="{CJK_FONT}">{chunk}</font>')
+        parts.append(chunk if latin else f'<font name="{cjk()}">{chunk}</font>')
     return "".join(parts)
 
 
@@ -163,10 +161,10 @@ class Styles:
     """The report's paragraph styles in one language, and helpers that apply them."""
 
     def __init__(self, language: str) -> None:
-        _register_fonts()
+        cjk()  # registered before any paragraph names it
         zh = language == "zh"
         self.font, self.bold = "Helvetica", "Helvetica-Bold"
-        # STSong-Light has no bold or italic: Chinese headings, emphasis and captions stay
+        # the CJK font has no bold or italic: Chinese headings, emphasis and captions stay
         # regular, and so does the Latin text inside them, so that no line mixes styles.
         self.strong = self.font if zh else self.bold
         self.italic = self.font if zh else "Helvetica-Oblique"
@@ -327,9 +325,7 @@ def preformatted(st: Styles, value: str) -> XPreformatted:
 
 # ---- page furniture -------------------------------------------------------------------------
 def _width(canvas: Canvas, value: str, font: str, size: float) -> float:
-    return sum(
-        canvas.stringWidth(t, font if latin else CJK_FONT, size) for latin, t in _runs(value)
-    )
+    return sum(canvas.stringWidth(t, font if latin else cjk(), size) for latin, t in _runs(value))
 
 
 def draw_text(
@@ -349,9 +345,9 @@ def draw_text(
     if right:
         x -= _width(canvas, value, font, size)
     for latin, chunk in _runs(value):
-        canvas.setFont(font if latin else CJK_FONT, size)
+        canvas.setFont(font if latin else cjk(), size)
         canvas.drawString(x, y, chunk)
-        x += canvas.stringWidth(chunk, font if latin else CJK_FONT, size)
+        x += canvas.stringWidth(chunk, font if latin else cjk(), size)
 
 
 @dataclass

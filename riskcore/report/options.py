@@ -24,6 +24,9 @@ ALL_SECTIONS = (
     "methodology",
     "appendix",
 )
+# Which predictions the CSV holds: the test period (what the metrics are judged on; default)
+# or every split (train and validation too, e.g. for a back-book review).
+CSV_SCOPES = ("test", "all")
 
 
 class ReportError(RiskcoreError):
@@ -59,3 +62,9 @@ def check_options(language: str, sections: Sequence[str]) -> tuple[str, ...]:
             f"choose from {', '.join(ALL_SECTIONS)}"
         )
     return tuple(s for s in ALL_SECTIONS if s in sections)  # always in reading order
+
+
+def check_scope(scope: str) -> str:
+    if scope not in CSV_SCOPES:
+        raise ReportError(f"the CSV's splits must be one of {', '.join(CSV_SCOPES)}, got '{scope}'")
+    return scope

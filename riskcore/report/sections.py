@@ -228,6 +228,32 @@ class ReportContext:
         return last.sort_values("score", ascending=riskiest_first, kind="stable")
 
     @cached_property
+    def explained(self) -> pd.DataFrame:
+        """Each entity's latest explained prediction (time, driver_1 and its contribution),
+        indexed by entity: the top driver of an entity whose listed prediction was not
+        explained. Empty without explanations and for cross-sectional runs (a row is its own
+        entity there)."""
+        columns = ["time", "driver_1", "driver_1_contribution"]
+        if "driver_1" not in self.table or not self.timed:
+            return pd.DataFrame(columns=columns)
+        have = self.table[self.table["driver_1"].fillna("").astype(str) != ""]
+        last = have.sort_values("time", kind="stable").groupby("entity", sort=False).tail(1)
+        return last.set_index("entity")[columns]
+
+    def top_driver(self, row: object) -> str:
+        """ "ret_1d (+0.052)" for the row; the entity's latest explained driver with its date
+        when the row was not explained; else why there is none."""
+        name = getattr(row, "driver_1", None)
+        if isinstance(name, str) and name:
+            return f"{name} ({row.driver_1_contribution:+.3f})"
+        entity = getattr(row, "entity", None)
+        if entity in self.explained.index:
+            earlier = self.explained.loc[entity]
+            driver = f"{earlier['driver_1']} ({float(earlier['driver_1_contribution']):+.3f})"
+            return self.t("driver.earlier", driver=driver, date=_day(earlier["time"]))
+        return self.t("driver.none")
+
+    @cached_property
     def data_summary(self) -> dict:
         """meta.json's data summary, completed from the predictions where a run lacks parts."""
         info = dict(self.run.meta.summary)
@@ -1000,10 +1026,6 @@ def riskiest(ctx: ReportContext, st: Styles) -> list[Flowable]:
         colour = BAND_INK[r.risk_band or "low"]
         return st.rich(f'<font color="{colour}">{st.esc(ctx.band(r.risk_band))}</font>', "cell")
 
-    def driver(r) -> str:
-        name = r.driver_1 if isinstance(r.driver_1, str) else ""
-        return f"{name} ({r.driver_1_contribution:+.3f})" if name else "–"
-
     t = ctx.t
     confidence = ctx.confidence(low) if low is not None else ""
     # a quantile run: the VaR, its ES (when there is room) and the realised return
@@ -1038,7 +1060,7 @@ def riskiest(ctx: ReportContext, st: Styles) -> list[Flowable]:
             ctx.quantile,
             lambda r: _outcome(ctx, r),
         ),
-        *([(t("col.driver"), 40 * mm, False, driver)] if has_drivers else []),
+        *([(t("col.driver"), 40 * mm, False, ctx.top_driver)] if has_drivers else []),
     ]
     widths = [c[1] for c in columns]
     widths[1] = FRAME_W - sum(widths)
@@ -1059,7 +1081,11 @@ def riskiest(ctx: ReportContext, st: Styles) -> list[Flowable]:
     note = t(
         "riskiest.note_var" if ctx.quantile else key, horizon=ctx.horizon, confidence=confidence
     )
-    return [KeepTogether([st.p(note, "small"), table])]
+    story: list[Flowable] = [st.p(note, "small"), table]
+    if has_drivers:
+        explained = int((ctx.table["driver_1"].fillna("").astype(str) != "").sum())
+        story.append(st.p(t("riskiest.drivers", n=f"{explained:,}"), "small"))
+    return [KeepTogether(story)]
 
 
 def _outcome(ctx: ReportContext, row: object) -> str:

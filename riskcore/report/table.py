@@ -24,7 +24,7 @@ from riskcore.quantiles import es_column, level_key, var_column
 from riskcore.reasons import REASON_COLUMNS, coverage_note, explanation_reasons, load_catalogue
 from riskcore.reasons import run_columns as reason_sources
 from riskcore.report.bands import band_cuts, risk_band, risk_sign
-from riskcore.report.options import check_threshold
+from riskcore.report.options import check_scope, check_threshold
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.scenarios.results import load_scenarios as load_stored_scenarios
 from riskcore.store import Run
@@ -116,14 +116,17 @@ def prediction_table(
     scenarios: Sequence[ScenarioResult] = (),
     cuts: Sequence[float] | None = None,
     language: str = "en",
+    scope: str = "all",
 ) -> pd.DataFrame:
-    """Every prediction with its band, optional flag, drivers, reasons (in `language`) and
-    scenario scores.
+    """Every prediction (only the test split's when `scope` is "test") with its band, optional
+    flag, drivers, reasons (in `language`) and scenario scores.
 
     `score` is the deep model's score as the run stores it: the calibrated probability for a
     classification run (the risk band and the flag read it), with the raw network output in
     `score_raw` where the run has one (runs before calibration and regressions have none)."""
     p = run.predictions
+    if check_scope(scope) == "test":  # before the joins: a big run's CSV is mostly training
+        p = p[p["split"] == "test"].reset_index(drop=True)
     table = pd.DataFrame(
         {
             "time": p.get("time", pd.NaT),
@@ -136,7 +139,7 @@ def prediction_table(
     if "score_raw" in p:  # calibrated runs keep the model's raw score beside the probability
         table["score_raw"] = p["score_raw"]
     if run.metrics.task == "quantile":
-        table = pd.concat([table, var_columns(run)], axis=1)
+        table = pd.concat([table, var_columns(run, p)], axis=1)
     if table["time"].isna().all() and "row" in p:  # cross-sectional: the row is the identity
         table.insert(0, "row", p["row"])
     sign = risk_sign(run)
@@ -156,11 +159,12 @@ def prediction_table(
     return table
 
 
-def var_columns(run: Run) -> pd.DataFrame:
+def var_columns(run: Run, p: pd.DataFrame | None = None) -> pd.DataFrame:
     """A quantile run's VaR and ES of every model at every level (predictions.csv's var_ and
     es_ columns, deep model first), and breach_<level>: 1 where the realised return fell below
-    the deep model's VaR, 0 where it did not, empty where either is unknown."""
-    p = run.predictions
+    the deep model's VaR, 0 where it did not, empty where either is unknown. `p`: the rows of
+    predictions.csv to read (all by default)."""
+    p = run.predictions if p is None else p
     levels = run.quantile_levels
     names = [m for m in DISPLAY_ORDER if any(var_column(a, m) in p for a in levels)]
     columns = [
@@ -184,15 +188,19 @@ def _date_text(times: pd.Series) -> pd.Series:
     return t.dt.strftime(fmt).fillna("")
 
 
-def report_csv(run: Run, threshold: float | None = None, language: str = "en") -> bytes:
-    """The predictions as CSV for Excel: `score` (the calibrated probability of a
+def report_csv(
+    run: Run, threshold: float | None = None, language: str = "en", scope: str = "test"
+) -> bytes:
+    """The predictions as CSV for Excel, the test period's by default (`scope` "all": every
+    split, a `split` column tells them apart): `score` (the calibrated probability of a
     classification run) and `score_raw` where the run keeps one, drivers and scenario columns
     when the run has them, reason_1..reason_4 (code: text, in `language`) on explained
     predictions, a 0/1 `flagged` column when a threshold is given; formula-like text escaped;
     UTF-8 BOM."""
     threshold = check_threshold(run, threshold)
+    explanations, scenarios = load_explanations(run), load_scenarios(run)
     table = prediction_table(
-        run, threshold, load_explanations(run), load_scenarios(run), language=language
+        run, threshold, explanations, scenarios, language=language, scope=check_scope(scope)
     )
     table["time"] = _date_text(table["time"])
     return csv_bytes(table)

@@ -801,6 +801,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.change": ("Change", "变化"),
     "col.outcome": ("Outcome", "实际结果"),
     "col.driver": ("Top driver", "首要驱动因素"),
+    "driver.earlier": ("{driver}, on {date}", "{driver}，{date}"),
+    "driver.none": ("not in the explained sample", "不在已解释的样本中"),
+    "riskiest.drivers": (
+        "Top driver: the largest SHAP contribution to the listed prediction or, when that one "
+        "was not explained, to the entity's latest explained prediction (dated). {n} "
+        'predictions are explained; for an entity marked "not in the explained sample", '
+        "explain it on the Explain page and build the report again.",
+        "首要驱动因素：所列预测中 SHAP 贡献最大的输入；若该预测未被解释，则取该实体最近一条已解释"
+        "预测（注明日期）。已解释的预测共 {n} 条；标为“不在已解释的样本中”的实体，可在“解释”页面"
+        "对其进行解释后重新生成报告。",
+    ),
     "outcome.event": ("event", "发生"),
     "outcome.none": ("no event", "未发生"),
     "riskiest.note": (
