@@ -1,4 +1,5 @@
-"""Data page: upload or load sample files, map columns to roles, define the target."""
+"""Data page: upload or load sample files, map columns to roles, define the target, look at
+the data (column summary, a column over time, the event rate), see the samples per split."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import streamlit as st
 
 from ui.data_widgets import (
     config_io,
+    explore,
     file_section,
     mapping_form,
     sample_buttons,
@@ -20,5 +22,6 @@ sample_buttons()
 file_section()
 raw = mapping_form()
 if raw is not None:
+    explore(raw)
     split_preview(raw)
 config_io(raw)

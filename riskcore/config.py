@@ -12,6 +12,7 @@ import json
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -133,6 +134,16 @@ class DataConfig(Strict):
         default=5, ge=1, le=365, description="Calendar days of news averaged at each time."
     )
     derived: list[DerivedFeature] = Field(default_factory=list)
+    start: date | None = Field(
+        default=None,
+        description="First date of the rows used (inclusive); null: from the first row. A "
+        "sample is used only when its whole window lies on or after it.",
+    )
+    end: date | None = Field(
+        default=None,
+        description="Last date of the rows used (inclusive); null: to the last row. A target "
+        "computed from later rows (drawdown, tail_loss...) may not look past it.",
+    )
     target: Target
 
     @field_validator("target", mode="before")
@@ -142,6 +153,15 @@ class DataConfig(Strict):
         if isinstance(value, dict) and "kind" not in value:
             return {"kind": "column", **value}
         return value
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        """A date as written in a config ("2020-01-31"): a number would be read as seconds
+        since 1970, silently."""
+        if value is None or isinstance(value, date | str):
+            return value
+        raise ValueError('write the date as "YYYY-MM-DD", or null for no limit')
 
     @field_validator("macro_lag", mode="before")
     @classmethod
@@ -174,6 +194,20 @@ class DataConfig(Strict):
             raise ValueError(
                 f"macro_lag {self.macro_lag} counts rows, macro_lags are calendar lags; write "
                 'macro_lag as a calendar lag ("0D", "1M") or remove it'
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _date_range_consistent(self) -> DataConfig:
+        """A date range needs dates to restrict, and must hold at least one day."""
+        if self.time is None and (self.start or self.end):
+            raise ValueError(
+                "start / end restrict the rows by date and need a time column; set data.time "
+                "or remove start and end"
+            )
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(
+                f"start {self.start} is after end {self.end}; swap them or widen the range"
             )
         return self
 

@@ -100,16 +100,24 @@ class Dataset:
     cuts: dict[str, str | None] = field(default_factory=dict)
     folds: list[dict[str, np.ndarray]] = field(default_factory=list)
     returns: np.ndarray | None = None  # one-step returns per row (quantile task comparators)
+    # rows inside data.start / data.end (None: all rows). The panel keeps every row, so a
+    # sample's `row` indexes the same panel that a saved run's transform rebuilds.
+    rows_used: np.ndarray | None = None
 
     def fit_rows(self) -> np.ndarray:
-        """Rows dated before the validation cut: the training period, where every fitted
-        comparator (GARCH) learns its parameters."""
+        """Rows dated before the validation cut (and inside the date range): the training
+        period, where every fitted comparator (GARCH) learns its parameters."""
         cut = np.datetime64(pd.Timestamp(self.cuts["validation"]))
-        return self.panel.time < cut
+        rows = self.panel.time < cut
+        return rows if self.rows_used is None else rows & self.rows_used
 
     def summary(self) -> dict:
         """Counts and event rates per split: the live preview on the Data page."""
-        out: dict = {"rows": len(self.panel.y), "entities": len(set(self.panel.entity))}
+        used = self.rows_used if self.rows_used is not None else slice(None)
+        out: dict = {
+            "rows": len(self.panel.y[used]),
+            "entities": len(set(self.panel.entity[used])),
+        }
         for name, idx in self.splits.items():
             y = self.panel.y[idx]
             out[name] = {"samples": len(idx)}
@@ -424,6 +432,49 @@ def eligible_ends(frame: pd.DataFrame, config: RunConfig, need_target: bool = Tr
     return np.flatnonzero(ok)
 
 
+def date_range_rows(frame: pd.DataFrame, config: RunConfig) -> np.ndarray | None:
+    """Rows dated inside data.start / data.end (both days included); None without a range."""
+    d = config.data
+    if d.start is None and d.end is None:
+        return None
+    times = frame["_time"].to_numpy()
+    rows = np.ones(len(frame), dtype=bool)
+    if d.start is not None:
+        rows &= times >= np.datetime64(d.start)
+    if d.end is not None:
+        rows &= times < np.datetime64(d.end) + np.timedelta64(1, "D")
+    return rows
+
+
+def _window_in_range(ends: np.ndarray, rows: np.ndarray, window: int) -> np.ndarray:
+    """Whether each sample's window (rows end-window+1..end of one entity, in time order)
+    lies inside the range: its first and last rows do."""
+    return rows[ends] & rows[ends - (window - 1)]
+
+
+def _ends_in_range(
+    frame: pd.DataFrame, config: RunConfig, ends: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """Samples that read only rows of the date range: every row of their window and, for a
+    target computed from later rows, the rows up to its label end. (A column target is the
+    user's own value at t.)"""
+    keep = _window_in_range(ends, rows, config.window)
+    if config.data.target.kind != "column" and config.data.end is not None:
+        last = np.datetime64(config.data.end) + np.timedelta64(1, "D")
+        keep &= frame["_label_end"].to_numpy()[ends] < last
+    return ends[keep]
+
+
+def _range_error(frame: pd.DataFrame, config: RunConfig) -> DataValidationError:
+    d, times = config.data, frame["_time"]
+    return DataValidationError(
+        f"the date range data.start {d.start or '(first row)'} to data.end "
+        f"{d.end or '(last row)'} leaves no sample with a full window of {config.window} rows "
+        f"and a known target inside it (the data run from {times.min().date()} to "
+        f"{times.max().date()}); widen the range or lower window or horizon"
+    )
+
+
 def _history_error(frame: pd.DataFrame, config: RunConfig) -> DataValidationError:
     sizes = frame.groupby("_entity").size()
     need = config.window + (config.horizon if config.data.target.kind != "column" else 0)
@@ -517,6 +568,11 @@ def prepare(
     ends = eligible_ends(frame, config)
     if len(ends) == 0:
         raise _history_error(frame, config)
+    rows_used = None if config.cross_sectional else date_range_rows(frame, config)
+    if rows_used is not None:
+        ends = _ends_in_range(frame, config, ends, rows_used)
+        if len(ends) == 0:
+            raise _range_error(frame, config)
     splits, cuts, folds = _splits(frame, config, ends)
     for name, idx in splits.items():
         if len(idx) == 0:
@@ -534,6 +590,10 @@ def prepare(
     else:
         fit_rows = frame["_time"].to_numpy() < np.datetime64(pd.Timestamp(cuts["validation"]))
     full_window = frame["_pos"].to_numpy() >= (0 if config.cross_sectional else config.window - 1)
+    if rows_used is not None:  # rows outside the range teach the scalers nothing
+        fit_rows &= rows_used
+        whole = np.flatnonzero(full_window)
+        full_window[whole[~_window_in_range(whole, rows_used, config.window)]] = False
     pre = Preprocessor(columns=columns, categorical=categorical).fit(frame, fit_rows, full_window)
     panel = make_panel(frame, config, pre)
     returns = None
@@ -545,7 +605,7 @@ def prepare(
             returns = _per_entity(frame, values, one_step_log_return)
         else:
             returns = values.copy()
-    return Dataset(config, panel, splits, pre, target_state, cuts, folds, returns)
+    return Dataset(config, panel, splits, pre, target_state, cuts, folds, returns, rows_used)
 
 
 # ---- a saved run's preprocessing applied to new data ---------------------------------------

@@ -8,6 +8,16 @@ import pandas as pd
 
 TARGET_NAMES = re.compile(r"(^|_)(event|default|label|target|bad|fraud|y)($|_|\d)", re.I)
 ENTITY_NAMES = re.compile(r"(ticker|symbol|code|id|borrower|account|entity|name|代码|名称)", re.I)
+# A price level (close, adj_close, 收盘价) trends and differs in scale across entities: as a
+# model input it mostly tells the model which stock and which year it is. Its return does not.
+PRICE_NAMES = re.compile(
+    r"((^|_)(adj_?)?(close|price|px|open|high|low|settle)($|_))|收盘|开盘|最高价|最低价|价格|股价",
+    re.I,
+)
+RETURN_NAMES = re.compile(
+    r"((^|_)(ret|rets|return|returns|log_?ret|chg|change|pct|pct_?chg)($|_|\d))|涨跌幅|收益率",
+    re.I,
+)
 
 
 def _is_binary(s: pd.Series) -> bool:
@@ -56,6 +66,45 @@ def numeric_columns(frame: pd.DataFrame, exclude: list[str | None]) -> list[str]
     ]
 
 
+def is_price_level(s: pd.Series, name: str) -> bool:
+    """A column named like a price whose values are all positive numbers."""
+    if not PRICE_NAMES.search(str(name)) or not pd.api.types.is_numeric_dtype(s):
+        return False
+    x = s.dropna().to_numpy(dtype=float)
+    return len(x) > 0 and bool((x > 0).all())
+
+
+def is_return(s: pd.Series, name: str) -> bool:
+    """A column named like a return (ret_1d, pct_chg, 涨跌幅) that goes both ways."""
+    if not RETURN_NAMES.search(str(name)) or not pd.api.types.is_numeric_dtype(s):
+        return False
+    return bool((s.dropna() < 0).any())
+
+
+def log_return_name(column: str, taken: list[str]) -> str:
+    """The derived feature's name: "<column>_log_return", made unique among `taken`."""
+    name, k = f"{column}_log_return", 2
+    while name in taken:
+        name, k = f"{column}_log_return_{k}", k + 1
+    return name
+
+
+def returns_for_prices(primary: pd.DataFrame, sequence: list[str]) -> tuple[list[str], list]:
+    """The sequence features without raw price levels, and the derived log returns offered
+    in their place (none when the file already has a return column)."""
+    prices = [c for c in sequence if is_price_level(primary[c], c)]
+    kept = [c for c in sequence if c not in prices]
+    if any(is_return(primary[c], c) for c in primary.columns):
+        return kept, []
+    taken = [str(c) for c in primary.columns]
+    derived = []
+    for col in prices:
+        name = log_return_name(str(col), taken)
+        taken.append(name)
+        derived.append({"name": name, "kind": "log_return", "column": col})
+    return kept, derived
+
+
 def guess_roles(
     primary: pd.DataFrame, macro: pd.DataFrame | None, sentiment: pd.DataFrame | None
 ) -> dict:
@@ -78,8 +127,11 @@ def guess_roles(
     else:
         static = []
     sequence = [c for c in numeric if c not in static]
+    derived: list[dict] = []
     if time is None:
         static, sequence = static + sequence, []
+    else:
+        sequence, derived = returns_for_prices(primary, sequence)
     data = {
         "time": time,
         "entity": entity,
@@ -87,11 +139,17 @@ def guess_roles(
         "static_features": static,
         "macro_features": [],
         "sentiment_features": [],
+        "derived": derived,
         "target": {"kind": "column", "column": target} if target else None,
     }
     if macro is not None:
-        data["macro_features"] = numeric_columns(macro, [guess_time(macro)])
+        data["macro_features"] = guess_inputs(macro)
     if sentiment is not None:
-        st_time = guess_time(sentiment)
-        data["sentiment_features"] = numeric_columns(sentiment, [st_time, entity])
+        data["sentiment_features"] = guess_inputs(sentiment, entity)
     return data
+
+
+def guess_inputs(frame: pd.DataFrame, entity: str | None = None) -> list[str]:
+    """A macro or sentiment file's features: its varying numeric columns but the date (and
+    the entity); also for a file that arrives after the mapping was made."""
+    return numeric_columns(frame, [guess_time(frame), entity])

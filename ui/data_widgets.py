@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from riskcore import metrics as M
+from riskcore import profile
+from riskcore.charts.data import DATA_LABELS, MAX_LINES, column_lines, event_rate_chart
 from riskcore.config import IMPLIED_TASK, check_columns, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.io import read_table
 from riskcore.macro import file_frequency, merge_files, normal_lag, period_lag
-from riskcore.roles import guess_roles
+from riskcore.roles import guess_inputs, guess_roles, is_price_level, log_return_name
 from riskcore.train import describe_source
 from riskcore.uploads import read_upload
 from ui.config_widgets import window_horizon
-from ui.i18n import level_name, t
+from ui.i18n import chart_labels, language, level_name, t
 from ui.page import show_error
 from ui.state import (
     ROLES,
@@ -116,11 +121,23 @@ def _remove(role: str) -> None:
         st.toast(t("data.removed", name=md_escape(loaded.name)), icon=":material/delete:")
 
 
+@functools.cache
+def sample_size(key: str) -> int:
+    """Entities (tickers, borrowers) in a sample's primary file, counted from the file, so the
+    button says what the sample holds."""
+    spec = SAMPLES[key]
+    config = json.loads((SAMPLE_DIR / spec["config"]).read_text(encoding="utf-8"))
+    entity = config["data"].get("entity")
+    frame = pd.read_csv(SAMPLE_DIR / spec["primary"], usecols=[entity] if entity else None)
+    return int(frame[entity].nunique()) if entity else len(frame)
+
+
 def sample_buttons() -> None:
     st.subheader(t("data.samples"))
     row = st.container(horizontal=True)  # each button as wide as its label, wrapping
     for key, spec in SAMPLES.items():
-        if row.button(t(f"data.sample_{key}"), key=f"sample_{key}", icon=":material/dataset:"):
+        label = t(f"data.sample_{key}", n=sample_size(key))
+        if row.button(label, key=f"sample_{key}", icon=":material/dataset:"):
             files().clear()
             for role in ROLES:
                 _clear_uploader(role)  # an upload still shown there is no longer loaded
@@ -180,7 +197,9 @@ def file_section() -> None:
                         _load(role, upload.name, upload.getvalue())
                     if role == "primary":
                         _drop_other_data_set(upload.name)
-                        set_config_dict({})  # a new primary file means a new mapping
+                        _mapping_for(files()["primary"])
+                    else:
+                        _guess_new_inputs(role)
                 except RiskcoreError as exc:
                     files().pop(role, None)
                     show_error(exc)
@@ -196,6 +215,92 @@ def file_section() -> None:
                     args=(role,),
                     help=t("data.remove_help"),
                 )
+    _previews()
+
+
+def _mapped_columns(data: dict) -> list[str]:
+    """The primary columns a (possibly half-edited) config `data` section maps."""
+    derived = [x.get("column") for x in data.get("derived") or [] if isinstance(x, dict)]
+    cols = [
+        data.get("time"),
+        data.get("entity"),
+        *(data.get("sequence_features") or []),
+        *(data.get("static_features") or []),
+        *derived,
+        (data.get("target") or {}).get("column"),
+    ]
+    return [c for c in dict.fromkeys(cols) if c]
+
+
+def _mapping_for(primary: LoadedFile) -> None:
+    """A new primary file keeps the mapping when it still has every mapped column (a corrected
+    upload of the same table); otherwise the page guesses a new one."""
+    raw = config_dict()
+    data = raw.get("data") or {}
+    missing = [c for c in _mapped_columns(data) if c not in primary.frame.columns]
+    name = md_escape(primary.name)
+    if data and not missing:
+        set_config_dict(raw)  # the widgets re-read the mapping, offered the new file's columns
+        st.toast(t("data.mapping_kept", name=name), icon=":material/link:")
+        return
+    set_config_dict({})
+    if data:
+        more = f" (+{len(missing) - 4})" if len(missing) > 4 else ""
+        cols = md_escape(", ".join(map(str, missing[:4])) + more)
+        st.toast(t("data.mapping_new", name=name, columns=cols), icon=":material/refresh:")
+
+
+def _guess_new_inputs(role: str) -> None:
+    """A macro or sentiment file added after the mapping: its columns are guessed as features,
+    as they are when every file arrives together."""
+    raw = config_dict()
+    data = raw.get("data")
+    loaded = files().get(role)
+    if not data or loaded is None or data.get(f"{role}_features"):
+        return
+    entity = data.get("entity") if role == "sentiment" else None
+    data[f"{role}_features"] = guess_inputs(loaded.frame, entity)
+    set_config_dict(raw)
+
+
+def _previews() -> None:
+    """The first rows of each loaded file, the page's full width, one tab per file."""
+    shown = [part for role in ROLES if (f := files().get(role)) for part in f.each]
+    if not shown:
+        return
+    with st.expander(t("data.preview")):
+        tabs = st.tabs([md_escape(part.name) for part in shown])
+        for tab, part in zip(tabs, shown, strict=True):
+            head = part.frame.head(50)
+            tab.dataframe(
+                head,
+                hide_index=True,
+                height=280,
+                width="stretch",
+                column_config=_formats(head),
+                placeholder="—",
+            )
+
+
+def _formats(frame: pd.DataFrame) -> dict:
+    """Dates as dates (no " 00:00:00"), numbers with thousands separators and the decimals
+    the column needs, right-aligned."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_bool_dtype(s):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(s):
+            if profile.only_dates(s):
+                out[col] = st.column_config.DateColumn(format="YYYY-MM-DD")
+            else:
+                out[col] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
+        elif pd.api.types.is_numeric_dtype(s):
+            d = profile.decimals(s)
+            out[col] = st.column_config.NumberColumn(
+                format=f"%,.{d}f" if d else "%,d", alignment="right"
+            )
+    return out
 
 
 def _report(loaded: LoadedFile) -> None:
@@ -210,8 +315,6 @@ def _report(loaded: LoadedFile) -> None:
     st.caption(t("data.read_as", encoding=r.encoding or "xlsx", delimiter=repr(r.delimiter)))
     for warning in r.warnings:  # they quote column names and values from the file
         st.warning(md_escape(warning), icon=":material/warning:")
-    with st.expander(t("data.preview")):
-        st.dataframe(loaded.frame.head(50), hide_index=True, height=240)
 
 
 # ---- mapping --------------------------------------------------------------------------------
@@ -228,8 +331,20 @@ def _features(where, d: dict, field: str, options: list, key: str) -> list:
     name = field.removesuffix("_features")
     default = [c for c in d.get(field, []) if c in options]
     return where.multiselect(
-        t(f"data.{name}"), options, default=default, key=key, help=t(f"data.{name}_help")
+        t(f"data.{name}"),
+        options,
+        default=default,
+        key=key,
+        help=t(f"data.{name}_help"),
+        placeholder=t("data.choose"),
     )
+
+
+def _widget_version() -> str:
+    """Part of every mapping widget's key: a new config (a file, a sample, a restore) makes new
+    widgets that read its values, and so does the language, whose option labels a widget
+    drawn earlier would keep."""
+    return f"{config_version()}{language()}"
 
 
 def mapping_form() -> dict | None:
@@ -248,7 +363,7 @@ def mapping_form() -> dict | None:
         )
         raw = {"data": guessed}
         set_config_dict(raw)
-    v = config_version()
+    v = _widget_version()
     d = dict(raw["data"])
     cols = list(primary.frame.columns)
     st.subheader(t("data.mapping"))
@@ -261,12 +376,14 @@ def mapping_form() -> dict | None:
         d["entity"] = _pick(
             t("data.entity"), cols, d.get("entity"), f"entity_{v}", help=t("data.entity_help")
         )
+    _date_range(c1, c2, d, primary.frame, v)
     # The target section is drawn below the features but decided first: a column target is
     # the answer itself and is never offered as an input (the config would refuse it).
     d["target"] = _target_builder(d.get("target") or {}, cols, v, d.get("time") is not None)
     answer = d["target"]["column"] if d["target"]["kind"] == "column" else None
     inputs = [c for c in cols if c != answer]
     d["sequence_features"] = _features(c1, d, "sequence_features", inputs, f"seq_{v}")
+    _derived_fields(c1, d, primary.frame, answer, v)
     d["static_features"] = _features(c2, d, "static_features", inputs, f"static_{v}")
     _macro_fields(c1, d, macro, v)
     _sentiment_fields(c2, d, sentiment, v)
@@ -280,7 +397,107 @@ def mapping_form() -> dict | None:
     return out
 
 
-def _macro_fields(col, d: dict, macro: LoadedFile | None, v: int) -> None:
+def _as_date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:  # the config refuses it, with its own message
+        return None
+
+
+def _date_range(c1, c2, d: dict, frame: pd.DataFrame, v: str) -> None:
+    """data.start / data.end: the dates whose rows are used, picked over the time column's
+    span, with the rows they keep. The config's own dates stay until the range is moved; a
+    range moved back to the data's first (last) day sets no limit on that side."""
+    time = d.get("time")
+    if not time:
+        d.pop("start", None)  # no dates to restrict
+        d.pop("end", None)
+        return
+    times = pd.to_datetime(frame[time], errors="coerce") if time in frame else pd.Series()
+    if times.notna().sum() == 0:
+        return
+    lo, hi = times.min().date(), times.max().date()
+    start, end = _as_date(d.get("start")), _as_date(d.get("end"))
+    shown = (min(max(start or lo, lo), hi), max(min(end or hi, hi), lo))
+    picked = c1.date_input(
+        t("data.range"),
+        value=shown if shown[0] <= shown[1] else (lo, hi),
+        min_value=lo,
+        max_value=hi,
+        format="YYYY-MM-DD",
+        key=f"range_{v}",
+        help=t("data.range_help"),
+    )
+    if isinstance(picked, tuple | list) and len(picked) == 2:  # one date: a range half-picked
+        if picked[0] != shown[0]:
+            d["start"] = None if picked[0] == lo else picked[0].isoformat()
+        if picked[1] != shown[1]:
+            d["end"] = None if picked[1] == hi else picked[1].isoformat()
+    for side in ("start", "end"):
+        if d.get(side) is None:
+            d.pop(side, None)
+    used = profile.rows_between(times, _as_date(d.get("start")), _as_date(d.get("end")))
+    c2.caption(
+        t(
+            "data.range_rows",
+            used=used,
+            total=len(frame),
+            start=(_as_date(d.get("start")) or lo).isoformat(),
+            end=(_as_date(d.get("end")) or hi).isoformat(),
+        )
+    )
+
+
+def _derived_label(spec: dict) -> str:
+    """A derived feature in words: "log return of close", "close的对数收益率" (an option's
+    text, plain: options do not render Markdown)."""
+    column = spec.get("column")
+    return t(f"data.derived_{spec.get('kind')}", column=column, window=spec.get("window", 20))
+
+
+def _derived_fields(col, d: dict, frame: pd.DataFrame, answer, v: str) -> None:
+    """Derived sequence features: the config's own, and the log return of each price level
+    (close) offered in the level's place: a level mostly tells the model which stock and which
+    year it is."""
+    given = [x for x in d.get("derived") or [] if isinstance(x, dict) and x.get("name")]
+    if not d.get("time"):
+        if given:
+            d["derived"] = []  # derived features need a time column (the config says so)
+        return
+    offers = {x["name"]: x for x in given}
+    taken = [str(c) for c in frame.columns] + list(offers)
+    had = {(x.get("kind"), x.get("column")) for x in given}
+    for c in frame.columns:
+        if c != answer and ("log_return", c) not in had and is_price_level(frame[c], c):
+            name = log_return_name(str(c), taken)
+            taken.append(name)
+            offers[name] = {"name": name, "kind": "log_return", "column": c}
+    if not offers:
+        return
+    chosen = col.multiselect(
+        t("data.derived"),
+        list(offers),
+        default=[x["name"] for x in given],
+        format_func=lambda name: _derived_label(offers[name]),
+        key=f"derived_{v}",
+        help=t("data.derived_help"),
+        placeholder=t("data.choose"),
+    )
+    if chosen or "derived" in d:
+        d["derived"] = [offers[name] for name in chosen]
+    levels = [
+        str(x["column"])
+        for x in d.get("derived") or []
+        if x.get("kind") == "log_return"
+        and x.get("column") in frame
+        and x.get("column") not in d.get("sequence_features", [])
+        and is_price_level(frame[x["column"]], x["column"])
+    ]
+    if levels:
+        col.caption(t("data.price_level_note", columns=md_escape(", ".join(levels))))
+
+
+def _macro_fields(col, d: dict, macro: LoadedFile | None, v: str) -> None:
     """The macro files' features, date column and publication lags, written into `d`."""
     if not macro:
         d["macro_features"] = []
@@ -292,7 +509,7 @@ def _macro_fields(col, d: dict, macro: LoadedFile | None, v: int) -> None:
     _macro_lags(col, d, macro, v)
 
 
-def _macro_lags(col, d: dict, macro: LoadedFile, v: int) -> None:
+def _macro_lags(col, d: dict, macro: LoadedFile, v: str) -> None:
     """Per macro file: its detected frequency and an editable calendar lag, written as an
     explicit data.macro_lags entry for each chosen column of the file (macro_lag null), so the
     saved config states every column's lag and gives the same join whatever a later file's
@@ -356,7 +573,7 @@ def _start_lag(d: dict, given: dict, used: list[str], info) -> tuple[str, list[s
     return info.default_lag, []
 
 
-def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: int) -> None:
+def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: str) -> None:
     """The sentiment file's features and date column, written into `d`."""
     if not sentiment:
         d["sentiment_features"] = []
@@ -369,7 +586,7 @@ def _sentiment_fields(col, d: dict, sentiment: LoadedFile | None, v: int) -> Non
         )
 
 
-def _task_fields(raw: dict, kind: str, v: int) -> dict:
+def _task_fields(raw: dict, kind: str, v: str) -> dict:
     """The task the target kind implies (a quantile target needs its VaR levels)."""
     task = IMPLIED_TASK.get(kind)
     if task is None:  # a column target keeps the uploaded config's task
@@ -387,11 +604,12 @@ def _task_fields(raw: dict, kind: str, v: int) -> dict:
         format_func=level_name,
         key=f"levels_{v}",
         help=t("data.quantiles_help"),
+        placeholder=t("data.choose"),
     )
     return {"task": task, "quantiles": sorted(levels) or [0.01]}
 
 
-def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
+def _target_builder(target: dict, cols: list, v: str, has_time: bool) -> dict:
     st.subheader(t("data.target"))
     kinds = TARGET_KINDS if has_time else ("column",)
     c1, c2, _c3 = st.columns(3)
@@ -448,17 +666,174 @@ def _target_builder(target: dict, cols: list, v: int, has_time: bool) -> dict:
     return out
 
 
-# ---- preview and config files ----------------------------------------------------------------
+# ---- exploring the data ---------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=64, ttl="1h")
-def _summary(shas: tuple, config_json: str, _frames: dict) -> dict:
+def _samples(shas: tuple, config_json: str, _frames: dict) -> dict:
+    """The split summary and, for a 0/1 target, the event rate per period of the samples."""
     from riskcore.dataset import prepare
 
     config = parse_config(config_json)
-    return prepare(
-        config, _frames.get("primary"), _frames.get("macro"), _frames.get("sentiment")
-    ).summary()
+    ds = prepare(config, _frames.get("primary"), _frames.get("macro"), _frames.get("sentiment"))
+    out: dict = {"summary": ds.summary(), "rates": None, "period": None}
+    if config.task == "classification" and ds.panel.time is not None:
+        ends = np.sort(np.concatenate([ds.splits[s] for s in ("train", "validation", "test")]))
+        times = ds.panel.time[ends]
+        out["period"] = profile.period_for(times)
+        out["rates"] = profile.event_rate_over_time(times, ds.panel.y[ends], out["period"])
+    return out
 
 
+def _summary(shas: tuple, config_json: str, _frames: dict) -> dict:
+    """The split summary alone, from the same cache (the Train page's preflight reads it)."""
+    return _samples(shas, config_json, _frames)["summary"]
+
+
+def _prepared(raw: dict) -> dict:
+    """_samples for the config being edited (cached on the files' sha256 and the config)."""
+    config = parse_config(raw)
+    used = contributing_files(config.data)
+    frames = {role: f.frame for role, f in used.items()}
+    shas = tuple(sorted((r, f.source["sha256"]) for r, f in used.items()))
+    with st.spinner(t("data.computing")):
+        return _samples(shas, config.to_json(), frames)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl="1h")
+def _column_summary(sha: str, _frame: pd.DataFrame) -> pd.DataFrame:
+    return profile.column_summary(_frame)
+
+
+def _labels() -> dict[str, str]:
+    """The charts' shared labels with the Data page's own, in the session's language."""
+    return {**chart_labels(), **{k: t(f"data.chart.{k}") for k in DATA_LABELS}}
+
+
+def explore(raw: dict) -> None:
+    """A look at the data before any modelling: each column's summary, a column over time per
+    entity, and the event rate over time of the samples the mapping builds."""
+    st.subheader(t("data.explore"))
+    tabs = st.tabs([t("data.tab_summary"), t("data.tab_chart"), t("data.tab_rate")])
+    v = _widget_version()
+    with tabs[0]:
+        _summary_table(v)
+    with tabs[1]:
+        _column_chart(raw["data"], v)
+    with tabs[2]:
+        _rate_chart(raw)
+
+
+def _summary_table(v: str) -> None:
+    shown = [part for role in ROLES if (f := files().get(role)) for part in f.each]
+    names = [part.name for part in shown]
+    picked = (
+        st.radio(
+            t("data.summary_file"),
+            range(len(shown)),
+            format_func=lambda i: md_escape(names[i]),  # radio labels render Markdown
+            horizontal=True,
+            key=f"summary_file_{v}_{len(shown)}",
+        )
+        if len(shown) > 1
+        else 0
+    )
+    part = shown[picked or 0]
+    s = _column_summary(part.source["sha256"], part.frame)
+    cells = {
+        "min": [profile.value_text(v, k) for v, k in zip(s["min"], s["kind"], strict=True)],
+        "median": [profile.value_text(v, k) for v, k in zip(s["median"], s["kind"], strict=True)],
+        "max": [profile.value_text(v, k) for v, k in zip(s["max"], s["kind"], strict=True)],
+    }
+    table = pd.DataFrame(
+        {
+            t("data.col_column"): s["column"],
+            t("data.col_kind"): [t(f"data.kind_{k}") for k in s["kind"]],
+            t("data.col_missing"): s["missing"],
+            t("data.col_missing_share"): s["missing_share"],
+            t("data.col_distinct"): s["distinct"],
+            **{t(f"data.col_{k}"): v for k, v in cells.items()},
+        }
+    )
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("data.col_missing"): st.column_config.NumberColumn(format="%,d"),
+            t("data.col_missing_share"): st.column_config.NumberColumn(format="percent"),
+            t("data.col_distinct"): st.column_config.NumberColumn(format="%,d"),
+            **{t(f"data.col_{k}"): right for k in cells},
+        },
+    )
+    st.caption(t("data.summary_note", rows=len(part.frame), name=md_escape(part.name)))
+
+
+def _column_chart(d: dict, v: str) -> None:
+    frame = files()["primary"].frame
+    time, entity = d.get("time"), d.get("entity")
+    if not time:
+        st.info(t("data.chart_need_time"), icon=":material/info:")
+        return
+    numeric = [
+        c
+        for c in frame.columns
+        if c not in (time, entity) and pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if not numeric:
+        st.info(t("data.chart_no_numbers"), icon=":material/info:")
+        return
+    target = (d.get("target") or {}).get("column")
+    first = next((c for c in [*d.get("sequence_features", []), target] if c in numeric), numeric[0])
+    c1, c2 = st.columns([1, 2])
+    column = c1.selectbox(
+        t("data.chart_column"), numeric, index=numeric.index(first), key=f"explore_column_{v}"
+    )
+    entities: list = []
+    if entity:
+        names = sorted(frame[entity].dropna().astype(str).unique())
+        entities = c2.multiselect(
+            t("data.chart_entities"),
+            names,
+            default=names[:4],
+            max_selections=MAX_LINES,
+            key=f"explore_entities_{v}",
+            help=t("data.chart_entities_help", n=MAX_LINES),
+            placeholder=t("data.choose"),
+        )
+    fig = column_lines(
+        frame,
+        time,
+        column,
+        entity,
+        entities,
+        _as_date(d.get("start")),
+        _as_date(d.get("end")),
+        labels=_labels(),
+    )
+    st.plotly_chart(fig, key="explore_lines")
+
+
+def _rate_chart(raw: dict) -> None:
+    if not raw["data"].get("time"):
+        st.info(t("data.chart_need_time"), icon=":material/info:")
+        return
+    if not (raw["data"].get("target") or {}).get("column"):
+        st.info(t("data.pick_target"), icon=":material/info:")
+        return
+    try:
+        prepared = _prepared(raw)
+    except RiskcoreError:
+        st.info(t("data.rate_unavailable"), icon=":material/info:")  # the message is below
+        return
+    if prepared["rates"] is None:
+        st.info(t("data.rate_classification_only"), icon=":material/info:")
+        return
+    cuts = prepared["summary"].get("cuts") or {}
+    st.plotly_chart(event_rate_chart(prepared["rates"], cuts, _labels()), key="explore_rate")
+    st.caption(t("data.rate_note", period=t(f"data.period_{prepared['period']}")))
+
+
+# ---- preview and config files ----------------------------------------------------------------
 def split_preview(raw: dict) -> None:
     """Samples and event rate per split, live as the mapping changes."""
     st.subheader(t("data.preview_split"))
@@ -466,12 +841,7 @@ def split_preview(raw: dict) -> None:
         st.info(t("data.pick_target"), icon=":material/info:")  # not a mistake: a next step
         return
     try:
-        config = parse_config(raw)
-        used = contributing_files(config.data)
-        frames = {role: f.frame for role, f in used.items()}
-        shas = tuple(sorted((r, f.source["sha256"]) for r, f in used.items()))
-        with st.spinner(t("data.computing")):
-            summary = _summary(shas, config.to_json(), frames)
+        summary = _prepared(raw)["summary"]
     except RiskcoreError as exc:
         show_error(exc)
         return
@@ -491,7 +861,11 @@ def split_preview(raw: dict) -> None:
     st.dataframe(
         table,
         hide_index=True,
-        column_config={t("data.event_rate"): st.column_config.NumberColumn(format="percent")},
+        width="stretch",
+        column_config={
+            t("data.samples_n"): st.column_config.NumberColumn(format="%,d"),
+            t("data.event_rate"): st.column_config.NumberColumn(format="percent"),
+        },
     )
     st.caption(t("data.embargo_note", rows=summary["rows"], entities=summary["entities"]))
     train_rate = summary["train"].get("event_rate")
