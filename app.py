@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/validate.py", title=t("nav.validate"), icon=":material/verified:"),
     st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/psychology:"),
     st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon=":material/tune:"),
+    st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare_arrows:"),
+    st.Page("pages/tune.py", title=t("nav.tune"), icon=":material/auto_awesome:"),
     st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:"),
     st.Page("pages/monitor.py", title=t("nav.monitor"), icon=":material/monitor_heart:"),
 ]

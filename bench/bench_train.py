@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_train.py --part job [--samples 30000] [--epochs 6] [--repeats 2]
     .venv/bin/python bench/bench_train.py --part gbm [--cases market,credit,sp500,nasdaq,planted]
     .venv/bin/python bench/bench_train.py --part openmp [--repeats 2]
+    nice .venv/bin/python bench/bench_train.py --part scale [--rows 10000,100000,300000,1000000]
 
 throughput (the default part): lazy windows vs model.fit on a pre-materialised array, and
 scoring speed. Default architecture (LSTM 64 -> 32 -> Dense 16), window 30, 20 sequence
@@ -30,6 +31,13 @@ openmp: a GBM fit after a Keras epoch in the same process, in fresh processes wi
 default wait policy and with OMP_WAIT_POLICY=PASSIVE (what riskcore.jobs.passive_openmp sets in
 job workers), A B A B; each also with threadpoolctl limiting OpenMP to one thread. This script
 sets the passive policy for its own parts, as a job worker does.
+
+scale (issue 18): the whole job on planted panels of 10k / 100k / 300k / 1M primary rows (1,000
+business days per entity, so 10 to 1,000 entities, weekly macro, per-entity news on a fifth of
+the days), 1 epoch, a small model (LSTM 16, dense 8), batch 256, each size in a fresh process:
+wall seconds per stage event, the parts inside them (sentiment join, tabular features, baseline
+fits, scoring every split, predictions.csv written), peak RSS, predictions.csv size and the test
+ROC-AUC of every model.
 """
 
 from __future__ import annotations
@@ -291,7 +299,9 @@ def plain_script(config, primary: pd.DataFrame, macro: pd.DataFrame) -> dict[str
 JOB_STAGES = ("preparing", "training", "baselines", "evaluating", "saving")
 
 
-def train_job(config, primary: pd.DataFrame, macro: pd.DataFrame, home: str) -> dict[str, float]:
+def train_job(
+    config, primary: pd.DataFrame, macro: pd.DataFrame, home: str, sentiment=None
+) -> dict[str, float]:
     """riskcore.train.train_run, as `riskcore train` runs it; seconds per stage event."""
     from riskcore.store import RunStore
     from riskcore.train import train_run
@@ -302,8 +312,11 @@ def train_job(config, primary: pd.DataFrame, macro: pd.DataFrame, home: str) -> 
         if event["type"] in ("stage", "done"):
             marks.append((event.get("stage", "done"), time.perf_counter()))
 
-    train_run(config, primary, macro, store=RunStore(home), emit=emit)
-    return {a: t1 - t0 for (a, t0), (_, t1) in itertools.pairwise(marks)}
+    train_run(config, primary, macro, sentiment, store=RunStore(home), emit=emit)
+    out: dict[str, float] = {}
+    for (stage, t0), (_, t1) in itertools.pairwise(marks):  # a stage may repeat with its steps
+        out[stage] = out.get(stage, 0.0) + t1 - t0
+    return out
 
 
 def job_part(a: argparse.Namespace) -> None:
@@ -479,6 +492,150 @@ def openmp_part(a: argparse.Namespace) -> None:
         print(f"| {policy} | " + " | ".join(cells) + " |")
 
 
+# ---- the job at scale (issue 18) ------------------------------------------------------------
+SCALE_DAYS = 1000  # business days per entity: rows / 1,000 entities
+TIMED = {  # module attribute -> part name, wrapped in the child to time the stages' insides
+    "riskcore.dataset.join_sentiment": "sentiment join",
+    "riskcore.dataset.Panel.tabular": "tabular features",
+    "riskcore.train.fit_baselines": "baseline fits",
+    "riskcore.train._score_all": "deep model scoring",
+    "riskcore.train.baseline_scores": "baseline scoring",
+    "riskcore.train.leak_suspects": "leak check",
+    "riskcore.train.fit_benchmark": "benchmark fit",
+    "riskcore.train._predictions": "predictions frame",
+    "riskcore.train.reference_sample": "reference sample",
+    "riskcore.store.RunWriter.write_csv": "CSV writes",
+}
+
+
+def scale_case(rows: int, seed: int = 0) -> tuple[dict, dict]:
+    """planted_case at `rows` primary rows (1,000 days per entity) with a per-entity news file:
+    a noise score on about a fifth of the days, so the sentiment join runs at every size."""
+    entities = max(rows // SCALE_DAYS, 1)
+    raw, frames = planted_case(entities * (SCALE_DAYS - WINDOW), entities, seed)
+    p = frames["primary"]
+    rng = np.random.default_rng(seed + 1)
+    news = p.loc[rng.random(len(p)) < 0.2, ["date", "entity"]].reset_index(drop=True)
+    news["sent"] = rng.normal(size=len(news))
+    raw["data"]["sentiment_features"] = ["sent"]
+    raw["training"] = {"epochs": 1, "patience": 0, "batch_size": 256}
+    raw["model"] = {"units": [16], "dense_units": 8, "tower_units": 8}
+    return raw, {**frames, "sentiment": news}
+
+
+def _timed(path: str, label: str, spent: dict[str, float]) -> None:
+    import importlib
+
+    module_name, _, attr = path.rpartition(".")
+    try:
+        owner = importlib.import_module(module_name)
+    except ModuleNotFoundError:  # a class attribute: module.Class.method
+        module_name, _, cls = module_name.rpartition(".")
+        owner = getattr(importlib.import_module(module_name), cls)
+    if not hasattr(owner, attr):
+        return
+    inner = getattr(owner, attr)
+
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            name = f"write {args[1]}" if label == "CSV writes" else label  # per file
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+
+    setattr(owner, attr, wrapper)
+
+
+def scale_child(rows: int) -> None:
+    """One size in this fresh process; prints a RESULT line of JSON."""
+    import json
+    import resource
+
+    from riskcore.config import parse_config
+    from riskcore.store import RunStore
+
+    raw, frames = scale_case(rows)
+    config = parse_config(raw)
+    spent: dict[str, float] = {}
+    for path, label in TIMED.items():
+        _timed(path, label, spent)
+    with tempfile.TemporaryDirectory() as home:
+        t = time.perf_counter()
+        stages = train_job(config, frames["primary"], frames["macro"], home, frames["sentiment"])
+        total = time.perf_counter() - t
+        store = RunStore(home)
+        run = store.load(store.ids()[0])
+        metrics = json.loads((run.path / "metrics.json").read_text())
+        size = (run.path / "predictions.csv").stat().st_size
+        try:
+            from riskcore.scoring import training_scored
+
+            scored = training_scored(run)
+        except ImportError:  # before issue 18: every training sample was scored
+            scored = (metrics["rows"]["train"],) * 2
+    out = {
+        "rows": len(frames["primary"]),
+        "entities": int(frames["primary"]["entity"].nunique()),
+        "windows": metrics["rows"],
+        "stages": {**stages, "total": total},
+        "parts": spent,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_s": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),  # user + system
+        "predictions_mb": size / 2**20,
+        "test_auc": {m: v.get("roc_auc") for m, v in metrics["test"].items()},
+        "train_scored": scored,
+    }
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+def scale_part(a: argparse.Namespace) -> None:
+    import json
+
+    results = []
+    for rows in (int(r) for r in a.rows.split(",")):
+        done = subprocess.run(
+            [sys.executable, __file__, "--part", "scale-child", "--rows", str(rows)],
+            capture_output=True,
+            text=True,
+        )
+        line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if line is None:
+            print(done.stdout[-3000:], done.stderr[-3000:])
+            raise SystemExit(f"{rows} rows failed")
+        results.append(json.loads(line[7:]))
+        r = results[-1]
+        print(
+            f"{rows:,} rows: {r['stages']['total']:.1f} s, CPU {r.get('cpu_s', 0):.0f} s, "
+            f"{r['rss_mb']:.0f} MB; load {_load()}"
+        )
+        print("  " + json.dumps(r), flush=True)
+    stages = list(dict.fromkeys(s for r in results for s in r["stages"] if s != "total"))
+    stages.append("total")
+    print(
+        "\n| rows (entities, train windows) | " + " | ".join(stages) + " | CPU s | peak RSS MB | "
+        "predictions.csv MB | test ROC-AUC model / gbm / logistic |"
+    )
+    print("| --- |" + " ---: |" * (len(stages) + 3) + " --- |")
+    for r in results:
+        auc = r["test_auc"]
+        cells = [f"{r['stages'].get(s, float('nan')):.1f}" for s in stages]
+        print(
+            f"| {r['rows']:,} ({r['entities']}, {r['windows']['train']:,}) | "
+            + " | ".join(cells)
+            + f" | {r.get('cpu_s', float('nan')):.0f} | {r['rss_mb']:,.0f} | "
+            + f"{r['predictions_mb']:.1f} | "
+            + " / ".join(f"{auc.get(m, float('nan')):.3f}" for m in ("model", "gbm", "logistic"))
+            + " |"
+        )
+    parts = sorted({k for r in results for k in r["parts"]})
+    print("\n| part (s) | " + " | ".join(f"{r['rows']:,}" for r in results) + " |")
+    print("| --- |" + " ---: |" * len(results))
+    for part in parts:
+        cells = " | ".join(f"{r['parts'].get(part, 0.0):.2f}" for r in results)
+        print(f"| {part} | {cells} |")
+
+
 # ---- helpers and entry ----------------------------------------------------------------------
 def _row(label: str, values: list[float]) -> str:
     return f"| {label} | {statistics.median(values):.2f} | {_list(values)} |"
@@ -496,24 +653,33 @@ def _load() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-PARTS = {"throughput": None, "job": job_part, "gbm": gbm_part, "openmp": openmp_part}
+PARTS = {
+    "throughput": None,
+    "job": job_part,
+    "gbm": gbm_part,
+    "openmp": openmp_part,
+    "scale": scale_part,
+}
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--part", choices=[*PARTS, "openmp-child"], default="throughput")
+    p.add_argument("--part", choices=[*PARTS, "openmp-child", "scale-child"], default="throughput")
     p.add_argument("--samples", type=int, help="windows (throughput: 20000; job: 30000)")
     p.add_argument("--epochs", type=int, help="throughput: 3; job: 6")
     p.add_argument("--repeats", type=int, help="throughput: 3; job, openmp: 2")
     p.add_argument("--batch", type=int, help="job: 128")
     p.add_argument("--cases", default="market,credit,sp500,nasdaq,planted")
     p.add_argument("--seeds", default="7,8,9")
+    p.add_argument("--rows", default="10000,100000,300000,1000000", help="scale: primary rows")
     a = p.parse_args()
     if a.part == "openmp-child":
         return openmp_child()  # the policy under test comes from the parent's environment
     from riskcore.jobs import passive_openmp
 
     passive_openmp()  # before scikit-learn (or TensorFlow) loads libgomp, as a job worker does
+    if a.part == "scale-child":
+        return scale_child(int(a.rows))
     if a.part == "throughput":
         return throughput_part(a.samples or 20_000, a.epochs or 3, a.repeats or 3)
     return PARTS[a.part](a)

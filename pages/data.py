@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.data_widgets import (
-    config_io,
-    explore,
-    file_section,
-    mapping_form,
-    sample_buttons,
-    split_preview,
-)
+from ui.data_widgets import config_io, file_section, mapping_form, sample_buttons
+from ui.explore_widgets import explore, split_preview
 from ui.i18n import t
 
 st.title(t("data.title"))

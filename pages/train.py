@@ -11,8 +11,9 @@ st.title(t("train.title"))
 st.caption(t("train.caption"))
 
 raw = hyperparameters()
+config = None
 if raw is not None:
     config, summary = preflight(raw)
     if config is not None:
         start_button(config)
-job_panel()
+job_panel(config)

@@ -2,13 +2,17 @@
 
 Exit codes: 0 done, 2 a user error (one `error: ...` line on stderr, no traceback), 1 a bug.
 Heavy imports (TensorFlow) happen inside the commands that need them, so `inspect` and `runs`
-start fast.
+start fast; those commands import it first, quietly (quiet_tensorflow). A run is named by its
+id or by the folder `train` prints (RunStore.resolve: inside the runs folder only).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +24,52 @@ if TYPE_CHECKING:
     from riskcore.config import DataConfig
 
 FILE_ROLES = ("data", "macro", "sentiment")
+# Commands that load TensorFlow (a model is trained, loaded or exported).
+TENSORFLOW_COMMANDS = frozenset(
+    {"train", "score", "explain", "watch", "scenario", "export", "tune"}
+)
+# TensorFlow's C++ start-up lines (absl, oneDNN, cpu_feature_guard, the CUDA stub, cuInit):
+# glog-style "I0000 00:00:..." lines (not "F": fatal ones stay) and its plain notices.
+TF_NOISE = re.compile(
+    r"^(?:[IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages before absl::InitializeLog"
+    r"|.*oneDNN custom operations are on|To enable the following instructions:"
+    r"|.*rebuild TensorFlow with the appropriate compiler flags)"
+)
+
+
+def quiet_tensorflow() -> None:
+    """Import TensorFlow and Keras without their C++ log lines reaching the terminal.
+
+    TF_CPP_MIN_LOG_LEVEL=3 (unless the user set it) silences the C++ logging once absl is
+    initialised, and absl's Python logger is set to errors; the lines TensorFlow writes
+    before that (the CUDA stub, the absl notice, cpu_feature_guard) go straight to file
+    descriptor 2, so the import runs with fd 2 captured and whatever is not such a line (a
+    Python warning, a failed import's message) is written back to stderr.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" not in sys.modules:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        with tempfile.TemporaryFile() as capture:
+            os.dup2(capture.fileno(), 2)
+            try:
+                import keras  # noqa: F401  (imports tensorflow, the backend)
+                import tensorflow  # noqa: F401
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+                os.close(saved)
+                capture.seek(0)
+                text = capture.read().decode("utf-8", errors="replace")
+                kept = [line for line in text.splitlines() if not TF_NOISE.match(line)]
+                if kept:
+                    print("\n".join(kept), file=sys.stderr)
+    import absl.logging
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+
+
+RUN_HELP = "run id (see `runs`), or the run folder `train` printed"
 MACRO_HELP = (
     "macro indicators file; repeat --macro for files of other frequencies (merged on the date, "
     "each with its own publication lag)"
@@ -127,7 +177,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from riskcore.config import load_config
-    from riskcore.store import RunStore
+    from riskcore.store import RunStore, run_label
     from riskcore.train import train_run
 
     config = load_config(args.config)
@@ -143,6 +193,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             store=RunStore(),
             sources=sources,
             emit=emit,
+            name=args.name,
         )
     finally:
         close()
@@ -151,7 +202,16 @@ def _cmd_train(args: argparse.Namespace) -> int:
         return 0
     run = RunStore().load(run_id)
     _print_headline(console, run.metrics)
-    print(run.path)
+    console.print(f"run {run_label(run)} saved")
+    print(run.path)  # last: `explain`, `score`, `report`... accept this path as the run
+    return 0
+
+
+def _cmd_rename(args: argparse.Namespace) -> int:
+    from riskcore.store import RunStore
+
+    name = RunStore().rename(args.run, args.name)
+    print(f"run {args.run} is now named '{name}'" if name else f"run {args.run} has no name now")
     return 0
 
 
@@ -238,14 +298,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _cmd_runs(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from riskcore.store import MB, RunStore
 
     store = RunStore()
     if args.delete:
-        freed = store.delete(args.delete)
-        print(f"deleted run {args.delete} ({freed / MB:,.1f} MB freed)")
+        run_id = store.resolve(args.delete)
+        freed = store.delete(run_id)
+        print(f"deleted run {run_id} ({freed / MB:,.1f} MB freed)")
         return 0
     rows = store.list()
     for run_id, reason in store.skipped:
@@ -253,14 +315,18 @@ def _cmd_runs(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no runs yet in {store.root}; train one with `python -m riskcore train`")
         return 0
-    table = Table("run", "created", "data", "task", "target", "test ROC-AUC / RMSE", "device")
-    table.columns[0].no_wrap = table.columns[1].no_wrap = True
+    table = Table(
+        "run", "name", "created", "data", "task", "target", "test ROC-AUC / RMSE", "device"
+    )
+    table.columns[0].no_wrap = table.columns[2].no_wrap = True
     for r in rows:
         value = r["roc_auc"] if r["task"] == "classification" else r["rmse"]
         shown = f"{value:.3f}" if isinstance(value, float) else "-"
+        name = r["name"] + (" (stopped early)" if r["stopped_early"] else "")
         table.add_row(
-            r["run_id"], r["created"], r["data"], r["task"], r["target"], shown, r["device"]
-        )
+            r["run_id"], escape(name), r["created"], escape(r["data"]), r["task"], r["target"],
+            shown, r["device"],
+        )  # fmt: skip
     Console(width=160).print(table)
     return 0
 
@@ -382,10 +448,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     run = RunStore().load(args.run)
     note = ""
     if fmt == "csv":
-        data = R.report_csv(run, threshold=args.threshold, language=args.language)
+        scope = "all" if args.all_splits else "test"
+        data = R.report_csv(run, threshold=args.threshold, language=args.language, scope=scope)
         from riskcore.report.table import load_explanations, reasons_note
 
-        table = R.prediction_table(run, explanations=load_explanations(run), language=args.language)
+        exp = load_explanations(run)
+        table = R.prediction_table(run, explanations=exp, language=args.language, scope=scope)
         note = reasons_note(table, args.language)
     else:
         notes = _read_notes(args.notes_file) if args.notes_file else ""
@@ -690,6 +758,7 @@ def _print_backtests(out, backtests, shown, colour) -> None:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "inspect": _cmd_inspect,
     "train": _cmd_train,
+    "rename": _cmd_rename,
     "score": _cmd_score,
     "runs": _cmd_runs,
     "explain": _cmd_explain,
@@ -740,8 +809,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a run from a RunConfig JSON; prints the run folder")
     p.add_argument("config", help="RunConfig JSON (download one from the Data page)")
     _add_inputs(p)
+    p.add_argument("--name", help="a name for the run, shown by `runs`, the dashboard, reports")
+    p = sub.add_parser("rename", help="name a run, or rename it (an empty name removes it)")
+    p.add_argument("run", help=RUN_HELP)
+    p.add_argument("name", help="the new name (at most 80 characters)")
     p = sub.add_parser("score", help="score new data with a saved run")
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     _add_inputs(p)
     p.add_argument(
         "--out",
@@ -762,7 +835,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("runs", help="list saved runs, or delete one")
     p.add_argument("--delete", metavar="RUN", help="delete this run (its folder and all files)")
     p = sub.add_parser("explain", help="SHAP values of a run's test predictions, as CSV")
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     p.add_argument("--rows", type=int, default=300, help="predictions to explain (default 300)")
     p.add_argument(
         "--how",
@@ -779,14 +852,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_reason_options(p)
     p = sub.add_parser("export", help="SavedModel for TF Serving + the preprocessing as JSON")
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     p.add_argument("--out", required=True, help="new folder for saved_model/ and the JSON")
     _add_watch_parser(sub)
     _add_report_parser(sub)
     _add_scenario_parsers(sub)
     _add_validate_parser(sub)
     p = sub.add_parser("document", help="write a run's editable model documentation (.docx)")
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     p.add_argument("--out", required=True, help="output .docx file")
     p.add_argument("--language", default="en", help="en or zh (简体中文)")
     return parser
@@ -795,7 +868,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_watch_parser(sub) -> None:
     p = sub.add_parser("watch", help="score files as they arrive in a folder; drift alerts")
     p.add_argument("folder", help="folder to watch for CSV / TSV / XLSX files")
-    p.add_argument("--run", required=True, help="run id (see `runs`)")
+    p.add_argument("--run", required=True, help=RUN_HELP)
     p.add_argument(
         "--out",
         help="folder for scores, log and alerts (default $RISKCORE_HOME/monitor/RUN, "
@@ -814,12 +887,17 @@ def _add_watch_parser(sub) -> None:
 
 def _add_report_parser(sub) -> None:
     p = sub.add_parser("report", help="write a run's risk report as PDF or CSV")
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     p.add_argument("--format", required=True, help="pdf (risk committee) or csv (spreadsheet)")
     p.add_argument("--out", required=True, help="output file")
     p.add_argument("--language", default="en", help="PDF language: en or zh (简体中文)")
     p.add_argument("--title", help="PDF title (default: Risk report / 风险报告)")
     p.add_argument("--notes-file", help="UTF-8 text file of analyst notes for the PDF cover")
+    p.add_argument(
+        "--all-splits",
+        action="store_true",
+        help="CSV: every split's predictions (train, validation, test); default: the test period",
+    )
     p.add_argument(
         "--threshold",
         type=float,
@@ -832,7 +910,7 @@ def _add_validate_parser(sub) -> None:
     p = sub.add_parser(
         "validate", help="validation checks with lights against a policy; exit 3 when any is red"
     )
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     p.add_argument(
         "--policy", help="policy JSON or YAML (default: sample_data/validation_policy.json)"
     )
@@ -852,7 +930,7 @@ def _add_validate_parser(sub) -> None:
 
 def _add_scenario_parsers(sub) -> None:
     p = sub.add_parser("scenario", help="re-score a run's predictions under a what-if scenario")
-    p.add_argument("run", help="run id (see `runs`)")
+    p.add_argument("run", help=RUN_HELP)
     p.add_argument("--scenario", required=True, help='scenario JSON {"name": ..., "shocks": [...]}')
     p.add_argument(
         "--out",
@@ -904,6 +982,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed its usage message
         return 2 if exc.code not in (0, None) else 0
     try:
+        if getattr(args, "run", None) is not None:  # an id, or the folder `train` printed
+            from riskcore.store import RunStore
+
+            args.run = RunStore().resolve(args.run)
+        if args.command in TENSORFLOW_COMMANDS:
+            quiet_tensorflow()
         return COMMANDS[args.command](args)
     except RiskcoreError as exc:
         print(f"error: {exc}", file=sys.stderr)

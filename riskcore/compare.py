@@ -7,6 +7,7 @@ It reads only the run store; the Scenarios page's Compare tab and the tuner use 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -69,6 +70,18 @@ def _files(run: Run) -> dict[str, tuple[str, ...]]:
     return {role: tuple(sorted(v)) for role, v in shas.items()}
 
 
+def data_differences(run: Run, sources: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The roles (primary, macro, sentiment) whose files differ between what `run` was
+    trained on and `sources` (meta.json "files" records: role, sha256), e.g. the files loaded
+    in a session now: Tune says so before its best config is trained on other data. A role
+    the run used and `sources` lacks differs too."""
+    loaded: dict[str, list[str]] = {}
+    for f in sources:
+        loaded.setdefault(str(f.get("role") or f.get("name")), []).append(str(f.get("sha256")))
+    mine = _files(run)
+    return sorted(role for role in mine if tuple(sorted(loaded.get(role, ()))) != mine[role])
+
+
 def _comparability(runs: list[Run]) -> str:
     """Why the runs' test metrics cannot be compared side by side ("" when they can)."""
     first, reasons = runs[0], []
@@ -87,11 +100,18 @@ def _comparability(runs: list[Run]) -> str:
         if cut_a != cut_b:
             reasons.append(
                 f"runs {first.run_id} and {run.run_id} test on different periods "
-                f"(test from {cut_a} vs {cut_b})"
+                f"(test {_period(cut_a)} vs {_period(cut_b)})"
             )
         if first.metrics.task != run.metrics.task:
             reasons.append(f"runs {first.run_id} and {run.run_id} solve different tasks")
     return "; ".join(reasons)
+
+
+def _period(cut: str | None) -> str:
+    """A run's test cut in words: its first date, or a random split without dates."""
+    if not cut:
+        return "a random split (no time column)"
+    return f"from {str(cut)[:10]}"
 
 
 def compare_runs(runs: list[Run]) -> dict:

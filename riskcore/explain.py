@@ -16,13 +16,20 @@ Raw attributions (window x input column) are summed back to the columns named in
 feature, per modality (sequence / macro / sentiment / static) and per lag. The gradient-boosting
 baseline is explained with TreeExplainer so both models' importances can be shown side by side.
 
-Units: the network's attributions are in the units of its raw score (probability points for a
-classifier, whose output is a sigmoid); the gradient-boosting classifier's TreeExplainer values
-are in log-odds, its raw margin. They are left in their own units and every chart names its unit
-(`units`): TreeExplainer values are exact in log-odds, and any conversion to probability points
-(scaling each row by its secant slope, say) would be one arbitrary split of a non-additive
-change among many. Rankings compare across the two charts; bar lengths do not. For regression both
-are in the target's units.
+Units, one scale for every model: a classifier's explanations are in log-odds. The network is
+explained on the log-odds of its raw score (logit_head: log(p / (1 - p)) on top of the model),
+the gradient-boosting classifier by TreeExplainer on its margin (log-odds), the logistic
+regression exactly by its coefficients times the standardised values (intercept as the base).
+Each model's contributions add up, from its base, to that model's log-odds of the row, so bar
+lengths compare across the three models. Probabilities are never split into contributions: the
+change from a base probability to a score is not additive. For regression every model is in
+the target's units. Files stored before this (units "probability" for the network) still load
+and name their own unit.
+
+Beside the network's explanation (the stored one) `models` holds the two comparators' on the
+same rows ("gbm", "logistic"), refitted on the run's training rows with its seed: fitted
+baselines are not stored with a run (no pickles), and the fit is deterministic, so the refit
+is the run's own comparator.
 
 Quantile (VaR / ES) runs: the network has one output per quantile of its grid
 (riskcore.quantiles.QuantileGrid); what is explained is its VaR at one level, the grid's column
@@ -40,6 +47,7 @@ explanations with it, and only the worker process computes them.
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -229,6 +237,19 @@ def risk_model(run: Run, model: Any) -> Any:
     model itself, or for a quantile run minus its VaR at the lowest level."""
     levels = run.quantile_levels
     return var_head(model, levels, levels[0], sign=-1.0) if levels else model
+
+
+LOGIT_EPS = 1e-7  # a probability is clipped to [eps, 1 - eps] before its log-odds
+
+
+def logit_head(model: Any) -> Any:
+    """The classifier's log-odds, log(p / (1 - p)) of its raw score, as its only output: the
+    scale every model of a classification run is explained on (the logistic's and the boosting
+    model's own margin). Stock ops only, never saved: it lives for one explanation."""
+    import keras
+
+    p = keras.ops.clip(keras.ops.cast(model.outputs[0], "float32"), LOGIT_EPS, 1.0 - LOGIT_EPS)
+    return keras.Model(model.inputs, keras.ops.log(p) - keras.ops.log1p(-p), name="log_odds")
 
 
 def _predict(model: Any, x: list[np.ndarray]) -> np.ndarray:
@@ -421,50 +442,120 @@ def _tabular_sources(panel: Panel, pre: Preprocessor) -> list[str]:
     return out
 
 
-def baseline_importance(
-    run: Run,
-    inputs: RunInputs,
-    rows: np.ndarray,
-    modality: Mapping[str, str],
-    level: float | None = None,
-) -> pd.DataFrame:
-    """TreeExplainer on the gradient-boosting baseline, refitted on the run's training rows.
+COMPARATORS = ("gbm", "logistic")  # explained beside the network, in this order
+METHODS = {
+    "model": "shap.GradientExplainer (expected gradients)",
+    "gbm": "shap.TreeExplainer",
+    "logistic": "coefficients x standardised values",
+}
 
-    The baseline is deterministic given the run's seed, so refitting reproduces the run's one;
-    its SHAP values are in log-odds (classification), summed per config column. For a quantile
-    run it is the quantile-loss boosting at `level` (one model per quantile, so fitting that
-    one alone gives the run's), in return units.
-    """
-    import shap
 
+def _fit_comparators(run: Run, inputs: RunInputs, level: float | None) -> dict[str, Any]:
+    """The run's comparators, refitted on its training rows with its seed (deterministic, so
+    they are the run's own; fitted models are not stored with a run). A quantile run has one:
+    the quantile-loss boosting at `level` (one model per quantile, so that one alone is the
+    run's)."""
     from riskcore.baselines import fit_baselines, fit_quantile_gbm
 
     config = run.config
-    p = run.predictions
-    train = p[p["split"] == "train"]
-    panel = inputs.panel
-    x_train, _ = panel.tabular(train["row"].to_numpy(np.int64))
-    y_train = train["y_true"].to_numpy(dtype=float)
+    x_train, y_train = _training_table(run, inputs)
     if level is not None:
         known = np.isfinite(y_train)
-        gbm = fit_quantile_gbm(
-            x_train[known], y_train[known], np.array([level]), config.training.seed
-        )[0]
-    else:
-        gbm = fit_baselines(
-            config.task,
-            x_train,
-            y_train,
-            config.training.seed,
-            balanced=config.training.class_weight == "balanced",
-        )["gbm"]
-    x_rows, _ = panel.tabular(np.asarray(rows, dtype=np.int64))
-    values = np.asarray(shap.TreeExplainer(gbm).shap_values(x_rows))
-    if values.ndim == 3:  # (n, features, classes) from some shap versions
-        values = values[..., -1]
-    frame = pd.DataFrame(values, columns=range(values.shape[1]))
-    frame.columns = _tabular_sources(panel, inputs.preprocessor)
-    return importance_table(frame.T.groupby(level=0, sort=False).sum().T, modality)
+        seed = config.training.seed
+        return {"gbm": fit_quantile_gbm(x_train[known], y_train[known], np.array([level]), seed)[0]}
+    return fit_baselines(
+        config.task,
+        x_train,
+        y_train,
+        config.training.seed,
+        balanced=config.training.class_weight == "balanced",
+    )
+
+
+def _training_table(run: Run, inputs: RunInputs) -> tuple[np.ndarray, np.ndarray]:
+    """The tabular features and labels of every training window, as the comparators were fit.
+
+    predictions.csv holds every training row unless the run scored a sample of them
+    (riskcore.train.TRAIN_SCORED); then the split is rebuilt from the run's stored inputs, so
+    the refitted comparators are the run's own, not ones fitted on the sample."""
+    from riskcore.scoring import training_scored
+
+    scored, total = training_scored(run)
+    if scored >= total:
+        p = run.predictions
+        train = p[p["split"] == "train"]
+        x_train, _ = inputs.panel.tabular(train["row"].to_numpy(np.int64))
+        return x_train, train["y_true"].to_numpy(dtype=float)
+    from riskcore.dataset import prepare
+
+    data = run.inputs()
+    ds = prepare(run.config, data["primary"], data["macro"], data["sentiment"])
+    rows = ds.splits["train"]
+    return ds.panel.tabular(rows)[0], ds.panel.y[rows].astype(float)
+
+
+def _contributions(name: str, model: Any, x: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    """One comparator's per-input contributions, base and explained output for rows x.
+
+    gbm: TreeExplainer, exact, on the margin (log-odds for a classifier). logistic (ridge for
+    regression): coefficient times standardised value, the intercept as the base: exact.
+    """
+    if name == "gbm":
+        import shap
+
+        explainer = shap.TreeExplainer(model)
+        values = np.asarray(explainer.shap_values(x), dtype=float)
+        if values.ndim == 3:  # (n, features, classes) from some shap versions
+            values = values[..., -1]
+        base = float(np.ravel(explainer.expected_value)[-1])
+        return values, base, base + values.sum(axis=1)
+    scaler, linear = model[0], model[-1]
+    z = scaler.transform(x)
+    values = z * np.ravel(linear.coef_)[None, :]
+    base = float(np.ravel(linear.intercept_)[0])
+    return values, base, base + values.sum(axis=1)
+
+
+def comparator_explanations(
+    run: Run,
+    inputs: RunInputs,
+    keys: pd.DataFrame,
+    values_at_t: pd.DataFrame,
+    modality: Mapping[str, str],
+    level: float | None = None,
+) -> dict[str, Explanation]:
+    """The comparators' explanations of the same rows (`keys`: time, entity, row), on the
+    network's scale (log-odds for a classifier, the target's or the VaR's units otherwise),
+    each input's contributions summed into its config column as the network's are."""
+    rows = keys["row"].to_numpy(np.int64)
+    x_rows, _ = inputs.panel.tabular(rows)
+    sources = _tabular_sources(inputs.panel, inputs.preprocessor)
+    units = units_of(run.config.task)
+    out = {}
+    for name, model in _fit_comparators(run, inputs, level).items():
+        values, base, score = _contributions(name, model, x_rows)
+        frame = pd.DataFrame(values, columns=sources).T.groupby(level=0, sort=False).sum().T
+        importance = importance_table(frame, modality)
+        table = keys.assign(score=score, base_value=base).reset_index(drop=True)
+        gaps = row_gaps(score, base, frame.sum(axis=1).to_numpy())
+        checks = pd.DataFrame({"additivity_gap": gaps, "resampled": np.zeros(len(gaps), bool)})
+        out[name] = Explanation(
+            rows=pd.concat([table, checks, frame.reset_index(drop=True)], axis=1),
+            feature_values=values_at_t.reindex(columns=list(frame.columns)),
+            window_values={},
+            recent=pd.DataFrame(index=range(len(table))),
+            importance=importance,
+            modality=modality_table(importance),
+            lag=pd.DataFrame(columns=["lag", "feature", "mean_abs_shap"]),
+            additivity_gap=float(np.abs(gaps).mean()) if len(gaps) else 0.0,
+            info={
+                "model": name,
+                "method": METHODS[name],
+                "units": {"model": units["baseline"], "baseline": units["baseline"]},
+                **({} if level is None else {"level": level, "explains": "var"}),
+            },
+        )
+    return out
 
 
 # ---- the stored explanation ------------------------------------------------------------------
@@ -485,6 +576,27 @@ class Explanation:
     info: dict | None = None  # how the rows were chosen, background size, seconds
     # a quantile run's other VaR levels, explained on the same rows (level_key -> explanation)
     levels: dict[str, Explanation] | None = None
+    # the comparators' explanations of the same rows on the same scale ("gbm", "logistic")
+    models: dict[str, Explanation] | None = None
+
+    @property
+    def model_name(self) -> str:
+        """Which model this explains: "model" (the network), "gbm" or "logistic"."""
+        return str((self.info or {}).get("model", "model"))
+
+    def model_options(self) -> list[str]:
+        """The models explained on these rows: the network first, then its comparators."""
+        return ["model", *[m for m in COMPARATORS if m in (self.models or {})]]
+
+    def of_model(self, name: str) -> Explanation:
+        """The explanation of one model of the run ("model" is the network: itself)."""
+        if name == "model":
+            return self
+        found = (self.models or {}).get(name)
+        if found is None:
+            held = ", ".join(self.model_options())
+            raise ConfigError(f"no explanation of the {name} model is stored; held: {held}")
+        return found
 
     @property
     def level(self) -> float | None:
@@ -532,9 +644,14 @@ class Explanation:
         """The unit of the network's and of the gradient-boosting baseline's SHAP values:
         "probability" (points of the raw score), "log_odds", "score" (regression target) or
         "return" (a quantile run's VaR).
-        Stored since per-row gaps; an older file takes them from the run's task."""
+        Stored since per-row gaps; an older file takes them from the run's task, as they were
+        then (the network in probability points of a classifier's raw score)."""
         stored = (self.info or {}).get("units")
-        return dict(stored) if stored else units_of(task)
+        if stored:
+            return dict(stored)
+        if task == "classification":
+            return {"model": "probability", "baseline": "log_odds"}
+        return units_of(task)
 
     def shap_table(self) -> pd.DataFrame:
         """The CLI's CSV: time, entity, score, base_value, one column per feature."""
@@ -562,6 +679,7 @@ class Explanation:
             "baseline_importance": records(self.baseline_importance),
             "info": self.info or {},
             "levels": {k: v.to_json() for k, v in (self.levels or {}).items()} or None,
+            "models": {k: v.to_json() for k, v in (self.models or {}).items()} or None,
         }
 
     @classmethod
@@ -592,7 +710,18 @@ class Explanation:
             baseline_importance=frame("baseline_importance"),
             info=raw.get("info") or {},
             levels={k: cls.from_json(v) for k, v in (raw.get("levels") or {}).items()} or None,
+            models={k: cls.from_json(v) for k, v in (raw.get("models") or {}).items()} or None,
         )
+
+
+def importance_by_model(explanation: Explanation) -> pd.DataFrame:
+    """feature, then each model's mean |contribution| (model, gbm, logistic): one scale, so
+    the models' lengths compare; ordered by the network's."""
+    table = pd.DataFrame({"feature": explanation.importance["feature"]})
+    for name in explanation.model_options():
+        imp = explanation.of_model(name).importance.set_index("feature")["mean_abs_shap"]
+        table[name] = table["feature"].map(imp).astype(float)
+    return table.reset_index(drop=True)
 
 
 def load_explanation(run: Run) -> Explanation | None:
@@ -603,10 +732,10 @@ def load_explanation(run: Run) -> Explanation | None:
 
 # ---- computing one ---------------------------------------------------------------------------
 def units_of(task: str) -> dict[str, str]:
-    """SHAP units per model: the network explains its raw output (a probability for a
-    classifier), TreeExplainer the boosting classifier's margin (log-odds)."""
+    """SHAP units per model: one scale for all, log-odds for a classifier (the network's
+    logit_head, the boosting model's and the logistic's margin)."""
     if task == "classification":
-        return {"model": "probability", "baseline": "log_odds"}
+        return {"model": "log_odds", "baseline": "log_odds"}
     if task == "quantile":  # the VaR, a return: both models' values add up to it
         return {"model": "return", "baseline": "return"}
     return {"model": "score", "baseline": "score"}
@@ -660,7 +789,10 @@ def explain_run(
     info = {"how": how, "n": n, "entity": entity, "background": len(bg[0])}
     parts = []
     for j, target in enumerate(targets):
-        head = model if target is None else var_head(model, levels, target)
+        if target is not None:
+            head = var_head(model, levels, target)
+        else:
+            head = logit_head(model) if run.config.task == "classification" else model
         step = emit if len(targets) == 1 else _offset(emit, j * len(rows), len(targets) * len(rows))
         parts.append(_explain_target(shared, head, target, step, seed, info))
     first, *others = parts
@@ -715,20 +847,21 @@ def _explain_target(
     importance = importance_table(shap_rows, modality)
     emit({"type": "stage", "stage": "baselines"})
     chosen = s.chosen
-    table = pd.DataFrame(
+    keys = pd.DataFrame(
         {
             "time": chosen["time"].to_numpy() if "time" in chosen else pd.NaT,
             "entity": chosen["entity"].to_numpy(),
             "row": rows,
-            "score": score,
-            "base_value": base,
         }
     )
+    table = keys.assign(score=score, base_value=base)
+    values_at_t = feature_values(inputs.frame, rows, list(shap_rows.columns))
+    models = comparator_explanations(s.run, inputs, keys, values_at_t, modality, level)
     gaps = row_gaps(score, base, shap_rows.sum(axis=1).to_numpy())
     checks = pd.DataFrame({"additivity_gap": gaps, "resampled": redo})
     return Explanation(
         rows=pd.concat([table, checks, shap_rows], axis=1),
-        feature_values=feature_values(inputs.frame, rows, list(shap_rows.columns)),
+        feature_values=values_at_t,
         window_values=window_values(
             inputs.frame, rows, inputs.preprocessor.columns.get("sequence", []), panel.window
         )
@@ -740,16 +873,18 @@ def _explain_target(
         recent=recent_steps(grids),
         additivity_gap=float(np.abs(gaps).mean()),
         attention=s.attention,
-        baseline_importance=baseline_importance(s.run, inputs, rows, modality, level),
+        baseline_importance=models["gbm"].importance,
+        models=models,
         info={
             **info,
+            "model": "model",
             "window": panel.window,
             "nsamples": NSAMPLES,
             "resampled": int(redo.sum()),
             "resample_nsamples": NSAMPLES * RESAMPLE_FACTOR,
             "gap_share": GAP_SHARE,
             "units": units_of(s.run.config.task),
-            "method": "shap.GradientExplainer (expected gradients)",
+            "method": METHODS["model"],
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             **({} if level is None else {"level": level, "explains": "var"}),
         },
@@ -784,6 +919,9 @@ def explanation_task(payload: dict, emit: Emit) -> str:
 # ---- words -----------------------------------------------------------------------------------
 ENGLISH = {
     "sentence": "Risk {score:.2f} against an average of {base:.2f}, mainly from {drivers}.",
+    # a classifier, explained in log-odds: the probability is named, the drivers add log-odds
+    "logit_sentence": "Risk {probability:.2f} (log-odds {score:+.2f}) against an average of "
+    "{base:+.2f} log-odds, mainly from {drivers}.",
     "driver": "{feature} ({value:+.2f})",
     "driver_recent": "{feature} over the last {steps} steps ({value:+.2f})",
     "driver_latest": "{feature} on the latest step ({value:+.2f})",
@@ -796,6 +934,16 @@ ENGLISH = {
     "var_driver_recent": "{feature} over the last {steps} steps ({value:+.1f} bp)",
     "var_driver_latest": "{feature} on the latest step ({value:+.1f} bp)",
 }
+
+
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_BETWEEN_CJK = re.compile(rf"(?<={_CJK}) +(?={_CJK})")
+
+
+def cjk_spacing(text: str) -> str:
+    """Drop the spaces a template left between two Chinese characters once a name filled it
+    in: "最近 5 个时间步的 收益率" reads "...的收益率", while "的 ret_1d" keeps its space."""
+    return _BETWEEN_CJK.sub("", text)
 
 
 def top_drivers(contributions: pd.Series, score: float, base: float, k: int = DRIVERS) -> pd.Series:
@@ -836,32 +984,111 @@ def describe(explanation: Explanation, index: int, labels: Mapping[str, str] | N
         else parts[0]
     )
     if level is not None:
-        return lab["var_sentence"].format(
+        text = lab["var_sentence"].format(
             level=confidence(level), score=score, base=base, drivers=listed
         )
-    return lab["sentence"].format(score=score, base=base, drivers=listed)
+    elif explanation.units().get("model") == "log_odds":
+        probability = 1.0 / (1.0 + np.exp(-score))
+        text = lab["logit_sentence"].format(
+            probability=probability, score=score, base=base, drivers=listed
+        )
+    else:
+        text = lab["sentence"].format(score=score, base=base, drivers=listed)
+    return cjk_spacing(text)
 
 
 # ---- a scenario's change, explained ----------------------------------------------------------
+PATH_BATCH = 2048  # path points per gradient call: one traced function, fixed shapes
+
+
+def _gradient_function(model: Any, shapes: list[tuple[int, ...]]) -> Callable:
+    """One traced function: d(sum of the model's outputs) / d(each input), for a batch of
+    PATH_BATCH points of these input shapes (traced once; a last, smaller batch is padded)."""
+    import tensorflow as tf
+
+    single = len(shapes) == 1
+    signature = [tf.TensorSpec((PATH_BATCH, *shape), tf.float32) for shape in shapes]
+
+    @tf.function(input_signature=signature)
+    def gradient(*inputs: Any) -> list:
+        with tf.GradientTape() as tape:
+            for tensor in inputs:
+                tape.watch(tensor)
+            out = model(inputs[0] if single else list(inputs), training=False)
+            total = tf.reduce_sum(tf.cast(out, tf.float32))
+        return tape.gradient(total, list(inputs))
+
+    return gradient
+
+
+def path_attribution(
+    model: Any,
+    x: list[np.ndarray],
+    reference: list[np.ndarray],
+    steps: int = NSAMPLES,
+    seed: int = 0,
+    emit: Emit = _quiet,
+    stage: str = "explaining",
+) -> list[np.ndarray]:
+    """Integrated gradients of each row from its own reference row (same shapes as x).
+
+    This is what shap.GradientExplainer computes with a one-row background (expected gradients
+    become integrated gradients: points drawn uniformly on the straight path), batched over all
+    rows through one traced gradient instead of one explainer, and one retrace, per row: a
+    32-row attribution fell from about 100 s to seconds. The points are stratified (one uniform
+    draw in each of `steps` equal slices of the path), which keeps the estimate unbiased and its
+    Monte-Carlo error no larger than plain uniform draws. Inputs equal to their reference get
+    exactly 0. Progress: `stage` events with rows done of the total.
+    """
+    x = [np.asarray(a, dtype=np.float32) for a in x]
+    reference = [np.asarray(a, dtype=np.float32) for a in reference]
+    n = len(x[0])
+    diff = [a - r for a, r in zip(x, reference, strict=True)]
+    out = [np.zeros(a.shape, dtype=np.float64) for a in x]
+    emit({"type": "stage", "stage": stage, "done": 0, "total": n})
+    if n == 0:
+        return out
+    gradient = _gradient_function(model, [a.shape[1:] for a in x])
+    rng = np.random.default_rng(seed)
+    alphas = (np.arange(steps)[None, :] + rng.random((n, steps))) / steps  # (n, steps)
+    per_call = max(1, PATH_BATCH // steps)  # whole rows per call
+    for start in range(0, n, per_call):
+        rows = np.arange(start, min(n, start + per_call))
+        a = alphas[rows].reshape(-1)  # (rows * steps,)
+        points = []
+        for r, d in zip(reference, diff, strict=True):
+            shape = (-1,) + (1,) * (r.ndim - 1)
+            point = np.repeat(r[rows], steps, axis=0) + a.reshape(shape) * np.repeat(
+                d[rows], steps, axis=0
+            )
+            padded = np.zeros((PATH_BATCH, *r.shape[1:]), dtype=np.float32)
+            padded[: len(point)] = point
+            points.append(padded)
+        grads = gradient(*points)
+        for j, g in enumerate(grads):
+            g = np.asarray(g, dtype=np.float64)[: len(rows) * steps]
+            mean = g.reshape(len(rows), steps, *g.shape[1:]).mean(axis=1)
+            out[j][rows] = mean * diff[j][rows]
+        emit({"type": "stage", "stage": stage, "done": int(rows[-1]) + 1, "total": n})
+    return out
+
+
 def scenario_attribution(
     run: Run,
     model: Any,
     shocked: Mapping[str, np.ndarray],
     base: Mapping[str, np.ndarray],
+    emit: Emit = _quiet,
 ) -> pd.DataFrame:
-    """Which shocked inputs moved each score: expected gradients from the unshocked input.
+    """Which shocked inputs moved each score: integrated gradients from the unshocked input.
 
-    With a sample's own unshocked input as the only reference, expected gradients become
-    integrated gradients along the straight path from base to shocked input, so each sample's
-    attributions add up to its score change. One row per sample, one column per feature.
+    Each sample's own unshocked input is its only reference, so its attributions add up to its
+    score change (path_attribution). One row per sample, one column per feature; in the units
+    of the model's output (a classifier's raw score, a quantile head's VaR).
     """
     pre = saved_preprocessor(run.state)
     blocks = list(run.state["inputs"])
-    n = len(shocked[blocks[0]])
-    per_sample = []
-    for i in range(n):
-        x = [np.asarray(shocked[b][i : i + 1], dtype=np.float32) for b in blocks]
-        reference = [np.asarray(base[b][i : i + 1], dtype=np.float32) for b in blocks]
-        per_sample.append(expected_gradients(model, x, reference, seed=i))
-    values = [np.concatenate([s[j] for s in per_sample]) for j in range(len(blocks))]
+    x = [np.asarray(shocked[b], dtype=np.float32) for b in blocks]
+    reference = [np.asarray(base[b], dtype=np.float32) for b in blocks]
+    values = path_attribution(model, x, reference, emit=emit)
     return per_column(values, blocks, run.state["feature_names"], pre)

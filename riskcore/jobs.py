@@ -16,7 +16,10 @@ own pipe is simply thrown away with it.
 
 Worker -> parent messages: ("ready", pid), ("event", job_id, event), ("done", job_id, result),
 ("failed", job_id, message, kind). Parent -> worker: pickled (job_id, task, payload) or None
-(stop).
+(stop). Besides the pipe, each worker shares one flag (a multiprocessing Event) with the parent:
+"stop early and keep what you have" (JobManager.stop_early). The worker is busy in the task
+and does not read its pipe meanwhile; the task polls the flag (stop_requested), and the parent
+clears it before it sends the worker its next job, so a late request never reaches another job.
 
 Limits (riskcore.settings Limits; riskcore.cost): submit refuses a training or tuning job whose
 estimate is over `max_job_hours`, and a user's job beyond `max_queued_per_user` queued or running
@@ -62,6 +65,7 @@ from typing import Any
 
 from riskcore.errors import JobError, LimitError, RiskcoreError
 from riskcore.settings import Limits, server_settings
+from riskcore.stopping import set_flag
 from riskcore.tasks import BY_PATH, Task, check_payload, task_path
 
 logger = logging.getLogger(__name__)
@@ -110,6 +114,8 @@ class JobStatus:
     error_kind: str | None = None  # "user" | "crash" | "bug" | "limit" (ran too long) | None
     events_dropped: int = 0  # events left out of the middle when a job emitted > MAX_EVENTS
     ahead: int | None = None  # while queued: jobs that run before it (queued ahead + running)
+    stopping: bool = False  # the user asked it to stop early and keep what it has (stop_early)
+    starting: bool = False  # queued next while no worker is ready: one is starting (imports)
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,7 @@ class _Job:
     name: str = ""  # the task's name, for the journal
     submitted: str = ""  # ISO 8601, UTC
     files: tuple[str, ...] = ()
+    stopping: bool = False  # stop_early was asked while it ran
 
     def add_event(self, event: dict) -> None:
         (self.head.append if len(self.head) < HEAD_EVENTS else self.tail.append)(event)
@@ -260,6 +267,7 @@ class _Journal:
 class _Worker:
     process: BaseProcess
     conn: Connection
+    stop_flag: Any = None  # multiprocessing Event: "stop early, keep what you have"
     ready: bool = False
     job_id: str | None = None
     jobs_run: int = 0
@@ -415,6 +423,22 @@ class JobManager:
             self._finish(job, CANCELLED)
         self._wake()
 
+    def stop_early(self, job_id: str) -> bool:
+        """Ask a running job to stop early and keep what it has (a training: the best epoch so
+        far, then its remaining stages and the save); the task decides how (stop_requested).
+        False when the job is not running (queued, finished): nothing is asked then."""
+        with self._changed:
+            job = self._job(job_id)
+            if job.state != RUNNING:
+                return False
+            for worker in self._workers:
+                if worker.job_id == job_id and not worker.leaving and worker.stop_flag is not None:
+                    worker.stop_flag.set()
+                    job.stopping = True
+                    self._changed.notify_all()
+                    return True
+        return False
+
     def wait(
         self, job_id: str, timeout: float | None = None, on_event: Emit | None = None
     ) -> JobStatus:
@@ -498,6 +522,8 @@ class JobManager:
         position = self._queue.index(job.job_id) + 1 if job.state == QUEUED else None
         ahead = None if position is None else position - 1 + len(self._running())
         events = [*job.head, *job.tail]
+        idle = any(w.ready and not w.leaving and w.job_id is None for w in self._workers)
+        starting = bool(position is not None and ahead == 0 and not idle)
         return JobStatus(
             job.job_id,
             job.state,
@@ -508,6 +534,8 @@ class JobManager:
             job.error_kind,
             events_dropped=job.total - len(events),
             ahead=ahead,
+            stopping=job.stopping,
+            starting=starting,
         )
 
     def _running(self) -> list[_Job]:
@@ -565,15 +593,16 @@ class JobManager:
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = self.context.Pipe(duplex=True)
+        stop_flag = self.context.Event()
         process = self.context.Process(
             target=_worker_main,
-            args=(child_end, list(sys.path), self._preload),
+            args=(child_end, list(sys.path), self._preload, stop_flag),
             name="riskcore-worker",
             daemon=True,
         )
         process.start()
         child_end.close()  # so the parent sees EOF when the worker dies
-        return _Worker(process, parent_end)
+        return _Worker(process, parent_end, stop_flag)
 
     def _fail_queue(self) -> None:
         for job_id in self._queue:
@@ -684,6 +713,8 @@ class JobManager:
                 break
             if worker.ready and not (worker.leaving or worker.eof) and worker.job_id is None:
                 job = self._jobs[self._queue.popleft()]
+                if worker.stop_flag is not None:  # a request for its last job is not for this one
+                    worker.stop_flag.clear()
                 job.state, worker.job_id = RUNNING, job.job_id
                 job.started = time.monotonic()
                 sends.append((worker, job.message))
@@ -765,8 +796,11 @@ def _signal(process: BaseProcess, kill: bool) -> None:
 # ------------------------------------------------------------------------------- worker side
 
 
-def _worker_main(conn: Connection, sys_path: list[str], preload: tuple[str, ...]) -> None:
+def _worker_main(
+    conn: Connection, sys_path: list[str], preload: tuple[str, ...], stop_flag: Any = None
+) -> None:
     """Entry of a worker process: warm up, then run jobs until told to stop or orphaned."""
+    set_flag(stop_flag)
     passive_openmp()  # first: the preload loads libgomp (TensorFlow's import does)
     sys.path[:] = sys_path  # spawn passes it too; set explicitly so task modules import
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the parent's job

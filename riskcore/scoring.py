@@ -3,6 +3,9 @@
 A quantile run's network gives several quantiles per sample; what is reported from them is its
 VaR and ES at each level (QuantileGrid.split), as var_<level> / es_<level> columns beside
 `score`, which is the VaR at the lowest level as in the run's predictions.csv.
+
+A run's predictions.csv holds every validation and test sample, and of a large classification
+run's training split a seeded sample (training_scored says how many of how many).
 """
 
 from __future__ import annotations
@@ -56,6 +59,17 @@ def reported(run: Run, raw: np.ndarray) -> dict[str, np.ndarray]:
         out[var_column(level)] = var[:, j]
         out[es_column(level)] = es[:, j]
     return out
+
+
+def training_scored(run: Run) -> tuple[int, int]:
+    """(training samples with scores in predictions.csv, the run's training samples).
+
+    A classification run with more than riskcore.train.TRAIN_SCORED training windows stores
+    the scores of a seeded sample of them (scored_positions), so a view of training scores
+    says "a sample of n of N" when the two differ; validation and test are always whole."""
+    p = run.predictions
+    scored = int((p["split"] == "train").sum()) if "split" in p else 0
+    return scored, int(run.metrics.rows.get("train", scored))
 
 
 def score(

@@ -25,7 +25,8 @@ import secrets
 import shutil
 import stat
 import time
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -60,6 +61,58 @@ SCORE_COLUMNS = {
     "benchmark": "score_benchmark",
 }
 SPREAD_COLUMN = "model_sd"  # a seed ensemble's spread across its networks, per prediction
+MAX_NAME_CHARS = 80  # a run's name: short enough for a picker, a chart legend and a report
+
+
+def check_run_name(name: str | None) -> str | None:
+    """A user's name for a run, tidied (spaces collapsed); None when blank. RunStoreError for
+    one that is too long or holds control characters (a name lands in tables, files, PDFs)."""
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise RunStoreError(f"a run name must be text, got {type(name).__name__}")
+    tidy = " ".join(name.split())
+    if not tidy:
+        return None
+    if any(unicodedata.category(c).startswith("C") for c in tidy):
+        raise RunStoreError(
+            f"the run name {tidy!r} holds control characters; use letters, digits and spaces"
+        )
+    if len(tidy) > MAX_NAME_CHARS:
+        raise RunStoreError(
+            f"the run name '{tidy[:40]}...' has {len(tidy)} characters; use at most "
+            f"{MAX_NAME_CHARS}"
+        )
+    return tidy
+
+
+def run_label(run: Run | Mapping[str, Any], run_id: str = "") -> str:
+    """How a run is called wherever people pick or compare runs (run picker, Compare, the
+    report, `runs`): "name · 2026-12-03 14:05" (created, UTC), or the run id when it has no
+    name. `run` is a Run or its meta.json (then pass `run_id` for the fallback)."""
+    if isinstance(run, Run):
+        meta: Mapping[str, Any] = run.meta
+        run_id = run_id or run.run_id
+    else:
+        meta = run
+    name = meta.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return run_id or _created_text(meta.get("created"))
+    created = _created_text(meta.get("created"))
+    return f"{name.strip()} · {created}" if created else name.strip()
+
+
+def _created_text(created: Any) -> str:
+    """meta.json's ISO "created" (UTC) as "2026-12-03 14:05"; "" when absent or malformed."""
+    if not isinstance(created, str):
+        return ""
+    try:
+        when = datetime.fromisoformat(created)
+    except ValueError:
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return f"{when:%Y-%m-%d %H:%M}"
 
 
 def raw_column(model: str) -> str:
@@ -713,6 +766,50 @@ class RunStore:
             )
         return path
 
+    def resolve(self, ref: str) -> str:
+        """The run id of `ref`: a run id, or the path of a run folder inside this store's runs
+        folder (what `train` prints, relative or absolute, with or without a trailing slash).
+        Anything else (another folder, a link, a path that only ends in a run id) is a
+        RunStoreError: a path never takes a command outside the runs folder."""
+        if isinstance(ref, str) and RUN_ID.fullmatch(ref):
+            return ref
+        where = Path(os.path.abspath(os.path.expanduser(str(ref))))  # no link followed yet
+        if (
+            RUN_ID.fullmatch(where.name)
+            and os.path.realpath(where.parent) == os.path.realpath(self.root)
+            and not where.is_symlink()
+        ):
+            return where.name
+        raise RunStoreError(
+            f"{str(ref)!r} is not a run id (like 20260101-120000-a1b2c3) or a run folder in "
+            f"{self.root}; list the runs with `python -m riskcore runs`"
+        )
+
+    def rename(self, run_id: str, name: str | None) -> str | None:
+        """Give a run a name (None or blank: remove it); the owner or an admin only. meta.json
+        is rewritten with the name and resealed in the manifest, after checking that it is as
+        saved (a rename never blesses a changed file). Returns the name now set."""
+        name = check_run_name(name)
+        path = self._changeable(run_id)
+        what = f"run {run_id}"
+        try:
+            with _locked(path):
+                run = Run(run_id, path)
+                run.check_file("meta.json")
+                meta = {**run.meta.to_dict(), "name": name}
+                raw = _dumps(meta)
+                manifest = _read_manifest(path, what)
+                if manifest is not None:
+                    manifest["meta.json"] = hashlib.sha256(raw).hexdigest()
+                    _write_atomic(path / MANIFEST_FILE, _dumps(manifest))
+                _write_atomic(path / "meta.json", raw)
+        except OSError as exc:
+            raise RunStoreError(
+                f"could not rename run {run_id} ({exc.strerror or exc}); fix the permissions "
+                f"of '{path}'"
+            ) from None
+        return name
+
     def load(self, run_id: str) -> Run:
         """A run this principal may read; a link or special file in it is a RunStoreError now,
         a changed file one on first use of its artefacts (Run.verified)."""
@@ -879,8 +976,9 @@ class RunStore:
         return [run.run_id for run in self._runs(owner=owner)]
 
     def list(self, ids: list[str] | None = None) -> list[dict]:
-        """One summary row per run for tables: id, created, data, task, headline metric; runs
-        that cannot be read are skipped as in ids()."""
+        """One summary row per run for tables: id, name and label (run_label), whether it was
+        stopped early, created, data, task, headline metric; runs that cannot be read are
+        skipped as in ids()."""
         rows = []
         for run in self._runs(ids):
             meta, metrics = run.meta, run.metrics
@@ -888,6 +986,9 @@ class RunStore:
             rows.append(
                 {
                     "run_id": run.run_id,
+                    "name": meta.get("name") or "",
+                    "label": run_label(meta, run.run_id),
+                    "stopped_early": bool(meta.get("stopped_early")),
                     "created": meta.created,
                     "data": meta.file_names,
                     "task": metrics.get("task", ""),

@@ -54,6 +54,7 @@ class TrainingPayload(Payload):
     macro: Frame | None = None
     sentiment: Frame | None = None
     sources: list[dict[str, Any]] = []  # meta.json "files" records of the contributing files
+    name: str | None = Field(None, max_length=200)  # the user's name for the run (checked again)
 
 
 class ExplanationPayload(Payload):
@@ -83,6 +84,27 @@ class TuningPayload(Payload):
     space: str | dict[str, Any]  # SearchSpace JSON
 
 
+class UploadedFile(BaseModel):
+    """A file uploaded in the browser: its name and bytes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    data: bytes
+
+
+class MonitorPayload(Payload):
+    """Score one uploaded file with a run, as `watch` would (riskcore.watch.monitor_task)."""
+
+    run_id: str
+    name: str = Field(min_length=1)  # the primary upload's file name
+    data: bytes  # its bytes
+    macro: UploadedFile | None = None
+    sentiment: UploadedFile | None = None
+    threshold: float = Field(0.5, ge=0.0, le=1.0)
+    psi_alert: float = Field(0.25, gt=0.0)
+
+
 @dataclass(frozen=True)
 class Task:
     """One worker task: a short name, the function's "module:function" path, its payload."""
@@ -104,7 +126,12 @@ class Task:
                 checked = self.model.model_validate(payload)
             except ValidationError as exc:
                 raise PayloadError(f"the {self.name} job's payload {_problems(exc)}") from None
-        return {name: getattr(checked, name) for name in type(checked).model_fields}
+        return {name: _plain(getattr(checked, name)) for name in type(checked).model_fields}
+
+
+def _plain(value: Any) -> Any:
+    """A nested payload model (an UploadedFile) as the dict the task reads."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
 
 
 def _problems(exc: ValidationError) -> str:
@@ -128,8 +155,11 @@ EXPLANATION = Task("explanation", "riskcore.explain:explanation_task", Explanati
 SCENARIO = Task("scenario", "riskcore.scenarios.jobs:scenario_task", ScenarioPayload)
 ATTRIBUTION = Task("attribution", "riskcore.scenarios.jobs:attribution_task", AttributionPayload)
 TUNING = Task("tuning", "riskcore.tuning:tuning_task", TuningPayload)
+MONITOR = Task("monitor", "riskcore.watch:monitor_task", MonitorPayload)
 
-TASKS: dict[str, Task] = {t.name: t for t in (TRAINING, EXPLANATION, SCENARIO, ATTRIBUTION, TUNING)}
+TASKS: dict[str, Task] = {
+    t.name: t for t in (TRAINING, EXPLANATION, SCENARIO, ATTRIBUTION, TUNING, MONITOR)
+}
 BY_PATH: dict[str, Task] = {t.path: t for t in TASKS.values()}
 
 

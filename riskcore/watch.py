@@ -211,8 +211,7 @@ def monitor_task(payload: dict, emit: Callable[[dict], None]) -> dict:
     inbox = out / UPLOADS
     inbox.mkdir(parents=True, exist_ok=True)
     context = {}
-    for role in ("macro", "sentiment"):
-        upload = payload.get(role)
+    for role, upload in (("macro", payload.get("macro")), ("sentiment", payload.get("sentiment"))):
         if upload:
             emit({"type": "stage", "stage": "reading"})
             context[role] = read_table(upload["data"], name=upload["name"])[0]

@@ -6,6 +6,7 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -87,18 +88,18 @@ def test_explain_in_a_worker_then_read_every_view(home, monkeypatch) -> None:
     assert len(charts) >= 7  # importance, baseline, modality, beeswarm, waterfall, lag, attention
     specs = [json.loads(c.proto.spec) for c in charts]
     axes = [s["layout"].get("xaxis", {}).get("title", {}).get("text") for s in specs]
-    # each model's importance names its unit: probability points beside log-odds
-    assert TEXT["chart.mean_abs_shap_probability"][0] in axes
+    # every model of a classifier is explained on one scale, log-odds: no units warning
     assert TEXT["chart.mean_abs_shap_log_odds"][0] in axes
-    assert any(TEXT["explain.units_note"][0] in c.value for c in at.caption)
+    assert TEXT["chart.mean_abs_shap_probability"][0] not in axes
+    assert not any(TEXT["explain.units_note"][0] in c.value for c in at.caption)
     # the waterfall: a residual bar, and bars that end exactly at the explained raw score
     fall = next(s["data"][0] for s in specs if s["data"] and s["data"][0]["type"] == "waterfall")
     assert fall["x"][-2] == TEXT["chart.residual_bar"][0]
     base, *steps, score = fall["y"]
     assert base + sum(steps) == pytest.approx(score, abs=1e-9)
     assert fall["measure"][-1] == "absolute"
-    raw = next(c.value for c in at.caption if c.value.startswith("Explained: the network's raw"))
-    assert f"raw score {score:.3f}, before calibration" in raw
+    raw = next(c.value for c in at.caption if c.value.startswith("Explained: log-odds"))
+    assert f"log-odds {score:+.3f} of the raw score {1 / (1 + np.exp(-score)):.3f}" in raw
     assert "Additivity gap of this row" in raw
     assert any(TEXT["explain.attention_note"][0] in c.value for c in at.caption)
     # the dependence plot follows the chosen feature

@@ -171,8 +171,8 @@ def test_a_file_uploaded_on_the_page_is_scored_with_the_active_run(
     home, run_id, files = scored_home
     sent: list[tuple[str, str]] = []
 
-    def run_now(kind: str, task: str, payload: dict) -> bool:
-        sent.append((kind, task))
+    def run_now(kind: str, task, payload: dict) -> bool:
+        sent.append((kind, getattr(task, "path", task)))
         monitor_task(payload, lambda event: None)
         return True
 

@@ -1,5 +1,6 @@
 """AppTest of the Scenarios page: a preset scenario run end to end through the worker job (and
-its SHAP explanation), runs compared side by side, the tuning tab, and the error paths."""
+its SHAP explanation), and the error paths; of the Compare page (runs side by side) and the Tune
+page."""
 
 from __future__ import annotations
 
@@ -95,12 +96,16 @@ def test_a_preset_runs_in_a_worker_and_is_shown_and_explained(page, runs) -> Non
     at.button(key="scen_run").click().run()
     assert not at.exception, at.exception
     stored = RunStore(runs["home"]).path(runs["base"]) / "scenarios.json"
-    _wait(at, lambda: stored.exists() and any("mean_delta" in d.value for d in at.dataframe))
-    summary = _frame_with(at, "mean_delta")
-    row = summary.iloc[0]
-    assert row["scenario"] == "Credit spread +2 sd (credit_spread)"
-    assert row["affected"] == row["predictions"] > 0
-    assert row["mean_delta"] != 0
+    measure = TEXT["scen.measure"][0]
+    _wait(at, lambda: stored.exists() and any(measure in d.value for d in at.dataframe))
+    summary = _frame_with(at, measure)
+    assert list(summary.columns) == [TEXT["scen.measure"][0], "Credit spread +2 sd (credit_spread)"]
+    cells = dict(zip(summary.iloc[:, 0], summary.iloc[:, 1], strict=True))
+    affected, predictions = (
+        cells[TEXT[k][0]] for k in ("scen.sum_affected", "scen.sum_predictions")
+    )
+    assert affected == predictions != "0"
+    assert float(cells[TEXT["scen.sum_mean_delta"][0]]) != 0
     assert len(at.get("plotly_chart")) >= 2  # distributions and per-entity deltas
     movers = _frame_with(at, "mean_delta")
     assert len(movers) >= 1
@@ -133,6 +138,8 @@ def test_a_bad_scenario_file_is_a_message_not_a_traceback(page) -> None:
 
 def test_two_runs_side_by_side_and_the_not_comparable_label(page, runs) -> None:
     at = page
+    at.switch_page("pages/compare.py").run()
+    assert at.title[0].value == TEXT["compare.title"][0]
     at.multiselect(key="compare_runs").set_value([runs["base"], runs["same"]]).run()
     assert not at.exception, at.exception
     assert any(TEXT["compare.comparable"][0] in s.value for s in at.success)
@@ -146,8 +153,10 @@ def test_two_runs_side_by_side_and_the_not_comparable_label(page, runs) -> None:
     assert runs["other"] in warning and "primary" in warning
 
 
-def test_the_tune_tab_checks_ranges_and_loads_the_best_config(page, runs) -> None:
+def test_the_tune_page_checks_ranges_and_loads_the_best_config(page, runs) -> None:
     at = page
+    at.switch_page("pages/tune.py").run()
+    assert at.title[0].value == TEXT["tune.title"][0]
     at.number_input(key="tune_dropout_lo").set_value(0.5).run()
     at.number_input(key="tune_dropout_hi").set_value(0.1).run()
     assert any("'dropout'" in e.value and "swap" in e.value for e in at.error)
@@ -172,6 +181,9 @@ def test_the_tune_tab_checks_ranges_and_loads_the_best_config(page, runs) -> Non
     at.button(key="tune_use_best").click().run()
     assert not at.exception
     assert at.session_state["config"] == best
+    # no data loaded in this session: it says which files the search ran on
+    need = TEXT["tune.need_data"][0].split("(")[0]
+    assert any(need in w.value and "market" in w.value for w in at.warning)
 
 
 def test_the_best_config_reaches_train_with_its_tuned_values(page, runs) -> None:
@@ -180,7 +192,7 @@ def test_the_best_config_reaches_train_with_its_tuned_values(page, runs) -> None
     at = page
     at.switch_page("pages/data.py").run()
     at.button(key="sample_market").click().run()  # Train needs the data files in the session
-    at.switch_page("pages/scenarios.py").run()
+    at.switch_page("pages/tune.py").run()
     best = tuned(RunStore(runs["home"]).load(runs["same"]).config.model_dump(mode="json"))
     table = pd.DataFrame(
         {
@@ -198,6 +210,8 @@ def test_the_best_config_reaches_train_with_its_tuned_values(page, runs) -> None
     at.run()
     at.button(key="tune_use_best").click().run()
     assert not at.exception, at.exception
+    # the sample is loaded, not the (smaller) files the search ran on: it says so
+    assert any(TEXT["tune.other_data"][0].split("(")[0] in w.value for w in at.warning)
     at.switch_page("pages/train.py").run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
@@ -213,8 +227,8 @@ def test_the_page_speaks_chinese(page) -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == TEXT["scen.title"][1]
-    tabs = [tab.label for tab in at.tabs]
-    assert tabs == [TEXT[f"scen.tab_{k}"][1] for k in ("scenarios", "compare", "tune")]
+    assert not at.tabs  # Compare and Tune have their own pages (in Chinese too:
+    # tests/test_app_models_explained.py opens them)
 
 
 def test_the_scenarios_page_imports_no_tensorflow_or_optuna_in_the_server() -> None:

@@ -284,3 +284,28 @@ def test_sample_buttons_count_their_entities_and_the_page_speaks_chinese(app: Ap
     assert [t.label for t in app.tabs][-3:] == [
         TEXT[k][1] for k in ("data.tab_summary", "data.tab_chart", "data.tab_rate")
     ]
+
+
+def test_a_table_without_dates_has_no_embargo_or_from_to_in_its_split_preview(
+    app: AppTest,
+) -> None:
+    rng = np.random.default_rng(3)
+    n = 400
+    table = pd.DataFrame(
+        {
+            "borrower": [f"B{i:04d}" for i in range(n)],
+            "income": rng.normal(50_000, 8_000, n).round(0),
+            "utilisation": rng.uniform(0, 1, n).round(3),
+            "default": (rng.uniform(0, 1, n) < 0.2).astype(int),
+        }
+    )
+    app.file_uploader(key="upload_primary").upload("loans.csv", _csv(table), "text/csv").run()
+    assert not app.exception
+    assert _data(app).get("time") is None
+    split = next(df for df in app.dataframe if TEXT["data.samples_n"][0] in df.value.columns)
+    assert TEXT["data.from"][0] not in split.value.columns
+    assert TEXT["data.to"][0] not in split.value.columns
+    assert split.value[TEXT["data.samples_n"][0]].sum() == n
+    notes = [c.value for c in app.caption]
+    assert any("No time column: one random split" in n for n in notes), notes
+    assert not any("embargo)" in n for n in notes)

@@ -99,7 +99,8 @@ def test_scores_are_the_runs_own_and_tables_are_consistent(run, explained) -> No
     rows = explained.rows
     raw = "score_raw" if "score_raw" in run.predictions else "score"  # the network's own output
     stored = run.predictions.set_index("row").loc[rows["row"], raw].to_numpy()
-    np.testing.assert_allclose(rows["score"], stored, atol=1e-5)
+    # a classifier is explained in log-odds: the log-odds of its own raw score
+    np.testing.assert_allclose(1.0 / (1.0 + np.exp(-rows["score"])), stored, atol=1e-5)
     assert list(rows.columns[:5]) == ["time", "entity", "row", "score", "base_value"]
     assert set(explained.features) == {"f1", "f2", "m1", "m2", "s", "no_news", "size", "sector"}
     assert explained.modality["share"].sum() == pytest.approx(1.0)
@@ -154,8 +155,11 @@ def test_stored_with_the_run_and_read_back_unchanged(run, store, explained) -> N
 def test_one_sentence_names_the_main_drivers_with_signs(explained) -> None:
     i = int(explained.rows["score"].to_numpy().argmax())
     row = explained.rows.iloc[i]
-    sentence = describe(explained, i)
-    assert sentence.startswith(f"Risk {row['score']:.2f} against an average of ")
+    sentence = describe(explained, i)  # a classifier: its probability, the drivers in log-odds
+    probability = 1.0 / (1.0 + np.exp(-row["score"]))
+    assert sentence.startswith(
+        f"Risk {probability:.2f} (log-odds {row['score']:+.2f}) against an average of "
+    )
     top = row[explained.features].astype(float).sort_values(ascending=False).index[0]
     steps = int(explained.recent[top].iloc[i]) if top in explained.recent else 5
     when = {1: " on the latest step", 5: ""}.get(steps, f" over the last {steps} steps")
@@ -163,7 +167,11 @@ def test_one_sentence_names_the_main_drivers_with_signs(explained) -> None:
     zh = describe(
         explained,
         i,
-        {"sentence": "风险 {score:.2f}（平均 {base:.2f}），主要来自 {drivers}。", "joiner": "和"},
+        {
+            "logit_sentence": "风险 {probability:.2f}（对数几率 {score:+.2f}，平均 {base:+.2f}），"
+            "主要来自 {drivers}。",
+            "joiner": " 和 ",
+        },
     )
     assert zh.startswith("风险") and "和" in zh
 
@@ -355,10 +363,11 @@ def test_a_row_that_does_not_add_up_is_explained_again_with_more_samples(run, mo
 
 
 def test_each_model_names_its_unit_and_an_older_file_still_loads(explained) -> None:
-    assert explained.info["units"] == {"model": "probability", "baseline": "log_odds"}
-    deep = importance_bars(explained.importance, unit="probability")
+    # one scale for every model of a classifier: log-odds
+    assert explained.info["units"] == {"model": "log_odds", "baseline": "log_odds"}
+    deep = importance_bars(explained.importance, unit="log_odds")
     gbm = importance_bars(explained.baseline_importance, unit="log_odds")
-    assert "probability" in deep.layout.xaxis.title.text
+    assert "log-odds" in deep.layout.xaxis.title.text
     assert "log-odds" in gbm.layout.xaxis.title.text
     assert "additivity_gap" in explained.rows and "resampled" in explained.rows
     assert not {"additivity_gap", "resampled"} & set(explained.features)

@@ -182,7 +182,9 @@ def test_csv_report_has_reasons_on_explained_rows_only_escaped(tmp_path) -> None
     ]
     store = RunStore(tmp_path)
     store.add_files(run.run_id, {"explanations.json": {"rows": rows}})
-    frame = pd.read_csv(io.BytesIO(R.report_csv(run)), encoding="utf-8-sig", keep_default_na=False)
+    frame = pd.read_csv(
+        io.BytesIO(R.report_csv(run, scope="all")), encoding="utf-8-sig", keep_default_na=False
+    )
     reasons = [f"reason_{k}" for k in range(1, 5)]
     assert reasons == [c for c in frame.columns if c.startswith("reason_")]
     explained = frame[frame["driver_1"] != ""]

@@ -31,7 +31,14 @@ def test_every_task_string_in_the_code_is_listed() -> None:
         for m in TASK_STRING.finditer(path.read_text(encoding="utf-8"))
     }
     assert used <= set(T.BY_PATH), f"not in riskcore/tasks.py: {used - set(T.BY_PATH)}"
-    assert set(T.TASKS) == {"training", "explanation", "scenario", "attribution", "tuning"}
+    assert set(T.TASKS) == {
+        "training",
+        "explanation",
+        "scenario",
+        "attribution",
+        "tuning",
+        "monitor",
+    }
 
 
 def test_the_ui_submits_only_listed_tasks_with_payloads_built_through_them() -> None:

@@ -1,5 +1,5 @@
-"""Widgets of the Compare runs tab: 2 to 4 runs side by side, with the honest caveat when
-their test sets differ."""
+"""Widgets of the Compare page: 2 to 4 runs side by side, labelled by name and date, with the
+honest caveat when their test sets differ."""
 
 from __future__ import annotations
 
@@ -13,12 +13,27 @@ from riskcore.compare import compare_runs
 from riskcore.errors import RiskcoreError
 from riskcore.findings import DISPLAY_SCALE
 from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
-from riskcore.store import Run
+from riskcore.store import Run, run_label
 from ui.i18n import chart_labels, t
 from ui.page import load_run, show_error
 from ui.results_widgets import fmt_interval
 from ui.sidebar import visible_run_ids
 from ui.text import md_escape
+
+
+def run_labels(runs: list[Run]) -> dict[str, str]:
+    """Run id -> how Compare names it: the run's name and date (riskcore.store.run_label: the
+    run id when it has no name); the id is added where two labels would read the same."""
+    labels = {r.run_id: run_label(r) for r in runs}
+    seen = list(labels.values())
+    return {i: f"{v} ({i})" if seen.count(v) > 1 and v != i else v for i, v in labels.items()}
+
+
+def _picker_label(run_id: str) -> str:
+    try:
+        return run_labels([load_run(run_id)])[run_id]
+    except RiskcoreError:  # a run that no longer loads is still listed by its id
+        return run_id
 
 
 def _pick(active: str) -> list[str]:
@@ -30,7 +45,12 @@ def _pick(active: str) -> list[str]:
         st.session_state["compare_runs"] = [active, *[i for i in ids if i != active][:1]]
     st.session_state["compare_runs"] = [i for i in st.session_state["compare_runs"] if i in ids]
     return st.multiselect(
-        t("compare.runs"), ids, key="compare_runs", max_selections=4, help=t("compare.runs_help")
+        t("compare.runs"),
+        ids,
+        key="compare_runs",
+        max_selections=4,
+        format_func=_picker_label,
+        help=t("compare.runs_help"),
     )
 
 
@@ -72,30 +92,32 @@ def compare_section(active: str) -> None:
     except RiskcoreError as exc:
         show_error(exc)
         return
+    names = run_labels(runs)
     if result["comparable"]:
         st.success(t("compare.comparable"), icon=":material/check_circle:")
     else:
         reason = md_escape(result["reason"])  # names the runs' files
         st.warning(t("compare.not_comparable", reason=reason), icon=":material/warning:")
     baselines = st.toggle(t("compare.baselines"), key="compare_baselines")
-    st.dataframe(_metric_table(result["metrics"], baselines), hide_index=True)
+    metrics = result["metrics"].assign(run=result["metrics"]["run"].map(names))
+    st.dataframe(_metric_table(metrics, baselines), hide_index=True)
     labels = chart_labels()
     tasks = {r.metrics.task for r in runs}
     keys = CLASSIFICATION_METRICS[:3] if tasks == {"classification"} else REGRESSION_METRICS
     c1, c2 = st.columns(2)
-    models = {r.run_id: r.metrics.scores("model") for r in runs}
+    models = {names[r.run_id]: r.metrics.scores("model") for r in runs}
     if "quantile" not in tasks:  # a pinball loss in bp has no place on the 0-1 metric axes
         c1.plotly_chart(
             charts.metric_comparison(models, metric_keys=keys, labels=labels),
             key="compare_metrics",
         )
     c2.plotly_chart(
-        CC.training_overlay({r.run_id: r.history for r in runs}, labels=labels),
+        CC.training_overlay({names[r.run_id]: r.history for r in runs}, labels=labels),
         key="compare_history",
     )
     classified = [r for r in runs if r.metrics.classification]
     if classified:
-        curves = {r.run_id: _test(r) for r in classified}
+        curves = {names[r.run_id]: _test(r) for r in classified}
         c1.plotly_chart(CC.roc_overlay(curves, labels=labels), key="compare_roc")
         c2.plotly_chart(CC.pr_overlay(curves, labels=labels), key="compare_pr")
     st.markdown(f"**{t('compare.config_diff')}**")
@@ -103,4 +125,4 @@ def compare_section(active: str) -> None:
     if diff.empty:
         st.caption(t("compare.same_config"))
     else:
-        st.dataframe(diff.rename(columns={"field": t("compare.field")}), hide_index=True)
+        st.dataframe(diff.rename(columns={"field": t("compare.field"), **names}), hide_index=True)

@@ -21,6 +21,7 @@ from riskcore.explain import (
     Explanation,
     confidence,
     describe,
+    importance_by_model,
     load_explanation,
     select_rows,
 )
@@ -56,8 +57,11 @@ def _stored(run: Run):
 def request_form(run: Run) -> None:
     with st.expander(t("explain.choose"), expanded=_stored(run) is None):
         c1, c2, c3 = st.columns(3)
+        rules = _rules(run)
+        if st.session_state.get("explain_how") not in rules:
+            st.session_state.pop("explain_how", None)
         how = c1.radio(
-            t("explain.how"), HOW, format_func=lambda h: t(f"explain.how_{h}"), key="explain_how"
+            t("explain.how"), rules, format_func=lambda h: t(f"explain.how_{h}"), key="explain_how"
         )
         n = c2.slider(
             t("explain.n"),
@@ -109,6 +113,14 @@ def request_form(run: Run) -> None:
     jobs_panel.panel("explain", on_done=lambda s: _explanation.clear())
 
 
+def _rules(run: Run) -> list[str]:
+    """The row rules this run offers: a cross-sectional run (no time column) has no latest
+    date and one row per entity, so it offers the riskiest or a random sample."""
+    if run.config.cross_sectional:
+        return [h for h in HOW if h not in ("latest", "entity")]
+    return list(HOW)
+
+
 def _row_count(run: Run, how: str, n: int, entity: str | None) -> int:
     """How many predictions the chosen rule selects, shown before anything runs."""
     try:
@@ -139,13 +151,47 @@ def _at_level(exp: Explanation) -> tuple[Explanation, dict]:
     return exp, X.var_labels(chart_labels(), confidence(level))
 
 
+def _pick_model(exp: Explanation) -> Explanation:
+    """The model whose explanation the views show (the network, gradient boosting or the
+    logistic), all on one scale; an older file holds the network's alone."""
+    options = exp.model_options()
+    if len(options) == 1:
+        if exp.baseline_importance is not None:  # stored before the comparators were
+            st.caption(t("explain.models_older"))
+        return exp
+    picked = st.radio(
+        t("explain.model"),
+        options,
+        format_func=lambda m: t(f"model.{m}"),
+        horizontal=True,
+        key="explain_model",
+        help=t("explain.model_help"),
+    )
+    return exp.of_model(picked)
+
+
+def _unit_axis(unit: str) -> str:
+    return t(f"explain.unit_{unit}") if unit in UNITS else t("explain.unit_score")
+
+
+UNITS = ("log_odds", "probability", "return", "score")
+
+
 def explanation_views(run: Run) -> None:
-    exp = _stored(run)
-    if exp is None:
+    stored = _stored(run)
+    if stored is None:
         st.info(t("explain.none_yet"), icon=":material/info:")
         return
-    exp, labels = _at_level(exp)
+    stored, labels = _at_level(stored)
+    exp = _pick_model(stored)
     units = exp.units(run.config.task)
+    st.caption(
+        t(
+            "explain.method",
+            method=t(f"explain.method_{exp.model_name}"),
+            unit=_unit_axis(units["model"]),
+        )
+    )
     st.caption(t("explain.gap", gap=exp.additivity_gap, rows=len(exp.rows)))
     info = exp.info or {}
     if "resampled" in info:  # stored since per-row gaps
@@ -157,41 +203,68 @@ def explanation_views(run: Run) -> None:
                 nsamples=int(info.get("resample_nsamples", 0)),
             )
         )
-    tabs = st.tabs(
-        [
-            t("explain.tab_global"),
-            t("explain.tab_prediction"),
-            t("explain.tab_lags"),
-            t("explain.tab_dependence"),
-        ]
-    )
-    with tabs[0]:
-        c1, c2 = st.columns([3, 2])
-        c1.plotly_chart(X.importance_bars(exp.importance, labels, unit=units["model"]), key="imp")
-        if exp.baseline_importance is not None:
-            c2.plotly_chart(
-                X.importance_bars(
-                    exp.baseline_importance,
-                    labels,
-                    title_key="baseline_importance_title",
-                    unit=units["baseline"],
-                ),
-                key="bimp",
-            )
-        if units["model"] != units["baseline"]:
-            st.caption(t("explain.units_note"))
-        c2.plotly_chart(X.modality_share(exp.modality, labels), key="modality")
-        top = exp.importance["feature"].head(10).tolist()
-        st.plotly_chart(X.beeswarm(exp.rows, exp.feature_values, top, labels), key="swarm")
-    with tabs[1]:
+    lags = not exp.lag.empty  # a network with a sequence input: which days matter
+    names = ["global", "prediction", *(["lags"] if lags else []), "dependence"]
+    tabs = dict(zip(names, st.tabs([t(f"explain.tab_{n}") for n in names]), strict=True))
+    with tabs["global"]:
+        _global(stored, exp, labels, units)
+    with tabs["prediction"]:
         _one_prediction(exp, labels, run)
-    with tabs[2]:
-        st.plotly_chart(X.lag_heatmap(exp.lag, labels), key="lag")
-        if exp.attention is not None:
-            st.plotly_chart(X.attention_profile(exp.attention, exp.lag, labels), key="attn")
-            st.caption(t("explain.attention_note"))
-    with tabs[3]:
+    if lags:
+        with tabs["lags"]:
+            st.plotly_chart(X.lag_heatmap(exp.lag, labels), key="lag")
+            if exp.attention is not None:
+                st.plotly_chart(X.attention_profile(exp.attention, exp.lag, labels), key="attn")
+                st.caption(t("explain.attention_note"))
+    with tabs["dependence"]:
         _dependence(exp, labels)
+
+
+def _global(stored: Explanation, exp: Explanation, labels: dict, units: dict) -> None:
+    """The picked model's importance and input shares, and every model's mean |contribution|
+    side by side (one scale, so the lengths compare)."""
+    c1, c2 = st.columns([3, 2])
+    title = labels.get("importance_title", "")
+    if exp.model_name != "model":
+        title = t("explain.importance_of", model=t(f"model.{exp.model_name}"))
+    c1.plotly_chart(
+        X.importance_bars(
+            exp.importance, {**labels, "importance_title": title}, unit=units["model"]
+        ),
+        key="imp",
+    )
+    c2.plotly_chart(X.modality_share(exp.modality, labels), key="modality")
+    if stored.models:
+        c2.markdown(f"**{t('explain.by_model')}**")
+        table = importance_by_model(stored)
+        c2.dataframe(
+            table,
+            hide_index=True,
+            column_config={
+                "feature": t("explain.col_feature"),
+                **{
+                    m: st.column_config.NumberColumn(t(f"model.{m}"), format="%.3f")
+                    for m in stored.model_options()
+                },
+            },
+            key="imp_by_model",
+        )
+        c2.caption(t("explain.by_model_note", unit=_unit_axis(units["model"])))
+    elif stored.baseline_importance is not None:  # an older file: the GBM in its own unit
+        own = stored.units()
+        c2.plotly_chart(
+            X.importance_bars(
+                stored.baseline_importance,
+                labels,
+                title_key="baseline_importance_title",
+                unit=own["baseline"],
+            ),
+            key="bimp",
+        )
+        if own["model"] != own["baseline"]:
+            st.caption(t("explain.units_note"))
+    top = exp.importance["feature"].head(10).tolist()
+    st.plotly_chart(X.beeswarm(exp.rows, exp.feature_values, top, labels), key="swarm")
 
 
 def _dependence(exp, labels: dict) -> None:
@@ -225,42 +298,69 @@ def _calibrated(run: Run, row: int) -> float | None:
     return float(value.iloc[-1]) if len(value) else None
 
 
+def _row_table(exp: Explanation, log_odds: bool) -> tuple[pd.DataFrame, dict]:
+    """The explained rows to pick from, and their column labels: no date column without dates
+    (a cross-sectional run), no entity column without entities; a classifier explained in
+    log-odds shows its probability beside them."""
+    var = exp.level is not None
+    probability = exp.units().get("model") == "probability"
+    table = pd.DataFrame({"#": range(len(exp.rows))})
+    rows = exp.rows.reset_index(drop=True)
+    if "time" in rows and rows["time"].notna().any():
+        table["time"] = rows["time"]
+    if "entity" in rows and (rows["entity"].astype(str).str.strip() != "").any():
+        table["entity"] = rows["entity"].astype(str)
+    if log_odds:
+        table["probability"] = 1.0 / (1.0 + np.exp(-rows["score"].astype(float)))
+    table["score"] = rows["score"].astype(float)
+    table["base_value"] = rows["base_value"].astype(float)
+    table["additivity_gap"] = exp.gaps()
+    table["resampled"] = exp.resampled()
+    digits = "%.4f" if var else "%.3f"
+    if var:
+        score_label, base_label = t("explain.col_var"), t("explain.col_base_var")
+    elif log_odds:
+        score_label, base_label = t("explain.col_log_odds"), t("explain.col_base_log_odds")
+    elif probability:
+        score_label, base_label = t("explain.col_raw_score"), t("explain.col_base")
+    else:
+        score_label, base_label = t("explain.col_score"), t("explain.col_base")
+    columns = {
+        "time": st.column_config.DateColumn(t("explain.col_time"), format="YYYY-MM-DD"),
+        "entity": t("explain.col_entity"),
+        "probability": st.column_config.NumberColumn(t("explain.col_probability"), format="%.3f"),
+        "score": st.column_config.NumberColumn(score_label, format=digits),
+        "base_value": st.column_config.NumberColumn(base_label, format=digits),
+        "additivity_gap": st.column_config.NumberColumn(
+            t("explain.col_gap"), format="%+.4f", help=t("explain.col_gap_help")
+        ),
+        "resampled": st.column_config.CheckboxColumn(t("explain.col_resampled")),
+    }
+    return table, columns
+
+
+def _row_header(row: pd.Series, index: int) -> str:
+    """Bold 'entity · date', with only the parts the row has; '#n' when it has neither."""
+    parts = []
+    if "entity" in row and str(row["entity"]).strip():
+        parts.append(md_escape(row["entity"]))
+    if "time" in row and pd.notna(row["time"]):
+        parts.append(str(pd.Timestamp(row["time"]).date()))
+    return "**" + (" · ".join(parts) or t("explain.row_number", n=index)) + "**"
+
+
 @st.fragment
 def _one_prediction(exp, labels: dict, run: Run) -> None:
     units = exp.units(run.config.task)
+    log_odds = units["model"] == "log_odds"
     probability = units["model"] == "probability"
     var = exp.level is not None
-    gaps = exp.gaps()
-    resampled = exp.resampled()
-    table = exp.rows[["time", "entity", "score", "base_value"]].copy()
-    table["additivity_gap"] = gaps
-    table["resampled"] = resampled
-    table.insert(0, "#", range(len(table)))
+    gaps, resampled = exp.gaps(), exp.resampled()
+    table, columns = _row_table(exp, log_odds)
     picked = st.dataframe(
         table,
         hide_index=True,
-        column_config={
-            "time": st.column_config.DateColumn(t("explain.col_time"), format="YYYY-MM-DD"),
-            "entity": t("explain.col_entity"),
-            "score": st.column_config.NumberColumn(
-                t(
-                    "explain.col_var"
-                    if var
-                    else "explain.col_raw_score"
-                    if probability
-                    else "explain.col_score"
-                ),
-                format="%.4f" if var else "%.3f",
-            ),
-            "base_value": st.column_config.NumberColumn(
-                t("explain.col_base_var" if var else "explain.col_base"),
-                format="%.4f" if var else "%.3f",
-            ),
-            "additivity_gap": st.column_config.NumberColumn(
-                t("explain.col_gap"), format="%+.4f", help=t("explain.col_gap_help")
-            ),
-            "resampled": st.column_config.CheckboxColumn(t("explain.col_resampled")),
-        },
+        column_config=columns,
         on_select="rerun",
         selection_mode="single-row",
         key="explained_rows",
@@ -271,24 +371,25 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
     index = rows[0] if rows else int(scores.argmin() if var else scores.argmax())  # the riskiest
     row = exp.rows.iloc[index]
     features = exp.features
-    when = pd.Timestamp(row["time"]).date() if pd.notna(row["time"]) else ""
-    st.markdown(f"**{md_escape(row['entity'])} · {when}**")
+    st.markdown(_row_header(row, index))
     st.info(
         md_escape(  # a sentence of ours that names the user's columns: all of it is text
             describe(exp, index, labels={key: t(f"explain.{key}") for key in ENGLISH})
         ),
         icon=":material/lightbulb:",
     )
-    _reasons(exp, index, run)
+    if exp.model_name == "model":  # reason codes are the network's, as the report's are
+        _reasons(exp, index, run)
     score = float(row["score"])
+    axis = {"score": t("explain.col_log_odds"), "base": t("explain.col_base_log_odds")}
     st.plotly_chart(
         X.waterfall(
             float(row["base_value"]),
             row[features].astype(float),
             score,
-            labels,
+            {**labels, **axis} if log_odds else labels,
             probability=probability,
-            zero=not var,  # a VaR's contributions are small beside the VaR itself
+            zero=not (var or log_odds),  # small contributions beside a VaR; log-odds below 0
             digits=4 if var else 3,
             lower_is_riskier=var,
         ),
@@ -296,10 +397,13 @@ def _one_prediction(exp, labels: dict, run: Run) -> None:
     )
     notes = [
         t("explain.raw_score_note", score=score) if probability else "",
+        t("explain.log_odds_note", p=1.0 / (1.0 + np.exp(-score)), score=score) if log_odds else "",
         t("explain.row_gap", gap=float(gaps[index])),
         t("explain.row_resampled") if bool(resampled[index]) else "",
     ]
-    calibrated = _calibrated(run, int(row["row"])) if probability and "row" in row else None
+    calibrated = None
+    if (probability or log_odds) and exp.model_name == "model" and "row" in row:
+        calibrated = _calibrated(run, int(row["row"]))
     if calibrated is not None and np.isfinite(calibrated):
         notes.append(t("explain.calibrated_note", value=calibrated))
     st.caption(" ".join(n for n in notes if n))

@@ -492,6 +492,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "label would reach into the next split are dropped (embargo).",
         "{rows:,} 行，{entities:,} 个实体。所有实体使用同一日历切分；标签会跨入下一数据集的样本被剔除（隔离期）。",
     ),
+    "data.random_split_note": (
+        "{rows:,} rows, {entities:,} entities. No time column: one random split (stratified by "
+        "class for a 0/1 target), so there is no embargo and no date range per split.",
+        "{rows:,} 行，{entities:,} 个实体。无时间列：一次随机切分（0/1 目标按类别分层），"
+        "因此没有隔离期，也没有各数据集的日期范围。",
+    ),
     "data.config_file": ("Config file", "配置文件"),
     "data.download_config": ("Download config (JSON)", "下载配置（JSON）"),
     "data.upload_config": ("Restore a config (JSON)", "恢复配置（JSON）"),
@@ -556,8 +562,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "正在停止：正以迄今最佳轮次完成并保存运行。",
     ),
     "job.starting": (
-        "Starting a worker process (it loads TensorFlow once, usually 6-10 s)…",
-        "正在启动工作进程（首次加载 TensorFlow，通常需 6-10 秒）……",
+        "Starting a worker process: it loads TensorFlow and warms up once (about 10 s on an "
+        "idle server, longer on a busy one); then training begins…",
+        "正在启动工作进程：首次加载 TensorFlow 并预热（空闲服务器约 10 秒，繁忙时更久），随后开始训练……",
     ),
     "job.step": ("Step {step} of {steps}: {stage}", "第 {step}/{steps} 步：{stage}"),
     "job.job_left": ("about {eta} left for the whole job", "整个任务约剩 {eta}"),

@@ -1,13 +1,19 @@
 """One job panel for every background job (training, explanation): queue place, progress,
-ETA, Stop, and the outcome; polled with st.fragment while the job runs."""
+ETA, Stop, and the outcome; polled with st.fragment while the job runs.
+
+A training job's events name their stage as a step of the whole job (riskcore.train.STAGES)
+with the job's remaining seconds, so the panel shows one stage line with its own progress
+from the click to the save (worker start, data, model build and trace, epochs, baselines,
+calibration, intervals, saving) and an ETA for all of it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
 
-from riskcore.artefacts import EpochEvent, StageEvent, last_event
+from riskcore.artefacts import BatchEvent, EpochEvent, StageEvent, last_event
 from riskcore.cost import format_duration
 from riskcore.errors import JobError, RiskcoreError
 from riskcore.jobs import JobStatus, LostJob, get_manager
@@ -85,13 +91,23 @@ def busy(kind: str) -> bool:
     return s is not None and s.state in ACTIVE
 
 
+def dismiss(kind: str) -> None:
+    """Forget this browser's finished job of a kind, so its outcome is no longer shown (a new
+    run's form does not sit under the last run's banner). A running job is kept."""
+    if not busy(kind):
+        st.session_state[_key(kind)] = None
+
+
 def panel(
     kind: str,
     on_done: Callable[[JobStatus], None],
     live: Callable[[JobStatus], None] | None = None,
+    keep_best: bool = False,
 ) -> None:
     """Show the job; `on_done` runs once when it finishes, `live` draws extra live content.
-    Above it: jobs of this kind a server restart lost, and why the last submit was refused."""
+    Above it: jobs of this kind a server restart lost, and why the last submit was refused.
+    `keep_best`: Stop offers "stop and keep the best epoch so far" beside "stop and discard"
+    (a training: JobManager.stop_early)."""
     _lost(kind)
     refused = st.session_state.pop(f"{_key(kind)}_refused", None)
     if refused is not None:
@@ -99,7 +115,9 @@ def panel(
     s = status(kind)
     if s is None:
         return
-    st.fragment(run_every=1.0 if s.state in ACTIVE else None)(_render)(kind, on_done, live)
+    st.fragment(run_every=1.0 if s.state in ACTIVE else None)(_render)(
+        kind, on_done, live, keep_best
+    )
 
 
 def finished(kind: str) -> JobStatus | None:
@@ -140,17 +158,17 @@ def _queued_text(s: JobStatus) -> str:
     return text
 
 
-def _render(kind: str, on_done, live) -> None:
+def _render(kind: str, on_done, live, keep_best: bool = False) -> None:
     s = status(kind)
     if s is None:
         return
-    if s.state == "queued":
+    if s.state == "queued" and s.starting:
+        st.progress(0.0, text=t("job.starting"))
+    elif s.state == "queued":
         st.info(_queued_text(s), icon=":material/schedule:")
     elif s.state == "running":
         _progress(s)
-        if st.button(t("job.stop"), icon=":material/stop:", key=f"stop_{kind}"):
-            manager().cancel(s.job_id)
-            st.rerun(scope="app")
+        _stop_buttons(kind, s, keep_best)
     elif s.state == "done":
         if st.session_state.get(f"{_key(kind)}_seen") != s.job_id:
             st.session_state[f"{_key(kind)}_seen"] = s.job_id
@@ -174,35 +192,152 @@ def _render(kind: str, on_done, live) -> None:
         live(s)
 
 
-def _stage_text(events: list[dict]) -> str:
+def _stop_buttons(kind: str, s: JobStatus, keep_best: bool) -> None:
+    """Stop (discard), and with `keep_best` also "stop and keep the best epoch so far" once an
+    epoch has finished; while that stop runs its course, only discarding is left."""
+    if s.stopping:
+        st.info(t("job.stopping"), icon=":material/hourglass_top:")
+    epoch_done = last_event(s.events, "epoch") is not None
+    training = _stage_of(s.events) in ("training", "building")
+    if not keep_best:
+        if st.button(t("job.stop"), icon=":material/stop:", key=f"stop_{kind}"):
+            manager().cancel(s.job_id)
+            st.rerun(scope="app")
+        return
+    c1, c2 = st.columns(2)
+    if c1.button(
+        t("job.stop_keep"),
+        icon=":material/save:",
+        key=f"stop_keep_{kind}",
+        help=t("job.stop_keep_help"),
+        disabled=s.stopping or not (epoch_done and training),
+    ):
+        manager().stop_early(s.job_id)
+        st.rerun(scope="app")
+    if c2.button(
+        t("job.stop_discard"),
+        icon=":material/delete:",
+        key=f"stop_{kind}",
+        help=t("job.stop_discard_help"),
+    ):
+        manager().cancel(s.job_id)
+        st.rerun(scope="app")
+
+
+def _stage_of(events: list[dict]) -> str:
+    """The first word of the latest stage ("training network 2 of 3": "training")."""
     last = last_event(events, "stage")
-    stage = last.stage if last else "preparing"
-    return t("job.stage", stage=t(f"stage.{stage.split()[0]}"))
+    return last.stage.split()[0] if last else "preparing"
+
+
+def _stage_text(events: list[dict]) -> str:
+    return t("job.stage", stage=t(f"stage.{_stage_of(events)}"))
+
+
+def _left(event: StageEvent | EpochEvent) -> float | None:
+    """The job's seconds left as the event said, less the time since it was sent."""
+    eta = getattr(event, "job_eta_s", None)
+    if eta is None:
+        return None
+    at = getattr(event, "at", None)
+    gone = max(0.0, time.time() - at) if isinstance(at, int | float) else 0.0
+    return max(1.0, float(eta) - gone)
+
+
+def _step_caption(
+    stage: StageEvent | None, eta_event: StageEvent | EpochEvent | None, eta: bool = True
+) -> str:
+    """ "Step 4 of 10: training the network · about 1:20 left for the whole job"; without
+    `eta` the step alone (the progress bar above already says the time left)."""
+    if stage is None:
+        return _stage_text([])
+    name = t(f"stage.{stage.stage.split()[0]}")
+    steps = getattr(stage, "steps", None)
+    text = (
+        t("job.step", step=stage.step, stage=name, steps=steps)
+        if steps
+        else t("job.stage", stage=name)
+    )
+    left = _left(eta_event) if eta_event is not None else None
+    if not eta:
+        pass
+    elif left is not None:
+        text += " · " + t("job.job_left", eta=duration(left))
+    elif steps:
+        text += " · " + t("job.eta_after_epoch")
+    return text
 
 
 def _progress(s: JobStatus) -> None:
-    """Epoch progress with an ETA for training; done / total for stages that report it."""
-    last = last_event(s.events, "epoch", "stage")
-    if isinstance(last, EpochEvent):
-        key = "job.member_progress" if last.members else "job.epoch_progress"
-        text = t(
-            key,
-            epoch=last.epoch,
-            epochs=last.epochs,
-            eta=duration(last.eta_s),
-            member=last.member,
-            members=last.members,
-        )
-        done = (last.member or 1) - 1 + last.epoch / max(1, last.epochs)
-        st.progress(min(1.0, done / (last.members or 1)), text=text)
-        st.caption(_stage_text(s.events))
+    """Epoch progress (with the batch within the epoch) while the network trains; otherwise
+    the stage's own steps, or the seconds it has taken against what it usually takes. Under
+    it the step of the whole job and the job's ETA (training jobs send both)."""
+    last = last_event(s.events, "epoch", "stage", "batch")
+    stage = last_event(s.events, "stage")
+    epoch = last_event(s.events, "epoch")
+    training = stage is not None and stage.stage.split()[0] == "training"
+    if isinstance(last, EpochEvent | BatchEvent) and (training or stage is None):
+        _epoch_bar(epoch, last_event(s.events, "batch"))
+        st.caption(_step_caption(stage, epoch, eta=epoch is None))
     elif isinstance(last, StageEvent) and last.total:
         st.progress(
             min(1.0, (last.done or 0) / last.total),
             text=f"{_stage_text(s.events)} · {last.done or 0}/{last.total}",
         )
+        if getattr(last, "steps", None):
+            st.caption(_step_caption(last, last))
+    elif isinstance(last, StageEvent) and getattr(last, "expected_s", None):
+        at = getattr(last, "at", None)
+        elapsed = max(0.0, time.time() - at) if isinstance(at, int | float) else 0.0
+        expected = max(0.1, float(last.expected_s))
+        st.progress(
+            min(0.95, elapsed / expected),
+            text=f"{_stage_text(s.events)} · "
+            + t("job.stage_seconds", elapsed=f"{elapsed:.0f}", expected=f"{expected:.0f}"),
+        )
+        st.caption(_step_caption(last, last if getattr(last, "job_eta_s", None) else epoch))
     else:
         st.progress(0.0, text=_stage_text(s.events))
+
+
+def _epoch_bar(epoch: EpochEvent | None, batch: BatchEvent | None) -> None:
+    """The network's epochs so far, the running epoch's batches counted in."""
+    if batch is not None and (epoch is None or batch.epoch > epoch.epoch):
+        epochs = epoch.epochs if epoch is not None else getattr(batch, "epochs", None)
+        members = epoch.members if epoch is not None else None
+        member = epoch.member if epoch is not None else None
+        part = batch.batch / max(1, batch.batches)
+        done_epochs = batch.epoch - 1 + part
+        text = t(
+            "job.batch_progress",
+            epoch=batch.epoch,
+            epochs=epochs or "?",
+            batch=batch.batch,
+            batches=batch.batches,
+        )
+        left = _left(epoch) if epoch is not None else None
+        if left is not None:
+            text += " · " + t("job.job_left", eta=duration(left))
+        fraction = done_epochs / epochs if epochs else part * 0.1
+        if members:
+            fraction = ((member or 1) - 1 + fraction) / members
+        st.progress(min(1.0, fraction), text=text)
+        return
+    if epoch is None:
+        st.progress(0.0, text=_stage_text([]))
+        return
+    key = "job.member_progress" if epoch.members else "job.epoch_progress"
+    left = _left(epoch)
+    text = t(
+        key,
+        epoch=epoch.epoch,
+        epochs=epoch.epochs,
+        eta=duration(left if left is not None else epoch.eta_s),
+        member=epoch.member,
+        members=epoch.members,
+    )
+    done = (epoch.member or 1) - 1 + epoch.epoch / max(1, epoch.epochs)
+    st.progress(min(1.0, done / (epoch.members or 1)), text=text)
 
 
 def expected(seconds: float) -> str:

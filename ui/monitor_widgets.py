@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from riskcore import tasks
 from riskcore.charts import monitor as MC
 from riskcore.csvfile import csv_bytes
 from riskcore.jobs import JobStatus
@@ -22,7 +23,7 @@ from ui.i18n import chart_labels, t
 from ui.page import threshold_slider
 from ui.text import md_escape
 
-MONITOR_TASK = "riskcore.watch:monitor_task"  # a worker task addressed by path
+MONITOR_TASK = tasks.MONITOR
 KIND = "monitor"
 OUTCOME_KEY = "monitor_outcome"  # the last scored upload's Outcome (a dict)
 TYPES = [s.lstrip(".") for s in SUFFIXES]
@@ -76,14 +77,14 @@ def score_new_file(run: Run) -> None:
         key="monitor_score",
         disabled=primary is None or bool(missing) or jobs_panel.busy(KIND),
     ):
-        payload = {
-            "home": str(RunStore().root.parent),
-            "run_id": run.run_id,
-            "name": primary.name,
-            "data": primary.getvalue(),
-            "threshold": float(threshold),
+        payload = MONITOR_TASK.payload(
+            home=str(RunStore().root.parent),
+            run_id=run.run_id,
+            name=primary.name,
+            data=primary.getvalue(),
+            threshold=float(threshold),
             **{r: {"name": f.name, "data": f.getvalue()} for r, f in extra.items() if f},
-        }
+        )
         st.session_state.pop(OUTCOME_KEY, None)
         jobs_panel.submit(KIND, MONITOR_TASK, payload)
         st.rerun()

@@ -30,6 +30,7 @@ from riskcore.scenarios import (
     build_preset,
     guess_column,
     load_scenarios,
+    preset_problem,
     shockable_features,
     validate_scenario,
 )
@@ -99,11 +100,15 @@ def _fits(scenario: Scenario, run: Run) -> bool:
 
 
 def _presets(run: Run) -> list[Scenario]:
+    """The presets that apply to this run's columns, the skipped ones listed with the reason,
+    and for a replay whether the period's sequence inputs are replayed too."""
     features = _features(run)
+    problems = {p: preset_problem(p, run) for p in PRESETS}
+    offered = [p for p, problem in problems.items() if problem is None]
     c1, c2 = st.columns([3, 1])
     picked = c1.multiselect(
         t("scen.presets"),
-        list(PRESETS),
+        offered,
         format_func=lambda p: t(f"preset.{p}"),
         key="scen_presets",
         help=t("scen.presets_help"),
@@ -117,9 +122,22 @@ def _presets(run: Run) -> list[Scenario]:
         key="scen_magnitude",
         help=t("scen.magnitude_help"),
     )
+    skipped = [(p, problem) for p, problem in problems.items() if problem is not None]
+    if skipped:
+        st.caption(
+            t("scen.skipped")
+            + t("scen.skip_sep").join(
+                t(
+                    "scen.skip_item",
+                    preset=t(f"preset.{p}"),
+                    reason=t(f"scen.skip_{code}", detail=detail),
+                )
+                for p, (code, detail) in skipped
+            )
+        )
     out = []
     for preset in picked:
-        column = None
+        column, sequence = None, False
         if "patterns" in PRESETS[preset]:
             guess = guess_column(preset, run)
             column = st.selectbox(
@@ -131,11 +149,32 @@ def _presets(run: Run) -> list[Scenario]:
             )
             if column is None:
                 continue
+        else:
+            sequence = _replay_sequence(run)
         try:
-            out.append(build_preset(preset, column, run, magnitude, t(f"preset.{preset}")))
+            out.append(
+                build_preset(preset, column, run, magnitude, t(f"preset.{preset}"), sequence)
+            )
         except RiskcoreError as exc:
             show_error(exc)
     return out
+
+
+def _replay_sequence(run: Run) -> bool:
+    """Whether a replay also lays the period's own sequence inputs (returns, volatility...)
+    over today's windows; forced on when the run has nothing else a replay could replace."""
+    sequence = shockable_features(run).get("sequence", [])
+    if not sequence:
+        return False
+    d = run.config.data
+    only = not (d.macro_features or d.sentiment_features)
+    return st.checkbox(
+        t("scen.replay_sequence", columns=", ".join(sequence)),
+        value=only,
+        disabled=only,
+        key="scen_replay_sequence",
+        help=t("scen.replay_sequence_help"),
+    )
 
 
 def _empty_rows() -> pd.DataFrame:
@@ -269,7 +308,8 @@ def _threshold_slider(where, run: Run) -> float:
 
 def _describe(scenario: Scenario) -> str:
     if scenario.replay is not None:
-        return t("scen.replay", start=scenario.replay.from_, end=scenario.replay.to)
+        key = "scen.replay_with_sequence" if scenario.replay.sequence else "scen.replay"
+        return t(key, start=scenario.replay.from_, end=scenario.replay.to)
     if not scenario.shocks:
         return t("scen.base_case")
     return "; ".join(s.describe() for s in scenario.shocks)
@@ -304,11 +344,8 @@ def results_view(run: Run) -> list[ScenarioResult]:
     else:
         threshold = st.session_state.get(REGRESSION_KEY, 0.5)
     labels = chart_labels()
-    st.dataframe(
-        summary_table(shown, threshold),
-        hide_index=True,
-        column_config=_summary_columns(),
-    )
+    summary = _summary_by_measure(summary_table(shown, threshold))
+    st.dataframe(summary, hide_index=True, key="scen_summary", height=36 * (len(summary) + 1) + 3)
     c1, c2 = st.columns(2)
     c1.plotly_chart(SC.scenario_distributions(shown, labels=labels), key="scen_dist")
     c2.plotly_chart(SC.entity_deltas(shown, labels=labels), key="scen_entities")
@@ -374,23 +411,40 @@ def _var_results(run: Run, shown: list[ScenarioResult]) -> None:
     _edit_button(result)
 
 
-def _summary_columns() -> dict:
-    number = st.column_config.NumberColumn
-    percent = {"format": "percent"}
-    return {
-        "scenario": st.column_config.TextColumn(t("scen.name")),
-        "predictions": number(t("scen.sum_predictions")),
-        "affected": number(t("scen.sum_affected")),
-        "mean_base": number(t("scen.sum_mean_base"), format="%.4f"),
-        "mean_scenario": number(t("scen.sum_mean_scenario"), format="%.4f"),
-        "mean_delta": number(t("scen.sum_mean_delta"), format="%+.4f"),
-        "p90_base": number(t("scen.sum_p90_base"), format="%.4f"),
-        "p90_scenario": number(t("scen.sum_p90_scenario"), format="%.4f"),
-        "share_above_base": number(t("scen.sum_above_base"), **percent),
-        "share_above_scenario": number(t("scen.sum_above_scenario"), **percent),
-        "events_base": number(t("scen.sum_events_base"), format="%.1f"),
-        "events_scenario": number(t("scen.sum_events_scenario"), format="%.1f"),
-    }
+SUMMARY_FORMATS = {  # measure -> how its cells read; every other measure: "{:.4f}"
+    "predictions": "{:,.0f}",
+    "affected": "{:,.0f}",
+    "mean_delta": "{:+.4f}",
+    "share_above_base": "{:.1%}",
+    "share_above_scenario": "{:.1%}",
+    "events_base": "{:,.1f}",
+    "events_scenario": "{:,.1f}",
+}
+SUMMARY_KEYS = {  # summary_table column -> its label (the per-scenario columns' keys)
+    "predictions": "scen.sum_predictions",
+    "affected": "scen.sum_affected",
+    "mean_base": "scen.sum_mean_base",
+    "mean_scenario": "scen.sum_mean_scenario",
+    "mean_delta": "scen.sum_mean_delta",
+    "p90_base": "scen.sum_p90_base",
+    "p90_scenario": "scen.sum_p90_scenario",
+    "share_above_base": "scen.sum_above_base",
+    "share_above_scenario": "scen.sum_above_scenario",
+    "events_base": "scen.sum_events_base",
+    "events_scenario": "scen.sum_events_scenario",
+}
+
+
+def _summary_by_measure(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure, one column per scenario: eleven measures side by side were cut
+    at the right of the page, up to six scenarios fit its width."""
+    out = {t("scen.measure"): [t(SUMMARY_KEYS[m]) for m in SUMMARY_KEYS]}
+    for _, row in table.iterrows():
+        out[str(row["scenario"])] = [
+            SUMMARY_FORMATS.get(m, "{:.4f}").format(float(row[m])) if pd.notna(row[m]) else "–"
+            for m in SUMMARY_KEYS
+        ]
+    return pd.DataFrame(out)
 
 
 def _detail_picker(shown: list[ScenarioResult]) -> ScenarioResult:

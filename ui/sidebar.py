@@ -1,14 +1,16 @@
-"""The sidebar every page shares: language, device badge, active run picker."""
+"""The sidebar every page shares: language, device badge, active run picker (runs by name
+and date, riskcore.store.run_label), and the active run's rename, share and delete."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
 import streamlit as st
 
 from riskcore.errors import RiskcoreError, RunStoreError
-from riskcore.store import RunStore
+from riskcore.store import RunStore, run_label
 from ui.auth import current_principal, identity_badge, user_store
 from ui.i18n import LANGUAGE_KEY, LANGUAGES, t
 from ui.page import show_error
@@ -47,15 +49,32 @@ def clean_store_once(home: str) -> int:
     return RunStore(home).clean_temporary(older_than_s=STALE_SAVE_S)
 
 
+def _brief(home: str, run_id: str) -> tuple[str | None, str, str, bool]:
+    """(owner, data file names, label, stopped early) of a finished run. Only called for
+    runs the store already listed for this user. A rename rewrites meta.json, so the cache is
+    keyed by its modification time as well."""
+    try:
+        stamp = os.stat(RunStore(home).root / run_id / "meta.json").st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _brief_at(home, run_id, stamp)
+
+
 @st.cache_data(max_entries=10_000, ttl="24h", show_spinner=False)
-def _brief(home: str, run_id: str) -> tuple[str | None, str]:
-    """(owner, data file names) of a finished run; a run's meta.json never changes. Only
-    called for runs the store already listed for this user."""
+def _brief_at(home: str, run_id: str, stamp: int) -> tuple[str | None, str, str, bool]:
     try:
         meta = RunStore(home).load(run_id).meta
     except RunStoreError:  # deleted between listing and reading, or damaged
-        return None, ""
-    return (meta.owner if isinstance(meta.owner, str) else None), meta.file_names
+        return None, "", run_id, False
+    owner = meta.owner if isinstance(meta.owner, str) else None
+    return owner, meta.file_names, run_label(meta, run_id), bool(meta.get("stopped_early"))
+
+
+def run_choice(home: str, run_id: str) -> str:
+    """How the picker shows a run: its label (name and date, or the id), whether it was
+    stopped early (before the files: a narrow sidebar cuts the end), its files."""
+    _owner, files, label, stopped = _brief(home, run_id)
+    return " · ".join(filter(None, (label, t("sidebar.stopped_early") if stopped else "", files)))
 
 
 def visible_run_ids(all_ids: list[str] | None = None) -> list[str]:
@@ -114,7 +133,7 @@ def run_picker() -> None:
         ids,
         key=PICKER_KEY,
         on_change=_picked,
-        format_func=lambda i: " · ".join(filter(None, (i, _brief(home, i)[1]))),
+        format_func=lambda i: run_choice(home, i),
     )
 
 
@@ -129,11 +148,39 @@ def run_actions() -> None:
         owner = store.owner(run_id)
         if not who.can_write(owner):
             return
+        _rename_control(store, run_id)
         if who.teams and not who.local:
             _share_control(store, run_id, sorted(who.teams))
         _delete_control(store, run_id)
     except RiskcoreError as exc:
         show_error(exc)
+
+
+def _rename_control(store: RunStore, run_id: str) -> None:
+    """Name or rename the active run (RunStore.rename: its owner or an admin)."""
+    current = store.load(run_id).meta.get("name") or ""
+    popover = st.popover(t("sidebar.rename"), icon=":material/edit:")
+    with popover, st.form(f"rename_{run_id}", border=False):
+        name = st.text_input(
+            t("sidebar.rename_label"), value=current, max_chars=200, help=t("sidebar.rename_help")
+        )
+        if st.form_submit_button(t("sidebar.rename_save"), type="primary"):
+            try:
+                saved = store.rename(run_id, name)
+            except RiskcoreError as exc:
+                show_error(exc)
+                return
+            forget_run_caches()
+            done = t("sidebar.renamed", name=saved) if saved else None
+            st.toast(done or t("sidebar.unnamed", run_id=run_id))
+            st.rerun()
+
+
+def forget_run_caches() -> None:
+    """After a rename: the server's cached Run objects (ui.page) hold the old meta.json."""
+    from ui.page import _cached_run
+
+    _cached_run.clear()
 
 
 def _share_control(store: RunStore, run_id: str, teams: list[str]) -> None:

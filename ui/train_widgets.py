@@ -10,16 +10,19 @@ from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
 from riskcore.settings import server_settings
+from riskcore.store import check_run_name, run_label
 from ui import config_widgets as W
 from ui import jobs_panel
 from ui.auth import user_store
-from ui.data_widgets import _summary
+from ui.explore_widgets import split_summary
 from ui.i18n import chart_labels, t
-from ui.page import show_error
+from ui.page import load_run, show_error
 from ui.sidebar import device_name
 from ui.state import config_dict, contributing_files, files, set_active_run
 
 TRAIN_TASK = tasks.TRAINING
+NAME_KEY = "train_run_name"
+TRAINED_KEY = "train_trained_form"  # (config JSON, name) of the job last submitted
 
 
 def hyperparameters() -> dict | None:
@@ -174,7 +177,7 @@ def preflight(raw: dict) -> tuple[RunConfig | None, dict | None]:
         used = contributing_files(config.data)
         frames = {role: f.frame for role, f in used.items()}
         shas = tuple(sorted((r, f.source["sha256"]) for r, f in used.items()))
-        summary = _summary(shas, config.to_json(), frames)
+        summary = split_summary(shas, config.to_json(), frames)
     except RiskcoreError as exc:
         show_error(exc)
         return None, None
@@ -223,11 +226,32 @@ def _expected_duration(cell, config: RunConfig, shas: tuple, frames: dict) -> bo
     return True
 
 
+def run_name() -> str | None:
+    """The name the analyst gives the next run (blank: none); RunStoreError when too long."""
+    raw = st.text_input(
+        t("train.name"),
+        key=NAME_KEY,
+        max_chars=200,  # the core allows 80 and says so: the message names the length
+        placeholder=t("train.name_placeholder"),
+        help=t("train.name_help"),
+    )
+    return check_run_name(raw)
+
+
 def start_button(config: RunConfig) -> None:
+    try:
+        name = run_name()
+    except RiskcoreError as exc:
+        show_error(exc)
+        name, bad_name = None, True
+    else:
+        bad_name = False
     if st.button(
         t("train.start"),
         type="primary",
-        disabled=jobs_panel.busy("train") or st.session_state.get("train_over_cap", False),
+        disabled=jobs_panel.busy("train")
+        or st.session_state.get("train_over_cap", False)
+        or bad_name,
         icon=":material/play_arrow:",
     ):
         store = user_store()
@@ -241,20 +265,56 @@ def start_button(config: RunConfig) -> None:
             home=str(store.root.parent),  # the worker may have started with another env
             config=config.to_json(),
             sources=[s for f in used.values() for s in f.sources],  # each macro file
+            name=name,
             **{role: f.frame for role, f in used.items()},
         )
-        jobs_panel.submit("train", TRAIN_TASK, payload)
+        if jobs_panel.submit("train", TRAIN_TASK, payload):
+            st.session_state[TRAINED_KEY] = _form(config)
         st.rerun()
 
 
-def job_panel() -> None:
-    jobs_panel.panel("train", on_done=_trained, live=_live_training)
+def _form(config: RunConfig | None) -> tuple[str, str] | None:
+    """What a run is trained from on this page: the config and the name typed."""
+    if config is None:
+        return None
+    return config.to_json(), " ".join(str(st.session_state.get(NAME_KEY) or "").split())
+
+
+def job_panel(config: RunConfig | None = None) -> None:
+    """The live job, or the run it saved. Once the form differs from what that run was
+    trained from (a new run is being set up), the saved banner goes: it would otherwise sit
+    on the page as if it described the new form. `config`: the form's, None when invalid."""
+    s = jobs_panel.finished("train")
+    trained = st.session_state.get(TRAINED_KEY)
+    if s is not None and config is not None and trained is not None and _form(config) != trained:
+        jobs_panel.dismiss("train")
+    jobs_panel.panel("train", on_done=_trained, live=_live_training, keep_best=True)
     s = jobs_panel.finished("train")
     if s is not None:
-        st.success(t("train.done", run_id=s.result), icon=":material/check_circle:")
-        if st.button(t("train.see_results"), key="see_results", icon=":material/insights:"):
-            set_active_run(s.result)  # the run just trained, whatever the picker showed
-            st.switch_page("pages/results.py")
+        _saved_banner(s.result)
+
+
+def _saved_banner(run_id: str) -> None:
+    """ "Run <name · date> saved." and, for a run stopped early, where it stopped."""
+    try:
+        run = load_run(run_id)
+        label, stopped = run_label(run), run.meta.get("stopped_early")
+    except RiskcoreError:  # deleted meanwhile: the id is all there is to say
+        label, stopped = run_id, None
+    st.success(t("train.done", run_id=label), icon=":material/check_circle:")
+    if isinstance(stopped, dict):
+        st.info(
+            t(
+                "train.done_stopped",
+                epoch=stopped.get("epoch"),
+                epochs=stopped.get("epochs"),
+                best=stopped.get("best_epoch") or stopped.get("epoch"),
+            ),
+            icon=":material/stop_circle:",
+        )
+    if st.button(t("train.see_results"), key="see_results", icon=":material/insights:"):
+        set_active_run(run_id)  # the run just trained, whatever the picker showed
+        st.switch_page("pages/results.py")
 
 
 def _trained(status) -> None:
@@ -262,9 +322,12 @@ def _trained(status) -> None:
 
 
 def _live_training(status) -> None:
-    """Loss and metric per epoch, drawn as the events arrive."""
+    """Loss and metric per epoch, drawn as the events arrive, while the job runs (a finished
+    run's curves are on the Results page, not above the next run's form)."""
     from riskcore.charts import training_curves
 
+    if status.state != "running":
+        return
     epochs = [e for e in status.events if e.get("type") == "epoch"]
     if epochs:  # a seed ensemble: the curves of the network training now
         epochs = [e for e in epochs if e.get("member") == epochs[-1].get("member")]

@@ -1,4 +1,4 @@
-"""Widgets of the Tune tab: ranges for chosen hyperparameters, an Optuna search in a worker
+"""Widgets of the Tune page: ranges for chosen hyperparameters, an Optuna search in a worker
 (one stored run per trial), the trials table and chart, and the best config into Train."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import streamlit as st
 
 from riskcore import cost, tasks
 from riskcore.charts import compare as CC
+from riskcore.compare import data_differences
 from riskcore.config import field_spec
 from riskcore.errors import RiskcoreError
 from riskcore.settings import server_settings
@@ -24,8 +25,9 @@ from riskcore.tuning import (
 )
 from ui import jobs_panel
 from ui.i18n import chart_labels, t
-from ui.page import show_error
+from ui.page import load_run, show_error
 from ui.state import files, set_config_dict
+from ui.text import md_escape
 
 TUNE_TASK = tasks.TUNING
 # Ranges offered first, per hyperparameter: (low, high, log), as each RunConfig field declares
@@ -140,6 +142,32 @@ def _expected_duration(run: Run, space: SearchSpace) -> bool:
     return False
 
 
+def _data_check(run_id: str) -> list[str]:
+    """Whether Train, which fits the files loaded in this session, would use the data the
+    search ran on: a success line when it would, else a warning naming the roles and files
+    that differ (or that no data is loaded). Returns the roles that differ."""
+    tuned = load_run(run_id)
+    loaded = files()
+    differ = data_differences(tuned, [s for f in loaded.values() for s in f.sources])
+    names = ", ".join(f.name for f in tuned.meta.files)
+    if not differ:
+        st.success(t("tune.same_data", files=md_escape(names)), icon=":material/check_circle:")
+    elif "primary" not in loaded:
+        st.warning(t("tune.need_data", files=md_escape(names)), icon=":material/warning:")
+    else:
+        now = ", ".join(loaded[r].name for r in differ if r in loaded) or "—"
+        st.warning(
+            t(
+                "tune.other_data",
+                roles=", ".join(differ),
+                files=md_escape(names),
+                now=md_escape(now),
+            ),
+            icon=":material/warning:",
+        )
+    return differ
+
+
 def _tuned(status) -> None:
     st.session_state["tune_result"] = status.result
 
@@ -168,8 +196,8 @@ def _show(result) -> None:
         st.session_state["tune_loaded"] = True
     if st.session_state.get("tune_loaded"):
         c2.page_link("pages/train.py", label=t("tune.go_train"), icon=":material/model_training:")
-        if "primary" not in files():  # the run came from disk: Train needs the files again
-            st.info(t("tune.need_data"), icon=":material/info:")
+        differ = _data_check(result.best_run_id)
+        if differ:  # Train would fit the tuned config to other data: say so, offer the file
             st.download_button(
                 t("tune.download_config"),
                 json.dumps(result.best_config, indent=2, ensure_ascii=False),

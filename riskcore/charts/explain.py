@@ -2,8 +2,9 @@
 
 They share riskcore.charts.base's template, colours and label mechanism, so the Explain page looks
 like the rest of the app and every text can be translated. Charts of SHAP values name their unit
-(riskcore.explain.units_of): the network's values are probability points of its raw score, the
-gradient-boosting classifier's TreeExplainer values log-odds; they are not converted. A quantile
+(riskcore.explain.units_of): a classifier's models are all explained in log-odds (the network's
+logit, the boosting model's and the logistic's margin); explanations saved before that held the
+network's values in probability points and still carry their own unit. A quantile
 run's VaR is explained in return units (var_labels renames the axes: a negative value pushes the
 VaR further into the tail, i.e. more risk).
 """

@@ -24,7 +24,13 @@ from riskcore.scenarios.apply import (
     scenario_edits,
     shocked_inputs,
 )
-from riskcore.scenarios.presets import PRESETS, build_preset, guess_column, worst_period
+from riskcore.scenarios.presets import (
+    PRESETS,
+    build_preset,
+    guess_column,
+    preset_problem,
+    worst_period,
+)
 from riskcore.scenarios.results import (
     SCENARIOS_FILE,
     ScenarioResult,
@@ -60,6 +66,7 @@ __all__ = [
     "load_scenarios",
     "parse_scenario",
     "prepare_inputs",
+    "preset_problem",
     "run_scenarios",
     "save_scenarios",
     "scenario_edits",

@@ -15,6 +15,7 @@ every scenario over it (`ScenarioInputs`). What is scored is what the run report
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,7 @@ from riskcore.scenarios.spec import (
     Shock,
     day,
     shock_hits,
+    shockable_features,
     validate_scenario,
 )
 from riskcore.scoring import reported, saved_inputs
@@ -273,20 +275,85 @@ def _sentiment_path(
     return out
 
 
+def _aligned(inputs: ScenarioInputs, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which samples a path of `length` dates covers, laid over the last scoring dates, and
+    each one's index into the path (valid where hit)."""
+    scoring = np.unique(inputs.times)
+    span = min(length, len(scoring))
+    offset = np.searchsorted(scoring, inputs.times) - (len(scoring) - span)
+    return offset >= 0, np.clip(offset, 0, None) + (length - span)
+
+
 def _take(values: np.ndarray) -> Change:
     return lambda _, samples: values[samples]
 
 
+def _sequence_path(
+    inputs: ScenarioInputs, replay: Replay, entities: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each entity's own sequence values over the period, on the data's dates in it, with the
+    window - 1 dates before it in front (a window ending on the period's first day reaches
+    back): the path's dates, and (len(entities), window - 1 + len(path)) per column.
+
+    An entity without a value on a date (not listed then) takes the cross-entity mean of that
+    date, as sentiment does; missing everywhere stays missing (imputed as in training)."""
+    frame = inputs.frame
+    dates = np.unique(frame["_time"].to_numpy())
+    start, end = np.datetime64(replay.from_), np.datetime64(replay.to) + np.timedelta64(1, "D")
+    inside = np.flatnonzero((dates >= start) & (dates < end))
+    if len(inside) == 0:
+        raise DataValidationError(
+            f"replay period {replay.from_} to {replay.to} holds no date of the primary data, so "
+            "its sequence inputs cannot be replayed; choose a period inside the primary file"
+        )
+    lead = inputs.panel.window - 1
+    first = inside[0] - lead
+    span = dates[max(first, 0) : inside[-1] + 1]
+    pad = max(0, -first)  # dates the data does not reach back to: missing
+    where = np.searchsorted(entities, frame["_entity"].astype(str).to_numpy())
+    known = (where < len(entities)) & (
+        entities[np.minimum(where, len(entities) - 1)] == (frame["_entity"].astype(str).to_numpy())
+    )
+    at = np.searchsorted(span, frame["_time"].to_numpy())
+    dated = (at < len(span)) & (span[np.minimum(at, len(span) - 1)] == frame["_time"].to_numpy())
+    keep = known & dated
+    out = {}
+    for column in shockable_features(inputs.run)["sequence"]:
+        values = np.full((len(entities), pad + len(span)), np.nan)
+        raw = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        values[where[keep], pad + at[keep]] = raw[keep]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a date missing for every entity
+            mean = np.nanmean(values, axis=0)
+        out[column] = np.where(np.isfinite(values), values, mean[None, :])
+    return dates[inside], out
+
+
+def _window_take(values: np.ndarray, who: np.ndarray, step: np.ndarray, window: int) -> Change:
+    """Each hit sample's window from its entity's replayed path ending at its path step."""
+    lags = np.arange(window)
+
+    def change(raw: np.ndarray, samples: np.ndarray) -> np.ndarray:
+        taken = values[who[samples][:, None], step[samples][:, None] + lags]
+        return taken[:, -raw.shape[1] :] if raw.ndim == 2 else taken[:, -1]
+
+    return change
+
+
 def _replay_edits(inputs: ScenarioInputs, replay: Replay) -> list[Edit]:
     """Lay the period's path over the last len(path) scoring dates (see apply_scenario)."""
-    path = _replay_dates(inputs, replay)
-    scoring = np.unique(inputs.times)
-    span = min(len(path), len(scoring))
-    offset = np.searchsorted(scoring, inputs.times) - (len(scoring) - span)
-    hits = offset >= 0
-    step = np.clip(offset, 0, None) + (len(path) - span)  # index into path, valid where hits
     edits = []
+    if replay.sequence:
+        entities, who = np.unique(inputs.entities, return_inverse=True)
+        dates, paths = _sequence_path(inputs, replay, entities)
+        hits, step = _aligned(inputs, len(dates))
+        for column, values in paths.items():
+            edits.append(Edit(column, hits, _window_take(values, who, step, inputs.panel.window)))
     d = inputs.run.config.data
+    if not (d.macro_features or d.sentiment_features):
+        return edits
+    path = _replay_dates(inputs, replay)
+    hits, step = _aligned(inputs, len(path))
     if d.macro_features:
         for column, values in _macro_path(inputs, path).items():
             edits.append(Edit(column, hits, _take(values[step])))
@@ -404,7 +471,10 @@ def apply_scenario(
     days. "Today" is thus the end of the replayed episode, and with which="latest" every entity
     sees its final state. Each value is the as-of join at the path date (lag respected);
     sentiment is the entity's own, or the cross-entity mean for an entity without news then.
-    Sequence and static inputs are not replayed.
+    With `replay.sequence` each entity's own sequence inputs of the period (its returns,
+    volatility, volume...) replace its windows the same way, step by step on the data's dates:
+    a window ending on the path's k-th date holds the entity's values of the window dates up
+    to it. Static inputs are never replayed.
     """
     inputs = base if base is not None else _inputs_for(run, primary, macro, sentiment, model)
     if inputs.run.run_id != run.run_id:

@@ -86,21 +86,30 @@ def attribution_task(payload: dict, emit: Emit) -> dict:
         raise DataValidationError(
             f"entity '{entity}' has no prediction among the scored ones; pick another entity"
         )
-    emit({"type": "stage", "stage": "explaining"})
     samples, shocked = shocked_inputs(inputs, scenario, positions)
     base = inputs.panel.inputs(inputs.ends[samples])
+    levels = run.quantile_levels
+    heads = max(1, len(levels))  # a quantile run explains its VaR at every level
+    total = heads * len(samples)
+    emit({"type": "stage", "stage": "explaining", "done": 0, "total": total})
 
-    def mean_of(model) -> dict[str, float]:
-        per_sample = scenario_attribution(run, model, shocked, base)
+    def mean_of(model, head: int) -> dict[str, float]:
+        def progress(event: dict) -> None:  # rows of this head, as rows of the whole job
+            if "done" in event:
+                done = head * len(samples) + event["done"]
+                emit({"type": "stage", "stage": "explaining", "done": done, "total": total})
+
+        per_sample = scenario_attribution(run, model, shocked, base, emit=progress)
         contributions = per_sample.mean() if isinstance(per_sample, pd.DataFrame) else per_sample
         return {str(k): float(v) for k, v in contributions.items()}
 
-    levels = run.quantile_levels
-    by_level = {level_key(a): mean_of(var_head(inputs.model, levels, a)) for a in levels}
+    by_level = {
+        level_key(a): mean_of(var_head(inputs.model, levels, a), j) for j, a in enumerate(levels)
+    }
     return {
         "scenario": scenario.name,
         "entity": entity,
         "predictions": len(samples),
-        "contributions": next(iter(by_level.values())) if levels else mean_of(inputs.model),
+        "contributions": next(iter(by_level.values())) if levels else mean_of(inputs.model, 0),
         **({"levels": by_level} if levels else {}),
     }

@@ -20,6 +20,7 @@ from riskcore.scenarios.spec import (
     Scenario,
     Shock,
     listing,
+    replay_problem,
     shockable_features,
     validate_scenario,
 )
@@ -81,6 +82,32 @@ def guess_column(preset: str, run: Run) -> str | None:
     return None
 
 
+SKIPS = ("no_time", "no_inputs", "no_block", "no_column")  # why a preset does not apply
+
+
+def preset_problem(preset: str, run: Run) -> tuple[str, str] | None:
+    """Why a preset does not apply to this run's columns, None when it does: (code, detail).
+
+    no_time: a replay needs dated predictions; no_inputs: nothing a replay could replace (no
+    macro, sentiment or numeric sequence input); no_block: none of the blocks the shock may
+    change (detail: the blocks); no_column: no input there is named as the preset means
+    (detail: the inputs searched). The page lists skipped presets with these reasons."""
+    template = _preset(preset)
+    features = shockable_features(run)
+    if "replay_months" in template:
+        if run.config.cross_sectional:
+            return "no_time", ""
+        if replay_problem(run, sequence=bool(features.get("sequence"))):
+            return "no_inputs", ""
+        return None
+    if guess_column(preset, run) is not None:
+        return None
+    blocks = [b for b in template["blocks"] if features.get(b)]
+    if not blocks:
+        return "no_block", ", ".join(template["blocks"])
+    return "no_column", ", ".join(c for b in blocks for c in features[b])
+
+
 def _scaled(op: str, value: float, magnitude: float) -> float:
     """Magnitude scales the size of the shock: the added amount, or a factor's distance to 1."""
     return 1.0 + (value - 1.0) * magnitude if op == "multiply" else value * magnitude
@@ -92,18 +119,21 @@ def build_preset(
     run: Run,
     magnitude: float = 1.0,
     label: str | None = None,
+    replay_sequence: bool = False,
 ) -> Scenario:
     """A valid scenario from a preset bound to `column`; magnitude is the UI's size slider.
 
     `label` names it as the analyst reads it (the UI passes the preset's translated name);
-    the preset's key otherwise.
+    the preset's key otherwise. `replay_sequence`: a replay preset replays the period's
+    sequence inputs too (Replay.sequence), not only macro and sentiment.
     """
     template = _preset(preset)
     if not math.isfinite(magnitude):
         raise ConfigError(f"scenario magnitude must be a finite number, not {magnitude!r}")
     if "replay_months" in template:
         start, end = worst_period(run, template["replay_months"])
-        scenario = Scenario(name=label or preset, replay=Replay(from_=start, to=end))
+        replay = Replay(from_=start, to=end, sequence=replay_sequence)
+        scenario = Scenario(name=label or preset, replay=replay)
     else:
         if not column:
             features = listing(shockable_features(run))

@@ -82,10 +82,12 @@ class Shock(Strict):
 
 
 class Replay(Strict):
-    """A past period whose macro and sentiment path replaces today's."""
+    """A past period whose macro and sentiment path replaces today's; with `sequence`, each
+    entity's own sequence inputs of the period (returns, volatility...) replace its windows."""
 
     from_: date = Field(alias="from")
     to: date
+    sequence: bool = False
 
     @model_validator(mode="after")
     def _ordered(self) -> Replay:
@@ -189,15 +191,26 @@ def _check_shock(shock: Shock, label: str, run: Run, pre: Preprocessor) -> None:
         raise ConfigError(f"{label}: from/to need a time column, and this run has none")
 
 
-def _check_replay(name: str, run: Run) -> None:
+def replay_problem(run: Run, sequence: bool = False) -> str | None:
+    """Why a replay cannot apply to this run (None when it can): the reason the page shows
+    beside a skipped replay preset, and the core of the error for a replay scenario."""
     d = run.config.data
     if run.config.cross_sectional:
-        raise ConfigError(f"scenario '{name}': a replay needs a time column, and this run has none")
-    if not (d.macro_features or d.sentiment_features):
-        raise ConfigError(
-            f"scenario '{name}': run {run.run_id} has no macro or sentiment inputs, so a replay "
-            "has nothing to replace; shock its features instead"
+        return "a replay needs a time column, and this run has none"
+    if sequence and not shockable_features(run).get("sequence"):
+        return f"run {run.run_id} has no numeric sequence inputs to replay"
+    if not (d.macro_features or d.sentiment_features or sequence):
+        return (
+            f"run {run.run_id} has no macro or sentiment inputs, so a replay has nothing to "
+            "replace; replay its sequence inputs too, or shock its features instead"
         )
+    return None
+
+
+def _check_replay(name: str, replay: Replay, run: Run) -> None:
+    problem = replay_problem(run, replay.sequence)
+    if problem:
+        raise ConfigError(f"scenario '{name}': {problem}")
 
 
 def validate_scenario(scenario: Scenario, run: Run, inputs: ScenarioInputs | None = None) -> None:
@@ -206,7 +219,7 @@ def validate_scenario(scenario: Scenario, run: Run, inputs: ScenarioInputs | Non
     for i, shock in enumerate(scenario.shocks, start=1):
         _check_shock(shock, f"scenario '{scenario.name}', shock {i}", run, pre)
     if scenario.replay is not None:
-        _check_replay(scenario.name, run)
+        _check_replay(scenario.name, scenario.replay, run)
     if inputs is not None:
         _check_against_data(scenario, inputs)
 
@@ -237,6 +250,7 @@ def _check_coverage(replay: Replay, inputs: ScenarioInputs) -> None:
     files = (
         ("macro", inputs.macro, d.macro_time or d.time, d.macro_features),
         ("sentiment", inputs.sentiment, d.sentiment_time or d.time, d.sentiment_features),
+        ("primary", inputs.frame, "_time", d.sequence_features if replay.sequence else []),
     )
     for role, frame, column, features in files:
         if frame is None or not features:
