@@ -104,8 +104,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(home: Path, log: Path):
-    """`streamlit run app.py` on a free port; yields (url, seconds from start to port open)."""
+def streamlit_server(home: Path, log: Path, pid: list[int] | None = None):
+    """`streamlit run app.py` on a free port; yields (url, seconds from start to port open).
+    `pid`, when given, receives the server's process id (its memory is measured)."""
     port = free_port()
     env = {**os.environ, "RISKCORE_HOME": str(home)}
     cmd = [
@@ -116,6 +117,8 @@ def streamlit_server(home: Path, log: Path):
     with log.open("w") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        if pid is not None:
+            pid.append(proc.pid)
         try:
             deadline = start + 120
             while True:
@@ -266,28 +269,36 @@ def reruns(browser, home: Path, tmp: Path, n_slider: int, n_select: int) -> dict
                 ".getAttribute('data-test-script-state') === 'notRunning'"
             )
             page.evaluate(OBSERVER_JS)
-            slider.focus()
-            start_value = slider.input_value()
-            out["slider"] = [
-                trial(page, lambda: page.keyboard.press("ArrowRight")) for _ in range(n_slider)
-            ]
-            out["slider_values"] = (start_value, slider.input_value())
-            out["errors"] = exceptions(page)
-
-            page.get_by_role("tab", name="Risk timeline").click()
-            combo = page.locator("[role='tabpanel']:visible").get_by_role("combobox", name="Entity")
-            combo.wait_for()
-            out["select"] = []
-            for k in range(n_select):
-                combo.click()
-                options = page.get_by_role("option")
-                options.first.wait_for()
-                option = options.nth((k + 1) % options.count())
-                out["select"].append(trial(page, option.click))
-            out["entity"] = combo.input_value()
-            out["errors"] += exceptions(page)
+            out.update(slide_and_pick(page, slider, n_slider, n_select))
         finally:
             context.close()
+    return out
+
+
+def slide_and_pick(page, slider, n_slider: int, n_select: int) -> dict:
+    """On Results with the threshold tab open: move the slider, then pick entities on the
+    timeline, timing each rerun (`trial`)."""
+    out: dict = {}
+    slider.focus()
+    start_value = slider.input_value()
+    out["slider"] = [
+        trial(page, lambda: page.keyboard.press("ArrowRight")) for _ in range(n_slider)
+    ]
+    out["slider_values"] = (start_value, slider.input_value())
+    out["errors"] = exceptions(page)
+
+    page.get_by_role("tab", name="Risk timeline").click()
+    combo = page.locator("[role='tabpanel']:visible").get_by_role("combobox", name="Entity")
+    combo.wait_for()
+    out["select"] = []
+    for k in range(n_select):
+        combo.click()
+        options = page.get_by_role("option")
+        options.first.wait_for()
+        option = options.nth((k + 1) % options.count())
+        out["select"].append(trial(page, option.click))
+    out["entity"] = combo.input_value()
+    out["errors"] += exceptions(page)
     return out
 
 
@@ -318,6 +329,240 @@ def apptest(home: Path, run_id: str, repeats: int) -> dict:
         "run_ok": picked == run_id,
         "errors": len(at.exception),
     }
+
+
+# ---- 4. a million predictions: Results of the sample run against a 1M-row run ---------------
+LARGE_ENTITIES = 400
+RESULTS_CHARTS = 7  # the metric comparison above the tabs and the six charts of "Curves"
+MEMORY_RATIO_BUDGET = 1.5
+
+# True once the app is on /results, the script is idle and every visible Plotly chart has drawn
+# (at least `n` of them; the Data page before has none): Results as the analyst first sees it.
+RESULTS_READY_JS = """
+(n) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!location.pathname.endsWith('/results')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter((c) => c.offsetParent !== null);
+  return charts.length >= n && charts.every((c) => c.querySelector('.main-svg'));
+}
+"""
+
+
+STATE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return {state: app.getAttribute('data-test-script-state'), events: window.__ev.length,
+          running: window.__ev.some((e) => e[0] === 'state' && e[1] === 'running'),
+          charts: charts.length, visible: charts.filter((c) => c.offsetParent !== null).length,
+          drawn: charts.filter((c) => c.querySelector('.main-svg')).length,
+          url: location.href};
+}
+"""
+
+
+def large_run(home: Path, sample_home: Path, rows: int) -> tuple[str, float | None]:
+    """The newest run in `home`, or a synthetic run of `rows` predictions written now with the
+    store's writer (no training: tests.test_report.handmade_run's predictions and metrics,
+    LARGE_ENTITIES entities over rows / LARGE_ENTITIES business days, four models with raw
+    and calibrated scores, block-bootstrap intervals), with the sample run's meta.json and
+    history.csv so that the page looks like a trained run's."""
+    import shutil
+
+    from riskcore.store import RunStore
+    from tests.test_report import handmade_run
+
+    store = RunStore(home)
+    if store.ids():
+        return store.ids()[0], None
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-large-") as scratch:
+        dates = max(rows // LARGE_ENTITIES, 10)
+        made = handmade_run(Path(scratch), current=True, dates=dates, entities=LARGE_ENTITIES)
+        samples = RunStore(sample_home)
+        sample = samples.path(samples.ids()[0])
+        with store.writer() as w:
+            for name in ("config.json", "metrics.json", "predictions.csv"):
+                shutil.copyfile(made.path / name, w.path / name)
+            for name in ("meta.json", "history.csv"):
+                shutil.copyfile(sample / name, w.path / name)
+            run_id = w.run_id
+    return run_id, time.perf_counter() - start
+
+
+def server_rss_mb(pid: int) -> float:
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def open_results(page, url: str, received: list[int]) -> dict:
+    """From the Data page, click Results in the navigation: seconds until the page is idle
+    with every chart drawn, and the websocket bytes that came with it."""
+    page.goto(url)
+    page.get_by_role("heading", name="Data").first.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'"
+    )
+    page.evaluate(OBSERVER_JS)
+    page.evaluate("window.__ev = []")
+    received.clear()
+    start = time.perf_counter()
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Results").click()
+    try:
+        page.wait_for_function(RESULTS_READY_JS, arg=RESULTS_CHARTS, timeout=TIMEOUT_MS, polling=20)
+    except Exception:
+        print("not ready:", page.evaluate(STATE_JS), flush=True)
+        raise
+    seconds = time.perf_counter() - start
+    return {"s": seconds, "bytes": sum(received), "errors": exceptions(page)}
+
+
+def results_at_scale(browser, home: Path, tmp: Path, name: str, args) -> dict:
+    """One server on `home`: Results opened in 1 + --first-results fresh sessions (the first
+    is cold: it reads the run), then slider and entity picks in the last, then the server's
+    memory; with --shots, Results in English and Chinese as PNGs."""
+    pid: list[int] = []
+    out: dict = {"render": []}
+    with streamlit_server(home, tmp / f"server-{name}.log", pid) as (url, _):
+        page = None
+        for k in range(1 + args.first_results):
+            if page is not None:
+                page.context.close()
+            _, page = new_page(browser)
+            received: list[int] = []
+            page.on(
+                "websocket",
+                lambda ws, received=received: ws.on(
+                    "framereceived", lambda data: received.append(len(data))
+                ),
+            )
+            shown = open_results(page, url, received)
+            (out.setdefault("cold", shown) if k == 0 else out["render"].append(shown))
+        try:
+            page.get_by_role("tab", name="Threshold and cost").click()
+            slider = page.locator("[role='tabpanel']:visible").get_by_role(
+                "slider", name="Alert threshold"
+            )
+            slider.wait_for()
+            out.update(slide_and_pick(page, slider, args.slider_results, args.select_results))
+            out["rss_mb"] = server_rss_mb(pid[0])
+            if args.shots:
+                screenshots(page, args.shots, name)
+        finally:
+            page.context.close()
+    return out
+
+
+def screenshots(page, folder: Path, name: str) -> None:
+    """Every tab of Results in English, then in Chinese (the sidebar's language picker)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": 4200})  # the whole page
+    tabs = {
+        "en": ("Curves", "Threshold and cost", "Risk timeline", "Run details"),
+        "zh": ("曲线", "阈值与成本", "风险时间线", "运行详情"),
+    }
+    for language, names in tabs.items():
+        if language == "zh":
+            page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+            page.get_by_role("option", name="简体中文").click()
+            page.get_by_role("heading", name="结果").first.wait_for()
+        for k, tab in enumerate(names):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=folder / f"results_{name}_{language}_{k}.png", full_page=True)
+
+
+def million(args, tmp: Path) -> None:
+    """The sample run and a 1M-row run side by side (issue 18's table)."""
+    sample_home = args.home or tmp / "home"
+    large_home = args.large_home or tmp / "large-home"
+    print("training the sample run (or reusing --home) ...", flush=True)
+    trained = in_child("train", str(sample_home))
+    print(f"writing a {args.rows:,}-prediction run (or reusing --large-home) ...", flush=True)
+    made = in_child("large", str(large_home), str(sample_home), str(args.rows))
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, home in (("sample", sample_home), ("large", large_home)):
+                print(f"Results of the {name} run ...", flush=True)
+                found[name] = results_at_scale(browser, home, tmp, name, args)
+        finally:
+            browser.close()
+    million_report(found, trained, made, args.rows)
+
+
+def million_report(found: dict, trained: dict, made: dict, rows: int) -> None:
+    def cell(name: str, key: str) -> str:
+        r = found[name]
+        if key == "cold":
+            return f"{r['cold']['s']:.2f} s"
+        if key == "render":
+            return f"{median([x['s'] for x in r['render']]):.2f} s"
+        if key == "bytes":
+            return f"{median([x['bytes'] for x in r['render']]) / 1e6:.2f} MB"
+        if key == "rss":
+            return f"{r['rss_mb']:,.0f} MB"
+        stage = "busy" if key.endswith("_busy") else "idle"
+        return f"{_stage(r[key.split('_')[0]], stage) / 1000:.2f} s"
+
+    steps = [
+        ("Results, first render, cold (server's 1st session)", "cold", "–"),
+        (f"Results, first render (median of {len(found['sample']['render'])})", "render", "< 3 s"),
+        ("  websocket bytes received for it (median)", "bytes", "–"),
+        (
+            f"threshold slider, until idle (median of {len(found['sample']['slider'])})",
+            "slider",
+            "< 0.3 s",
+        ),
+        ("  browser long tasks until idle", "slider_busy", "–"),
+        (
+            f"entity pick on the risk timeline, until idle (median of "
+            f"{len(found['sample']['select'])})",
+            "select",
+            "< 0.3 s",
+        ),
+        ("  browser long tasks until idle", "select_busy", "–"),
+        ("server memory (RSS) after the steps", "rss", "< 1.5x the sample's"),
+    ]
+    width = max(len(s[0]) for s in steps)
+    print(f"\n| {'step':<{width}} | sample run | {rows:,}-row run | budget |")
+    print(f"|{'-' * (width + 2)}|---|---|---|")
+    for what, key, budget in steps:
+        print(f"| {what:<{width}} | {cell('sample', key)} | {cell('large', key)} | {budget} |")
+    s, big = found["sample"], found["large"]
+    print("\nChecks")
+    render = median([x["s"] for x in big["render"]])
+    print(f"  1M-row first render < {FIRST_RENDER_BUDGET_S:.0f} s: {_yes(render < 3)}")
+    for key in ("slider", "select"):
+        print(
+            f"  1M-row {key} < {RERUN_BUDGET_MS:.0f} ms: "
+            f"{_yes(_stage(big[key], 'idle') < RERUN_BUDGET_MS)}"
+        )
+    ratio = big["rss_mb"] / s["rss_mb"]
+    print(
+        f"  memory ratio {ratio:.2f} < {MEMORY_RATIO_BUDGET}: {_yes(ratio < MEMORY_RATIO_BUDGET)}"
+    )
+    errors = sum(
+        r["errors"] + r["cold"]["errors"] + sum(x["errors"] for x in r["render"])
+        for r in found.values()
+    )
+    print(f"  exceptions shown by the app: {errors}")
+    print(
+        f"  sample run {trained['run_id']}, large run {made['run_id']}"
+        + (f" (written in {made['train_s']:.0f} s)" if made["train_s"] else " (reused)")
+    )
+    for name, r in found.items():
+        render = " ".join(f"{x['s']:.2f}" for x in r["render"])
+        slider = " ".join(f"{x['idle']:.0f}" for x in r["slider"])
+        pick = " ".join(f"{x['idle']:.0f}" for x in r["select"])
+        print(f"  {name}: render s {render}; slider ms {slider}; pick ms {pick}")
 
 
 # ---- report -----------------------------------------------------------------------------------
@@ -424,12 +669,26 @@ def main() -> None:
     parser.add_argument("--slider", type=int, default=10, help="threshold slider reruns")
     parser.add_argument("--select", type=int, default=5, help="timeline entity reruns")
     parser.add_argument("--home", type=Path, help="RISKCORE_HOME holding a run (else train one)")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="Results of the sample run against a --rows-prediction run (issue 18) instead",
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000, help="predictions of the large run")
+    parser.add_argument("--large-home", type=Path, help="RISKCORE_HOME holding the large run")
+    parser.add_argument("--first-results", type=int, default=5, help="Results first renders")
+    parser.add_argument("--slider-results", type=int, default=5, help="slider moves (--million)")
+    parser.add_argument("--select-results", type=int, default=5, help="entity picks (--million)")
+    parser.add_argument("--shots", type=Path, help="with --million: save Results screenshots here")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)  # internal: child steps
     args = parser.parse_args()
     if args.step:
         step, *rest = args.step
         if step == "train":
             run_id, seconds = tiny_run(Path(rest[0]))
+            print(json.dumps({"run_id": run_id, "train_s": seconds}))
+        elif step == "large":
+            run_id, seconds = large_run(Path(rest[0]), Path(rest[1]), int(rest[2]))
             print(json.dumps({"run_id": run_id, "train_s": seconds}))
         else:
             print(json.dumps(apptest(Path(rest[0]), rest[1], int(rest[2]))))
@@ -440,6 +699,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp_name:
         tmp = Path(tmp_name)
+        if args.million:
+            million(args, tmp)
+            return
         home = args.home or tmp / "home"
         print("training a tiny run (or reusing --home) ...", flush=True)
         trained = in_child("train", str(home))

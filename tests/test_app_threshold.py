@@ -74,12 +74,17 @@ def test_the_results_threshold_is_the_one_scenarios_report_and_csv_use(home, mon
     asked: list[float | None] = []
     real = R.report_csv
     monkeypatch.setattr(
-        R, "report_csv", lambda run, threshold=None: asked.append(threshold) or real(run, threshold)
+        R,
+        "report_csv",
+        lambda run, threshold=None, **kw: asked.append(threshold) or real(run, threshold, **kw),
     )
     at.switch_page("pages/report.py").run()
     assert not at.exception, at.exception
     assert at.slider(key="report_threshold").value == 0.37
-    assert asked == [0.37]  # the CSV is built with it
+    assert asked == []  # nothing is built when the page opens
+    at.button(key="build_csv").click().run()
+    assert not at.exception, at.exception
+    assert asked == [0.37]  # the CSV is built with it, on demand
     at.slider(key="report_threshold").set_value(0.42).run()  # moved here: moved everywhere
     at.switch_page("pages/results.py").run()
     assert at.slider(key="threshold").value == 0.42

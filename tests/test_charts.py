@@ -119,8 +119,11 @@ def test_calibration_marker_grows_with_the_bin_count() -> None:
 
 def test_score_distribution_draws_the_threshold_where_asked() -> None:
     fig = charts.score_distribution(Y, SCORES["model"], threshold=0.37)
-    assert [t.type for t in fig.data] == ["histogram", "histogram"]
-    assert len(fig.data[1].x) == Y.sum()  # the second histogram is the event class
+    assert [t.type for t in fig.data] == ["bar", "bar"]  # binned here: 40 bars, not every score
+    events = np.histogram(
+        SCORES["model"][Y == 1], bins=40, range=(min(SCORES["model"]), max(SCORES["model"]))
+    )[0]
+    assert np.allclose(fig.data[1].y, 100 * events / Y.sum())  # the second is the event class
     assert len(_shapes_at(fig, "x", 0.37)) == 1
     assert any("0.37" in a.text for a in fig.layout.annotations)
     assert not charts.score_distribution(Y, SCORES["model"]).layout.shapes
@@ -191,8 +194,9 @@ def test_training_curves_during_the_first_epoch_and_before_it() -> None:
 def test_risk_timeline_marks_events_shades_periods_and_draws_the_threshold() -> None:
     pred = _predictions()
     fig = charts.risk_timeline(pred, "AAA", threshold=0.4)
-    line, events = fig.data
+    events, line = fig.data  # the line last: drawn over the events' open rings
     assert len(line.x) == 20
+    assert events.marker.symbol == "circle-open"
     assert [pd.Timestamp(x) for x in events.x] == [
         pd.Timestamp("2024-01-06"),
         pd.Timestamp("2024-01-18"),
@@ -207,7 +211,7 @@ def test_risk_timeline_marks_events_shades_periods_and_draws_the_threshold() -> 
     assert {"Validation", "Test", "Threshold 0.40"} <= set(texts)
     assert len(_shapes_at(fig, "y", 0.4)) == 1
     assert "AAA" in fig.layout.title.text
-    assert len(charts.risk_timeline(pred, "BBB").data[1].x) == 0  # no events for BBB
+    assert len(charts.risk_timeline(pred, "BBB").data[0].x) == 0  # no events for BBB
     missing = charts.risk_timeline(pred, "ZZZ")
     assert missing.layout.annotations[0].text == DEFAULT_LABELS["no_data"]
 
@@ -277,7 +281,7 @@ def _visible_text(fig: go.Figure) -> list[str]:
     for trace in fig.data:
         texts.append(trace.name)
         if trace.type == "heatmap" or (trace.type == "bar" and trace.orientation != "h"):
-            texts += list(trace.x)
+            texts += [x for x in trace.x if isinstance(x, str)]  # categories, not bin centres
     return [t for t in texts if t]
 
 
@@ -314,3 +318,23 @@ def test_chinese_labels_reach_title_axes_and_legend() -> None:
     zh_title = {"timeline_title": "{entity} 风险"}
     timeline = charts.risk_timeline(_predictions(), "AAA", labels=zh_title)
     assert timeline.layout.title.text == "AAA 风险"
+
+
+def test_dates_and_unit_axes_follow_the_labels() -> None:
+    """Date ticks come from the labels' formats (Plotly's own are English only), and the
+    ROC / PR / gains axes reach past 1 so their top tick (1, 100%) is drawn."""
+    from ui.i18n import TEXT
+
+    zh = {k.removeprefix("chart."): v[1] for k, v in TEXT.items() if k.startswith("chart.")}
+    fig = charts.risk_timeline(_predictions(), "AAA", labels=zh)
+    stops = [s.value for s in fig.layout.xaxis.tickformatstops]
+    assert "%Y年%-m月" in stops and not any("%b" in s for s in stops)
+    assert fig.layout.xaxis.hoverformat == "%Y-%m-%d"
+    for fig in (
+        charts.roc_curves(Y, SCORES),
+        charts.pr_curves(Y, SCORES),
+        charts.lift_chart(Y, SCORES["model"]),
+    ):
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            assert axis.range[0] < 0 and axis.range[1] > 1 and axis.dtick == 0.2
+    assert charts.lift_chart(Y, SCORES["model"]).layout.yaxis.tickformat == ".0%"

@@ -94,7 +94,8 @@ def test_cosine_schedule_decays_to_zero_over_the_epochs() -> None:
 
 
 def test_results_timeline_draws_the_spread_and_the_table_lists_it(ensemble_run) -> None:
-    from riskcore.charts.results import risk_timeline, riskiest_table_frame
+    from riskcore.charts.results import risk_timeline
+    from riskcore.summaries import riskiest_table_frame
 
     run, _ = ensemble_run
     pred = run.predictions

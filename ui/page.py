@@ -6,9 +6,10 @@ import streamlit as st
 
 from riskcore.errors import RiskcoreError
 from riskcore.store import Run, RunStore
+from riskcore.summaries import RunSummary, summarise
 from ui.auth import user_store
 from ui.i18n import t
-from ui.state import active_run, bind_threshold, keep_threshold
+from ui.state import THRESHOLDS, active_run, bind_threshold, keep_threshold
 
 
 def show_error(exc: RiskcoreError) -> None:
@@ -28,10 +29,23 @@ def load_run(run_id: str) -> Run:
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl="30m")
 def _cached_run(home: str, run_id: str) -> Run:
-    """Runs never change after they are written (their manifest says if they did)."""
+    """Runs never change after they are written (their manifest says if they did). The
+    predictions are read by the first page that needs them (Results reads its summary
+    instead, and does not keep a million rows in the server's memory)."""
     run = RunStore(home).load(run_id)
-    _ = run.predictions, run.metrics, run.meta, run.history  # read now, not on every rerun
+    _ = run.metrics, run.meta, run.history  # read now, not on every rerun
     return run
+
+
+def run_summary(run: Run) -> RunSummary:
+    """What the Results page draws of a run (riskcore.summaries), computed once per server
+    and run: every rerun after the first draws from it in milliseconds."""
+    return _cached_summary(str(RunStore().root.parent), run.run_id, run)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl="30m")
+def _cached_summary(home: str, run_id: str, _run: Run) -> RunSummary:
+    return summarise(_run)
 
 
 def require_run(no_run_key: str = "results.no_run") -> Run:
@@ -48,9 +62,15 @@ def require_run(no_run_key: str = "results.no_run") -> Run:
         st.stop()
 
 
-def threshold_slider(where, run: Run, key: str, label: str, help: str) -> float:
+def threshold_slider(
+    where, run: Run, key: str, label: str, help: str, default: float | None = None
+) -> float:
     """The run's one decision threshold (Results, Scenarios, Report and the CSV share it):
-    moving the slider on one page moves it on the others. `where` is st or a column."""
+    moving the slider on one page moves it on the others. `where` is st or a column.
+    `default`, the run's first threshold when already known (the Results summary has it),
+    spares reading every prediction to find it."""
+    if default is not None:
+        st.session_state.setdefault(THRESHOLDS, {}).setdefault(run.run_id, default)
     bind_threshold(key, run)
     return where.slider(
         label,

@@ -7,7 +7,8 @@ charts.roc_curves(...)`); the other families are modules of the package, each dr
 only (scenarios also on compare's palette):
 
     base       colours, the template, DEFAULT_LABELS, figure / message / reference helpers
-    results    training curves, ROC / PR / KS, calibration, distributions, timelines, PSI
+    results    training curves, ROC / PR / KS, calibration, distributions, timelines, PSI;
+               each curve from raw arrays (roc_curves) or from a run's summary (roc_chart)
     explain    SHAP importance, beeswarm, waterfall, dependence (the Explain page)
     compare    runs and tuning trials side by side
     scenarios  what-if scenario results
@@ -19,21 +20,27 @@ from riskcore.charts.results import (
     PSI_BANDS,
     PSI_CUTS,
     TRAINING_METRICS,
+    calibration_chart,
     calibration_curve,
     confusion_matrix,
+    distribution_chart,
+    gains_chart,
+    ks_chart,
     ks_curve,
     lift_chart,
     metric_comparison,
+    pr_chart,
     pr_curves,
     predicted_vs_actual,
     psi_bars,
     residuals,
     risk_timeline,
-    riskiest_table_frame,
+    roc_chart,
     roc_curves,
     score_distribution,
     training_curves,
 )
+from riskcore.summaries import riskiest_table_frame
 
 __all__ = [
     "COLOURS",
@@ -43,17 +50,23 @@ __all__ = [
     "SEQUENCE",
     "TEMPLATE",
     "TRAINING_METRICS",
+    "calibration_chart",
     "calibration_curve",
     "confusion_matrix",
+    "distribution_chart",
+    "gains_chart",
+    "ks_chart",
     "ks_curve",
     "lift_chart",
     "metric_comparison",
+    "pr_chart",
     "pr_curves",
     "predicted_vs_actual",
     "psi_bars",
     "residuals",
     "risk_timeline",
     "riskiest_table_frame",
+    "roc_chart",
     "roc_curves",
     "score_distribution",
     "training_curves",

@@ -84,6 +84,10 @@ DEFAULT_LABELS: dict[str, str] = {
     "threshold_line": "Threshold {value:.2f}",
     "count": "Count",
     "no_data": "No data to show",
+    "date_day": "%b %-d",
+    "date_month": "%b %Y",
+    "date_year": "%Y",
+    "date_hover": "%Y-%m-%d",
     "one_class": "Needs both events and non-events",
     # metric names
     "roc_auc": "ROC-AUC",
@@ -200,9 +204,29 @@ def one_class(y: np.ndarray) -> bool:
     return np.unique(y[np.isfinite(y)]).size < 2
 
 
-def unit_axes(fig: go.Figure) -> None:
-    fig.update_xaxes(range=[0, 1], constrain="domain")
-    fig.update_yaxes(range=[0, 1.02])
+def unit_axes(fig: go.Figure, percent: bool = False) -> None:
+    """Both axes over [0, 1], ticked every 0.2 (every 20%) up to and with the top tick: a
+    range ending at 1 exactly lets Plotly drop the 1 (or 100%) that a reader looks for, so
+    the range reaches a little beyond both ends."""
+    ticks = {"tick0": 0, "dtick": 0.2, "tickformat": ".0%" if percent else None}
+    fig.update_xaxes(range=[-0.01, 1.015], constrain="domain", **ticks)
+    fig.update_yaxes(range=[-0.01, 1.03], **ticks)
+
+
+# Plotly writes dates in English ("Jan 2021") whatever the page's language: date axes are
+# formatted from labels instead, at each zoom level (Plotly's tickformatstops).
+
+
+def date_axis(fig: go.Figure, labels: dict[str, str], axis: str = "x") -> None:
+    """Date ticks and hover dates in the labels' language (keys date_day, date_month,
+    date_year, date_hover)."""
+    stops = [
+        {"dtickrange": [None, "M1"], "value": labels["date_day"]},
+        {"dtickrange": ["M1", "M12"], "value": labels["date_month"]},
+        {"dtickrange": ["M12", None], "value": labels["date_year"]},
+    ]
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(type="date", tickformatstops=stops, hoverformat=labels["date_hover"])
 
 
 def legend_inside(fig: go.Figure, corner: str) -> None:

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 from riskcore import metrics
 from riskcore.charts.base import (
@@ -25,6 +24,7 @@ from riskcore.charts.base import (
     DEFAULT_LABELS,
     SEQUENCE,
     TEMPLATE,
+    date_axis,
     figure,
     legend_inside,
     message,
@@ -33,6 +33,7 @@ from riskcore.charts.base import (
     unit_axes,
 )
 from riskcore.store import SPREAD_COLUMN
+from riskcore.summaries import Curve, Histogram, score_histogram
 
 ArrayLike = np.ndarray | pd.Series | Sequence[float]
 
@@ -50,14 +51,6 @@ def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
 
 def _colour(name: str, position: int) -> str:
     return COLOURS.get(name, SEQUENCE[position % len(SEQUENCE)])
-
-
-def _models(
-    scores: Mapping[str, ArrayLike], lab: Mapping[str, str]
-) -> Iterator[tuple[str, np.ndarray, str]]:
-    """(display name, scores, colour) per model, in the caller's order."""
-    for i, (name, score) in enumerate(scores.items()):
-        yield lab.get(name, name), np.asarray(score, dtype=float), _colour(name, i)
 
 
 def _threshold_line(fig: go.Figure, value: float, lab: Mapping[str, str], axis: str) -> None:
@@ -121,24 +114,49 @@ def training_curves(history: pd.DataFrame, labels: Mapping[str, str] | None = No
 
 
 # ---------------------------------------------------------------- classification curves
+# Each chart has two faces: from raw arrays (y, scores), and from the tables a run's summary
+# keeps (riskcore.summaries), which is what the Results page draws. The first computes the
+# tables and calls the second, so both draw the same figure.
+
+
+def roc_trace_of(curve: Curve, name: str, legend: str, colour: str) -> go.Scatter:
+    """One model's ROC curve from its table; `legend` is formatted with {name} and {auc}."""
+    table, line = curve.table, {"color": colour, "width": 2}
+    name = legend.format(name=name, auc=curve.area)
+    return go.Scatter(x=table["fpr"], y=table["tpr"], name=name, mode="lines", line=line)
+
+
+def pr_trace_of(curve: Curve, name: str, legend: str, colour: str) -> go.Scatter:
+    """One model's precision-recall curve from its table; `legend` gets {name} and {ap}."""
+    table, line = curve.table, {"color": colour, "width": 2, "shape": "hv"}
+    name = legend.format(name=name, ap=curve.area)
+    return go.Scatter(x=table["recall"], y=table["precision"], name=name, mode="lines", line=line)
+
+
+def roc_of(y: np.ndarray, score: ArrayLike) -> Curve:
+    """The thinned ROC table and the ROC-AUC of all rows."""
+    return Curve(*metrics.roc_curve_summary(y, score))
+
+
+def pr_of(y: np.ndarray, score: ArrayLike) -> Curve:
+    """The thinned precision-recall table and the average precision of all rows."""
+    return Curve(*metrics.pr_curve_summary(y, score))
 
 
 def roc_trace(y: np.ndarray, score: ArrayLike, name: str, legend: str, colour: str) -> go.Scatter:
     """One model's ROC curve; `legend` is formatted with its {name} and {auc}."""
-    table = metrics.roc_curve_table(y, score)
-    auc = roc_auc_score(y, score)
-    line = {"color": colour, "width": 2}
-    name = legend.format(name=name, auc=auc)
-    return go.Scatter(x=table["fpr"], y=table["tpr"], name=name, mode="lines", line=line)
+    return roc_trace_of(roc_of(y, score), name, legend, colour)
 
 
 def pr_trace(y: np.ndarray, score: ArrayLike, name: str, legend: str, colour: str) -> go.Scatter:
     """One model's precision-recall curve; `legend` is formatted with its {name} and {ap}."""
-    table = metrics.pr_curve_table(y, score)
-    ap = average_precision_score(y, score)
-    line = {"color": colour, "width": 2, "shape": "hv"}
-    name = legend.format(name=name, ap=ap)
-    return go.Scatter(x=table["recall"], y=table["precision"], name=name, mode="lines", line=line)
+    return pr_trace_of(pr_of(y, score), name, legend, colour)
+
+
+def _named(curves: Mapping[str, Any], lab: Mapping[str, str]) -> Iterator[tuple[str, Any, str]]:
+    """(display name, value, colour) per model key, in the caller's order."""
+    for i, (key, value) in enumerate(curves.items()):
+        yield lab.get(key, key), value, _colour(key, i)
 
 
 def roc_curves(
@@ -149,14 +167,23 @@ def roc_curves(
     Label keys: roc_title, fpr, tpr, chance, roc_legend ({name}, {auc}), one_class, and each
     model name (model, logistic, gbm; other names are shown as given).
     """
-    lab = _labels(labels)
     y = np.asarray(y, dtype=float)
-    fig = figure(lab["roc_title"], lab["fpr"], lab["tpr"])
     if one_class(y):
+        return roc_chart({}, labels, one_class=True)
+    return roc_chart({m: roc_of(y, s) for m, s in scores.items()}, labels)
+
+
+def roc_chart(
+    curves: Mapping[str, Curve], labels: Mapping[str, str] | None = None, one_class: bool = False
+) -> go.Figure:
+    """roc_curves from each model's Curve (riskcore.summaries), in the caller's order."""
+    lab = _labels(labels)
+    fig = figure(lab["roc_title"], lab["fpr"], lab["tpr"])
+    if one_class:
         return message(fig, lab["one_class"])
     fig.add_trace(reference([0, 1], [0, 1], lab["chance"]))
-    for name, score, colour in _models(scores, lab):
-        fig.add_trace(roc_trace(y, score, name, lab["roc_legend"], colour))
+    for name, curve, colour in _named(curves, lab):
+        fig.add_trace(roc_trace_of(curve, name, lab["roc_legend"], colour))
     unit_axes(fig)
     legend_inside(fig, "bottom right")
     return fig
@@ -171,15 +198,27 @@ def pr_curves(
     Label keys: pr_title, recall, precision, pr_baseline ({rate}), pr_legend ({name}, {ap}),
     one_class, and each model name.
     """
-    lab = _labels(labels)
     y = np.asarray(y, dtype=float)
     rate = float(np.mean(y == 1))
-    fig = figure(lab["pr_title"], lab["recall"], lab["precision"])
     if one_class(y):
+        return pr_chart({}, rate, labels, one_class=True)
+    return pr_chart({m: pr_of(y, s) for m, s in scores.items()}, rate, labels)
+
+
+def pr_chart(
+    curves: Mapping[str, Curve],
+    rate: float,
+    labels: Mapping[str, str] | None = None,
+    one_class: bool = False,
+) -> go.Figure:
+    """pr_curves from each model's Curve and the test event rate."""
+    lab = _labels(labels)
+    fig = figure(lab["pr_title"], lab["recall"], lab["precision"])
+    if one_class:
         return message(fig, lab["one_class"])
     fig.add_trace(reference([0, 1], [rate, rate], lab["pr_baseline"].format(rate=rate)))
-    for name, score, colour in _models(scores, lab):
-        fig.add_trace(pr_trace(y, score, name, lab["pr_legend"], colour))
+    for name, curve, colour in _named(curves, lab):
+        fig.add_trace(pr_trace_of(curve, name, lab["pr_legend"], colour))
     unit_axes(fig)
     legend_inside(fig, "bottom left")
     return fig
@@ -191,12 +230,18 @@ def ks_curve(y: ArrayLike, score: ArrayLike, labels: Mapping[str, str] | None = 
     Label keys: ks_title, threshold, cum_share, cum_events, cum_non_events, ks_marker ({ks}),
     one_class.
     """
-    lab = _labels(labels)
     y = np.asarray(y, dtype=float)
-    fig = figure(lab["ks_title"], lab["threshold"], lab["cum_share"])
     if one_class(y):
+        return ks_chart(None, labels)
+    return ks_chart(metrics.ks_curve_table(y, np.asarray(score, dtype=float)), labels)
+
+
+def ks_chart(table: pd.DataFrame | None, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """ks_curve from metrics.ks_curve_table (None: the split has one class)."""
+    lab = _labels(labels)
+    fig = figure(lab["ks_title"], lab["threshold"], lab["cum_share"])
+    if table is None:
         return message(fig, lab["one_class"])
-    table = metrics.ks_curve_table(y, np.asarray(score, dtype=float))
     for column, colour in (("cum_events", "event"), ("cum_non_events", "non_event")):
         fig.add_trace(
             go.Scatter(
@@ -221,7 +266,7 @@ def ks_curve(y: ArrayLike, score: ArrayLike, labels: Mapping[str, str] | None = 
             marker={"size": 7},
         )
     )
-    fig.update_yaxes(range=[0, 1.02])
+    unit_axes(fig)
     return fig
 
 
@@ -237,12 +282,22 @@ def calibration_curve(
     twin, so the analyst sees what calibration changed.
     Label keys: calibration_title, mean_score, event_rate, perfect, count, and each model name.
     """
-    lab = _labels(labels)
     y = np.asarray(y)
+    tables = {
+        key: metrics.calibration_table(y, np.asarray(score, dtype=float), bins=bins)
+        for key, score in scores.items()
+    }
+    return calibration_chart(tables, labels)
+
+
+def calibration_chart(
+    tables: Mapping[str, pd.DataFrame], labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """calibration_curve from each model's metrics.calibration_table."""
+    lab = _labels(labels)
     fig = figure(lab["calibration_title"], lab["mean_score"], lab["event_rate"])
     fig.add_trace(reference([0, 1], [0, 1], lab["perfect"]))
-    for (key, _), (name, score, colour) in zip(scores.items(), _models(scores, lab), strict=True):
-        table = metrics.calibration_table(y, score, bins=bins)
+    for (key, table), (name, _, colour) in zip(tables.items(), _named(tables, lab), strict=True):
         counts = table["count"].to_numpy(dtype=float)
         fig.add_trace(
             go.Scatter(
@@ -276,22 +331,34 @@ def score_distribution(
 
     Label keys: distribution_title, score, class_share, event, non_event, threshold_line.
     """
+    return distribution_chart(score_histogram(y, score, bins), threshold, labels)
+
+
+def distribution_chart(
+    histogram: Histogram, threshold: float | None = None, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """score_distribution from binned shares: the browser gets 2 x 40 bars, not every score."""
     lab = _labels(labels)
-    y, score = np.asarray(y), np.asarray(score, dtype=float)
-    edges = np.histogram_bin_edges(score[np.isfinite(score)], bins=bins)
-    xbins = {"start": edges[0], "end": edges[-1], "size": edges[1] - edges[0]}
+    edges = histogram.edges
+    centres, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
     fig = figure(lab["distribution_title"], lab["score"], lab["class_share"], barmode="overlay")
     for value, key in ((0, "non_event"), (1, "event")):
         fig.add_trace(
-            go.Histogram(
-                x=score[y == value],
+            go.Bar(
+                x=centres,
+                y=histogram.shares[value],
+                width=widths,
                 name=lab[key],
-                xbins=xbins,
-                histnorm="percent",
                 marker={"color": COLOURS[key], "line": {"width": 0}},
                 opacity=0.6,
+                customdata=np.c_[edges[:-1], edges[1:]],
+                hovertemplate=(
+                    f"{lab['score']}: %{{customdata[0]:.3f}}–%{{customdata[1]:.3f}}"
+                    f"<br>{lab['class_share']}: %{{y:.1f}}<extra>{lab[key]}</extra>"
+                ),
             )
         )
+    fig.update_layout(bargap=0)
     if threshold is not None:
         _threshold_line(fig, float(threshold), lab, axis="x")
     return fig
@@ -305,12 +372,18 @@ def lift_chart(
 
     Label keys: gains_title, population_share, events_captured, gains, random, lift, one_class.
     """
-    lab = _labels(labels)
     y = np.asarray(y, dtype=float)
-    fig = figure(lab["gains_title"], lab["population_share"], lab["events_captured"])
     if one_class(y):
+        return gains_chart(None, labels)
+    return gains_chart(metrics.lift_table(y, np.asarray(score, dtype=float), groups=groups), labels)
+
+
+def gains_chart(table: pd.DataFrame | None, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """lift_chart from metrics.lift_table (None: the split has one class)."""
+    lab = _labels(labels)
+    fig = figure(lab["gains_title"], lab["population_share"], lab["events_captured"])
+    if table is None:
         return message(fig, lab["one_class"])
-    table = metrics.lift_table(y, np.asarray(score, dtype=float), groups=groups)
     table = table.sort_values("decile")
     population = table["count"].cumsum() / table["count"].sum()
     fig.add_trace(reference([0, 1], [0, 1], lab["random"]))
@@ -328,9 +401,8 @@ def lift_chart(
             ),
         )
     )
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(tickformat=".0%")
-    unit_axes(fig)
+    unit_axes(fig, percent=True)
+    legend_inside(fig, "bottom right")
     return fig
 
 
@@ -420,6 +492,25 @@ def _times(pred: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(pred["time"], errors="coerce")
 
 
+def _spread_band(fig: go.Figure, rows: pd.DataFrame, name: str) -> None:
+    """A seed ensemble's score +- the members' spread, as a shaded band."""
+    for sign, fill in ((1, None), (-1, "tonexty")):
+        fig.add_trace(
+            go.Scatter(
+                x=rows["time"],
+                y=rows["score"] + sign * rows[SPREAD_COLUMN],
+                name=name,
+                legendgroup="spread",
+                showlegend=sign < 0,
+                mode="lines",
+                line={"width": 0},
+                fill=fill,
+                fillcolor="rgba(31, 119, 180, 0.18)",
+                hoverinfo="skip",
+            )
+        )
+
+
 def risk_timeline(
     pred: pd.DataFrame,
     entity: Any,
@@ -446,21 +537,22 @@ def risk_timeline(
     if rows.empty:
         return message(fig, lab["no_data"])
     if SPREAD_COLUMN in rows:  # a seed ensemble: score +- the networks' spread, drawn below
-        for sign, fill in ((1, None), (-1, "tonexty")):
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["time"],
-                    y=rows["score"] + sign * rows[SPREAD_COLUMN],
-                    name=lab["model_uncertainty"],
-                    legendgroup="spread",
-                    showlegend=sign < 0,
-                    mode="lines",
-                    line={"width": 0},
-                    fill=fill,
-                    fillcolor="rgba(31, 119, 180, 0.18)",
-                    hoverinfo="skip",
-                )
-            )
+        _spread_band(fig, rows, lab["model_uncertainty"])
+    events = rows[rows["y_true"] == 1]
+    fig.add_trace(  # open rings under the line: the score stays readable through them
+        go.Scatter(
+            x=events["time"],
+            y=events["score"],
+            name=lab["actual_event"],
+            mode="markers",
+            marker={
+                "color": COLOURS["event"],
+                "size": 7,
+                "symbol": "circle-open",
+                "line": {"width": 1.5},
+            },
+        )
+    )
     fig.add_trace(
         go.Scatter(
             x=rows["time"],
@@ -468,16 +560,6 @@ def risk_timeline(
             name=lab["score"],
             mode="lines",
             line={"color": COLOURS["model"], "width": 1.8},
-        )
-    )
-    events = rows[rows["y_true"] == 1]
-    fig.add_trace(
-        go.Scatter(
-            x=events["time"],
-            y=events["score"],
-            name=lab["actual_event"],
-            mode="markers",
-            marker={"color": COLOURS["event"], "size": 8, "symbol": "circle"},
         )
     )
     for split in ("validation", "test"):
@@ -495,23 +577,8 @@ def risk_timeline(
             )
     if threshold is not None:
         _threshold_line(fig, float(threshold), lab, axis="y")
+    date_axis(fig, lab)
     return fig
-
-
-def riskiest_table_frame(pred: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The latest date's predictions, riskiest first: what an analyst should look at today.
-
-    Columns entity, time, score, y_true and, for a seed ensemble, model_sd (raw names: the UI
-    labels them). Rows without a time (cross-sectional data) are all "latest".
-    """
-    columns = ["entity", "time", "score", "y_true"]
-    if SPREAD_COLUMN in pred:
-        columns.insert(3, SPREAD_COLUMN)
-    frame = pred.reindex(columns=columns)
-    frame["time"] = _times(frame)
-    if frame["time"].notna().any():
-        frame = frame[frame["time"] == frame["time"].max()]
-    return frame.sort_values("score", ascending=False, kind="stable").head(n).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- regression

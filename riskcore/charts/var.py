@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, figure, message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, date_axis, figure, message
 from riskcore.quantiles import es_column, level_key, var_column
 
 VAR_COLOURS: dict[str, str] = {
@@ -115,6 +115,7 @@ def var_backtest(
         )
     )
     fig.update_yaxes(tickformat=".1%")
+    date_axis(fig, lab)
     fig.update_layout(height=420)
     return fig
 
