@@ -3,10 +3,11 @@
 Class weights and oversampling push a network's scores upward (a 0.8 can mean a 50% event rate),
 so risk bands, expected costs and "probability" deltas would mislead on raw scores. Every
 classification model of a run gets a calibrator fitted on validation rows only (never test):
-Platt scaling (a logistic regression on the raw score's log-odds, monotone, so ranking metrics
-stay exactly as they were) or isotonic regression (also monotone, but it merges scores into
-steps). The fitted state is a few numbers saved as JSON beside the run, never a pickle, and one
-function applies it wherever a score is produced: training, scoring, scenarios.
+Platt scaling (a logistic regression on the raw score's log-odds, monotone increasing, so
+ranking metrics stay exactly as they were: a score that ranks the wrong way on validation is
+shifted to the event rate, never flipped) or isotonic regression (also monotone, but it merges
+scores into steps). The fitted state is a few numbers saved as JSON beside the run, never a
+pickle, and one function applies it wherever a score is produced: training, scoring, scenarios.
 """
 
 from __future__ import annotations
@@ -57,6 +58,19 @@ class Calibrator:
         return cls(data["method"], params)
 
 
+def _shift(y: np.ndarray, z: np.ndarray) -> float:
+    """The log-odds shift b with mean(sigmoid(z + b)) = mean(y): the maximum-likelihood
+    intercept with the slope held at 1, so a score that ranks no better than chance keeps its
+    own ranking (the ranking metrics, computed on raw scores, describe what is shown) and
+    only its level moves to the event rate."""
+    from scipy.optimize import brentq
+
+    def gap(b: float) -> float:
+        return float(np.mean(1.0 / (1.0 + np.exp(-(z + b)))) - y.mean())
+
+    return float(brentq(gap, -50.0, 50.0))
+
+
 def fit_calibrator(y: ArrayLike, raw: ArrayLike, method: str = "platt") -> Calibrator:
     """Fit on the validation split. With one class there is nothing to learn: identity."""
     y = np.asarray(y, dtype=float).ravel()
@@ -65,9 +79,10 @@ def fit_calibrator(y: ArrayLike, raw: ArrayLike, method: str = "platt") -> Calib
         return Calibrator()
     if method == "platt":
         fit = LogisticRegression(C=1e6, max_iter=1000).fit(logit(s)[:, None], y)
-        return Calibrator(
-            "platt", {"slope": float(fit.coef_[0, 0]), "intercept": float(fit.intercept_[0])}
-        )
+        slope = float(fit.coef_[0, 0])
+        if slope <= 0:  # ranks the wrong way on validation: flipping it would learn on validation
+            return Calibrator("platt", {"slope": 1.0, "intercept": _shift(y, logit(s))})
+        return Calibrator("platt", {"slope": slope, "intercept": float(fit.intercept_[0])})
     if method == "isotonic":
         fit = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(s, y)
         return Calibrator(

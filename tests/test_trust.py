@@ -318,3 +318,16 @@ def test_train_on_the_command_line_prints_the_leak_warning_and_the_verdict(
     assert "warning: Too good to be true: leak alone separates the training labels" in said
     assert "paired 95% interval" in said
     assert out.out.strip().splitlines()[-1].endswith(tuple("0123456789abcdef"))  # run folder last
+
+
+def test_a_score_that_ranks_the_wrong_way_on_validation_is_shifted_not_flipped() -> None:
+    # a model whose validation ranking is inverted: Platt would learn a negative slope and turn
+    # an AUC of 0.27 into 0.73 on the shown scores while the metrics (raw) still said 0.27
+    y, raw = _overconfident(4000, 11)
+    inverted = 1 - raw
+    cal = fit_calibrator(y, inverted)
+    prob = cal.apply(inverted)
+    assert cal.params["slope"] == 1.0
+    assert roc_auc_score(y, prob) == pytest.approx(roc_auc_score(y, inverted))  # same ranking
+    assert roc_auc_score(y, prob) < 0.5
+    assert prob.mean() == pytest.approx(y.mean(), abs=1e-6)  # its level is the event rate
