@@ -6,6 +6,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from riskcore.charts import DEFAULT_LABELS
 from riskcore.charts.compare import COMPARE_LABELS
 from riskcore.charts.explain import EXPLAIN_LABELS
@@ -112,3 +114,23 @@ def test_the_explanation_sentence_defaults_are_the_apps_english() -> None:
     """riskcore.explain.describe's English words are the fallback of "explain.<key>"."""
     for key, english in EXPLAIN_WORDS.items():
         assert TEXT[f"explain.{key}"][0] == english, key
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_uploaders_own_english_is_replaced_in_chinese(lang, monkeypatch, tmp_path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import LANGUAGE_KEY
+
+    monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[LANGUAGE_KEY] = lang
+    at.run()
+    assert not at.exception
+    styles = [h.proto.body for h in at.get("html") if "stFileUploaderDropzone" in h.proto.body]
+    if lang == "en":
+        assert styles == []  # Streamlit's own words are English already
+    else:
+        assert len(styles) == 1
+        assert 'content: "上传"' in styles[0] and "每个文件不超过 200 MB" in styles[0]

@@ -256,6 +256,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "error.prefix": ("Cannot continue:", "无法继续："),
     # data page
+    "upload.limit": ("{mb} MB per file", "每个文件不超过 {mb} MB"),
+    "upload.button": ("Upload", "上传"),
     "data.choose": ("Choose options", "请选择"),
     "data.mapping_kept": (
         "Column mapping kept: {name} has every mapped column.",
@@ -2073,6 +2075,26 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 LANGUAGE_KEY = "lang_picker"  # the sidebar widget's key: its value is known before any text
+
+
+def uploader_text() -> None:
+    """Streamlit's file uploader writes its own English ("Upload", "200MB per file • CSV")
+    and has no API to translate it: in Chinese, CSS hides those words and writes ours in
+    their place (the widget's label and help stay the app's own)."""
+    if language() != "zh":
+        return
+    limit = t("upload.limit", mb=st.get_option("server.maxUploadSize"))
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span::after '
+        f'{{content: "{limit}"; font-size: 0.8rem;}}'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p '
+        "{font-size: 0;}"
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after '
+        f'{{content: "{t("upload.button")}"; font-size: 0.875rem;}}'
+        "</style>"
+    )
 
 
 def language() -> str:

@@ -12,7 +12,7 @@ import streamlit as st
 from riskcore.errors import RiskcoreError, RunStoreError
 from riskcore.store import RunStore, run_label
 from ui.auth import current_principal, identity_badge, user_store
-from ui.i18n import LANGUAGE_KEY, LANGUAGES, t
+from ui.i18n import LANGUAGE_KEY, LANGUAGES, t, uploader_text
 from ui.page import show_error
 from ui.state import active_run, set_active_run
 
@@ -101,6 +101,7 @@ def render_sidebar() -> None:
         identity_badge()
         run_picker()
         run_actions()
+    uploader_text()
 
 
 def _picked() -> None:
