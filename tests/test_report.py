@@ -705,3 +705,15 @@ def test_csv_keeps_calibrated_and_raw_scores_and_bands_the_calibrated_one(tmp_pa
     assert frame["risk_band"].fillna("").tolist() == R.risk_band(frame["score"].to_numpy()).tolist()
     text = pdf_text(R.report_pdf(run, sections=("methodology",)))
     assert flat(R.text("method.intervals_row", level="95%", n_boot=50)) in flat(text)
+
+
+@pytest.mark.slow
+def test_a_named_run_is_called_by_its_name_on_the_cover(bare, copy_run) -> None:
+    run = copy_run(bare)
+    store = RunStore(run.path.parent.parent)
+    store.rename(run.run_id, "Desk A · drawdown model")
+    named = store.load(run.run_id)
+    text = pypdf.PdfReader(io.BytesIO(R.report_pdf(named, sections=()))).pages[0].extract_text()
+    assert "Run name" in text and "Desk A · drawdown model" in text and run.run_id in text
+    plain = pypdf.PdfReader(io.BytesIO(R.report_pdf(bare, sections=()))).pages[0].extract_text()
+    assert "Run name" not in plain  # an unnamed run is called by its id alone

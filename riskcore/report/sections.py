@@ -424,6 +424,7 @@ def cover(ctx: ReportContext, st: Styles) -> list[Flowable]:
     meta, t = ctx.run.meta, ctx.t
     test = ctx.data_summary["test"]
     facts = [
+        *([(t("cover.run_name"), meta.get("name"))] if meta.get("name") else []),
         (t("cover.run_id"), ctx.run.run_id),
         (t("cover.created"), _stamp(meta.get("created"))),
         (t("cover.generated"), _stamp(ctx.generated.isoformat())),

@@ -163,6 +163,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "doc.todo.date": ("approval date", "审批日期"),
     "doc.todo.conditions": ("conditions of use", "使用条件"),
     "doc.control": ("Document control", "文档控制"),
+    "doc.kv.run_name": ("Run name", "运行名称"),
     "doc.kv.run_id": ("Run ID", "运行编号"),
     "doc.kv.created": ("Run created", "运行创建时间"),
     "doc.kv.generated": ("Document generated", "文档生成时间"),
@@ -257,6 +258,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # cover, header, footer
     "cover.kind": ("Model risk report", "模型风险报告"),
     "cover.title": ("Risk report", "风险报告"),  # the title when the analyst gives none
+    "cover.run_name": ("Run name", "运行名称"),
     "cover.run_id": ("Run ID", "运行编号"),
     "cover.created": ("Run created", "运行创建时间"),
     "cover.generated": ("Report generated", "报告生成时间"),

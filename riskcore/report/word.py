@@ -181,6 +181,7 @@ class Writer:
         self.heading("doc.control")
         self.kv(
             [
+                *([(t("doc.kv.run_name"), meta.get("name"))] if meta.get("name") else []),
                 (t("doc.kv.run_id"), self.ctx.run.run_id),
                 (t("doc.kv.created"), meta.get("created", "–")),
                 (t("doc.kv.generated"), self.ctx.generated.strftime("%Y-%m-%d %H:%M UTC")),
