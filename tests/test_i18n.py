@@ -134,3 +134,15 @@ def test_the_uploaders_own_english_is_replaced_in_chinese(lang, monkeypatch, tmp
     else:
         assert len(styles) == 1
         assert 'content: "上传"' in styles[0] and "每个文件不超过 200 MB" in styles[0]
+
+
+def test_the_beeswarm_colour_scale_speaks_the_session_language() -> None:
+    import pandas as pd
+
+    from riskcore.charts.explain import beeswarm
+
+    rows = pd.DataFrame({"score": [0.2, 0.7], "base_value": [0.4, 0.4], "r": [0.1, -0.2]})
+    values = pd.DataFrame({"r": [1.0, 3.0]})
+    zh = {"value_low": TEXT["chart.value_low"][1], "value_high": TEXT["chart.value_high"][1]}
+    bar = beeswarm(rows, values, ["r"], zh).data[0].marker.colorbar
+    assert list(bar.ticktext) == ["低", "高"]

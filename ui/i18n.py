@@ -1261,6 +1261,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.share": ("Share", "占比"),
     "chart.beeswarm_title": ("SHAP value vs feature value", "SHAP 值与特征值"),
     "chart.shap_value": ("SHAP value (effect on the score)", "SHAP 值（对分数的影响）"),
+    "chart.value_low": ("low", "低"),
+    "chart.value_high": ("high", "高"),
     "chart.feature_value": ("Feature value (low → high)", "特征值（低 → 高）"),
     "chart.lag_title": ("Which days of the window matter", "窗口中哪些时间步重要"),
     "chart.steps_back": (

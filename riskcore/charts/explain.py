@@ -30,6 +30,8 @@ EXPLAIN_LABELS: dict[str, str] = {
     "share": "Share",
     "beeswarm_title": "SHAP value vs feature value",
     "shap_value": "SHAP value (effect on the score)",
+    "value_low": "low",
+    "value_high": "high",
     "feature_value": "Feature value (low → high)",
     "lag_title": "Which days of the window matter",
     "steps_back": "Steps before the prediction (0 = latest)",
@@ -179,7 +181,7 @@ def beeswarm(
                     "colorbar": {
                         "title": {"text": lab["feature_value"], "side": "right"},
                         "tickvals": [0, 1],
-                        "ticktext": ["low", "high"],
+                        "ticktext": [lab["value_low"], lab["value_high"]],
                     },
                 },
                 name=feature,
