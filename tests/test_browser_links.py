@@ -31,6 +31,8 @@ def test_the_first_request_is_a_deep_link(tmp_path, path) -> None:
             "Validate",
             "Explain",
             "Scenarios",
+            "Compare",
+            "Tune",
             "Report",
             "Monitor",
         ]
