@@ -148,7 +148,9 @@ def test_stop_offers_keep_beside_discard(stopped, monkeypatch, language) -> None
     upto = next(i for i, e in enumerate(events) if e["type"] == "epoch") + 1
     fake = _Manager(jobs.JobStatus("job-1", "running", None, events[:upto]))
     monkeypatch.setattr(jobs_panel, "manager", lambda: fake)
-    app = AppTest.from_function(_panel_page, args=(("en", "zh")[language],)).run()
+    app = AppTest.from_function(
+        _panel_page, args=(("en", "zh")[language],), default_timeout=30
+    ).run()
     assert not app.exception, app.exception
     labels = {b.label: b for b in app.button}
     keep, discard = TEXT["job.stop_keep"][language], TEXT["job.stop_discard"][language]

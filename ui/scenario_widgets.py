@@ -130,7 +130,7 @@ def _presets(run: Run) -> list[Scenario]:
                 t(
                     "scen.skip_item",
                     preset=t(f"preset.{p}"),
-                    reason=t(f"scen.skip_{code}", detail=detail),
+                    reason=t(f"scen.skip_{code}", detail=md_escape(detail)),  # column names
                 )
                 for p, (code, detail) in skipped
             )
