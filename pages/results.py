@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
-from ui.page import require_run
+from ui.page import lazy_tabs, require_run
 from ui.results_widgets import (
     curves,
     metric_cards,
@@ -29,35 +29,19 @@ st.caption(
 metric_cards(run)
 if run.metrics.task == "quantile":
     traffic_light(run)
-    tabs = st.tabs([t("results.tab_var_series"), t("results.tab_backtests"), t("results.tab_run")])
-    with tabs[0]:
-        series_section(run)
-    with tabs[1]:
-        backtest_section(run)
-    with tabs[2]:
-        run_details(run)
+    sections = {
+        t("results.tab_var_series"): lambda: series_section(run),
+        t("results.tab_backtests"): lambda: backtest_section(run),
+    }
 elif run.metrics.classification:
-    tabs = st.tabs(
-        [
-            t("results.tab_curves"),
-            t("results.tab_threshold"),
-            t("results.tab_timeline"),
-            t("results.tab_run"),
-        ]
-    )
-    with tabs[0]:
-        curves(run)
-    with tabs[1]:
-        threshold_section(run)
-    with tabs[2]:
-        timeline_section(run)
-    with tabs[3]:
-        run_details(run)
+    sections = {
+        t("results.tab_curves"): lambda: curves(run),
+        t("results.tab_threshold"): lambda: threshold_section(run),
+        t("results.tab_timeline"): lambda: timeline_section(run),
+    }
 else:
-    tabs = st.tabs([t("results.tab_curves"), t("results.tab_timeline"), t("results.tab_run")])
-    with tabs[0]:
-        regression_views(run)
-    with tabs[1]:
-        timeline_section(run)
-    with tabs[2]:
-        run_details(run)
+    sections = {
+        t("results.tab_curves"): lambda: regression_views(run),
+        t("results.tab_timeline"): lambda: timeline_section(run),
+    }
+lazy_tabs({**sections, t("results.tab_run"): lambda: run_details(run)}, key="results_tab")

@@ -3,11 +3,13 @@ for a quantile (VaR / ES) run its backtest checks and the backtests table instea
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui import validate_widgets as V
 from ui.i18n import t
-from ui.page import require_run
+from ui.page import lazy_tabs, require_run
 
 st.title(t("validate.title"))
 run = require_run("validate.no_run")
@@ -20,7 +22,8 @@ if result is not None:
         if result.quantile
         else ("checks", "grades", "portfolio", "over_time", "migration", "segments", "policy")
     )
-    tabs = st.tabs([t(f"validate.tab_{name}") for name in names])
-    for tab, name in zip(tabs, names, strict=True):
-        with tab:
-            getattr(V, "policy_view" if name == "policy" else f"{name}_section")(result)
+    views = {n: getattr(V, "policy_view" if n == "policy" else f"{n}_section") for n in names}
+    lazy_tabs(
+        {t(f"validate.tab_{n}"): partial(view, result) for n, view in views.items()},
+        key="validate_tab",
+    )

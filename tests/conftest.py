@@ -24,6 +24,35 @@ from tests.browser_support import launch_browser
 # job workers and CLI subprocesses inherit it.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+# `make test` runs the suite on two pytest-xdist workers, a module to a worker (--dist
+# loadfile). The slowest modules (a few long browser journeys and trainings, measured with
+# --durations=0) start first, so the last minutes are not one long module on one worker while
+# the other idles; xdist's own reordering is turned off (it sorts by test count, which puts
+# these last). The rest keep their collection order.
+SLOWEST_FIRST = (
+    "test_browser_load",
+    "test_browser",
+    "test_distribute",
+    "test_jobs",
+    "test_app",
+    "test_cli_scenarios",
+    "test_app_threshold",
+    "test_app_scenarios",
+    "test_explain",
+    "test_text_hostile",
+    "test_app_explain",
+    "test_app_report",
+    "test_tuning_parallel",
+    "test_cli_quiet",
+    "test_app_models_explained",
+    "test_app_data_roles",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
+
 
 @pytest.fixture(scope="module")
 def browser():

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from riskcore.config import TrainingConfig, parse_config
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +122,7 @@ def test_train_a_tiny_model_and_see_results(app: AppTest) -> None:
     table = app.dataframe[0].value
     assert "PR-AUC" in set(table.iloc[:, 0])
     # the threshold slider drives precision and recall
+    open_tab(app, "results_tab", "results.tab_threshold")
     app.slider(key="threshold").set_value(0.99).run()
     assert not app.exception
     high = {m.label: m.value for m in app.metric}

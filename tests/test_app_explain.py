@@ -15,6 +15,7 @@ from riskcore.explain import EXPLANATIONS_FILE
 from riskcore.store import RunStore
 from riskcore.train import train_run
 from tests.panels import planted_panel
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,27 +83,32 @@ def test_explain_in_a_worker_then_read_every_view(home, monkeypatch) -> None:
     assert not at.exception, at.exception
     gap = next(c.value for c in at.caption if "Additivity gap" in c.value)
     assert gap.startswith("40 predictions explained")
-    sentence = next(i.value for i in at.info if i.value.startswith("Risk "))
+    charts, captions, infos = [], [], []
+    for tab in ("global", "prediction", "lags", "dependence"):  # each tab opened in turn
+        open_tab(at, "explain_tab", f"explain.tab_{tab}")
+        charts += at.get("plotly_chart")
+        captions += [c.value for c in at.caption]
+        infos += [i.value for i in at.info]
+    sentence = next(i for i in infos if i.startswith("Risk "))
     assert "against an average of" in sentence and "mainly from" in sentence
-    charts = at.get("plotly_chart")
     assert len(charts) >= 7  # importance, baseline, modality, beeswarm, waterfall, lag, attention
     specs = [json.loads(c.proto.spec) for c in charts]
     axes = [s["layout"].get("xaxis", {}).get("title", {}).get("text") for s in specs]
     # every model of a classifier is explained on one scale, log-odds: no units warning
     assert TEXT["chart.mean_abs_shap_log_odds"][0] in axes
     assert TEXT["chart.mean_abs_shap_probability"][0] not in axes
-    assert not any(TEXT["explain.units_note"][0] in c.value for c in at.caption)
+    assert not any(TEXT["explain.units_note"][0] in c for c in captions)
     # the waterfall: a residual bar, and bars that end exactly at the explained raw score
     fall = next(s["data"][0] for s in specs if s["data"] and s["data"][0]["type"] == "waterfall")
     assert fall["x"][-2] == TEXT["chart.residual_bar"][0]
     base, *steps, score = fall["y"]
     assert base + sum(steps) == pytest.approx(score, abs=1e-9)
     assert fall["measure"][-1] == "absolute"
-    raw = next(c.value for c in at.caption if c.value.startswith("Explained: log-odds"))
+    raw = next(c for c in captions if c.startswith("Explained: log-odds"))
     assert f"log-odds {score:+.3f} of the raw score {1 / (1 + np.exp(-score)):.3f}" in raw
     assert "Additivity gap of this row" in raw
-    assert any(TEXT["explain.attention_note"][0] in c.value for c in at.caption)
-    # the dependence plot follows the chosen feature
+    assert any(TEXT["explain.attention_note"][0] in c for c in captions)
+    # the dependence plot (the tab open last) follows the chosen feature
     at.selectbox(key="dep_feature").set_value("m1").run()
     assert not at.exception, at.exception
 

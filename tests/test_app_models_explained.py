@@ -53,12 +53,16 @@ def wide(tmp_path_factory):
     return store.load(run.run_id)
 
 
-def _open(run, page: str, monkeypatch, language: str = "en") -> AppTest:
+def _open(run, page: str, monkeypatch, language: str = "en", tab: str | None = None) -> AppTest:
+    """`page` of `run` in `language`, with the tab labelled TEXT[tab] open when given (set
+    before the first run, like the language: AppTest drives a Chinese page's radios only once)."""
     monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.session_state["lang_picker"] = language  # before the first run: labels never switch
     at.session_state["run_id"] = run.run_id
+    if tab:
+        at.session_state[f"{tab.split('.')[0]}_tab"] = TEXT[tab][language == "zh"]
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -108,7 +112,7 @@ def test_the_explain_page_switches_models_in_both_languages(market, monkeypatch)
 
 def test_a_cross_sectional_run_reads_without_dates(wide, monkeypatch) -> None:
     for language, lang in (("en", 0), ("zh", 1)):
-        at = _open(wide, "pages/explain.py", monkeypatch, language)
+        at = _open(wide, "pages/explain.py", monkeypatch, language, "explain.tab_prediction")
         assert at.radio(key="explain_how").options == [
             TEXT[f"explain.how_{h}"][lang] for h in ("riskiest", "random")
         ]

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from riskcore import metrics as M
 from riskcore import report as R
 from riskcore.store import RunStore, RunWriter
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,12 @@ def _open(home: Path, monkeypatch, run_id: str, page: str = "pages/results.py") 
     at.session_state["run_id"] = run_id
     at.switch_page(page).run()
     assert not at.exception, at.exception
-    return at
+    return _threshold_tab(at) if page == "pages/results.py" else at
+
+
+def _threshold_tab(at: AppTest) -> AppTest:
+    """Results opens on its curves; the slider is on the threshold tab."""
+    return open_tab(at, "results_tab", "results.tab_threshold")
 
 
 def _validation(home: Path, run_id: str):
@@ -86,18 +92,18 @@ def test_the_results_threshold_is_the_one_scenarios_report_and_csv_use(home, mon
     assert not at.exception, at.exception
     assert asked == [0.37]  # the CSV is built with it, on demand
     at.slider(key="report_threshold").set_value(0.42).run()  # moved here: moved everywhere
-    at.switch_page("pages/results.py").run()
+    _threshold_tab(at.switch_page("pages/results.py"))
     assert at.slider(key="threshold").value == 0.42
 
     # another run has its own threshold; coming back finds this one's again
     at.session_state["run_id"] = second
-    at.run()
+    _threshold_tab(at)
     other = at.slider(key="threshold").value
     assert other == M.rate_matched_threshold(*_validation(home, second)) and other != 0.42
     at.switch_page("pages/scenarios.py").run()
     assert at.slider(key="scen_threshold").value == other
     at.session_state["run_id"] = first
-    at.switch_page("pages/results.py").run()
+    _threshold_tab(at.switch_page("pages/results.py"))
     assert at.slider(key="threshold").value == 0.42
 
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from riskcore.cli import main
 from riskcore.store import RunStore
+from tests.tabs import open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -84,12 +85,13 @@ def test_lights_grades_and_the_stored_validation(credit, monkeypatch) -> None:
     assert not any("validate.light" in str(v) for v in checks.to_numpy().ravel())  # no raw key
     headline = [*at.success, *at.warning, *at.error]
     assert any(m.value.startswith("Overall ") for m in headline)
-    grades = at.dataframe[1].value
-    assert list(grades.columns[:2]) == ["Light", "Grade"]
-    assert set(grades["Light"]) <= LIGHT_WORDS | {"no data"}
     stored = RunStore(home).load(run_id).json("validation.json")
     assert stored["run_id"] == run_id and len(stored["checks"]) == len(checks)
     assert len(at.get("plotly_chart")) >= len(checks)
+    open_tab(at, "validate_tab", "validate.tab_grades")
+    grades = next(d.value for d in at.dataframe if "Grade" in d.value.columns)
+    assert list(grades.columns[:2]) == ["Light", "Grade"]
+    assert set(grades["Light"]) <= LIGHT_WORDS | {"no data"}
 
 
 def test_segment_selection_shows_adverse_impact(credit, monkeypatch) -> None:
@@ -99,12 +101,13 @@ def test_segment_selection_shows_adverse_impact(credit, monkeypatch) -> None:
     assert {"region", "product", "age"} <= set(picker.options)
     picker.set_value("product").run()
     assert not at.exception
+    checks = _checks(at)
+    open_tab(at, "validate_tab", "validate.tab_segments")
     segments = next(d.value for d in at.dataframe if "Adverse-impact ratio" in d.value.columns)
     assert set(segments["Segment"]) == {"auto", "card", "mortgage"} or len(segments) >= 2
     assert set(segments["Below four fifths"]) <= {"no", "⚠️ yes"}
     ratios = pd.to_numeric(segments["Adverse-impact ratio"], errors="coerce")
     assert ratios.max() == pytest.approx(1.0)
-    checks = _checks(at)
     row = checks[checks["Check"] == "Adverse-impact shortfall (1 - ratio)"]
     assert "product" in row["Detail"].iloc[0]
 

@@ -42,6 +42,7 @@ from riskcore.scenarios.jobs import attribution_task
 from riskcore.scoring import score
 from riskcore.store import RunStore
 from tests.browser_support import small_market_files
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 
 pytestmark = pytest.mark.slow
@@ -300,7 +301,8 @@ def test_the_explain_page_shows_the_var_at_each_level(run, store, explained, mon
     assert any("99% VaR, in return units" in c.value for c in at.caption)
     axes = _axes(at)
     assert TEXT["chart.mean_abs_shap_return"][0] in axes
-    assert "99% VaR (return; more negative = more risk)" in axes  # the waterfall
+    open_tab(at, "explain_tab", "explain.tab_prediction")
+    assert "99% VaR (return; more negative = more risk)" in _axes(at)  # the waterfall
     assert any(i.value.startswith("99% VaR ") for i in at.info)
     at.radio(key="explain_level").set_value(LEVELS[1]).run()
     assert not at.exception, at.exception

@@ -35,6 +35,7 @@ from riskcore.reasons import (
     top_reasons,
 )
 from riskcore.store import RunStore
+from tests.tabs import open_tab
 from tests.test_report import handmade_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -382,6 +383,7 @@ def test_the_explain_page_shows_the_reasons_of_one_prediction(trained, monkeypat
     at.session_state["run_id"] = run_id
     at.switch_page("pages/explain.py").run()
     assert not at.exception, at.exception
+    open_tab(at, "explain_tab", "explain.tab_prediction")
     exp = store.load(run_id)
     explanation = load_explanation(exp)
     n = len(explanation.rows)

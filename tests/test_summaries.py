@@ -17,6 +17,7 @@ from riskcore import charts
 from riskcore import metrics as M
 from riskcore.store import SCORE_COLUMNS, raw_column
 from riskcore.summaries import ThresholdCounts, score_histogram, summarise
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,20 +130,22 @@ def test_results_tables_name_their_columns(market_run, copy_run, monkeypatch, la
     monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["lang_picker"] = language  # before the first run: labels never switch
     at.run()
-    at.session_state["lang_picker"] = language
     at.session_state["run_id"] = run.run_id
     at.switch_page("pages/results.py").run()
     assert not at.exception, at.exception
     k = 1 if language == "zh" else 0
     raw = {"y_true", "cum_lift", "decile", "cum_events_share", "min_score", "None"}
-    for frame in at.dataframe:
-        value = frame.value
+    frames = []
+    for tab in ("curves", "threshold", "timeline", "run"):  # each tab's tables, opened in turn
+        frames += [d.value for d in open_tab(at, "results_tab", f"results.tab_{tab}", k).dataframe]
+    for value in frames:
         assert not raw & {str(c) for c in value.columns}, list(value.columns)
         assert "None" not in value.astype(str).to_numpy().ravel().tolist()
-    columns = {str(c) for d in at.dataframe for c in d.value.columns}
+    columns = {str(c) for value in frames for c in value.columns}
     for key in ("results.col.cum_lift", "results.col.y_true", "results.col.entity"):
         assert TEXT[key][k] in columns
-    runs = next(d.value for d in at.dataframe if TEXT["results.col.headline"][k] in d.value)
+    runs = next(value for value in frames if TEXT["results.col.headline"][k] in value)
     assert runs[TEXT["results.col.headline"][k]].iloc[0].startswith("ROC-AUC 0.")
     assert runs[TEXT["results.col.task"][k]].iloc[0] == TEXT["results.task.classification"][k]

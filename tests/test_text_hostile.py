@@ -34,6 +34,7 @@ from tests.hostile_text import (
     explained,
     hostile_run,
 )
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 from ui.text import md_escape
 
@@ -198,7 +199,9 @@ def test_results_page(hostile, monkeypatch) -> None:
 
 @pytest.mark.slow
 def test_explain_page(hostile, monkeypatch) -> None:
-    at = _page(hostile, monkeypatch, "pages/explain.py")
+    at = open_tab(
+        _page(hostile, monkeypatch, "pages/explain.py"), "explain_tab", "explain.tab_prediction"
+    )
     headers = [m.value for m in at.markdown if " · " in m.value]
     assert headers and any(f"**{md_escape(e)} · " in h for h in headers for e in ENTITIES.values())
     texts = assert_literal(at, [])

@@ -29,6 +29,7 @@ from riskcore.validation import (
     validate_run,
 )
 from riskcore.validation.quantile import CLASSIFICATION_CHECKS
+from tests.tabs import open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_CHECKS = {
@@ -363,14 +364,14 @@ def test_the_validate_page_shows_the_var_checks_with_lights(
     row = checks.set_index("Check").loc["Kupiec breach-rate p-value at 99%"]
     assert row["Light"] == lights["var_kupiec", "0.01"]
     assert [tab.label for tab in at.tabs] == ["Checks", "VaR / ES backtests", "Policy"]
-    tables = [d.value for d in at.dataframe[1:] if "Entity" in d.value.columns]
+    assert any(c.value.startswith("Not run: ") for c in at.caption)  # on the checks tab
+    open_tab(at, "validate_tab", "validate.tab_backtests")
+    tables = [d.value for d in at.dataframe if "Entity" in d.value.columns]
     assert len(tables) == 2 and tables[0]["Entity"].iloc[0] == "all entities"
     keys = {w.key for w in at.selectbox}
     assert f"validate_segment_{quantile_run.run_id}" not in keys  # no segments for a VaR run
-    assert any(c.value.startswith("Not run: ") for c in at.caption)
     at.session_state["lang_picker"] = "zh"
-    at.run()
-    assert not at.exception, at.exception
+    open_tab(at, "validate_tab", "validate.tab_checks", 1)
     assert "巴塞尔交通灯（99%）" in set(at.dataframe[0].value["检验"])
 
 

@@ -12,23 +12,29 @@ from streamlit.testing.v1 import AppTest
 
 from riskcore.charts import var as var_charts
 from riskcore.quantiles import level_key, var_column
+from tests.tabs import open_tab
 from ui.i18n import TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def page(quantile_run):
-    """The Results page of the session's quantile run, rendered once for the tests below."""
+def _results(run, tab: str | None = None) -> AppTest:
+    """The Results page of `run`, with its first tab open or the tab labelled TEXT[tab]."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RISKCORE_HOME", str(quantile_run.path.parent.parent))
+        mp.setenv("RISKCORE_HOME", str(run.path.parent.parent))
         mp.chdir(ROOT)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
-        at.session_state["run_id"] = quantile_run.run_id
+        at.session_state["run_id"] = run.run_id
         at.switch_page("pages/results.py").run()
-    assert not at.exception, at.exception
-    return at
+        assert not at.exception, at.exception
+        return open_tab(at, "results_tab", tab) if tab else at
+
+
+@pytest.fixture(scope="module")
+def page(quantile_run):
+    """The Results page of the session's quantile run, rendered once for the tests below."""
+    return _results(quantile_run)
 
 
 def test_the_cards_show_pinball_in_basis_points(page, quantile_run) -> None:
@@ -49,7 +55,7 @@ def test_the_traffic_light_is_the_models_zone_at_the_lowest_level(page, quantile
 
 def test_the_backtest_table_holds_each_models_breaches_and_tests(page, quantile_run) -> None:
     test = quantile_run.metrics.test
-    tables = [d.value for d in page.dataframe]
+    tables = [d.value for d in _results(quantile_run, "results.tab_backtests").dataframe]
     table = next(t for t in tables if TEXT["var.col_kupiec"][0] in t and "Model" in t)
     assert list(table["Model"])[:2] == ["Deep model", "Historical simulation"]
     for name, label in (("model", "Deep model"), ("garch", "GARCH(1,1)-t")):
@@ -58,7 +64,8 @@ def test_the_backtest_table_holds_each_models_breaches_and_tests(page, quantile_
         assert row[TEXT["var.col_breaches"][0]] == f"{bt['breaches']} / {bt['n']}"
         zone = TEXT[f"var.zone_{bt['traffic_light']['zone']}"][0]
         assert row[TEXT["var.col_light"][0]] == zone
-    per_entity = next(t for t in tables if TEXT["var.col_entity"][0] in t)
+    series_tab = [d.value for d in page.dataframe]  # the first tab's per-entity table
+    per_entity = next(t for t in series_tab if TEXT["var.col_entity"][0] in t)
     assert len(per_entity) == 4  # four tickers in the fixture
 
 

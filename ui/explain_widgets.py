@@ -37,7 +37,7 @@ from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.auth import user_store
 from ui.i18n import chart_labels, language, level_name, t
-from ui.page import show_error
+from ui.page import lazy_tabs, show_error
 from ui.text import md_escape
 
 EXPLAIN_TASK = tasks.EXPLANATION
@@ -205,19 +205,21 @@ def explanation_views(run: Run) -> None:
         )
     lags = not exp.lag.empty  # a network with a sequence input: which days matter
     names = ["global", "prediction", *(["lags"] if lags else []), "dependence"]
-    tabs = dict(zip(names, st.tabs([t(f"explain.tab_{n}") for n in names]), strict=True))
-    with tabs["global"]:
-        _global(stored, exp, labels, units)
-    with tabs["prediction"]:
-        _one_prediction(exp, labels, run)
-    if lags:
-        with tabs["lags"]:
-            st.plotly_chart(X.lag_heatmap(exp.lag, labels), key="lag")
-            if exp.attention is not None:
-                st.plotly_chart(X.attention_profile(exp.attention, exp.lag, labels), key="attn")
-                st.caption(t("explain.attention_note"))
-    with tabs["dependence"]:
-        _dependence(exp, labels)
+    views = {
+        "global": lambda: _global(stored, exp, labels, units),
+        "prediction": lambda: _one_prediction(exp, labels, run),
+        "lags": lambda: _lags(exp, labels),
+        "dependence": lambda: _dependence(exp, labels),
+    }
+    lazy_tabs({t(f"explain.tab_{n}"): views[n] for n in names}, key="explain_tab")
+
+
+def _lags(exp: Explanation, labels: dict) -> None:
+    """Which days of the window matter (a network with a sequence input)."""
+    st.plotly_chart(X.lag_heatmap(exp.lag, labels), key="lag")
+    if exp.attention is not None:
+        st.plotly_chart(X.attention_profile(exp.attention, exp.lag, labels), key="attn")
+        st.caption(t("explain.attention_note"))
 
 
 def _global(stored: Explanation, exp: Explanation, labels: dict, units: dict) -> None:

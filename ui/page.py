@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from riskcore.errors import RiskcoreError
@@ -82,3 +84,22 @@ def threshold_slider(
         args=(key, run.run_id),
         help=help,
     )
+
+
+def lazy_tabs(sections: dict[str, Callable[[], None]], key: str) -> None:
+    """Tabs of which only the open one runs and reaches the browser: a page of ten charts and
+    five tables draws one tab's worth on first render, and a hidden tab costs nothing on a
+    rerun. `sections` maps each (translated) label to what draws its content; switching tabs
+    reruns the page, which draws from cached summaries. The open tab is remembered by position,
+    so it stays open when the language (its label) changes or the user comes back from
+    another page."""
+    labels = list(sections)
+    remembered = f"{key}_position"
+    if st.session_state.get(key) not in labels:  # new labels, or back from another page
+        st.session_state[key] = labels[min(st.session_state.get(remembered, 0), len(labels) - 1)]
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    for k, (tab, draw) in enumerate(zip(tabs, sections.values(), strict=True)):
+        if tab.open:
+            st.session_state[remembered] = k
+            with tab:
+                draw()
