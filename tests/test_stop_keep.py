@@ -15,6 +15,7 @@ from riskcore.store import RunStore
 from riskcore.train import STAGES, train_run
 from tests.panels import config_dict, random_panel
 from ui.i18n import TEXT
+from ui.results_widgets import timings_frame
 
 T = "tests.test_stop_keep:"
 
@@ -87,6 +88,10 @@ def test_stopping_early_keeps_the_best_epoch_and_saves_the_whole_run(stopped) ->
     assert run.metrics["test"]["model"]["roc_auc_ci"]
     assert run.meta["name"] == "stopped by hand"
     assert run.verified
+    # Results' run details say so beside the epochs run
+    details = timings_frame(run).set_index("Item")["Value"]
+    assert details["Epochs run"] == "2"
+    assert details["Stopped by the user"] == f"at epoch 2 of 6; kept the best, epoch {best}"
 
 
 def test_every_stage_is_a_step_of_the_job_with_an_eta_for_all_of_it(stopped) -> None:

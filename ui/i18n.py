@@ -856,6 +856,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "results.timing.total": ("Whole job", "整个任务"),
     "results.timing_seconds": ("{stage} (s)", "{stage}（秒）"),
     "results.epochs_run": ("Epochs run", "已运行轮次"),
+    "results.stopped_early": ("Stopped by the user", "由用户提前停止"),
+    "results.stopped_at": (
+        "at epoch {epoch} of {epochs}; kept the best, epoch {best}",
+        "在第 {epoch} 轮（共 {epochs} 轮）；保留最佳的第 {best} 轮",
+    ),
+    "results.col.item": ("Item", "项目"),
     "results.parameters": ("Network parameters", "网络参数量"),
     "results.device": ("Device", "设备"),
     "results.title": ("Results", "结果"),

@@ -430,12 +430,21 @@ def timings_frame(run: Run) -> pd.DataFrame:
         name = t(f"results.timing.{stage}")
         name = name if name != f"results.timing.{stage}" else stage.replace("_", " ")
         rows.append((t("results.timing_seconds", stage=name), f"{seconds:,.1f}"))
+    rows.append((t("results.epochs_run"), _count(run.meta.epochs_run)))
+    stopped = run.meta.get("stopped_early")
+    if isinstance(stopped, dict):  # the user stopped training and kept the best epoch so far
+        at = t(
+            "results.stopped_at",
+            epoch=stopped.get("epoch"),
+            epochs=stopped.get("epochs"),
+            best=stopped.get("best_epoch"),
+        )
+        rows.append((t("results.stopped_early"), at))
     rows += [
-        (t("results.epochs_run"), _count(run.meta.epochs_run)),
         (t("results.parameters"), _count(run.meta.parameters)),
         (t("results.device"), str(run.meta.device or "–")),
     ]
-    return pd.DataFrame(rows, columns=[t("chart.metric"), t("chart.value")])
+    return pd.DataFrame(rows, columns=[t("results.col.item"), t("chart.value")])
 
 
 def walk_forward_frame(summary: dict, run: Run) -> pd.DataFrame:
