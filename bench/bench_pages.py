@@ -66,6 +66,7 @@ OBSERVER_JS = """
   document.addEventListener('keydown', (e) => window.__ev.push(['input', e.key, now()]), true);
   document.addEventListener('pointerdown', (e) => {
     if (e.target.closest('[role="option"]')) window.__ev.push(['input', 'option', now()]);
+    if (e.target.closest('[role="tab"]')) window.__ev.push(['input', 'tab', now()]);
   }, true);
   const metrics = () => JSON.stringify(
     [...document.querySelectorAll('[role="tabpanel"]')]
