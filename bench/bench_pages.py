@@ -336,7 +336,7 @@ def apptest(home: Path, run_id: str, repeats: int) -> dict:
 
 # ---- 4. a million predictions: Results of the sample run against a 1M-row run ---------------
 LARGE_ENTITIES = 400
-RESULTS_CHARTS = 7  # the metric comparison above the tabs and the six charts of "Curves"
+RESULTS_CHARTS = 6  # the metric comparison above the tabs and the five charts of "Curves"
 MEMORY_RATIO_BUDGET = 1.5
 
 # True once the app is on /results, the script is idle and every visible Plotly chart has drawn

@@ -188,8 +188,9 @@ def _summary_models(summary: RunSummary, run: Run) -> list[str]:
 
 
 def curves(run: Run) -> None:
-    """ROC, PR, calibration, KS, gains and training curves from the run's summary: a few
-    hundred points per curve whatever the size of the test split."""
+    """ROC, PR, calibration, KS and gains from the run's summary: a few hundred points per
+    curve whatever the size of the test split. The training curves are with the run's details:
+    they say how the network trained, not how well it ranks."""
     summary = run_summary(run)
     labels = run_labels(run)
     models = _summary_models(summary, run)
@@ -204,7 +205,6 @@ def curves(run: Run) -> None:
         "calib": (c1, lambda: charts.calibration_chart(calibration, labels)),
         "ks": (c2, lambda: charts.ks_chart(summary.ks, labels)),
         "lift": (c1, lambda: charts.gains_chart(summary.lift, labels)),
-        "history": (c2, lambda: charts.training_curves(run.history, labels=labels)),
     }
     for key, (column, build) in drawn.items():
         column.plotly_chart(run_figure(run, key, build), key=key)
@@ -369,10 +369,16 @@ def regression_views(run: Run) -> None:
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.predicted_vs_actual(y, pred, labels=labels), key="pva")
     c2.plotly_chart(charts.residuals(y, pred, labels=labels), key="resid")
-    st.plotly_chart(charts.training_curves(run.history, labels=labels), key="history")
 
 
 def run_details(run: Run) -> None:
+    """How the run was trained: its loss curves, config, files, timings, and the user's runs."""
+    st.plotly_chart(
+        run_figure(
+            run, "history", lambda: charts.training_curves(run.history, labels=chart_labels())
+        ),
+        key="history",
+    )
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('results.config')}**")
