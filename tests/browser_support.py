@@ -203,12 +203,29 @@ def file_input(page, label: str):
     return uploader.locator("input[type='file']")
 
 
+def wait_idle(page) -> None:
+    """Until the app's script run has finished. A config restored while the run that reads
+    the primary file is still going is lost (Streamlit 1.67; the page then keeps its
+    defaults), so the journeys below wait for this first, as a user would see the page settle."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'"
+    )
+
+
+def restore_config(page, config_path: Path) -> None:
+    """The Data page's "Restore a config", once the page is idle; returns when it is applied."""
+    wait_idle(page)
+    file_input(page, "Restore a config").set_input_files(str(config_path))
+    page.get_by_text(f"Config restored from {config_path.name}").wait_for()
+
+
 def upload(page, data: Path, config: dict, config_path: Path) -> None:
     """The primary file through the real file input, then a config JSON restored from disk."""
     file_input(page, "Primary time series").set_input_files(str(data))
     page.get_by_text(f"{data.name}:").first.wait_for()
     config_path.write_text(json.dumps(config), encoding="utf-8")
-    file_input(page, "Restore a config").set_input_files(str(config_path))
+    restore_config(page, config_path)
     page.get_by_text("Samples per split").wait_for()
 
 

@@ -18,6 +18,7 @@ from tests.browser_support import (
     TINY_CONFIG,
     file_input,
     open_page,
+    restore_config,
     serve,
     small_market,
 )
@@ -55,8 +56,8 @@ def trained(server, browser, tmp_path_factory):
     page.get_by_text("market_prices.csv:").first.wait_for()
     config = tmp_path_factory.mktemp("config") / "tiny.json"
     config.write_text(json.dumps(TINY_CONFIG), encoding="utf-8")
-    file_input(page, "Restore a config").set_input_files(str(config))
     try:
+        restore_config(page, config)  # the tiny model, applied
         page.get_by_text("Samples per split").wait_for()
     except Exception:  # what the page showed instead, for whoever reads the CI log
         page.screenshot(path=ARTIFACTS / "browser_data_failed.png", full_page=True)

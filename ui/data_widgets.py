@@ -689,4 +689,8 @@ def config_io(raw: dict | None) -> None:
             return
         st.session_state.config_upload_id = upload.file_id
         set_config_dict(json.loads(cfg.to_json()))
+        st.session_state.config_restored = (upload.name, config_version())
         st.rerun()
+    name, version = st.session_state.get("config_restored", ("", -1))
+    if version == config_version():  # applied, and no other config loaded since
+        c2.caption(t("data.config_restored", name=md_escape(name)))

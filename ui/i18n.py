@@ -503,6 +503,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.config_file": ("Config file", "配置文件"),
     "data.download_config": ("Download config (JSON)", "下载配置（JSON）"),
     "data.upload_config": ("Restore a config (JSON)", "恢复配置（JSON）"),
+    "data.config_restored": (
+        "Config restored from {name}: its mapping and training settings are loaded.",
+        "已从 {name} 恢复配置：其列映射和训练设置已载入。",
+    ),
     "data.config_invalid": ("The config is not complete yet:", "配置尚不完整："),
     "data.remove": ("Remove", "移除"),
     "data.remove_help": (
