@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, wait_idle  # noqa: E402
 
 SAMPLE_BUTTON = "Load sample: market risk (12 tickers)"
 FIRST_RENDER_BUDGET_S = 3.0
@@ -265,10 +265,7 @@ def reruns(browser, home: Path, tmp: Path, n_slider: int, n_select: int) -> dict
             panel = page.locator("[role='tabpanel']:visible")
             slider = panel.get_by_role("slider", name="Alert threshold")
             slider.wait_for()
-            page.wait_for_function(
-                "() => document.querySelector('[data-testid=\"stApp\"]')"
-                ".getAttribute('data-test-script-state') === 'notRunning'"
-            )
+            wait_idle(page)
             page.evaluate(OBSERVER_JS)
             out.update(slide_and_pick(page, slider, n_slider, n_select))
         finally:
@@ -406,10 +403,7 @@ def open_results(page, url: str, received: list[int]) -> dict:
     with every chart drawn, and the websocket bytes that came with it."""
     page.goto(url)
     page.get_by_role("heading", name="Data").first.wait_for()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'"
-    )
+    wait_idle(page)
     page.evaluate(OBSERVER_JS)
     page.evaluate("window.__ev = []")
     received.clear()

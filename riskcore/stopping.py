@@ -22,3 +22,17 @@ def stop_requested() -> bool:
     has (JobManager.stop_early); a task polls it (riskcore.train's fit). Always False outside
     a worker (the CLI, tests calling a task directly)."""
     return _flag is not None and _flag.is_set()
+
+
+def stop_point(stopped: object) -> dict | None:
+    """Where a run the user stopped early stopped, from meta.json's "stopped_early" (None for
+    a run that trained to its end): `epoch`, `epochs` planned, and `best`, the epoch it kept,
+    which is where it stopped when no epoch had a validation loss yet."""
+    if not isinstance(stopped, dict):
+        return None
+    epoch = stopped.get("epoch")
+    return {
+        "epoch": epoch,
+        "epochs": stopped.get("epochs"),
+        "best": stopped.get("best_epoch") or epoch,
+    }

@@ -21,6 +21,7 @@ from riskcore.findings import (
     verdict_sentence,
     warning_sentences,
 )
+from riskcore.stopping import stop_point
 from riskcore.store import SPREAD_COLUMN, Run, RunStore
 from riskcore.summaries import RunSummary
 from riskcore.verdict import decide
@@ -437,15 +438,9 @@ def timings_frame(run: Run) -> pd.DataFrame:
         name = name if name != f"results.timing.{stage}" else stage.replace("_", " ")
         rows.append((t("results.timing_seconds", stage=name), f"{seconds:,.1f}"))
     rows.append((t("results.epochs_run"), _count(run.meta.epochs_run)))
-    stopped = run.meta.get("stopped_early")
-    if isinstance(stopped, dict):  # the user stopped training and kept the best epoch so far
-        at = t(
-            "results.stopped_at",
-            epoch=stopped.get("epoch"),
-            epochs=stopped.get("epochs"),
-            best=stopped.get("best_epoch"),
-        )
-        rows.append((t("results.stopped_early"), at))
+    point = stop_point(run.meta.get("stopped_early"))
+    if point:  # the user stopped training and kept the best epoch so far
+        rows.append((t("results.stopped_early"), t("results.stopped_at", **point)))
     rows += [
         (t("results.parameters"), _count(run.meta.parameters)),
         (t("results.device"), str(run.meta.device or "–")),

@@ -10,6 +10,7 @@ from riskcore.config import RunConfig, field_spec, parse_config
 from riskcore.errors import RiskcoreError
 from riskcore.model import parameter_count
 from riskcore.settings import server_settings
+from riskcore.stopping import stop_point
 from riskcore.store import check_run_name, run_label
 from ui import config_widgets as W
 from ui import jobs_panel
@@ -302,16 +303,9 @@ def _saved_banner(run_id: str) -> None:
     except RiskcoreError:  # deleted meanwhile: the id is all there is to say
         label, stopped = run_id, None
     st.success(t("train.done", run_id=label), icon=":material/check_circle:")
-    if isinstance(stopped, dict):
-        st.info(
-            t(
-                "train.done_stopped",
-                epoch=stopped.get("epoch"),
-                epochs=stopped.get("epochs"),
-                best=stopped.get("best_epoch") or stopped.get("epoch"),
-            ),
-            icon=":material/stop_circle:",
-        )
+    point = stop_point(stopped)
+    if point:
+        st.info(t("train.done_stopped", **point), icon=":material/stop_circle:")
     if st.button(t("train.see_results"), key="see_results", icon=":material/insights:"):
         set_active_run(run_id)  # the run just trained, whatever the picker showed
         st.switch_page("pages/results.py")
