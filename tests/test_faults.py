@@ -5,6 +5,7 @@ runs apart. Core, CLI and AppTest with the real JobManager."""
 from __future__ import annotations
 
 import errno
+import faulthandler
 import json
 import os
 import signal
@@ -115,7 +116,9 @@ def test_after_a_restart_the_app_cleans_old_debris_and_the_runs_load(tmp_path, m
     fresh.mkdir()
     monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    # 180 s: CI once timed the Train page out at 60 s while the other worker ran three
+    # trainings at once (a 2-core machine); the page takes about 2 s when idle.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
     assert not at.exception
     assert not old.exists() and fresh.exists()
@@ -186,7 +189,9 @@ def test_cli_train_into_an_unwritable_folder_is_one_error_line(
 def _app(home: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("RISKCORE_HOME", str(home))
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    # 180 s: CI once timed the Train page out at 60 s while the other worker ran three
+    # trainings at once (a 2-core machine); the page takes about 2 s when idle.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
     at.button(key="sample_market").click().run()
     cfg = at.session_state["config"]
@@ -197,7 +202,11 @@ def _app(home: Path, monkeypatch) -> AppTest:
 
 
 def _click_train(at: AppTest) -> None:
-    at.switch_page("pages/train.py").run()
+    try:
+        at.switch_page("pages/train.py").run()
+    except RuntimeError:  # a timed-out run: where every thread was, to tell a hang from a slow page
+        faulthandler.dump_traceback(all_threads=True)
+        raise
     assert not at.exception, at.exception
     next(b for b in at.button if b.label == TEXT["train.start"][0]).click().run()
     assert not at.exception, at.exception
