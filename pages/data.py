@@ -13,9 +13,15 @@ st.title(t("data.title"))
 st.caption(t("data.caption"))
 
 sample_buttons()
-file_section()
-raw = mapping_form()
-if raw is not None:
-    explore(raw)
-    split_preview(raw)
-config_io(raw)
+# The config file's section stays at one place in the page's element tree while the files and
+# the mapping above it grow: an uploader that moves while a run is drawing loses the file the
+# analyst just chose in it.
+body, config_slot = st.container(), st.container()
+with body:
+    file_section()
+    raw = mapping_form()
+    if raw is not None:
+        explore(raw)
+        split_preview(raw)
+with config_slot:
+    config_io(raw)

@@ -204,9 +204,7 @@ def file_input(page, label: str):
 
 
 def wait_idle(page) -> None:
-    """Until the app's script run has finished. A config restored while the run that reads
-    the primary file is still going is lost (Streamlit 1.67; the page then keeps its
-    defaults), so the journeys below wait for this first, as a user would see the page settle."""
+    """Until the app's script run has finished (bench_pages times interactions to this)."""
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')"
         "?.getAttribute('data-test-script-state') === 'notRunning'"
@@ -214,7 +212,8 @@ def wait_idle(page) -> None:
 
 
 def restore_config(page, config_path: Path) -> None:
-    """The Data page's "Restore a config", once the page is idle; returns when it is applied."""
+    """The Data page's "Restore a config", once the page is idle (the journeys restore at a
+    settled page; test_browser restores mid-run on purpose); returns when it is applied."""
     wait_idle(page)
     file_input(page, "Restore a config").set_input_files(str(config_path))
     page.get_by_text(f"Config restored from {config_path.name}").wait_for()

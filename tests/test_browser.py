@@ -88,6 +88,29 @@ def test_upload_train_and_read_the_metrics(trained) -> None:
     page.screenshot(path=ARTIFACTS / "browser_results.png", full_page=True)
 
 
+@pytest.mark.parametrize("after_s", [0.0, 0.5, 1.0])
+def test_a_config_restored_while_the_primary_file_loads_is_applied(
+    server, browser, tmp_path, after_s
+) -> None:
+    """A fast analyst: the config chosen while the run reading the primary file still draws.
+    It used to lose one or the other (a run stopped halfway had marked the file as read; the
+    config uploader moved as the mapping appeared above it, dropping the chosen file)."""
+    page = _open(browser, server)
+    data = small_market(tmp_path)
+    config = tmp_path / "tiny.json"
+    config.write_text(json.dumps({**TINY_CONFIG, "window": 13}), encoding="utf-8")
+    file_input(page, "Primary time series").set_input_files(str(data))
+    page.wait_for_timeout(after_s * 1000)
+    file_input(page, "Restore a config").set_input_files(str(config))
+    page.get_by_text("Config restored from tiny.json").wait_for()
+    page.get_by_text("market_prices.csv:").first.wait_for()  # the primary file is still loaded
+    page.get_by_text("Samples per split").wait_for()
+    window = page.get_by_test_id("stSlider").filter(has_text="Window (rows of history)")
+    assert window.get_by_test_id("stSliderThumbValue").inner_text() == "13"
+    _no_exception(page)
+    page.close()
+
+
 def test_switch_to_chinese(server, browser) -> None:
     page = _open(browser, server)
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()

@@ -185,7 +185,6 @@ def file_section() -> None:
             uploads = list(upload or []) if many else [upload] if upload is not None else []
             ids = tuple(u.file_id for u in uploads)
             if uploads and seen.get(role) != ids:
-                seen[role] = ids
                 try:
                     if many:
                         _load_macro(uploads)
@@ -199,6 +198,9 @@ def file_section() -> None:
                 except RiskcoreError as exc:
                     files().pop(role, None)
                     show_error(exc)
+                # Marked as seen only once read: a run stopped halfway (another widget moved:
+                # Streamlit starts the next run at once) leaves the file for the next run to read.
+                seen[role] = ids
             loaded = files().get(role)
             if loaded:
                 for part in loaded.each:
