@@ -44,3 +44,23 @@ def test_only_the_open_tab_runs_and_it_stays_open(market_run, copy_run, monkeypa
     at.switch_page("pages/results.py").run()  # back from another page: still open
     assert not at.exception, at.exception
     assert [s for s in at.slider if s.key == "threshold"]
+
+
+def test_the_timeline_tab_draws_the_picked_entity_above_the_riskiest_table(
+    market_run, copy_run, monkeypatch
+) -> None:
+    run = copy_run(market_run)
+    monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.session_state["run_id"] = run.run_id
+    at.switch_page("pages/results.py").run()
+    open_tab(at, "results_tab", "results.tab_timeline")
+    pick = at.selectbox(key="timeline_entity")
+    other = pick.options[1]
+    pick.set_value(other).run()
+    assert not at.exception, at.exception
+    assert other in at.get("plotly_chart")[-1].proto.spec  # its title names the entity
+    riskiest = at.dataframe[-1].value  # the riskiest entities, whatever the pick
+    assert len(riskiest) > 0
