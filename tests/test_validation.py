@@ -406,3 +406,16 @@ def test_validate_run_refuses_what_it_cannot_check(tmp_path) -> None:
     run.metrics["task"] = "regression"
     with pytest.raises(ValidateError, match="needs a classification run"):
         validate_run(run)
+
+
+def test_the_stability_heatmap_names_its_colour_scale_in_the_page_language() -> None:
+    from riskcore.charts.validation import heatmap
+
+    table = pd.DataFrame(
+        {"period": ["2024Q1", "2024Q2"], "feature": ["ret_1d", "ret_1d"], "psi": [0.02, 0.31]}
+    )
+    zh = {"col.period": "期间", "col.psi": "群体稳定性 PSI"}
+    spec = {"kind": "heatmap", "x": "period", "y": "feature", "z": "psi"}
+    fig = heatmap(spec, table, "稳定性", lambda key: zh.get(key, key))
+    assert fig.data[0].colorbar.title.text == "群体稳定性 PSI"
+    assert np.asarray(fig.data[0].z).tolist() == [[0.02, 0.31]]

@@ -136,7 +136,7 @@ def heatmap(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Fig
             x=[str(c) for c in grid.columns],
             y=[str(i) for i in grid.index],
             colorscale="Reds",
-            colorbar={"title": "PSI"},
+            colorbar={"title": label(f"col.{spec['z']}")},  # the column label of the table
         )
     )
     return fig
