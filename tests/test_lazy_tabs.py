@@ -64,3 +64,25 @@ def test_the_timeline_tab_draws_the_picked_entity_above_the_riskiest_table(
     assert other in at.get("plotly_chart")[-1].proto.spec  # its title names the entity
     riskiest = at.dataframe[-1].value  # the riskiest entities, whatever the pick
     assert len(riskiest) > 0
+
+
+def test_a_pick_on_a_closed_tab_is_kept_when_the_tab_reopens(
+    market_run, copy_run, monkeypatch
+) -> None:
+    """Streamlit forgets a widget that a run does not draw; the timeline's entity is kept."""
+    run = copy_run(market_run)
+    monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.session_state["run_id"] = run.run_id
+    at.switch_page("pages/results.py").run()
+    open_tab(at, "results_tab", "results.tab_timeline")
+    pick = at.selectbox(key="timeline_entity")
+    other = pick.options[2]
+    pick.set_value(other).run()
+    open_tab(at, "results_tab", "results.tab_threshold")
+    assert not [s for s in at.selectbox if s.key == "timeline_entity"]  # the closed tab
+    open_tab(at, "results_tab", "results.tab_timeline")
+    assert at.selectbox(key="timeline_entity").value == other
+    assert other in at.get("plotly_chart")[-1].proto.spec

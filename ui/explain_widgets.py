@@ -37,7 +37,7 @@ from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.auth import user_store
 from ui.i18n import chart_labels, language, level_name, t
-from ui.page import lazy_tabs, show_error
+from ui.page import lazy_tabs, remembered, show_error
 from ui.text import md_escape
 
 EXPLAIN_TASK = tasks.EXPLANATION
@@ -272,9 +272,8 @@ def _global(stored: Explanation, exp: Explanation, labels: dict, units: dict) ->
 def _dependence(exp, labels: dict) -> None:
     """A sequence feature can be read at t or summarised over its window (mean, volatility)."""
     c1, c2 = st.columns([2, 3])
-    feature = c1.selectbox(
-        t("explain.feature"), exp.importance["feature"].tolist(), key="dep_feature"
-    )
+    features = exp.importance["feature"].tolist()
+    feature = c1.selectbox(t("explain.feature"), features, **remembered("dep_feature", features))
     values = exp.feature_values[feature]
     if feature in exp.window_values.get("std", {}):
         summary = c2.radio(
@@ -282,7 +281,7 @@ def _dependence(exp, labels: dict) -> None:
             ("at_t", "mean", "std"),
             format_func=lambda k: t(f"explain.x_{k}"),
             horizontal=True,
-            key="dep_summary",
+            **remembered("dep_summary", ("at_t", "mean", "std")),
         )
         if summary != "at_t":
             values = exp.window_values[summary][feature]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -103,3 +104,21 @@ def lazy_tabs(sections: dict[str, Callable[[], None]], key: str) -> None:
             st.session_state[remembered] = k
             with tab:
                 draw()
+
+
+def remembered(key: str, options: Sequence[Any]) -> dict[str, Any]:
+    """A widget's key and callback so that its pick survives the runs that do not draw it.
+    Streamlit drops a widget's state when a run leaves it out (a closed lazy tab), so a
+    picked entity or feature would reset to the first option on reopening; a copy kept under
+    another key is put back while it is still among `options`. Pass as `**remembered(...)`."""
+    kept = f"{key}_kept"
+    value = st.session_state.get(kept)
+    choices = list(options)
+    valid = all(v in choices for v in value) if isinstance(value, list) else value in choices
+    if key not in st.session_state and kept in st.session_state and valid:
+        st.session_state[key] = value
+    return {"key": key, "on_change": _keep, "args": (key,)}
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"{key}_kept"] = st.session_state[key]

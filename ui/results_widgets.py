@@ -27,7 +27,7 @@ from riskcore.summaries import RunSummary
 from riskcore.verdict import decide
 from ui.auth import user_store
 from ui.i18n import chart_labels, language, t
-from ui.page import run_summary, threshold_slider
+from ui.page import remembered, run_summary, threshold_slider
 from ui.sidebar import visible_run_ids
 from ui.state import set_run_threshold
 from ui.text import md_escape
@@ -336,7 +336,10 @@ def _timeline_chart(run: Run) -> None:
     pick reruns this fragment on a few thousand rows, not on every prediction."""
     timeline = run_summary(run).timeline
     entity = st.selectbox(
-        t("results.entity"), timeline.entities, key="timeline_entity", help=t("results.entity_help")
+        t("results.entity"),
+        timeline.entities,
+        help=t("results.entity_help"),
+        **remembered("timeline_entity", timeline.entities),
     )
     threshold = st.session_state.get("threshold")
     figure = run_figure(

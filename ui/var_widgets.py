@@ -16,6 +16,7 @@ from riskcore.findings import DISPLAY_SCALE, model_label
 from riskcore.quantiles import level_key
 from riskcore.store import Run
 from ui.i18n import chart_labels, level_name, t
+from ui.page import remembered
 
 ZONE_COLOUR = {"green": "green", "yellow": "orange", "red": "red"}
 ZONE_FILL = {"green": "#d9f2e3", "yellow": "#fdf0c9", "red": "#f8d7d3"}  # table cells
@@ -177,9 +178,12 @@ def series_section(run: Run) -> None:
     names = var_models(run)
     c1, c2, c3 = st.columns([1, 1, 2])
     entities = sorted(pred["entity"].astype(str).unique())
-    entity = c1.selectbox(t("results.entity"), entities, key="var_entity")
+    entity = c1.selectbox(t("results.entity"), entities, **remembered("var_entity", entities))
     level = c2.selectbox(
-        t("var.level"), run.quantile_levels, format_func=level_name, key="var_level"
+        t("var.level"),
+        run.quantile_levels,
+        format_func=level_name,
+        **remembered("var_level", run.quantile_levels),
     )
     test = run.metrics.test
     shown = c3.multiselect(
