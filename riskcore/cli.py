@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -175,8 +178,39 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+STOPPING = (
+    "stopping: the network stops at the next batch and keeps its best epoch so far; the "
+    "baselines still run and the run is saved. Press Ctrl+C again to discard it."
+)
+
+
+@contextmanager
+def _first_ctrl_c_keeps_best() -> Iterator[Callable[[], bool]]:
+    """While `train` runs, the first Ctrl+C is the dashboard's "Stop and keep the best epoch"
+    (the yielded poll turns True; riskcore.train stops the fit and saves the run); a second
+    one interrupts, and nothing is saved. Outside the main thread (signals can't be set
+    there) Ctrl+C keeps its usual meaning."""
+    asked = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield asked.is_set
+        return
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if asked.is_set():
+            raise KeyboardInterrupt
+        asked.set()
+        print(STOPPING, file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield asked.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from riskcore.config import load_config
+    from riskcore.stopping import stop_point
     from riskcore.store import RunStore, run_label
     from riskcore.train import train_run
 
@@ -185,16 +219,18 @@ def _cmd_train(args: argparse.Namespace) -> int:
     console = _console()
     emit, close = _progress_emitter(console)
     try:
-        run_id = train_run(
-            config,
-            frames["primary"],
-            frames.get("macro"),
-            frames.get("sentiment"),
-            store=RunStore(),
-            sources=sources,
-            emit=emit,
-            name=args.name,
-        )
+        with _first_ctrl_c_keeps_best() as stop_asked:
+            run_id = train_run(
+                config,
+                frames["primary"],
+                frames.get("macro"),
+                frames.get("sentiment"),
+                store=RunStore(),
+                sources=sources,
+                emit=emit,
+                name=args.name,
+                should_stop=stop_asked,
+            )
     finally:
         close()
     if not run_id:  # a multi-worker run: the chief writes it
@@ -202,6 +238,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
         return 0
     run = RunStore().load(run_id)
     _print_headline(console, run.metrics)
+    point = stop_point(run.meta.get("stopped_early"))
+    if point is not None:
+        console.print(
+            f"stopped by the user at epoch {point['epoch']} of {point['epochs']}; "
+            f"kept the best, epoch {point['best']}"
+        )
     console.print(f"run {run_label(run)} saved")
     print(run.path)  # last: `explain`, `score`, `report`... accept this path as the run
     return 0
