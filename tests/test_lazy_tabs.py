@@ -14,14 +14,19 @@ from ui.i18n import TEXT
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_only_the_open_tab_runs_and_it_stays_open(market_run, copy_run, monkeypatch) -> None:
-    run = copy_run(market_run)
+def _results(run, monkeypatch) -> AppTest:
+    """The app on Results for `run` (a copy in its own store), its first tab open."""
     monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     at.session_state["run_id"] = run.run_id
     at.switch_page("pages/results.py").run()
+    return at
+
+
+def test_only_the_open_tab_runs_and_it_stays_open(market_run, copy_run, monkeypatch) -> None:
+    at = _results(copy_run(market_run), monkeypatch)
     assert not at.exception, at.exception
     assert [tab.label for tab in at.tabs] == [
         TEXT[f"results.tab_{n}"][0] for n in ("curves", "threshold", "timeline", "run")
@@ -46,41 +51,19 @@ def test_only_the_open_tab_runs_and_it_stays_open(market_run, copy_run, monkeypa
     assert [s for s in at.slider if s.key == "threshold"]
 
 
-def test_the_timeline_tab_draws_the_picked_entity_above_the_riskiest_table(
-    market_run, copy_run, monkeypatch
-) -> None:
-    run = copy_run(market_run)
-    monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.session_state["run_id"] = run.run_id
-    at.switch_page("pages/results.py").run()
-    open_tab(at, "results_tab", "results.tab_timeline")
-    pick = at.selectbox(key="timeline_entity")
-    other = pick.options[1]
-    pick.set_value(other).run()
-    assert not at.exception, at.exception
-    assert other in at.get("plotly_chart")[-1].proto.spec  # its title names the entity
-    riskiest = at.dataframe[-1].value  # the riskiest entities, whatever the pick
-    assert len(riskiest) > 0
-
-
-def test_a_pick_on_a_closed_tab_is_kept_when_the_tab_reopens(
+def test_a_pick_on_the_timeline_is_drawn_and_kept_when_the_tab_reopens(
     market_run, copy_run, monkeypatch
 ) -> None:
     """Streamlit forgets a widget that a run does not draw; the timeline's entity is kept."""
-    run = copy_run(market_run)
-    monkeypatch.setenv("RISKCORE_HOME", str(run.path.parent.parent))
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.session_state["run_id"] = run.run_id
-    at.switch_page("pages/results.py").run()
+    at = _results(copy_run(market_run), monkeypatch)
     open_tab(at, "results_tab", "results.tab_timeline")
     pick = at.selectbox(key="timeline_entity")
     other = pick.options[2]
     pick.set_value(other).run()
+    assert not at.exception, at.exception
+    assert other in at.get("plotly_chart")[-1].proto.spec  # its title names the entity
+    assert len(at.dataframe[-1].value) > 0  # the riskiest entities, whatever the pick
+
     open_tab(at, "results_tab", "results.tab_threshold")
     assert not [s for s in at.selectbox if s.key == "timeline_entity"]  # the closed tab
     open_tab(at, "results_tab", "results.tab_timeline")
