@@ -157,6 +157,9 @@ def test_the_tune_page_checks_ranges_and_loads_the_best_config(page, runs) -> No
     at = page
     at.switch_page("pages/tune.py").run()
     assert at.title[0].value == TEXT["tune.title"][0]
+    offered = at.multiselect(key="tune_params").options  # named as the Train page names them
+    assert TEXT["train.learning_rate"][0] in offered and "learning_rate" not in offered
+    assert any(TEXT["train.dropout"][0] in m.value for m in at.markdown)
     at.number_input(key="tune_dropout_lo").set_value(0.5).run()
     at.number_input(key="tune_dropout_hi").set_value(0.1).run()
     assert any("'dropout'" in e.value and "swap" in e.value for e in at.error)

@@ -303,7 +303,8 @@ def test_figures_share_the_template_and_serialise(name: str) -> None:
     fig = FACTORIES[name]()
     assert fig.layout.template.layout.plot_bgcolor == "white"
     assert fig.layout.template.layout.legend.orientation == "h"
-    assert 360 <= (fig.layout.height or fig.layout.template.layout.height) <= 420
+    # 480: calibration (its legend below) and the KS chart beside it on Results
+    assert 360 <= (fig.layout.height or fig.layout.template.layout.height) <= 480
     assert json.loads(fig.to_json())["data"] is not None
 
 
@@ -338,3 +339,16 @@ def test_dates_and_unit_axes_follow_the_labels() -> None:
         for axis in (fig.layout.xaxis, fig.layout.yaxis):
             assert axis.range[0] < 0 and axis.range[1] > 1 and axis.dtick == 0.2
     assert charts.lift_chart(Y, SCORES["model"]).layout.yaxis.tickformat == ".0%"
+
+
+def test_single_model_curves_say_whose_they_are_and_labels_stay_readable() -> None:
+    lab = {**DEFAULT_LABELS, "model": "深度模型"}
+    gains = charts.lift_chart(Y, SCORES["model"], labels=lab)
+    assert gains.data[-1].name == "深度模型" and "深度模型" in gains.layout.title.text
+    assert "深度模型" in charts.ks_curve(Y, SCORES["model"], labels=lab).layout.title.text
+    assert gains.layout.xaxis.ticklabeloverflow == "allow"  # "100%" is not hidden at the edge
+    calibration = charts.calibration_curve(Y, SCORES)
+    assert calibration.layout.legend.orientation == "h" and calibration.layout.legend.y < 0
+    timeline = charts.risk_timeline(_predictions(), "AAA", 0.3)
+    label = next(a for a in timeline.layout.annotations if a.text.startswith("Threshold"))
+    assert label.bgcolor is not None  # readable where the score line crosses it

@@ -36,16 +36,24 @@ STARTING_RANGES: dict[str, tuple[float, float, bool]] = {
 }
 
 
+def param_label(name: str) -> str:
+    """A hyperparameter as the Train page names it ("units" tunes layer 1's units)."""
+    return t(f"train.{name}", n=1)
+
+
 def _range_inputs(name: str) -> dict:
     spec = TUNABLE[name]
     if spec.kind == "choice":
         choices = st.multiselect(
-            name, list(spec.choices), default=list(spec.choices), key=f"tune_{name}_choices"
+            param_label(name),
+            list(spec.choices),
+            default=list(spec.choices),
+            key=f"tune_{name}_choices",
         )
         return {"choices": choices}
     low, high, log = STARTING_RANGES[name]
     c0, c1, c2, c3 = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
-    c0.markdown(f"`{name}`")
+    c0.markdown(f"**{md_escape(param_label(name))}**  \n:gray[{name}]")  # the config's key too
     whole = spec.kind == "int"
     fmt = "%d" if whole else "%g"
     cast = int if whole else float
@@ -70,6 +78,7 @@ def _space(run: Run):
         t("tune.params"),
         allowed,
         default=[n for n in ("units", "dropout", "learning_rate") if n in allowed],
+        format_func=param_label,
         key="tune_params",
         help=t("tune.params_help"),
     )

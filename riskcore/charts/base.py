@@ -209,7 +209,8 @@ def unit_axes(fig: go.Figure, percent: bool = False) -> None:
     range ending at 1 exactly lets Plotly drop the 1 (or 100%) that a reader looks for, so
     the range reaches a little beyond both ends."""
     ticks = {"tick0": 0, "dtick": 0.2, "tickformat": ".0%" if percent else None}
-    fig.update_xaxes(range=[-0.01, 1.015], constrain="domain", **ticks)
+    # "100%" is wider than the room right of the plot; Plotly hides a label that overflows
+    fig.update_xaxes(range=[-0.01, 1.015], constrain="domain", ticklabeloverflow="allow", **ticks)
     fig.update_yaxes(range=[-0.01, 1.03], **ticks)
 
 
@@ -227,6 +228,19 @@ def date_axis(fig: go.Figure, labels: dict[str, str], axis: str = "x") -> None:
     ]
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
     update(type="date", tickformatstops=stops, hoverformat=labels["date_hover"])
+
+
+PAIRED_HEIGHT = 480  # a chart with its legend below, and the chart beside it on the page
+
+
+def legend_below(fig: go.Figure) -> None:
+    """The legend under the plot, for a chart with no corner its data always leave empty
+    (calibration points can sit anywhere in the unit square)."""
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
+        margin={"t": 48, "b": 120},
+        height=PAIRED_HEIGHT,
+    )
 
 
 def legend_inside(fig: go.Figure, corner: str) -> None:

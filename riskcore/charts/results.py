@@ -22,10 +22,12 @@ from riskcore import metrics
 from riskcore.charts.base import (
     COLOURS,
     DEFAULT_LABELS,
+    PAIRED_HEIGHT,
     SEQUENCE,
     TEMPLATE,
     date_axis,
     figure,
+    legend_below,
     legend_inside,
     message,
     one_class,
@@ -62,6 +64,7 @@ def _threshold_line(fig: go.Figure, value: float, lab: Mapping[str, str], axis: 
         annotation_text=lab["threshold_line"].format(value=value),
         annotation_position="top right" if axis == "x" else "top left",
         annotation_font_color=COLOURS["threshold"],
+        annotation_bgcolor="rgba(255,255,255,0.8)",  # readable where a score line crosses it
     )
 
 
@@ -239,7 +242,7 @@ def ks_curve(y: ArrayLike, score: ArrayLike, labels: Mapping[str, str] | None = 
 def ks_chart(table: pd.DataFrame | None, labels: Mapping[str, str] | None = None) -> go.Figure:
     """ks_curve from metrics.ks_curve_table (None: the split has one class)."""
     lab = _labels(labels)
-    fig = figure(lab["ks_title"], lab["threshold"], lab["cum_share"])
+    fig = figure(f"{lab['ks_title']} · {lab['model']}", lab["threshold"], lab["cum_share"])
     if table is None:
         return message(fig, lab["one_class"])
     for column, colour in (("cum_events", "event"), ("cum_non_events", "non_event")):
@@ -267,6 +270,7 @@ def ks_chart(table: pd.DataFrame | None, labels: Mapping[str, str] | None = None
         )
     )
     unit_axes(fig)
+    fig.update_layout(height=PAIRED_HEIGHT)  # beside the calibration chart on Results
     return fig
 
 
@@ -315,7 +319,7 @@ def calibration_chart(
             )
         )
     unit_axes(fig)
-    legend_inside(fig, "top left")
+    legend_below(fig)
     return fig
 
 
@@ -381,7 +385,8 @@ def lift_chart(
 def gains_chart(table: pd.DataFrame | None, labels: Mapping[str, str] | None = None) -> go.Figure:
     """lift_chart from metrics.lift_table (None: the split has one class)."""
     lab = _labels(labels)
-    fig = figure(lab["gains_title"], lab["population_share"], lab["events_captured"])
+    title = f"{lab['gains_title']} · {lab['model']}"  # the deep model's: say so
+    fig = figure(title, lab["population_share"], lab["events_captured"])
     if table is None:
         return message(fig, lab["one_class"])
     table = table.sort_values("decile")
@@ -391,7 +396,7 @@ def gains_chart(table: pd.DataFrame | None, labels: Mapping[str, str] | None = N
         go.Scatter(
             x=np.r_[0.0, population],
             y=np.r_[0.0, table["cum_events_share"]],
-            name=lab["gains"],
+            name=lab["model"],
             mode="lines+markers",
             line={"color": COLOURS["model"], "width": 2},
             customdata=np.r_[np.nan, table["cum_lift"]],

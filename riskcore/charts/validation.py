@@ -17,6 +17,8 @@ from riskcore.charts.base import figure, message
 
 Label = Callable[[str], str]
 LIGHT_COLOUR = {"green": "#2e8b57", "amber": "#e6a23c", "red": "#c0392b", "none": "#9ca3af"}
+MEAN_COLOUR = "#1f4e79"  # the mean PD beside bars coloured by light: a colour no light has
+REFERENCE_COLOUR = "#9ca3af"
 
 
 def check_chart(
@@ -69,28 +71,51 @@ def bars(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure
     for col in ys:
         if col not in table:
             continue
-        colours = None
-        if spec.get("light") in table and len(ys) > 1 and col != "mean_pd":
-            colours = [LIGHT_COLOUR.get(v, "#9ca3af") for v in table[spec["light"]]]
+        lit = spec.get("light") in table and len(ys) > 1 and col != "mean_pd"
+        lights = list(table[spec["light"]]) if lit else []
         fig.add_trace(
             go.Bar(
                 x=table[x].astype(str),
                 y=table[col],
                 name=label(f"col.{col}"),
-                marker={"color": colours} if colours else None,
+                marker={"color": [LIGHT_COLOUR.get(v, LIGHT_COLOUR["none"]) for v in lights]}
+                if lit
+                else {"color": MEAN_COLOUR if col == "mean_pd" else None},
+                showlegend=not lit,
             )
         )
+        if lit:
+            light_legend(fig, label(f"col.{col}"), lights, label)
     if spec.get("reference") is not None:
         fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#c0392b")
     fig.update_layout(barmode="group")
     return fig
 
 
+def light_legend(fig: go.Figure, name: str, lights: list, label: Label) -> None:
+    """Bars coloured by their light get one legend swatch per light shown, in that colour, so
+    the legend never shows a colour no bar has (scatter markers: the bar groups stay as they
+    are)."""
+    shown = {v if v in LIGHT_COLOUR else "none" for v in lights}
+    for light in (k for k in LIGHT_COLOUR if k in shown):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": LIGHT_COLOUR[light]},
+                name=f"{name} · {label(f'light.{light}')}",
+            )
+        )
+
+
 def calibration(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure:
     fig = figure(title, label("col.mean_pd"), label("col.observed_rate"))
     top = float(np.nanmax([table["mean_pd"].max(), table["observed_rate"].max(), 0.01]))
     fig.add_trace(
-        go.Scatter(x=[0, top], y=[0, top], mode="lines", line={"dash": "dash"}, name="y = x")
+        go.Scatter(
+            x=[0, top], y=[0, top], mode="lines", line={"dash": "dash"}, name=label("diagonal")
+        )
     )
     fig.add_trace(
         go.Scatter(
@@ -119,10 +144,25 @@ def line(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure
                 name=label("interval"),
             )
         )
-    fig.add_trace(go.Scatter(x=table[x].astype(str), y=table[y], mode="lines+markers", name=title))
+    xs = table[x].astype(str)
+    fig.add_trace(go.Scatter(x=xs, y=table[y], mode="lines+markers", name=label(f"col.{y}")))
     if spec.get("reference") is not None:
-        fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#9ca3af")
+        reference_line(fig, list(xs), spec["reference"], label("whole_test"))
     return fig
+
+
+def reference_line(fig: go.Figure, xs: list, value: float, name: str) -> None:
+    """The dashed whole-test value across the periods, as a trace so the legend names it."""
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=[value] * len(xs),
+            mode="lines",
+            line={"dash": "dash", "color": REFERENCE_COLOUR},
+            name=f"{name} {value:.3f}",
+            hoverinfo="skip",
+        )
+    )
 
 
 def heatmap(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure:
