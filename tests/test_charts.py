@@ -352,3 +352,12 @@ def test_single_model_curves_say_whose_they_are_and_labels_stay_readable() -> No
     timeline = charts.risk_timeline(_predictions(), "AAA", 0.3)
     label = next(a for a in timeline.layout.annotations if a.text.startswith("Threshold"))
     assert label.bgcolor is not None  # readable where the score line crosses it
+
+
+def test_the_input_share_chart_shows_its_100_percent_tick() -> None:
+    from riskcore.charts.explain import modality_share
+
+    shares = pd.DataFrame({"modality": ["sequence", "macro"], "share": [0.8, 0.2]})
+    fig = modality_share(shares, DEFAULT_LABELS)
+    assert fig.layout.xaxis.range[1] > 1 and fig.layout.xaxis.ticklabeloverflow == "allow"
+    assert fig.data[0].text == ("80%", "20%")

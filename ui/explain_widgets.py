@@ -236,10 +236,10 @@ def _global(stored: Explanation, exp: Explanation, labels: dict, units: dict) ->
         key="imp",
     )
     c2.plotly_chart(X.modality_share(exp.modality, labels), key="modality")
-    if stored.models:
-        c2.markdown(f"**{t('explain.by_model')}**")
+    if stored.models:  # full width: a column per model does not fit beside the charts
+        st.markdown(f"**{t('explain.by_model')}**")
         table = importance_by_model(stored)
-        c2.dataframe(
+        st.dataframe(
             table,
             hide_index=True,
             column_config={
@@ -251,7 +251,7 @@ def _global(stored: Explanation, exp: Explanation, labels: dict, units: dict) ->
             },
             key="imp_by_model",
         )
-        c2.caption(t("explain.by_model_note", unit=_unit_axis(units["model"])))
+        st.caption(t("explain.by_model_note", unit=_unit_axis(units["model"])))
     elif stored.baseline_importance is not None:  # an older file: the GBM in its own unit
         own = stored.units()
         c2.plotly_chart(

@@ -139,7 +139,10 @@ def modality_share(modality: pd.DataFrame, labels: Mapping[str, str] | None = No
             showlegend=False,
         )
     )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    # past 1 a little, so the 100% tick shows; the tools stand to the right, not over the
+    # title (this chart sits in a narrow column, and its Chinese title is long)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.04], ticklabeloverflow="allow", dtick=0.25)
+    fig.update_layout(modebar={"orientation": "v"})
     return fig
 
 
