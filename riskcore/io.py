@@ -107,6 +107,35 @@ ANY_DATE = "|".join(f"(?:{regex})" for regex, _, _ in DATE_SHAPES)
 _WARNINGS_LOCK = threading.Lock()  # warnings.catch_warnings is process-wide, not per thread
 
 
+class Note(str):
+    """A reading note: the English sentence the CLI prints, plus a key and the values in it,
+    so the app can say it in the reader's language (ui.i18n "io.<key>")."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, template: str, **values: object) -> Note:
+        values = {k: _plain(v) for k, v in values.items()}  # JSON-ready: uploads travel as JSON
+        return cls.restored(template.format(**values), key, values)
+
+    @classmethod
+    def restored(cls, text: str, key: str, values: dict) -> Note:
+        """A note read back from LoadReport.to_dict (an upload read in a child process)."""
+        note = str.__new__(cls, text)
+        note.key, note.values = key, dict(values)
+        return note
+
+    def __getnewargs__(self) -> tuple:  # pickled: rebuilt from the text, the state restored
+        return (self.key, str(self).replace("{", "{{").replace("}", "}}"))
+
+
+def _plain(value: object) -> object:
+    """A note's value as JSON keeps it: numbers and text as they are, anything else as text."""
+    if hasattr(value, "item") and not isinstance(value, str):  # a NumPy scalar
+        value = value.item()
+    return value if isinstance(value, int | float | str) else str(value)
+
+
 @dataclass
 class ColumnInfo:
     """One column as read: its kind ("number", "date", "text" or "empty") and missing count."""
@@ -130,10 +159,29 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        """JSON-ready: columns as dicts, the date range as a list."""
+        """JSON-ready: columns as dicts, the date range as a list, and beside the warnings'
+        text each one's key and values ("notes"; None for a plain text), for from_dict."""
         out = asdict(self)
         out["date_range"] = list(self.date_range) if self.date_range else None
+        out["warnings"] = [str(w) for w in self.warnings]
+        out["notes"] = [
+            {"key": w.key, "values": w.values} if isinstance(w, Note) else None
+            for w in self.warnings
+        ]
         return out
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> LoadReport:
+        """The report to_dict wrote, its notes rebuilt."""
+        raw = dict(raw)
+        notes = raw.pop("notes", None) or [None] * len(raw.get("warnings") or [])
+        raw["warnings"] = [
+            Note.restored(text, n["key"], n["values"]) if n else text
+            for text, n in zip(raw.get("warnings") or [], notes, strict=True)
+        ]
+        raw["columns"] = [ColumnInfo(**c) for c in raw["columns"]]
+        raw["date_range"] = tuple(raw["date_range"]) if raw["date_range"] else None
+        return cls(**raw)
 
     def to_text(self) -> str:
         """A readable summary for `python -m riskcore inspect`."""
@@ -315,7 +363,8 @@ def _sniff_kind(src: _Source, notes: list[str]) -> str:
         raise DataFileError(f"{label} is empty; export the data again and check the file size")
     if head.startswith(ZIP_MAGIC):
         if _is_workbook_zip(src.data()):
-            notes.append(f"this is an Excel workbook named '{ext}'; read it as .xlsx")
+            template = "this is an Excel workbook named '{ext}'; read it as .xlsx"
+            notes.append(Note("excel_named", template, ext=ext))
             return "excel"
         raise DataFileError(f"{label} is a zip archive, not a CSV; unzip it first")
     if head.startswith(GZIP_MAGIC):
@@ -439,9 +488,14 @@ def _parse_text(
     )
     if skipped:
         notes.append(
-            f"skipped {len(skipped):,} malformed line(s) with more fields than the header "
-            f"({len(names)} columns), first at line {min(skipped)}; check the delimiter or "
-            "quoting there"
+            Note(
+                "lines_skipped",
+                "skipped {n:,} malformed line(s) with more fields than the header ({columns} "
+                "columns), first at line {line}; check the delimiter or quoting there",
+                n=len(skipped),
+                columns=len(names),
+                line=min(skipped),
+            )
         )
     return frame, delimiter
 
@@ -527,8 +581,14 @@ def _decode(raw: bytes, encoding: str, label: str, notes: list[str]) -> str:
         text = raw.decode(encoding, errors="replace")
         bad = text.count("\ufffd")
         notes.append(
-            f"{bad:,} byte sequence(s) are not valid {encoding} (first at byte {exc.start:,}) "
-            "and were replaced by '\ufffd'; re-export the file as UTF-8 if text looks wrong"
+            Note(
+                "bytes_replaced",
+                "{n:,} byte sequence(s) are not valid {encoding} (first at byte {at:,}) and were "
+                "replaced by '\ufffd'; re-export the file as UTF-8 if text looks wrong",
+                n=bad,
+                encoding=encoding,
+                at=exc.start,
+            )
         )
         return text
     except LookupError as exc:  # pragma: no cover - detector named a codec Python lacks
@@ -621,8 +681,12 @@ def _clean_headers(fields: list, notes: list[str]) -> list[str]:
     if renamed:
         shown = ", ".join(renamed[:RENAMES_SHOWN])
         more = len(renamed) - RENAMES_SHOWN
-        tail = f" and {more:,} more" if more > 0 else ""
-        notes.append(f"duplicate column names made unique: {shown}{tail}")
+        if more > 0:
+            template = "duplicate column names made unique: {shown} and {more:,} more"
+            notes.append(Note("duplicate_names_more", template, shown=shown, more=more))
+        else:
+            template = "duplicate column names made unique: {shown}"
+            notes.append(Note("duplicate_names", template, shown=shown))
     return names
 
 
@@ -894,7 +958,14 @@ def _read_workbook(raw: bytes, label: str, notes: list[str]) -> pd.DataFrame:
                 raise DataFileError(f"{label} has no worksheets; save a sheet with the data")
             if len(sheets) > 1:
                 first = sheets[0].title
-                notes.append(f"the workbook has {len(sheets)} sheets; read the first, '{first}'")
+                notes.append(
+                    Note(
+                        "sheets",
+                        "the workbook has {n} sheets; read the first, '{first}'",
+                        n=len(sheets),
+                        first=first,
+                    )
+                )
             rows = [list(r) for r in sheets[0].iter_rows(values_only=True)]
         except (DataFileError, MemoryError):
             raise
@@ -950,7 +1021,12 @@ def _drop_footer(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     if not texts:
         return frame
     notes.append(
-        f"dropped {len(texts)} note line(s) at the end of the file, e.g. '{texts[-1][:60]}'"
+        Note(
+            "footer_dropped",
+            "dropped {n} note line(s) at the end of the file, e.g. '{example}'",
+            n=len(texts),
+            example=texts[-1][:60],
+        )
     )
     return frame.iloc[: len(frame) - len(dropped)]
 
@@ -980,7 +1056,9 @@ def _drop_empty(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     if empty:
         frame = frame.drop(columns=empty)
     if kept := [c for c in unnamed if c not in empty]:
-        notes.append(f"column(s) without a header were named {', '.join(kept)}")
+        notes.append(
+            Note("unnamed", "column(s) without a header were named {names}", names=", ".join(kept))
+        )
     return frame.reset_index(drop=True)
 
 
@@ -999,7 +1077,14 @@ def _convert_columns(
             else:
                 converted = _convert_text(name, column, label, date_format, notes)
         except (ValueError, TypeError, ArithmeticError) as exc:  # never a traceback for a user
-            notes.append(f"column '{name}' kept as read: it could not be converted ({exc})")
+            notes.append(
+                Note(
+                    "unconverted",
+                    "column '{name}' kept as read: it could not be converted ({error})",
+                    name=name,
+                    error=exc,
+                )
+            )
             converted = None
         if converted is not None:
             frame[name] = converted
@@ -1130,8 +1215,13 @@ def _date_formats(name: str, distinct: pd.Series, label: str, notes: list[str]) 
         orders[sep] = _day_first(name, distinct[in_family], sep, label)
         if orders[sep] is None:
             notes.append(
-                f"column '{name}' mixes day-first and month-first dates (e.g. 13{sep}01 and "
-                f"01{sep}13), so it stays text; pass date_format to read it as dates"
+                Note(
+                    "day_month_mixed",
+                    "column '{name}' mixes day-first and month-first dates (e.g. 13{sep}01 and "
+                    "01{sep}13), so it stays text; pass date_format to read it as dates",
+                    name=name,
+                    sep=sep,
+                )
             )
             return None
     out = []
@@ -1227,8 +1317,15 @@ def _spread(
     if bad:
         first_row = int(np.flatnonzero(failed[codes])[0])
         notes.append(
-            f"column '{name}': {bad:,} value(s) that are not {what} were set to missing, "
-            f"first {column.iloc[first_row]!r} (data row {first_row + 1:,})"
+            Note(
+                f"not_{what}",
+                "column '{name}': {n:,} value(s) that are not " + what + " were set to missing, "
+                "first {first!r} (data row {row:,})",
+                name=name,
+                n=bad,
+                first=column.iloc[first_row],
+                row=first_row + 1,
+            )
         )
     return pd.Series(out, index=column.index, name=column.name)
 
@@ -1250,8 +1347,13 @@ def _build_report(
     for info in columns:
         if info.kind == "date" and _after_today(frame[info.name]):
             notes.append(
-                f"column '{info.name}' has dates after today (latest {_iso(frame[info.name].max())}"
-                "); check for typos such as 2204 for 2024, or forecasts mixed with history"
+                Note(
+                    "future_dates",
+                    "column '{name}' has dates after today (latest {latest}); check for typos "
+                    "such as 2204 for 2024, or forecasts mixed with history",
+                    name=info.name,
+                    latest=_iso(frame[info.name].max()),
+                )
             )
     return LoadReport(
         file=label,

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from riskcore.errors import LimitError, RiskcoreError
-from riskcore.io import DEFAULT_MAX_BYTES, ColumnInfo, LoadReport, check_size, read_table
+from riskcore.io import DEFAULT_MAX_BYTES, LoadReport, check_size, read_table
 
 READ_OPTIONS = {"max_bytes", "on_bad_lines", "date_format"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +141,7 @@ def _collect(
         raise _error_class(result["class"])(result["message"])
     if result["status"] != "ok":
         raise RuntimeError(f"the upload reader failed: {result.get('traceback', result)}")
-    return _read_frame(work / FRAME, result["frame"]), _report(result["report"])
+    return _read_frame(work / FRAME, result["frame"]), LoadReport.from_dict(result["report"])
 
 
 def _error_class(qualified: str) -> type[RiskcoreError]:
@@ -164,13 +164,6 @@ def _stderr_tail(work: Path) -> str:
         return (work / STDERR).read_bytes()[-2000:].decode("utf-8", errors="replace").strip()
     except OSError:
         return ""
-
-
-def _report(raw: dict) -> LoadReport:
-    raw = dict(raw)
-    raw["columns"] = [ColumnInfo(**c) for c in raw["columns"]]
-    raw["date_range"] = tuple(raw["date_range"]) if raw["date_range"] else None
-    return LoadReport(**raw)
 
 
 # ---- the frame across the process boundary -------------------------------------------------

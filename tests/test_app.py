@@ -117,8 +117,9 @@ def test_train_a_tiny_model_and_see_results(app: AppTest) -> None:
     text = _texts(app)
     assert run_id in text
     assert TEXT["results.test_metrics"][0] in text
+    assert TEXT["results.cards_caption"][0].format(metric="ROC-AUC") in text  # cards' metric
     metrics = {m.label: m.value for m in app.metric}
-    assert 0 <= float(metrics["Deep model · ROC-AUC"]) <= 1
+    assert 0 <= float(metrics["Deep model"]) <= 1
     table = app.dataframe[0].value
     assert "PR-AUC" in set(table.iloc[:, 0])
     # the threshold slider drives precision and recall

@@ -188,3 +188,28 @@ def test_a_shift_of_the_event_rate_between_train_and_test_is_stated(
     else:
         assert len(shift) == 1, shift
         assert "33." in shift[0] and "10.0%" in shift[0]
+
+
+def test_a_mapping_without_a_target_says_to_pick_one(app: AppTest) -> None:
+    """Not pydantic's "data.target.column: Input should be a valid string (got None)"."""
+    frame = pd.DataFrame({"ticker": ["A", "B", "C"], "close": [5.0, 10.0, 11.0]})
+    app.file_uploader(key="upload_primary").upload("nodate.csv", _csv(frame), "text/csv").run()
+    assert not app.exception, app.exception
+    captions = [c.value for c in app.caption]
+    assert TEXT["data.config_need_target"][0] in captions
+    assert not any("valid string" in c or "None" in c for c in captions), captions
+
+
+def test_a_wind_export_in_chinese_says_what_was_dropped_in_chinese(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("RISKCORE_HOME", str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang_picker"] = "zh"
+    at.run()
+    text = "日期;代码;收盘价\n2024-01-02;600000;10.1\n2024-01-03;600000;10.3\n数据来源：Wind\n"
+    at.file_uploader(key="upload_primary").upload("wind.csv", text.encode("gbk"), "text/csv")
+    at.run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("已去掉文件末尾的 1 行说明文字" in w and "数据来源：Wind" in w for w in warnings)
+    assert not any("dropped" in w for w in warnings), warnings

@@ -20,7 +20,7 @@ from riskcore.roles import guess_inputs, guess_roles, is_price_level, log_return
 from riskcore.train import describe_source
 from riskcore.uploads import read_upload
 from ui.config_widgets import window_horizon
-from ui.i18n import language, level_name, t
+from ui.i18n import TEXT, language, level_name, t
 from ui.page import show_error
 from ui.state import (
     ROLES,
@@ -312,7 +312,13 @@ def _report(loaded: LoadedFile) -> None:
     # The encoding and delimiter come from riskcore.io's own lists, not from the file.
     st.caption(t("data.read_as", encoding=r.encoding or "xlsx", delimiter=repr(r.delimiter)))
     for warning in r.warnings:  # they quote column names and values from the file
-        st.warning(md_escape(warning), icon=":material/warning:")
+        st.warning(md_escape(note_text(warning)), icon=":material/warning:")
+
+
+def note_text(note: str) -> str:
+    """A reading note (riskcore.io.Note) in the session's language; as written otherwise."""
+    key = f"io.{getattr(note, 'key', '')}"
+    return t(key, **note.values) if key in TEXT else note
 
 
 # ---- mapping --------------------------------------------------------------------------------
@@ -668,7 +674,9 @@ def _target_builder(target: dict, cols: list, v: str, has_time: bool) -> dict:
 def config_io(raw: dict | None) -> None:
     st.subheader(t("data.config_file"))
     c1, c2 = st.columns(2)
-    if raw is not None:
+    if raw is not None and not ((raw.get("data") or {}).get("target") or {}).get("column"):
+        c1.caption(t("data.config_need_target"))  # the next step, not a validation error
+    elif raw is not None:
         try:
             text = parse_config(raw).to_json()
             c1.download_button(

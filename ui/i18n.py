@@ -86,6 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.col.value": ("Value", "数值"),
     "validate.col.threshold": ("Thresholds", "阈值"),
     "validate.col.detail": ("Detail", "说明"),
+    "validate.detail_line": ("**Detail:** {detail}", "**说明：**{detail}"),
     "validate.col.test": ("Test", "检验"),
     "validate.col.grade": ("Grade", "等级"),
     "validate.col.pd_range": ("PD range", "PD 区间"),
@@ -101,6 +102,57 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.col.roc_auc_lo": ("lower", "下限"),
     "validate.col.roc_auc_hi": ("upper", "上限"),
     "validate.col.flagged": ("Flagged", "预警"),
+    # the ROC-AUC per period table (ui/validate_widgets.py periods_frame)
+    "validate.col.period_period": ("Period", "期间"),
+    "validate.col.period_n": ("Rows", "样本数"),
+    "validate.col.period_events": ("Events", "事件数"),
+    "validate.col.period_roc_auc": ("ROC-AUC", "ROC-AUC"),
+    "validate.col.period_roc_auc_lo": ("95% CI lower", "95% 区间下限"),
+    "validate.col.period_roc_auc_hi": ("95% CI upper", "95% 区间上限"),
+    "validate.col.period_flagged": ("Below the whole test", "低于整体测试值"),
+    # riskcore.drift.psi_reading, spaces as underscores
+    "validate.reading.stable": ("stable", "稳定"),
+    "validate.reading.moderate_shift": ("moderate shift", "中度偏移"),
+    "validate.reading.major_shift": ("major shift", "显著偏移"),
+    "validate.reading.unknown": ("unknown", "未知"),
+    # chart titles: what each chart draws (a check's chart "title" in riskcore/validation/checks)
+    "validate.chart.grades": (
+        "Mean PD and observed default rate per grade",
+        "各等级平均 PD 与实际违约率",
+    ),
+    "validate.chart.calibration": (
+        "Calibration: observed rate against mean PD (Hosmer-Lemeshow groups)",
+        "校准：实际违约率对平均 PD（Hosmer-Lemeshow 分组）",
+    ),
+    "validate.chart.roc_auc_by_period": (
+        "ROC-AUC per period, with its 95% interval",
+        "各期 ROC-AUC 及其 95% 区间",
+    ),
+    "validate.chart.score_psi_by_period": (
+        "PSI of the score against training, per period",
+        "各期评分相对训练集的 PSI",
+    ),
+    "validate.chart.input_psi_by_period": (
+        "PSI of each input against training, per period",
+        "各期各输入变量相对训练集的 PSI",
+    ),
+    "validate.chart.adverse_impact_ratio": (
+        "Adverse-impact ratio per segment (dashed: four fifths)",
+        "各分组不利影响比率（虚线：五分之四）",
+    ),
+    "validate.chart.breach_rate_by_scope": ("Breach rate per entity", "各实体突破率"),
+    "validate.chart.kupiec_p_by_scope": ("Kupiec p-value per entity", "各实体 Kupiec p 值"),
+    "validate.chart.christoffersen_p_by_scope": (
+        "Christoffersen p-value per entity",
+        "各实体 Christoffersen p 值",
+    ),
+    "validate.chart.conditional_coverage_p_by_scope": (
+        "Conditional-coverage p-value per entity",
+        "各实体条件覆盖 p 值",
+    ),
+    "validate.chart.es_z2_by_scope": ("ES Z2 per entity", "各实体 ES Z2"),
+    "validate.whole_test": ("whole test", "整个测试集"),
+    "validate.diagonal": ("perfect calibration (y = x)", "完美校准（y = x）"),
     "validate.col.psi": ("PSI", "PSI"),
     "validate.col.reading": ("Reading", "解读"),
     "validate.col.segment": ("Segment", "分组"),
@@ -153,9 +205,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.migration_caption": (
         "Grades of {entities} entities from {start} to {end}: {stable} stable, {down} "
         "downgraded, {up} upgraded.",
-        "{entities} 个实体自 {start} 至 {end} 的等级变化：{stable} 个不变，{down} 个下调，"
-        "{up} 个上调。",
+        "{entities} 个实体自 {start} 至 {end} 的等级变化：不变 {stable}，下调 {down}，上调 {up}。",
     ),
+    "validate.share_count": ("{share} ({count})", "{share}（{count} 个）"),
     "validate.from_grade": ("Grade at start", "期初等级"),
     "validate.to_grade": ("Grade at end", "期末等级"),
     "validate.segment": ("Segment by", "分组依据"),
@@ -508,6 +560,69 @@ TEXT: dict[str, tuple[str, str]] = {
         "已从 {name} 恢复配置：其列映射和训练设置已载入。",
     ),
     "data.config_invalid": ("The config is not complete yet:", "配置尚不完整："),
+    "data.config_need_target": (
+        "Pick the target column above; the config can then be downloaded.",
+        "请先在上方选择目标列，之后即可下载配置。",
+    ),
+    # ---- reading notes (riskcore.io.Note), shown under an uploaded file ----------------------
+    "io.excel_named": (
+        "this is an Excel workbook named '{ext}'; read it as .xlsx",
+        "这是扩展名为“{ext}”的 Excel 工作簿；已按 .xlsx 读取",
+    ),
+    "io.lines_skipped": (
+        "skipped {n:,} malformed line(s) with more fields than the header ({columns} columns), "
+        "first at line {line}; check the delimiter or quoting there",
+        "跳过了 {n:,} 行字段数多于表头（{columns} 列）的格式错误行，首个在第 {line} 行；请检查该处的分隔符或引号",
+    ),
+    "io.bytes_replaced": (
+        "{n:,} byte sequence(s) are not valid {encoding} (first at byte {at:,}) and were "
+        "replaced by '\ufffd'; re-export the file as UTF-8 if text looks wrong",
+        "有 {n:,} 处字节不是有效的 {encoding} 编码（首个在第 {at:,} 字节），已替换为“\ufffd”；如文字显示异常，请将文件另存为 UTF-8",
+    ),
+    "io.duplicate_names": (
+        "duplicate column names made unique: {shown}",
+        "重复的列名已改为唯一：{shown}",
+    ),
+    "io.duplicate_names_more": (
+        "duplicate column names made unique: {shown} and {more:,} more",
+        "重复的列名已改为唯一：{shown}，另有 {more:,} 个",
+    ),
+    "io.sheets": (
+        "the workbook has {n} sheets; read the first, '{first}'",
+        "工作簿共有 {n} 个工作表；已读取第一个：“{first}”",
+    ),
+    "io.footer_dropped": (
+        "dropped {n} note line(s) at the end of the file, e.g. '{example}'",
+        "已去掉文件末尾的 {n} 行说明文字，例如“{example}”",
+    ),
+    "io.unnamed": (
+        "column(s) without a header were named {names}",
+        "没有表头的列已命名为 {names}",
+    ),
+    "io.unconverted": (
+        "column '{name}' kept as read: it could not be converted ({error})",
+        "列“{name}”无法转换，保持原样（{error}）",
+    ),
+    "io.day_month_mixed": (
+        "column '{name}' mixes day-first and month-first dates (e.g. 13{sep}01 and 01{sep}13), "
+        "so it stays text; enter its date format under Reading options to read it as dates",
+        "列“{name}”混用了日在前与月在前的日期（如 13{sep}01 与 01{sep}13），因此保留为文本；请在“读取选项”中填写日期格式后按日期读取",
+    ),
+    "io.not_dates": (
+        "column '{name}': {n:,} value(s) that are not dates were set to missing, first "
+        "{first!r} (data row {row:,})",
+        "列“{name}”：{n:,} 个不是日期的值已设为缺失，首个为 {first!r}（第 {row:,} 行数据）",
+    ),
+    "io.not_numbers": (
+        "column '{name}': {n:,} value(s) that are not numbers were set to missing, first "
+        "{first!r} (data row {row:,})",
+        "列“{name}”：{n:,} 个不是数值的值已设为缺失，首个为 {first!r}（第 {row:,} 行数据）",
+    ),
+    "io.future_dates": (
+        "column '{name}' has dates after today (latest {latest}); check for typos such as 2204 "
+        "for 2024, or forecasts mixed with history",
+        "列“{name}”含有晚于今天的日期（最晚 {latest}）；请检查是否有把 2024 写成 2204 之类的笔误，或历史数据中混入了预测值",
+    ),
     "data.remove": ("Remove", "移除"),
     "data.remove_help": (
         "Take this file out of the session; a run trained afterwards does not use it.",
@@ -877,6 +992,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "results.test_metrics": (
         "Test metrics with 95% bootstrap intervals",
         "测试集指标（95% 自助法区间）",
+    ),
+    "results.cards_caption": (
+        "{metric} on the test split, per model; the table below gives every metric.",
+        "卡片为各模型在测试集上的 {metric}；下表列出全部指标。",
     ),
     "results.ci": ("95% interval {lo} – {hi}", "95% 区间 {lo} – {hi}"),
     "results.warnings": ("Check before you trust these numbers", "采信这些数字之前请核查"),

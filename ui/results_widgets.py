@@ -82,6 +82,7 @@ def metric_cards(run: Run) -> None:
     verdict = decide(run.metrics)
     trust_warnings(run)
     st.subheader(t("results.test_metrics"))
+    st.caption(t("results.cards_caption", metric=t(f"chart.{head}")))  # cards: model name only
     cols = st.columns(len(models))
     scale = DISPLAY_SCALE.get(head, 1.0)
     for col, name in zip(cols, models, strict=True):
@@ -91,7 +92,7 @@ def metric_cards(run: Run) -> None:
             base = model_label(verdict.comparator, test, md_t)  # a metric's delta is Markdown
             delta = t("results.vs", diff=f"{scale * verdict.advantage:+.3f}", base=base)
         col.metric(
-            f"{model_label(name, test, md_t)} · {t(f'chart.{head}')}",
+            model_label(name, test, md_t),  # four cards side by side: "· ROC-AUC" was cut
             fmt_metric(scale * test[name][head]),
             delta=delta,
             delta_color=verdict.colour,
