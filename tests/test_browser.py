@@ -174,3 +174,23 @@ def test_download_the_reports(trained) -> None:
     page.get_by_text("First page").wait_for()
     _no_exception(page)
     page.screenshot(path=ARTIFACTS / "browser_report.png", full_page=True)
+
+
+def test_chosen_options_follow_a_language_switch(trained) -> None:
+    """A translated multiselect kept showing, and sending back, the labels it was picked in
+    (Tune's hyperparameters read "Learning rate" on the Chinese page). Last: it leaves the
+    trained session in Chinese."""
+    page = trained
+    _go(page, "Tune", "Tune")
+    chips = page.locator("[data-tag]:visible")  # the chosen hyperparameters
+    chips.filter(has_text="Learning rate").wait_for()
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="简体中文").click()
+    page.get_by_role("heading", name="自动调参").first.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-tag]')]"
+        ".some((t) => t.innerText.includes('学习率'))"
+    )
+    assert "Learning rate" not in chips.all_inner_texts()
+    page.get_by_role("button", name="开始调参").wait_for()  # the page still works with them
+    _no_exception(page)

@@ -483,7 +483,7 @@ def _derived_fields(col, d: dict, frame: pd.DataFrame, answer, v: str) -> None:
         list(offers),
         default=[x["name"] for x in given],
         format_func=lambda name: _derived_label(offers[name]),
-        key=f"derived_{v}",
+        key=f"derived_{v}_{language()}",  # new labels: a new widget, from the config's choice
         help=t("data.derived_help"),
         placeholder=t("data.choose"),
     )
@@ -606,7 +606,7 @@ def _task_fields(raw: dict, kind: str, v: str) -> dict:
         VAR_LEVELS,
         default=chosen or [0.01, 0.025],
         format_func=level_name,
-        key=f"levels_{v}",
+        key=f"levels_{v}_{language()}",  # new labels: a new widget, from the config's choice
         help=t("data.quantiles_help"),
         placeholder=t("data.choose"),
     )

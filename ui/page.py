@@ -106,6 +106,18 @@ def lazy_tabs(sections: dict[str, Callable[[], None]], key: str) -> None:
                 draw()
 
 
+def relabelled(key: str, initial: list | None = None) -> str:
+    """The key of a multiselect whose options are shown translated (format_func), its value
+    set again on every run: the browser otherwise keeps showing, and sends back, the chosen
+    options in the language they were picked in after the user switches language. `initial`
+    is what it starts with (given here: a default= beside a value set here would warn)."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    elif initial is not None:
+        st.session_state[key] = initial
+    return key
+
+
 def remembered(key: str, options: Sequence[Any]) -> dict[str, Any]:
     """A widget's key and callback so that its pick survives the runs that do not draw it.
     Streamlit drops a widget's state when a run leaves it out (a closed lazy tab), so a

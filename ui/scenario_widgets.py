@@ -46,7 +46,7 @@ from riskcore.scenarios.tables import (
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
 from ui.i18n import chart_labels, level_name, t
-from ui.page import show_error, threshold_slider
+from ui.page import relabelled, show_error, threshold_slider
 from ui.state import run_threshold
 from ui.text import md_escape
 
@@ -110,7 +110,7 @@ def _presets(run: Run) -> list[Scenario]:
         t("scen.presets"),
         offered,
         format_func=lambda p: t(f"preset.{p}"),
-        key="scen_presets",
+        key=relabelled("scen_presets"),
         help=t("scen.presets_help"),
     )
     magnitude = c2.slider(

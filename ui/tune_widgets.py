@@ -25,7 +25,7 @@ from riskcore.tuning import (
 )
 from ui import jobs_panel
 from ui.i18n import chart_labels, t
-from ui.page import load_run, show_error
+from ui.page import load_run, relabelled, show_error
 from ui.state import files, set_config_dict
 from ui.text import md_escape
 
@@ -74,12 +74,12 @@ def _range_inputs(name: str) -> dict:
 
 def _space(run: Run):
     allowed = [n for n in TUNABLE if not (run.config.cross_sectional and n in SEQUENCE_ONLY)]
+    first = [n for n in ("units", "dropout", "learning_rate") if n in allowed]
     names = st.multiselect(
         t("tune.params"),
         allowed,
-        default=[n for n in ("units", "dropout", "learning_rate") if n in allowed],
         format_func=param_label,
-        key="tune_params",
+        key=relabelled("tune_params", first),
         help=t("tune.params_help"),
     )
     params = {name: _range_inputs(name) for name in names}

@@ -16,7 +16,7 @@ from riskcore.findings import DISPLAY_SCALE, model_label
 from riskcore.quantiles import level_key
 from riskcore.store import Run
 from ui.i18n import chart_labels, level_name, t
-from ui.page import remembered
+from ui.page import relabelled, remembered
 
 ZONE_COLOUR = {"green": "green", "yellow": "orange", "red": "red"}
 ZONE_FILL = {"green": "#d9f2e3", "yellow": "#fdf0c9", "red": "#f8d7d3"}  # table cells
@@ -189,9 +189,8 @@ def series_section(run: Run) -> None:
     shown = c3.multiselect(
         t("var.models"),
         names,
-        default=[m for m in ("model", "historical", "garch") if m in names],
         format_func=lambda m: model_label(m, test, t),
-        key="var_models",
+        key=relabelled("var_models", [m for m in ("model", "historical", "garch") if m in names]),
         help=t("var.models_help"),
     )
     models = ["model", *[m for m in shown if m != "model"]]
