@@ -6,6 +6,7 @@ validation stored with the run, and the page in Chinese."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +76,15 @@ def _checks(at: AppTest) -> pd.DataFrame:
     return at.dataframe[0].value
 
 
+def _charts(at: AppTest) -> list[dict]:
+    """The page's Plotly figures as JSON (title, traces), in page order."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [c["layout"].get("title", {}).get("text", "") for c in _charts(at)]
+
+
 def test_lights_grades_and_the_stored_validation(credit, monkeypatch) -> None:
     home, run_id = credit
     at = _validate_page(home, run_id, monkeypatch)
@@ -102,14 +112,20 @@ def test_segment_selection_shows_adverse_impact(credit, monkeypatch) -> None:
     picker.set_value("product").run()
     assert not at.exception
     checks = _checks(at)
+    details = [m.value for m in at.markdown if m.value.startswith("**Detail:** product")]
+    assert len(details) == 1, details  # the adverse-impact check's, in its expander
     open_tab(at, "validate_tab", "validate.tab_segments")
     segments = next(d.value for d in at.dataframe if "Adverse-impact ratio" in d.value.columns)
     assert set(segments["Segment"]) == {"auto", "card", "mortgage"} or len(segments) >= 2
     assert set(segments["Below four fifths"]) <= {"no", "⚠️ yes"}
     ratios = pd.to_numeric(segments["Adverse-impact ratio"], errors="coerce")
     assert ratios.max() == pytest.approx(1.0)
-    row = checks[checks["Check"] == "Adverse-impact shortfall (1 - ratio)"]
-    assert "product" in row["Detail"].iloc[0]
+    assert "Adverse-impact shortfall (1 - ratio)" in set(checks["Check"])
+    chart = next(c for c in _charts(at) if c["layout"]["title"]["text"].startswith("Adverse"))
+    assert (
+        chart["layout"]["title"]["text"] == "Adverse-impact ratio per segment (dashed: four fifths)"
+    )
+    assert chart["data"][0]["name"] == "Adverse-impact ratio"
 
 
 def test_a_stricter_policy_file_turns_a_check_red(credit, monkeypatch) -> None:
@@ -160,3 +176,67 @@ def test_the_report_page_builds_the_model_documentation(credit, monkeypatch) -> 
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download model documentation (.docx)" in labels, labels
+
+
+COUNT = re.compile(r"^\d{1,3}(,\d{3})*$")
+THREE = re.compile(r"^(\d\.\d{3}|–)$")
+
+
+def test_checks_fit_the_page_and_charts_name_what_they_draw(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch)
+    checks = _checks(at)
+    assert list(checks.columns) == ["Light", "Check", "Value", "Thresholds"]  # detail: expanders
+    details = [m.value for m in at.markdown if m.value.startswith("**Detail:** ")]
+    assert len(details) == len(checks)
+    assert not any("(roc_auc)" in d or "jeffreys test" in d for d in details), details
+    titles = _titles(at)
+    assert "ROC-AUC per period, with its 95% interval" in titles
+    assert "Calibration: observed rate against mean PD (Hosmer-Lemeshow groups)" in titles
+    assert "Hosmer-Lemeshow p-value" not in titles  # the check's question, not the chart
+    assert "Periods with ROC-AUC below the whole-test value" not in titles
+    line = next(c for c in _charts(at) if c["layout"]["title"]["text"].startswith("ROC-AUC per"))
+    names = [trace["name"] for trace in line["data"]]
+    assert names[:2] == ["95% interval", "ROC-AUC [95% CI]"] and names[2].startswith("whole test")
+
+
+def test_over_time_migration_and_counts_in_english(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch)
+    open_tab(at, "validate_tab", "validate.tab_over_time")
+    periods = next(d.value for d in at.dataframe if "95% CI lower" in d.value.columns)
+    assert not {"lower", "upper"} & set(periods.columns)
+    assert all(THREE.match(v) for v in periods["ROC-AUC"]), list(periods["ROC-AUC"])
+    assert set(periods["Below the whole test"]) <= {"yes", "no"}
+    psi = next(d.value for d in at.dataframe if "Reading" in d.value.columns)
+    assert set(psi["Reading"]) <= {"stable", "moderate shift", "major shift"}
+    assert all(COUNT.match(v) for v in psi["Rows"])
+    open_tab(at, "validate_tab", "validate.tab_grades")
+    grades = next(d.value for d in at.dataframe if "Grade" in d.value.columns)
+    assert all(COUNT.match(v) for v in grades["Rows"])
+    legend = [t["name"] for t in _charts(at)[-1]["data"] if t.get("showlegend") is not False]
+    assert legend[0] == "Mean PD" and all(n.startswith("Observed rate · ") for n in legend[1:])
+    open_tab(at, "validate_tab", "validate.tab_portfolio")
+    portfolio = next(d.value for d in at.dataframe if "Test" in d.value.columns)
+    assert COUNT.match(portfolio.set_index("Test").loc["Rows", "Value"])
+    open_tab(at, "validate_tab", "validate.tab_migration")
+    caption = next(c.value for c in at.caption if c.value.startswith("Grades of "))
+    assert re.search(r"\d+% \(\d+\) stable", caption), caption
+    assert not re.search(r"\d\.\d{4}", caption), caption
+
+
+def test_over_time_and_migration_in_chinese(credit, monkeypatch) -> None:
+    home, run_id = credit
+    at = _validate_page(home, run_id, monkeypatch, language="zh")
+    assert "各期 ROC-AUC 及其 95% 区间" in _titles(at)
+    assert any(m.value.startswith("**说明**：") for m in at.markdown)
+    at.session_state["lang_picker"] = "zh"  # as the sidebar picker keeps it across reruns
+    open_tab(at, "validate_tab", "validate.tab_over_time", 1)
+    periods = next(d.value for d in at.dataframe if "95% 区间下限" in d.value.columns)
+    assert set(periods["低于整体测试值"]) <= {"是", "否"}
+    psi = next(d.value for d in at.dataframe if "解读" in d.value.columns)
+    assert set(psi["解读"]) <= {"稳定", "中度偏移", "显著偏移"}
+    at.session_state["lang_picker"] = "zh"
+    open_tab(at, "validate_tab", "validate.tab_migration", 1)
+    caption = next(c.value for c in at.caption if "等级变化" in c.value)
+    assert re.search(r"不变 \d+%（\d+ 个）", caption), caption

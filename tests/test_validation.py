@@ -419,3 +419,103 @@ def test_the_stability_heatmap_names_its_colour_scale_in_the_page_language() -> 
     fig = heatmap(spec, table, "稳定性", lambda key: zh.get(key, key))
     assert fig.data[0].colorbar.title.text == "群体稳定性 PSI"
     assert np.asarray(fig.data[0].z).tolist() == [[0.02, 0.31]]
+
+
+# ---- what the Validate page's charts and details say ---------------------------------------------
+def _period_check() -> tuple[C.Check, pd.DataFrame]:
+    periods = pd.DataFrame(
+        {
+            "period": ["2024-01", "2024-02"],
+            "roc_auc": [0.6, 0.8],
+            "roc_auc_lo": [0.5, 0.7],
+            "roc_auc_hi": [0.7, 0.9],
+            "flagged": [True, False],
+            "eligible": [True, True],
+        }
+    )
+    return C.discrimination_check(periods, 0.75, Policy().discrimination), periods
+
+
+def test_every_check_chart_names_what_it_draws_not_the_check() -> None:
+    check, _ = _period_check()
+    assert check.chart["title"] == "roc_auc_by_period"
+    assert C.CALIBRATION_CHART["title"] == "calibration"  # not "Hosmer-Lemeshow p-value"
+    grades = pd.DataFrame({"grade": [1], "n": [10], "light": ["green"], "binomial_p": [0.5]})
+    grades["jeffreys_p"] = 0.5
+    assert C.grades_check(grades, Policy().grades).chart["title"] == "grades"
+    segments = pd.DataFrame(
+        {
+            "segment": ["a", "b"],
+            "eligible": [True, True],
+            "adverse_impact_ratio": [1.0, 0.5],
+            "approval_rate": [0.8, 0.4],
+            "four_fifths_flag": [False, True],
+        }
+    )
+    info = {"column": "region", "threshold": 0.5}
+    ai = C.adverse_impact_check(segments, Policy().adverse_impact, info)
+    assert ai.chart["title"] == "adverse_impact_ratio" and ai.chart["y"] == ["adverse_impact_ratio"]
+    assert C._level_chart("0.01", "kupiec_p", 0.05)["title"] == "kupiec_p_by_scope"
+    # an old validation.json (no title) still reads back, its chart untitled
+    old = {k: v for k, v in check.chart.items() if k != "title"}
+    assert "title" not in C.Check.from_dict({**check.to_dict(), "chart": old}).chart
+
+
+def test_the_period_line_names_its_traces_by_what_they_plot() -> None:
+    from riskcore.charts.validation import line
+
+    check, periods = _period_check()
+    words = {"col.roc_auc": "ROC-AUC", "interval": "95% interval", "whole_test": "whole test"}
+    fig = line(check.chart, periods, "ROC-AUC per period", lambda k: words.get(k, k))
+    names = [trace.name for trace in fig.data]
+    assert names == ["95% interval", "ROC-AUC", "whole test 0.750"]
+    assert list(fig.data[-1].y) == [0.75, 0.75] and fig.data[-1].line.dash == "dash"
+    assert all("below" not in n for n in names)
+
+
+def test_bars_coloured_by_light_have_a_truthful_legend() -> None:
+    from riskcore.charts.validation import LIGHT_COLOUR, MEAN_COLOUR, bars
+
+    table = pd.DataFrame(
+        {
+            "grade": [1, 2, 3],
+            "mean_pd": [0.1, 0.2, np.nan],
+            "observed_rate": [0.1, 0.4, np.nan],
+            "light": ["green", "red", "none"],  # an empty grade: no bar, so no grey swatch
+        }
+    )
+    spec = {"x": "grade", "y": ["mean_pd", "observed_rate"], "light": "light"}
+    fig = bars(spec, table, "t", lambda k: k)
+    shown = [tr for tr in fig.data if tr.showlegend is not False]
+    assert [tr.name for tr in shown] == [
+        "col.mean_pd",
+        "col.observed_rate · light.green",
+        "col.observed_rate · light.red",
+    ]
+    assert shown[0].marker.color == MEAN_COLOUR
+    assert [tr.marker.color for tr in shown[1:]] == [LIGHT_COLOUR["green"], LIGHT_COLOUR["red"]]
+    observed = next(tr for tr in fig.data if tr.type == "bar" and tr.name == "col.observed_rate")
+    assert observed.showlegend is False  # its bars have the lights' colours, not one swatch
+
+
+def test_details_name_metrics_models_and_tests_as_people_read_them() -> None:
+    from riskcore.verdict import Verdict
+
+    verdict = Verdict("worse", "roc_auc", "logistic", 0.72, 0.80, -0.08, (-0.12, -0.04))
+    detail = C.comparator_check(verdict).detail
+    assert "(ROC-AUC)" in detail and "Logistic regression 0.800" in detail
+    assert "(roc_auc)" not in detail and "vs logistic " not in detail
+    grades = pd.DataFrame({"grade": [1], "n": [10], "light": ["green"], "binomial_p": [0.5]})
+    grades["jeffreys_p"] = 0.5
+    assert C.grades_check(grades, Policy().grades).detail.startswith("Jeffreys test")
+    assert C.display_name("region") == "region"  # a data column stays as it is
+
+
+def test_the_migration_summary_counts_beside_its_shares() -> None:
+    times = pd.to_datetime(["2024-01-01"] * 3 + ["2024-06-01"] * 3)
+    _, summary = migration_matrix(times, list("abcabc"), [1, 2, 3, 1, 3, 2], size=3)
+    assert (summary["stable_count"], summary["downgraded_count"], summary["upgraded_count"]) == (
+        1,
+        1,
+        1,
+    )

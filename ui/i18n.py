@@ -54,7 +54,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.threshold.red": ("red {sign} {value}", "红灯 {sign} {value}"),
     "validate.threshold.amber": ("amber {sign} {value}", "黄灯 {sign} {value}"),
     "validate.threshold.verdict": (
-        "red when the comparator is better beyond the paired 95% interval",
+        "red: comparator better beyond the paired 95% CI",
         "比较模型在配对 95% 区间之外更优时为红灯",
     ),
     "validate.check.test_gini": ("Test Gini of the deep model", "深度模型测试集 Gini"),
@@ -86,7 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.col.value": ("Value", "数值"),
     "validate.col.threshold": ("Thresholds", "阈值"),
     "validate.col.detail": ("Detail", "说明"),
-    "validate.detail_line": ("**Detail:** {detail}", "**说明：**{detail}"),
+    "validate.detail_line": ("**Detail:** {detail}", "**说明**：{detail}"),
     "validate.col.test": ("Test", "检验"),
     "validate.col.grade": ("Grade", "等级"),
     "validate.col.pd_range": ("PD range", "PD 区间"),

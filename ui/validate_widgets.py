@@ -98,6 +98,14 @@ def check_title_md(check: Check) -> str:
     return _at_level(check_md(check.name), check)
 
 
+def chart_title(check: Check) -> str:
+    """What the chart draws (the chart's own `title` key), not the question its check asks; an
+    interval, and a validation.json written before charts had titles, take the check's title."""
+    key = f"validate.chart.{(check.chart or {}).get('title')}"
+    title = t(key)
+    return check_title(check) if title == key else _at_level(title, check)
+
+
 def threshold_text(check: Check) -> str:
     if check.rule == "verdict":
         return t("validate.threshold.verdict")
@@ -112,10 +120,22 @@ def threshold_text(check: Check) -> str:
     return "; ".join(parts) if parts else "–"
 
 
+def _finite(value) -> bool:
+    return value is not None and bool(np.isfinite(float(value)))
+
+
 def _value(value) -> str:
-    if value is None or not np.isfinite(float(value)):
-        return "–"
-    return f"{float(value):.4g}"
+    return f"{float(value):.4g}" if _finite(value) else "–"
+
+
+def _fixed(value, digits: int = 3) -> str:
+    """A table column of one measure reads best with one number of decimals (0.885, 0.835)."""
+    return f"{float(value):.{digits}f}" if _finite(value) else "–"
+
+
+def _count(value) -> str:
+    """Counts with thousands separators (2,772), the way the headline prints them."""
+    return f"{round(float(value)):,}" if _finite(value) else "–"
 
 
 # ---- computing -----------------------------------------------------------------------------
@@ -291,27 +311,38 @@ def headline(result: ValidationResult) -> None:
 
 
 def checks_frame(result: ValidationResult) -> pd.DataFrame:
+    """Light, check, value and thresholds: short cells that fit the page; each check's detail
+    (a sentence, quoting the data's columns and segments) is read whole in its expander."""
     return pd.DataFrame(
         {
             t("validate.col.light"): [light_text(c.light) for c in result.checks],
             t("validate.col.check"): [check_title(c) for c in result.checks],
             t("validate.col.value"): [_value(c.value) for c in result.checks],
             t("validate.col.threshold"): [threshold_text(c) for c in result.checks],
-            t("validate.col.detail"): [c.detail for c in result.checks],
         }
     )
 
 
+def checks_columns() -> dict:
+    """Widths that show every cell whole at 1400 px, in both languages."""
+    return {
+        t("validate.col.light"): st.column_config.TextColumn(width=64),
+        t("validate.col.check"): st.column_config.TextColumn(width=380),
+        t("validate.col.value"): st.column_config.TextColumn(width=86),
+        t("validate.col.threshold"): st.column_config.TextColumn(width=330),
+    }
+
+
 def checks_section(result: ValidationResult) -> None:
-    frame = checks_frame(result)
-    styled = _styled(frame, t("validate.col.light"))
-    st.dataframe(styled, hide_index=True, width="stretch")
+    styled = _styled(checks_frame(result), t("validate.col.light"))
+    st.dataframe(styled, hide_index=True, width="stretch", column_config=checks_columns())
     for item in result.skipped:
         reason = md_escape(item["reason"])
         st.caption(t("validate.skipped", check=check_md(item["name"]), reason=reason))
     for k, check in enumerate(result.checks):
         with st.expander(f"{light_badge(check.light)} · {check_title_md(check)}"):
-            st.caption(md_escape(check.detail))  # quotes the data's columns and segments
+            detail = md_escape(check.detail)  # quotes the data's columns and segments
+            st.markdown(t("validate.detail_line", detail=detail))
             st.plotly_chart(check_figure(result, check), key=f"check_chart_{k}")
 
 
@@ -337,7 +368,7 @@ def check_figure(result: ValidationResult, check: Check) -> go.Figure:
     if name == "backtests" and "scope" in table:  # the pooled row, in the reader's language
         table = table.assign(scope=_scopes(table))
     return VC.check_chart(
-        spec, table, check_title(check), check.light, (check.threshold, check.amber), _label
+        spec, table, chart_title(check), check.light, (check.threshold, check.amber), _label
     )
 
 
@@ -368,8 +399,8 @@ def grades_section(result: ValidationResult) -> None:
             ]
             if {"pd_from", "pd_to"} <= set(g.columns)
             else "–",
-            t("validate.col.n"): g["n"],
-            t("validate.col.defaults"): g["defaults"],
+            t("validate.col.n"): g["n"].map(_count),
+            t("validate.col.defaults"): g["defaults"].map(_count),
             t("validate.col.mean_pd"): g["mean_pd"].map(_pct),
             t("validate.col.observed_rate"): g["observed_rate"].map(_pct),
             t("validate.col.binomial_p"): g["binomial_p"].map(_value),
@@ -404,9 +435,16 @@ PORTFOLIO_KEYS = (
 )
 
 
+COUNT_KEYS = {"n", "defaults", "hosmer_lemeshow_df"}
+
+
 def portfolio_section(result: ValidationResult) -> None:
     p = result.portfolio
-    rows = [(t(f"validate.portfolio.{k}"), _value(p.get(k))) for k in PORTFOLIO_KEYS if k in p]
+    rows = [
+        (t(f"validate.portfolio.{k}"), (_count if k in COUNT_KEYS else _value)(p.get(k)))
+        for k in PORTFOLIO_KEYS
+        if k in p
+    ]
     st.dataframe(
         pd.DataFrame(rows, columns=[t("validate.col.test"), t("validate.col.value")]),
         hide_index=True,
@@ -424,6 +462,7 @@ def over_time_section(result: ValidationResult) -> None:
     else:
         spec = {
             "kind": "line",
+            "title": "roc_auc_by_period",
             "table": "periods",
             "x": "period",
             "y": "roc_auc",
@@ -432,26 +471,64 @@ def over_time_section(result: ValidationResult) -> None:
         }
         check = Check("discrimination", None, None, "none", chart=spec)
         st.plotly_chart(check_figure(result, check), key="auc_period_chart")
-        cols = [c for c in ("period", "n", "events", "roc_auc", "roc_auc_lo", "roc_auc_hi")]
-        shown = periods[[c for c in cols if c in periods]].copy()
-        if "flagged" in periods:
-            shown[t("validate.col.flagged")] = periods["flagged"].map(_yes_no)
-        st.dataframe(
-            shown.rename(columns=lambda c: t(f"validate.col.{c}") if c in cols else c),
-            hide_index=True,
-        )
+        st.dataframe(periods_frame(periods), hide_index=True)
     st.markdown(f"**{t('validate.psi_per_period')}**")
     s = result.stability
     score = s[s["feature"] == "score"] if not s.empty else s
     if score.empty:
         st.info(t("validate.no_psi"))
         return
-    spec = {"kind": "line", "table": "stability", "filter": {"feature": "score"}, "x": "period"}
-    check = Check("score_psi", None, None, "none", chart={**spec, "y": "psi"})
+    spec = {
+        "kind": "line",
+        "title": "score_psi_by_period",
+        "table": "stability",
+        "filter": {"feature": "score"},
+        "x": "period",
+        "y": "psi",
+    }
+    check = Check("score_psi", None, None, "none", chart=spec)
     st.plotly_chart(check_figure(result, check), key="psi_period_chart")
-    shown = score[["period", "psi", "reading", "n"]].copy()
-    shown["period"] = shown["period"].map(lambda v: t("validate.whole") if v == "all" else v)
-    st.dataframe(shown.rename(columns=lambda c: t(f"validate.col.{c}")), hide_index=True)
+    st.dataframe(psi_frame(score), hide_index=True)
+
+
+PERIOD_FORMAT = {
+    "period": str,
+    "n": _count,
+    "events": _count,
+    "roc_auc": _fixed,
+    "roc_auc_lo": _fixed,
+    "roc_auc_hi": _fixed,
+    "flagged": lambda v: _yes_no(v),
+}
+
+
+def periods_frame(periods: pd.DataFrame) -> pd.DataFrame:
+    """ROC-AUC per period as a reader sees it: translated headers, three decimals, yes / no."""
+    shown = [c for c in PERIOD_FORMAT if c in periods]
+    return pd.DataFrame(
+        {t(f"validate.col.period_{c}"): periods[c].map(PERIOD_FORMAT[c]) for c in shown}
+    )
+
+
+def reading_text(reading) -> str:
+    """riskcore.drift's reading of a PSI ("moderate shift") in the session's language."""
+    key = f"validate.reading.{str(reading).replace(' ', '_')}"
+    text = t(key)
+    return str(reading) if text == key else text
+
+
+def psi_frame(score: pd.DataFrame) -> pd.DataFrame:
+    """The score's PSI per period: the whole split first, readings translated."""
+    return pd.DataFrame(
+        {
+            t("validate.col.period"): [
+                t("validate.whole") if v == "all" else v for v in score["period"]
+            ],
+            t("validate.col.psi"): score["psi"].map(_fixed),
+            t("validate.col.reading"): score["reading"].map(reading_text),
+            t("validate.col.n"): score["n"].map(_count),
+        }
+    )
 
 
 def _yes_no(value) -> str:
@@ -469,9 +546,9 @@ def migration_section(result: ValidationResult) -> None:
             start=info.get("start", "–"),
             end=info.get("end", "–"),
             entities=info.get("entities", 0),
-            stable=info.get("stable", 0),
-            down=info.get("downgraded", 0),
-            up=info.get("upgraded", 0),
+            stable=share_text(info, "stable"),
+            down=share_text(info, "downgraded"),
+            up=share_text(info, "upgraded"),
         )
     )
     fig = VC.migration(
@@ -481,6 +558,16 @@ def migration_section(result: ValidationResult) -> None:
         t("validate.from_grade"),
     )
     st.plotly_chart(fig, key="migration_chart")
+
+
+def share_text(info: dict, key: str) -> str:
+    """A migration share as a percentage with its count ("75% (9)"); a validation.json written
+    before the counts were stored has the count from the share and the entities."""
+    share = info.get(key)
+    if not _finite(share):
+        return "–"
+    count = info.get(f"{key}_count", float(share) * info.get("entities", 0))
+    return t("validate.share_count", share=f"{float(share):.0%}", count=_count(count))
 
 
 def segments_section(result: ValidationResult) -> None:
@@ -499,17 +586,17 @@ def segments_section(result: ValidationResult) -> None:
     frame = pd.DataFrame(
         {
             t("validate.col.segment"): seg["segment"],
-            t("validate.col.n"): seg["n"],
+            t("validate.col.n"): seg["n"].map(_count),
             t("validate.col.event_rate"): seg["event_rate"].map(_pct),
             t("validate.col.mean_pd"): seg["mean_pd"].map(_pct),
             t("validate.col.roc_auc"): [
-                f"{_value(a)} [{_value(lo)}, {_value(hi)}]"
+                f"{_fixed(a)} [{_fixed(lo)}, {_fixed(hi)}]"
                 for a, lo, hi in zip(
                     seg["roc_auc"], seg["roc_auc_lo"], seg["roc_auc_hi"], strict=True
                 )
             ],
             t("validate.col.approval_rate"): seg["approval_rate"].map(_pct),
-            t("validate.col.adverse_impact_ratio"): seg["adverse_impact_ratio"].map(_value),
+            t("validate.col.adverse_impact_ratio"): seg["adverse_impact_ratio"].map(_fixed),
             t("validate.col.four_fifths_flag"): [
                 f"⚠️ {t('validate.yes')}" if f else t("validate.no") for f in seg["four_fifths_flag"]
             ],
@@ -548,8 +635,8 @@ def backtests_section(result: ValidationResult) -> None:
         frame = pd.DataFrame(
             {
                 t("validate.col.scope"): _scopes(rows),
-                t("validate.col.n"): rows["n"],
-                t("validate.col.breaches"): rows["breaches"],
+                t("validate.col.n"): rows["n"].map(_count),
+                t("validate.col.breaches"): rows["breaches"].map(_count),
                 t("validate.col.breach_rate"): rows["breach_rate"].map(_pct),
                 t("validate.col.kupiec_p"): rows["kupiec_p"].map(_value),
                 t("validate.col.christoffersen_p"): rows["christoffersen_p"].map(_value),

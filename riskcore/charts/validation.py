@@ -84,8 +84,9 @@ def bars(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure
                 showlegend=not lit,
             )
         )
-        if lit:
-            light_legend(fig, label(f"col.{col}"), lights, label)
+        if lit:  # a swatch for the lights of the bars drawn (an empty grade draws none)
+            drawn = [v for v, y in zip(lights, table[col], strict=True) if pd.notna(y)]
+            light_legend(fig, label(f"col.{col}"), drawn, label)
     if spec.get("reference") is not None:
         fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#c0392b")
     fig.update_layout(barmode="group")
@@ -145,7 +146,15 @@ def line(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure
             )
         )
     xs = table[x].astype(str)
-    fig.add_trace(go.Scatter(x=xs, y=table[y], mode="lines+markers", name=label(f"col.{y}")))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=table[y],
+            mode="lines+markers",
+            line={"color": MEAN_COLOUR},
+            name=label(f"col.{y}"),
+        )
+    )
     if spec.get("reference") is not None:
         reference_line(fig, list(xs), spec["reference"], label("whole_test"))
     return fig

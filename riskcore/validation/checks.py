@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from riskcore.charts.base import DEFAULT_LABELS
 from riskcore.findings import DISPLAY_SCALE
 from riskcore.quantiles import confidence
 from riskcore.validation import policy as P
@@ -37,6 +38,15 @@ LABELS = {
     "es_backtest": "ES backtest (Acerbi-Szekely Z2)",
     "var_comparator": "Deep model vs best comparator (pinball loss, paired interval)",
 }
+
+
+TEST_NAMES = {"binomial": "Binomial", "jeffreys": "Jeffreys"}
+
+
+def display_name(key: str) -> str:
+    """A metric or model key as the charts name it ("roc_auc" -> "ROC-AUC"): a detail sentence
+    is read by people, not parsers; an unknown key (a data column) stays as it is."""
+    return DEFAULT_LABELS.get(key, key)
 
 
 def _num(value) -> float | None:
@@ -110,7 +120,7 @@ def gini_check(value: float, ci, rule: P.GiniCheck, where: str) -> Check:
     lo, hi = (_num(v) for v in (ci or [None, None])[:2])
     interval = f" (95% CI {lo:.3f} to {hi:.3f})" if lo is not None and hi is not None else ""
     detail = f"Gini {value:.3f}{interval} on {where}"
-    chart = {"kind": "interval", "value": _num(value), "lo": lo, "hi": hi}
+    chart = {"kind": "interval", "value": _num(value), "lo": lo, "hi": hi}  # titled by the check
     return _thresholded("test_gini", value, rule, detail, chart)
 
 
@@ -127,8 +137,9 @@ def comparator_check(verdict: Verdict, name: str = "comparator", where: str = ""
         beyond = math.isfinite(hi) and hi < 0
         light = "red" if beyond else "amber" if verdict.outcome == "worse" else "green"
         detail = (
-            f"model {verdict.model_value * scale:.3f}{unit} vs {verdict.comparator} "
-            f"{verdict.comparator_value * scale:.3f}{unit} ({verdict.metric}); advantage "
+            f"deep model {verdict.model_value * scale:.3f}{unit} vs "
+            f"{display_name(verdict.comparator)} {verdict.comparator_value * scale:.3f}{unit} "
+            f"({display_name(verdict.metric)}); advantage "
             f"{verdict.advantage * scale:+.3f}{unit} (95% CI {lo * scale:+.3f} to "
             f"{hi * scale:+.3f}); verdict {verdict.outcome}{where}"
         )
@@ -149,11 +160,13 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
     bad = tested[tested["light"].isin(["red", "amber"])]
     pairs = zip(bad.itertuples(), p[bad.index], strict=True)
     listed = ", ".join(f"grade {g.grade} {g.light} (p {pv:.3g})" for g, pv in pairs)
-    detail = f"{rule.test} test, {'one-sided' if rule.side == 'under' else 'both tails'}; " + (
+    test = TEST_NAMES.get(rule.test, rule.test)
+    detail = f"{test} test, {'one-sided' if rule.side == 'under' else 'both tails'}; " + (
         listed or f"all {len(tested)} non-empty grades green"
     )
     chart = {
         "kind": "bars",
+        "title": "grades",  # ui/i18n.py validate.chart.<title>: what the chart draws
         "table": "grades",
         "x": "grade",
         "y": ["mean_pd", "observed_rate"],
@@ -167,6 +180,7 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
 # Both portfolio calibration tests point at the Hosmer-Lemeshow groups' calibration chart.
 CALIBRATION_CHART = {
     "kind": "calibration",
+    "title": "calibration",
     "table": "hosmer_lemeshow",
     "x": "mean_pd",
     "y": "observed_rate",
@@ -204,6 +218,7 @@ def discrimination_check(
     )
     chart = {
         "kind": "line",
+        "title": "roc_auc_by_period",
         "table": "periods",
         "x": "period",
         "y": "roc_auc",
@@ -234,6 +249,7 @@ def score_psi_check(stability: pd.DataFrame, rule: P.PsiCheck, min_rows: int) ->
     value, where = _psi_value(stability, ["score"], rule, min_rows)
     chart = {
         "kind": "line",
+        "title": "score_psi_by_period",
         "table": "stability",
         "filter": {"feature": "score"},
         "x": "period",
@@ -245,7 +261,14 @@ def score_psi_check(stability: pd.DataFrame, rule: P.PsiCheck, min_rows: int) ->
 def input_psi_check(stability: pd.DataFrame, rule: P.InputPsiCheck, min_rows: int) -> Check:
     inputs = [f for f in stability["feature"].unique() if f != "score"]
     value, where = _psi_value(stability, inputs, rule, min_rows)
-    chart = {"kind": "heatmap", "table": "stability", "x": "period", "y": "feature", "z": "psi"}
+    chart = {
+        "kind": "heatmap",
+        "title": "input_psi_by_period",
+        "table": "stability",
+        "x": "period",
+        "y": "feature",
+        "z": "psi",
+    }
     return _thresholded("input_psi", value, rule, f"largest: {where}", chart)
 
 
@@ -266,6 +289,7 @@ def adverse_impact_check(segments: pd.DataFrame, rule: P.AdverseImpactCheck, inf
         )
     chart = {
         "kind": "bars",
+        "title": "adverse_impact_ratio",
         "table": "segments",
         "x": "segment",
         "y": ["adverse_impact_ratio"],
@@ -283,6 +307,7 @@ def _level_chart(level: str, column: str, reference: float | None) -> dict:
     """Bars of one backtest column, pooled and per entity, from the result's backtests table."""
     return {
         "kind": "bars",
+        "title": f"{column}_by_scope",
         "table": "backtests",
         "filter": {"level": level},
         "x": "scope",

@@ -89,5 +89,9 @@ def migration_matrix(
         "downgraded": share(moved > 0),  # to a grade of higher PD
         "upgraded": share(moved < 0),
         "moved_two_or_more": share(moved.abs() >= 2),
+        # the counts behind the shares, so a reader sees both ("75% (9)")
+        "stable_count": int((moved == 0).sum()),
+        "downgraded_count": int((moved > 0).sum()),
+        "upgraded_count": int((moved < 0).sum()),
     }
     return matrix.astype(int), summary
