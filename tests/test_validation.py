@@ -471,6 +471,7 @@ def test_the_period_line_names_its_traces_by_what_they_plot() -> None:
     assert names == ["95% interval", "ROC-AUC", "whole test 0.750"]
     assert list(fig.data[-1].y) == [0.75, 0.75] and fig.data[-1].line.dash == "dash"
     assert all("below" not in n for n in names)
+    assert fig.layout.xaxis.type == "category"  # "2024-01" as written, not ticked "Jan 2024"
 
 
 def test_bars_coloured_by_light_have_a_truthful_legend() -> None:

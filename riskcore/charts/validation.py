@@ -157,6 +157,9 @@ def line(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure
     )
     if spec.get("reference") is not None:
         reference_line(fig, list(xs), spec["reference"], label("whole_test"))
+    # periods as written ("2024-01", "2024Q1"): Plotly would read them as dates and tick
+    # them in English ("Jan 2024") on the Chinese page
+    fig.update_xaxes(type="category")
     return fig
 
 
