@@ -31,7 +31,7 @@ from riskcore.validation import (
     save_validation,
     validate_run,
 )
-from riskcore.validation.checks import ZONE_LIGHT
+from riskcore.validation.checks import SCORE_PSI_CHART, ZONE_LIGHT
 from riskcore.validation.segments import CATEGORY_LEVELS
 from ui.auth import user_store
 from ui.i18n import t
@@ -478,15 +478,7 @@ def over_time_section(result: ValidationResult) -> None:
     if score.empty:
         st.info(t("validate.no_psi"))
         return
-    spec = {
-        "kind": "line",
-        "title": "score_psi_by_period",
-        "table": "stability",
-        "filter": {"feature": "score"},
-        "x": "period",
-        "y": "psi",
-    }
-    check = Check("score_psi", None, None, "none", chart=spec)
+    check = Check("score_psi", None, None, "none", chart=dict(SCORE_PSI_CHART))
     st.plotly_chart(check_figure(result, check), key="psi_period_chart")
     st.dataframe(psi_frame(score), hide_index=True)
 

@@ -245,16 +245,19 @@ def _psi_value(
     return float(top["psi"]), f"{top['feature']} in {where}: {top['psi']:.3f} ({top['reading']})"
 
 
+SCORE_PSI_CHART = {  # also drawn on the Validate page's Over time tab
+    "kind": "line",
+    "title": "score_psi_by_period",
+    "table": "stability",
+    "filter": {"feature": "score"},
+    "x": "period",
+    "y": "psi",
+}
+
+
 def score_psi_check(stability: pd.DataFrame, rule: P.PsiCheck, min_rows: int) -> Check:
     value, where = _psi_value(stability, ["score"], rule, min_rows)
-    chart = {
-        "kind": "line",
-        "title": "score_psi_by_period",
-        "table": "stability",
-        "filter": {"feature": "score"},
-        "x": "period",
-        "y": "psi",
-    }
+    chart = dict(SCORE_PSI_CHART)
     return _thresholded("score_psi", value, rule, f"largest: {where}", chart)
 
 
