@@ -90,3 +90,13 @@ def test_the_psi_and_period_tables_in_the_page_language(lang) -> None:
     assert not {"lower", "upper", "roc_auc_lo", "flagged"} & set(frame.columns)
     assert list(frame.iloc[0])[1:6] == ["1,444", "10", "0.835", "0.885", "0.900"]
     assert frame.iloc[0, -1] == ("yes" if lang == "en" else "是")
+
+
+def test_master_scale_terms_are_words_in_both_languages() -> None:
+    """The scale's caption on the page and in the PDF said "bounds", "default", "jeffreys"."""
+    from riskcore.validation.terms import scale_term
+
+    assert scale_term("method", "bounds", "zh") == "固定 PD 边界"
+    assert scale_term("source", "default") == "the default scale"
+    assert scale_term("test", "binomial", "zh") == "单侧二项"
+    assert scale_term("source", "a file of one's own") == "a file of one's own"  # as stored

@@ -33,8 +33,9 @@ from riskcore.validation import (
 )
 from riskcore.validation.checks import SCORE_PSI_CHART, ZONE_LIGHT
 from riskcore.validation.segments import CATEGORY_LEVELS
+from riskcore.validation.terms import scale_term
 from ui.auth import user_store
-from ui.i18n import t
+from ui.i18n import language, t
 from ui.page import load_run, show_error
 from ui.state import run_threshold
 from ui.text import md_escape
@@ -381,9 +382,9 @@ def grades_section(result: ValidationResult) -> None:
     st.caption(
         t(
             "validate.scale",
-            method=md_escape(scale.get("method", "–")),
+            method=md_escape(scale_term("method", scale.get("method", "–"), language())),
             grades=scale.get("grades", len(result.grades)),
-            source=md_escape(scale.get("source", "–")),
+            source=md_escape(scale_term("source", scale.get("source", "–"), language())),
         )
     )
     g = result.grades

@@ -73,6 +73,7 @@ from riskcore.report.texts import TEXTS, text
 from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.validation import ValidationResult, load_validation
+from riskcore.validation.terms import scale_term
 from riskcore.verdict import decide
 
 MODELS = DISPLAY_ORDER  # the table's columns
@@ -1343,9 +1344,9 @@ def validation_grades(ctx: ReportContext, st: Styles, result: ValidationResult) 
     scale = t(
         "validation.scale",
         grades=result.scale.get("grades", len(g)),
-        method=result.scale.get("method", "–"),
-        source=result.scale.get("source", "–"),
-        test=rule.test,
+        method=scale_term("method", result.scale.get("method", "–"), ctx.language),
+        source=scale_term("source", result.scale.get("source", "–"), ctx.language),
+        test=scale_term("test", rule.test, ctx.language),
         red=f"{rule.red_below:g}" if rule.red_below is not None else "–",
         amber=f"{rule.amber_below:g}" if rule.amber_below is not None else "–",
     )
