@@ -98,5 +98,5 @@ def test_master_scale_terms_are_words_in_both_languages() -> None:
 
     assert scale_term("method", "bounds", "zh") == "固定 PD 边界"
     assert scale_term("source", "default") == "the default scale"
-    assert scale_term("test", "binomial", "zh") == "单侧二项"
+    assert scale_term("test", "binomial", "zh") == "二项"  # its side is the policy's, not a name
     assert scale_term("source", "a file of one's own") == "a file of one's own"  # as stored

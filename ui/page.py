@@ -118,17 +118,17 @@ def relabelled(key: str, initial: list | None = None) -> str:
     return key
 
 
+_NOTHING = object()  # no copy kept yet (None may be a pick)
+
+
 def remembered(key: str, options: Sequence[Any]) -> dict[str, Any]:
-    """A widget's key and callback so that its pick survives the runs that do not draw it.
-    Streamlit drops a widget's state when a run leaves it out (a closed lazy tab), so a
+    """A single-choice widget's key and callback, so that its pick survives the runs that do
+    not draw it. Streamlit drops a widget's state when a run leaves it out (a closed lazy tab), so a
     picked entity or feature would reset to the first option on reopening; a copy kept under
     another key is put back while it is still among `options`. Pass as `**remembered(...)`."""
-    kept = f"{key}_kept"
-    value = st.session_state.get(kept)
-    choices = list(options)
-    valid = all(v in choices for v in value) if isinstance(value, list) else value in choices
-    if key not in st.session_state and kept in st.session_state and valid:
-        st.session_state[key] = value
+    kept = st.session_state.get(f"{key}_kept", _NOTHING)
+    if key not in st.session_state and kept is not _NOTHING and kept in list(options):
+        st.session_state[key] = kept
     return {"key": key, "on_change": _keep, "args": (key,)}
 
 

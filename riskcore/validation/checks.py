@@ -18,6 +18,7 @@ from riskcore.quantiles import confidence
 from riskcore.validation import policy as P
 from riskcore.validation.grades import tested_p
 from riskcore.validation.stability import WHOLE
+from riskcore.validation.terms import scale_term
 from riskcore.verdict import Verdict
 
 LABELS = {
@@ -38,9 +39,6 @@ LABELS = {
     "es_backtest": "ES backtest (Acerbi-Szekely Z2)",
     "var_comparator": "Deep model vs best comparator (pinball loss, paired interval)",
 }
-
-
-TEST_NAMES = {"binomial": "Binomial", "jeffreys": "Jeffreys"}
 
 
 def display_name(key: str) -> str:
@@ -160,7 +158,8 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
     bad = tested[tested["light"].isin(["red", "amber"])]
     pairs = zip(bad.itertuples(), p[bad.index], strict=True)
     listed = ", ".join(f"grade {g.grade} {g.light} (p {pv:.3g})" for g, pv in pairs)
-    test = TEST_NAMES.get(rule.test, rule.test)
+    test = scale_term("test", rule.test)
+    test = test[:1].upper() + test[1:]  # it starts the sentence: "Binomial test, ..."
     detail = f"{test} test, {'one-sided' if rule.side == 'under' else 'both tails'}; " + (
         listed or f"all {len(tested)} non-empty grades green"
     )

@@ -15,7 +15,7 @@ SCALE_TERMS: dict[tuple[str, str], tuple[str, str]] = {
     ("source", "run"): ("the run's saved scale", "该运行保存的主标尺"),
     ("source", "equal_count"): ("the scores' quantiles", "评分分位数"),
     ("test", "jeffreys"): ("Jeffreys", "Jeffreys"),
-    ("test", "binomial"): ("one-sided binomial", "单侧二项"),
+    ("test", "binomial"): ("binomial", "二项"),  # one- or two-sided: the policy's `side` says
 }
 
 
