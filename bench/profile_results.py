@@ -98,6 +98,14 @@ def summarise(profile: dict, top: int = 15) -> None:
         print(f"  {us / 1000:8.1f}  {name}")
 
 
+def sampler(context, page):
+    """A DevTools session on `page` with the CPU profiler sampling every 0.2 ms."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+    return cdp
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("home", type=Path, help="RISKCORE_HOME holding the run")
@@ -112,9 +120,7 @@ def main() -> None:
     with B.streamlit_server(args.home, log) as (url, _), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=B.CHROMIUM, args=B.CHROMIUM_ARGS)
         context, page = B.new_page(browser)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Profiler.enable")
-        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp = sampler(context, page)
         result: dict = {}
 
         @contextmanager
@@ -131,9 +137,7 @@ def main() -> None:
                     if k:
                         context.close()
                         context, page = B.new_page(browser)
-                        cdp = context.new_cdp_session(page)
-                        cdp.send("Profiler.enable")
-                        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+                        cdp = sampler(context, page)
                     with profile():
                         first_render(page, url)
             else:
