@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from riskcore.cli import main
 from riskcore.store import RunStore
+from tests.chinese import english_left
 from tests.tabs import open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,6 +162,18 @@ def test_the_page_in_chinese(credit, monkeypatch) -> None:
     assert "信号灯" in checks.columns
     assert set(checks["信号灯"]) <= {"绿灯", "黄灯", "红灯"}
     assert "深度模型测试集 Gini" in set(checks["检验"])
+    details = [m.value for m in at.markdown if m.value.startswith("**说明**：")]
+    assert len(details) == len(checks)  # one per check, in its expander
+    stored = RunStore(home).load(run_id).json("validation.json")
+    segments = stored["segments"]  # the data's names are quoted, not translated
+    inputs = {row["feature"] for row in stored["stability"]} | {segments.get("column") or ""}
+    inputs = tuple(inputs | {str(row["segment"]) for row in segments.get("rows", [])})
+    for detail in details:  # said in Chinese, the models named as the page names them
+        assert english_left(detail.removeprefix("**说明**："), inputs) == [], detail
+    assert any(d.startswith("**说明**：测试集上的 Gini ") for d in details)
+    assert any("逻辑回归" in d or "梯度提升" in d for d in details)
+    skipped = [c.value for c in at.caption if c.value.startswith("未执行：")]
+    assert all(english_left(c) == [] for c in skipped), skipped  # the VaR page has some
 
 
 def test_the_report_page_builds_the_model_documentation(credit, monkeypatch) -> None:

@@ -29,6 +29,8 @@ from riskcore.validation import (
     validate_run,
 )
 from riskcore.validation.quantile import CLASSIFICATION_CHECKS
+from riskcore.validation.wording import reason
+from tests.chinese import english_left, has_cjk
 from tests.tabs import open_tab
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,6 +241,7 @@ def test_disabled_sections_leave_their_checks_out(home, quantile_run) -> None:
 
 def test_validation_json_round_trips_and_the_report_builds(home, quantile_run) -> None:
     from riskcore import report as R
+    from riskcore.report.texts import text as report_text
 
     store = RunStore(home)
     run = fresh(home, quantile_run)
@@ -263,6 +266,18 @@ def test_validation_json_round_trips_and_the_report_builds(home, quantile_run) -
     assert "Basel traffic light at 99%" in text and "Kupiec p-value at 97.5%" in text
     assert "red zone: red; yellow zone: amber" in text
     assert R.model_document(store.load(run.run_id)).startswith(b"PK")
+    # in Chinese: every detail and skip reason, on the page and in the report
+    entities = tuple(run.predictions["entity"].astype(str).unique())  # quoted, not translated
+    for check in back.checks:
+        zh = check.detail_in("zh", lambda key: report_text(f"model.{key}", "zh"))
+        assert has_cjk(zh) and english_left(zh, entities) == [], zh
+    for item in back.skipped:
+        assert has_cjk(reason(item, "zh")) and english_left(reason(item, "zh")) == []
+    pdf = R.report_pdf(store.load(run.run_id), language="zh", sections=["validation"])
+    zh = _pdf_text(pdf).replace(" ", "")  # a line break in Chinese text reads as a space
+    kupiec = next(c for c in back.checks if c.name == "var_kupiec" and c.level == "0.01")
+    assert kupiec.detail_in("zh").replace(" ", "")[:24] in zh
+    assert "未执行：" in zh and "VaR/ES运行给出的是收益分位数" in zh
 
 
 def test_new_labelled_data_is_backtested_with_the_runs_model(home, quantile_run) -> None:
@@ -373,6 +388,9 @@ def test_the_validate_page_shows_the_var_checks_with_lights(
     at.session_state["lang_picker"] = "zh"
     open_tab(at, "validate_tab", "validate.tab_checks", 1)
     assert "巴塞尔交通灯（99%）" in set(at.dataframe[0].value["检验"])
+    skipped = [c.value for c in at.caption if c.value.startswith("未执行：")]
+    assert len(skipped) == len(CLASSIFICATION_CHECKS)
+    assert [english_left(c) for c in skipped if not has_cjk(c[4:]) or english_left(c)] == []
 
 
 def _pdf_text(pdf: bytes) -> str:

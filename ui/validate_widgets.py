@@ -34,8 +34,9 @@ from riskcore.validation import (
 from riskcore.validation.checks import SCORE_PSI_CHART, ZONE_LIGHT
 from riskcore.validation.segments import CATEGORY_LEVELS
 from riskcore.validation.terms import scale_term
+from riskcore.validation.wording import reason as skip_reason
 from ui.auth import user_store
-from ui.i18n import language, t
+from ui.i18n import chart_labels, language, t
 from ui.page import load_run, show_error
 from ui.state import run_threshold
 from ui.text import md_escape
@@ -338,11 +339,11 @@ def checks_section(result: ValidationResult) -> None:
     styled = _styled(checks_frame(result), t("validate.col.light"))
     st.dataframe(styled, hide_index=True, width="stretch", column_config=checks_columns())
     for item in result.skipped:
-        reason = md_escape(item["reason"])
+        reason = md_escape(skip_reason(item, language()))
         st.caption(t("validate.skipped", check=check_md(item["name"]), reason=reason))
     for k, check in enumerate(result.checks):
         with st.expander(f"{light_badge(check.light)} · {check_title_md(check)}"):
-            detail = md_escape(check.detail)  # quotes the data's columns and segments
+            detail = md_escape(check.detail_in(language(), chart_labels().get))  # quotes names
             st.markdown(t("validate.detail_line", detail=detail))
             st.plotly_chart(check_figure(result, check), key=f"check_chart_{k}")
 
@@ -531,7 +532,7 @@ def _yes_no(value) -> str:
 def migration_section(result: ValidationResult) -> None:
     info = result.migration_info
     if not info.get("entities"):
-        st.info(t("validate.no_migration", reason=md_escape(info.get("reason", ""))))
+        st.info(t("validate.no_migration", reason=md_escape(skip_reason(info, language()))))
         return
     st.caption(
         t(

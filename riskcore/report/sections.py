@@ -74,6 +74,7 @@ from riskcore.scenarios.results import ScenarioResult
 from riskcore.store import SCORE_COLUMNS, Run, raw_column
 from riskcore.validation import ValidationResult, load_validation
 from riskcore.validation.terms import scale_term
+from riskcore.validation.wording import reason
 from riskcore.verdict import decide
 
 MODELS = DISPLAY_ORDER  # the table's columns
@@ -1233,6 +1234,11 @@ def check_name(ctx: ReportContext, name: str, level: str | None = None) -> str:
     return ctx.t("validation.check.at_level", name=shown, confidence=confidence(level))
 
 
+def check_detail(ctx: ReportContext, check) -> str:
+    """A check's detail in the report's language, its models named as the report names them."""
+    return check.detail_in(ctx.language, ctx.label)
+
+
 def check_thresholds(ctx: ReportContext, check) -> str:
     if check.rule == "verdict":
         return ctx.t("validation.threshold.verdict")
@@ -1302,7 +1308,7 @@ def validation(ctx: ReportContext, st: Styles) -> list[Flowable]:
             check_name(ctx, c.name, getattr(c, "level", None)),
             _p_value(c.value),
             check_thresholds(ctx, c),
-            st.p(c.detail, "small"),
+            st.p(check_detail(ctx, c), "small"),
         ]
         for light, c in zip(lights, result.checks, strict=True)
     ]
@@ -1314,7 +1320,14 @@ def validation(ctx: ReportContext, st: Styles) -> list[Flowable]:
         data_table(st, header, rows, widths, right=(2,), extra=shading),
     ]
     story += [
-        st.p(t("validation.skipped", name=check_name(ctx, s["name"]), reason=s["reason"]), "small")
+        st.p(
+            t(
+                "validation.skipped",
+                name=check_name(ctx, s["name"]),
+                reason=reason(s, ctx.language),
+            ),
+            "small",
+        )
         for s in result.skipped
     ]
     story += validation_grades(ctx, st, result)

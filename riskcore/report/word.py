@@ -35,6 +35,7 @@ from riskcore.report.sections import (
     ReportContext,
     architecture,
     chart_maker,
+    check_detail,
     check_name,
     check_thresholds,
     driver_sentence,
@@ -395,7 +396,7 @@ class Writer:
                     check_name(ctx, c.name, getattr(c, "level", None)),
                     f"{c.value:.4g}" if _finite(c.value) else "–",
                     check_thresholds(ctx, c),
-                    c.detail,
+                    check_detail(ctx, c),
                 )
                 for c in result.checks
             ],

@@ -18,7 +18,7 @@ from riskcore.quantiles import confidence
 from riskcore.validation import policy as P
 from riskcore.validation.grades import tested_p
 from riskcore.validation.stability import WHOLE
-from riskcore.validation.terms import scale_term
+from riskcore.validation.wording import Phrase, model, word
 from riskcore.verdict import Verdict
 
 LABELS = {
@@ -65,6 +65,16 @@ class Check:
     detail: str = ""
     chart: dict = field(default_factory=dict)
     level: str | None = None  # the VaR level of a quantile run's check ("0.01"), else None
+    phrase: Phrase | None = None  # the detail as a key and values, to say it in any language
+
+    def __post_init__(self) -> None:
+        if self.phrase is not None and not self.detail:
+            self.detail = self.phrase.say()  # English: the CLI's, and an old reader's
+
+    def detail_in(self, language: str = "en", model_name=None) -> str:
+        """The detail in `language`; a check read from an older validation.json has only its
+        English sentence."""
+        return self.phrase.say(language, model_name) if self.phrase else self.detail
 
     @property
     def label(self) -> str:
@@ -86,6 +96,7 @@ class Check:
         out = asdict(self)
         if self.level is None:  # a classification check's JSON stays as it was
             del out["level"]
+        out["phrase"] = self.phrase.to_dict() if self.phrase else None
         out["label"] = self.label
         out["value"], out["threshold"], out["amber"] = (
             _num(self.value),
@@ -97,10 +108,12 @@ class Check:
     @classmethod
     def from_dict(cls, data: dict) -> Check:
         keys = ("name", "value", "threshold", "light", "amber", "rule", "detail", "chart", "level")
-        return cls(**{k: data.get(k) for k in keys if k in data})
+        check = cls(**{k: data.get(k) for k in keys if k in data})
+        check.phrase = Phrase.from_dict(data.get("phrase"))
+        return check
 
 
-def _thresholded(name: str, value, rule: P.LowIsBad | P.HighIsBad, detail: str, chart: dict):
+def _thresholded(name: str, value, rule: P.LowIsBad | P.HighIsBad, phrase: Phrase, chart: dict):
     d = rule.describe()
     return Check(
         name,
@@ -109,37 +122,50 @@ def _thresholded(name: str, value, rule: P.LowIsBad | P.HighIsBad, detail: str, 
         rule.light(_num(value)),
         d["amber"],
         d["rule"],
-        detail,
-        chart,
+        chart=chart,
+        phrase=phrase,
     )
 
 
-def gini_check(value: float, ci, rule: P.GiniCheck, where: str) -> Check:
+def _interval(lo: float | None, hi: float | None, key: str = "ci") -> Phrase | str:
+    """ " (95% CI lo to hi)", or nothing when an end is missing."""
+    return Phrase(key, {"lo": lo, "hi": hi}) if lo is not None and hi is not None else ""
+
+
+def gini_check(value: float, ci, rule: P.GiniCheck, where: Phrase) -> Check:
     lo, hi = (_num(v) for v in (ci or [None, None])[:2])
-    interval = f" (95% CI {lo:.3f} to {hi:.3f})" if lo is not None and hi is not None else ""
-    detail = f"Gini {value:.3f}{interval} on {where}"
+    phrase = Phrase("detail.gini", {"value": value, "interval": _interval(lo, hi), "where": where})
     chart = {"kind": "interval", "value": _num(value), "lo": lo, "hi": hi}  # titled by the check
-    return _thresholded("test_gini", value, rule, detail, chart)
+    return _thresholded("test_gini", value, rule, phrase, chart)
 
 
-def comparator_check(verdict: Verdict, name: str = "comparator", where: str = "") -> Check:
+def comparator_check(verdict: Verdict, name: str = "comparator", where: Phrase | str = "") -> Check:
     """Red when the comparator is better beyond the paired interval (its upper end below 0),
     amber when the comparator is ahead within it, green when the model is ahead. The numbers
     of the detail are shown as findings shows them (the pinball loss in basis points)."""
     lo, hi = verdict.advantage_ci
     scale = DISPLAY_SCALE.get(verdict.metric, 1.0)
-    unit = " bp" if scale == 1e4 else ""
+    unit = word("unit.bp") if scale == 1e4 else ""
     if verdict.outcome == "undefined":
-        light, detail = "amber", "no comparator metric to compare with (undefined verdict)"
+        light, phrase = "amber", word("detail.comparator_undefined")
     else:
         beyond = math.isfinite(hi) and hi < 0
         light = "red" if beyond else "amber" if verdict.outcome == "worse" else "green"
-        detail = (
-            f"deep model {verdict.model_value * scale:.3f}{unit} vs "
-            f"{display_name(verdict.comparator)} {verdict.comparator_value * scale:.3f}{unit} "
-            f"({display_name(verdict.metric)}); advantage "
-            f"{verdict.advantage * scale:+.3f}{unit} (95% CI {lo * scale:+.3f} to "
-            f"{hi * scale:+.3f}); verdict {verdict.outcome}{where}"
+        metric = verdict.metric
+        phrase = Phrase(
+            "detail.comparator",
+            {
+                "model": verdict.model_value * scale,
+                "unit": unit,
+                "comparator": model(verdict.comparator),
+                "other": verdict.comparator_value * scale,
+                "metric": word(f"metric.{metric}") if metric == "pinball" else display_name(metric),
+                "advantage": verdict.advantage * scale,
+                "lo": lo * scale,
+                "hi": hi * scale,
+                "outcome": word(f"outcome.{verdict.outcome}"),
+                "where": where,
+            },
         )
     chart = {
         "kind": "interval",
@@ -148,7 +174,9 @@ def comparator_check(verdict: Verdict, name: str = "comparator", where: str = ""
         "hi": _num(hi),
         "reference": 0.0,
     }
-    return Check(name, _num(verdict.advantage), 0.0, light, None, "verdict", detail, chart)
+    return Check(
+        name, _num(verdict.advantage), 0.0, light, None, "verdict", chart=chart, phrase=phrase
+    )
 
 
 def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
@@ -157,11 +185,17 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
     value = float(p.min()) if len(p) else math.nan
     bad = tested[tested["light"].isin(["red", "amber"])]
     pairs = zip(bad.itertuples(), p[bad.index], strict=True)
-    listed = ", ".join(f"grade {g.grade} {g.light} (p {pv:.3g})" for g, pv in pairs)
-    test = scale_term("test", rule.test)
-    test = test[:1].upper() + test[1:]  # it starts the sentence: "Binomial test, ..."
-    detail = f"{test} test, {'one-sided' if rule.side == 'under' else 'both tails'}; " + (
-        listed or f"all {len(tested)} non-empty grades green"
+    listed = [
+        Phrase("grade", {"grade": g.grade, "light": word(f"light.{g.light}"), "p": pv})
+        for g, pv in pairs
+    ]
+    phrase = Phrase(
+        "detail.grades",
+        {
+            "test": Phrase("term.test", {"value": rule.test}),
+            "side": word("side.under" if rule.side == "under" else "side.both"),
+            "listed": listed or Phrase("grades.green", {"n": len(tested)}),
+        },
     )
     chart = {
         "kind": "bars",
@@ -171,7 +205,7 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
         "y": ["mean_pd", "observed_rate"],
         "light": "light",
     }
-    check = _thresholded("grades", value, rule, detail, chart)
+    check = _thresholded("grades", value, rule, phrase, chart)
     check.light = P.worst(tested["light"])
     return check
 
@@ -187,22 +221,31 @@ CALIBRATION_CHART = {
 
 
 def hosmer_lemeshow_check(summary: dict, rule: P.HosmerLemeshowCheck) -> Check:
-    detail = (
-        f"H {summary['hosmer_lemeshow']:.2f} on {summary['hosmer_lemeshow_df']} df "
-        f"({rule.groups} groups); mean PD {summary['mean_pd']:.4f} vs observed "
-        f"{summary['observed_rate']:.4f}"
+    phrase = Phrase(
+        "detail.hosmer_lemeshow",
+        {
+            "h": summary["hosmer_lemeshow"],
+            "df": summary["hosmer_lemeshow_df"],
+            "groups": rule.groups,
+            "mean_pd": summary["mean_pd"],
+            "observed": summary["observed_rate"],
+        },
     )
     chart = dict(CALIBRATION_CHART)
-    return _thresholded("hosmer_lemeshow", summary["hosmer_lemeshow_p"], rule, detail, chart)
+    return _thresholded("hosmer_lemeshow", summary["hosmer_lemeshow_p"], rule, phrase, chart)
 
 
 def spiegelhalter_check(summary: dict, rule: P.PValueCheck) -> Check:
-    detail = (
-        f"z {summary['spiegelhalter_z']:+.2f}; calibration slope "
-        f"{summary['calibration_slope']:.2f}, intercept {summary['calibration_intercept']:+.2f}"
+    phrase = Phrase(
+        "detail.spiegelhalter",
+        {
+            "z": summary["spiegelhalter_z"],
+            "slope": summary["calibration_slope"],
+            "intercept": summary["calibration_intercept"],
+        },
     )
     chart = dict(CALIBRATION_CHART)
-    return _thresholded("spiegelhalter", summary["spiegelhalter_p"], rule, detail, chart)
+    return _thresholded("spiegelhalter", summary["spiegelhalter_p"], rule, phrase, chart)
 
 
 def discrimination_check(
@@ -210,10 +253,15 @@ def discrimination_check(
 ) -> Check:
     flagged = periods[periods["flagged"]]
     eligible = int(periods["eligible"].sum())
-    names = ", ".join(flagged["period"].astype(str))
-    detail = (
-        f"{len(flagged)} of {eligible} periods with enough rows have their ROC-AUC interval "
-        f"below the whole-test {overall:.3f}" + (f": {names}" if names else "")
+    names = flagged["period"].astype(str).tolist()
+    phrase = Phrase(
+        "detail.discrimination",
+        {
+            "flagged": len(flagged),
+            "eligible": eligible,
+            "overall": overall,
+            "names": Phrase("listed", {"items": names}) if names else "",
+        },
     )
     chart = {
         "kind": "line",
@@ -225,12 +273,12 @@ def discrimination_check(
         "reference": _num(overall),
         "flag": "flagged",
     }
-    return _thresholded("discrimination", len(flagged), rule, detail, chart)
+    return _thresholded("discrimination", len(flagged), rule, phrase, chart)
 
 
 def _psi_value(
     stability: pd.DataFrame, features: list[str], rule: P.PsiCheck, min_rows: int
-) -> tuple[float, str]:
+) -> tuple[float, Phrase]:
     rows = stability[stability["feature"].isin(features)]
     if rule.over == "split":
         rows = rows[rows["period"] == WHOLE]
@@ -238,10 +286,20 @@ def _psi_value(
         rows = rows[(rows["period"] != WHOLE) & (rows["n"] >= min_rows)]
     rows = rows[np.isfinite(rows["psi"])]
     if rows.empty:
-        return math.nan, "no rows to compare"
+        return math.nan, word("detail.no_rows")
     top = rows.loc[rows["psi"].idxmax()]
-    where = "the whole split" if top["period"] == WHOLE else f"period {top['period']}"
-    return float(top["psi"]), f"{top['feature']} in {where}: {top['psi']:.3f} ({top['reading']})"
+    where = (
+        word("psi.whole")
+        if top["period"] == WHOLE
+        else Phrase("psi.period", {"period": str(top["period"])})
+    )
+    at = {
+        "feature": word("psi.score") if top["feature"] == "score" else str(top["feature"]),
+        "where": where,
+        "psi": float(top["psi"]),
+        "reading": word(f"reading.{str(top['reading']).replace(' ', '_')}"),
+    }
+    return float(top["psi"]), Phrase("detail.psi", {"where": Phrase("psi.at", at)})
 
 
 SCORE_PSI_CHART = {  # also drawn on the Validate page's Over time tab
@@ -257,7 +315,7 @@ SCORE_PSI_CHART = {  # also drawn on the Validate page's Over time tab
 def score_psi_check(stability: pd.DataFrame, rule: P.PsiCheck, min_rows: int) -> Check:
     value, where = _psi_value(stability, ["score"], rule, min_rows)
     chart = dict(SCORE_PSI_CHART)
-    return _thresholded("score_psi", value, rule, f"largest: {where}", chart)
+    return _thresholded("score_psi", value, rule, where, chart)
 
 
 def input_psi_check(stability: pd.DataFrame, rule: P.InputPsiCheck, min_rows: int) -> Check:
@@ -271,23 +329,30 @@ def input_psi_check(stability: pd.DataFrame, rule: P.InputPsiCheck, min_rows: in
         "y": "feature",
         "z": "psi",
     }
-    return _thresholded("input_psi", value, rule, f"largest: {where}", chart)
+    return _thresholded("input_psi", value, rule, where, chart)
 
 
 def adverse_impact_check(segments: pd.DataFrame, rule: P.AdverseImpactCheck, info: dict) -> Check:
     rows = segments[segments["eligible"] & np.isfinite(segments["adverse_impact_ratio"])]
     if rows.empty:
-        value, detail = math.nan, f"no segment of '{info['column']}' with enough rows"
+        value, phrase = math.nan, Phrase("detail.no_segment", {"column": str(info["column"])})
     else:
         low = rows.loc[rows["adverse_impact_ratio"].idxmin()]
         best = rows.loc[rows["approval_rate"].idxmax()]
         value = 1.0 - float(low["adverse_impact_ratio"])
-        failed = ", ".join(rows.loc[rows["four_fifths_flag"], "segment"].astype(str))
-        detail = (
-            f"{info['column']}: '{low['segment']}' approved {low['approval_rate']:.1%} vs "
-            f"'{best['segment']}' {best['approval_rate']:.1%} (ratio "
-            f"{low['adverse_impact_ratio']:.2f}) at threshold {info['threshold']:.3g}"
-            + (f"; four-fifths rule failed by {failed}" if failed else "")
+        failed = rows.loc[rows["four_fifths_flag"], "segment"].astype(str).tolist()
+        phrase = Phrase(
+            "detail.adverse_impact",
+            {
+                "column": str(info["column"]),
+                "low": str(low["segment"]),
+                "low_rate": float(low["approval_rate"]),
+                "best": str(best["segment"]),
+                "best_rate": float(best["approval_rate"]),
+                "ratio": float(low["adverse_impact_ratio"]),
+                "threshold": float(info["threshold"]),
+                "failed": Phrase("four_fifths", {"items": failed}) if failed else "",
+            },
         )
     chart = {
         "kind": "bars",
@@ -297,7 +362,7 @@ def adverse_impact_check(segments: pd.DataFrame, rule: P.AdverseImpactCheck, inf
         "y": ["adverse_impact_ratio"],
         "reference": 0.8,
     }
-    return _thresholded("adverse_impact", value, rule, detail, chart)
+    return _thresholded("adverse_impact", value, rule, phrase, chart)
 
 
 # ---- quantile (VaR / ES) runs: the backtests of one VaR level --------------------------------
@@ -318,21 +383,22 @@ def _level_chart(level: str, column: str, reference: float | None) -> dict:
     }
 
 
-def _flagged_entities(tested: dict, key: str, below: float | None) -> str:
+def _flagged_entities(tested: dict, key: str, below: float | None) -> Phrase | str:
     """The entities whose own value is under `below`, named for the detail ("" for none)."""
     if below is None:
         return ""
     names = [
-        entity
+        str(entity)
         for entity, entry in (tested.get("by_entity") or {}).items()
         if _num(entry.get(key)) is not None and entry[key] < below
     ]
-    return f"; below {below:g} for {len(names)} entities: {', '.join(names)}" if names else ""
+    values = {"below": below, "n": len(names), "items": names}
+    return Phrase("entities.below", values) if names else ""
 
 
 def _missing(name: str, level: str) -> Check:
-    detail = f"no backtest of the {confidence(level)} VaR stored or computed"
-    return Check(name, None, None, "amber", None, "below", detail, level=level)
+    phrase = Phrase("detail.no_backtest", {"confidence": confidence(level)})
+    return Check(name, None, None, "amber", None, "below", level=level, phrase=phrase)
 
 
 def traffic_light_check(level: str, tested: dict, rule: P.VarTrafficLightCheck) -> Check:
@@ -345,22 +411,23 @@ def traffic_light_check(level: str, tested: dict, rule: P.VarTrafficLightCheck) 
         entity = max(
             zones, key=lambda e: (ZONE_RANK.get(zones[e]["zone"], 1), zones[e]["exceptions"])
         )
-        light, where = zones[entity], f"worst entity {entity}"
+        light, where = zones[entity], Phrase("tl.worst", {"entity": str(entity)})
     else:
-        light, where = pooled, f"pooled over {max(len(zones), 1)} entities"
+        light, where = pooled, Phrase("tl.pooled", {"n": max(len(zones), 1)})
     counts = {z: sum(v["zone"] == z for v in zones.values()) for z in ZONE_RANK}
     plus = light.get("plus_factor")
-    detail = (
-        f"{where}: {light['exceptions']} exceptions in {light['n']} rows "
-        f"({light.get('window', 'all')}), zone {light['zone']}, P(X <= x) "
-        f"{light['cumulative_probability']:.4f}"
-        + (f", plus factor {plus:.2f}" if plus is not None else "")
-        + (
-            f"; entities (last 250 rows) red {counts['red']}, yellow {counts['yellow']}, "
-            f"green {counts['green']}"
-            if zones
-            else ""
-        )
+    phrase = Phrase(
+        "detail.traffic_light",
+        {
+            "where": where,
+            "exceptions": light["exceptions"],
+            "n": light["n"],
+            "window": word(f"window.{light.get('window', 'all')}"),
+            "zone": word(f"zone.{light['zone']}"),
+            "p": light["cumulative_probability"],
+            "plus": Phrase("tl.plus", {"plus": plus}) if plus is not None else "",
+            "entities": Phrase("tl.entities", counts) if zones else "",
+        },
     )
     chart = _level_chart(level, "breach_rate", float(level))
     zone_light = ZONE_LIGHT.get(light["zone"], "amber")
@@ -371,20 +438,24 @@ def traffic_light_check(level: str, tested: dict, rule: P.VarTrafficLightCheck) 
         zone_light,
         None,
         "zone",
-        detail,
-        chart,
-        level,
+        chart=chart,
+        level=level,
+        phrase=phrase,
     )
 
 
-def _p_check(name: str, key: str, level: str, tested: dict, rule: P.PValueCheck, what: str):
+def _p_value(p: float | None) -> Phrase:
+    return Phrase("p", {"p": p}) if p is not None else word("undefined")
+
+
+def _p_check(name: str, key: str, level: str, tested: dict, rule: P.PValueCheck, what: Phrase):
     pooled = tested.get("pooled") or {}
     if key not in pooled:
         return _missing(name, level)
     p = _num(pooled[key])
-    shown = f"{p:.3g}" if p is not None else "undefined"
-    detail = f"{what}, p {shown}" + _flagged_entities(tested, key, rule.red_below)
-    check = _thresholded(name, p, rule, detail, _level_chart(level, key, rule.red_below))
+    flagged = _flagged_entities(tested, key, rule.red_below)
+    phrase = Phrase("detail.p", {"what": what, "p": _p_value(p), "flagged": flagged})
+    check = _thresholded(name, p, rule, phrase, _level_chart(level, key, rule.red_below))
     check.level = level
     return check
 
@@ -392,24 +463,29 @@ def _p_check(name: str, key: str, level: str, tested: dict, rule: P.PValueCheck,
 def kupiec_check(level: str, tested: dict, rule: P.PValueCheck) -> Check:
     pooled = tested.get("pooled") or {}
     lo, hi = (_num(v) for v in (pooled.get("breach_rate_ci") or [None, None])[:2])
-    interval = f" (95% CI {lo:.2%} to {hi:.2%})" if lo is not None and hi is not None else ""
-    what = (
-        f"{pooled.get('breaches', 0)} breaches in {pooled.get('n', 0)} rows, rate "
-        f"{pooled.get('breach_rate', math.nan):.2%}{interval} against {float(level):.2%}; LR "
-        f"{pooled.get('kupiec_lr', math.nan):.2f}"
+    what = Phrase(
+        "detail.kupiec",
+        {
+            "breaches": pooled.get("breaches", 0),
+            "n": pooled.get("n", 0),
+            "rate": pooled.get("breach_rate", math.nan),
+            "interval": _interval(lo, hi, "ci.percent"),
+            "level": float(level),
+            "lr": pooled.get("kupiec_lr", math.nan),
+        },
     )
     return _p_check("var_kupiec", "kupiec_p", level, tested, rule, what)
 
 
 def independence_check(level: str, tested: dict, rule: P.PValueCheck) -> Check:
     lr = (tested.get("pooled") or {}).get("christoffersen_lr", math.nan)
-    what = f"breaches one day after another, first-order Markov test, LR {lr:.2f} (1 df)"
+    what = Phrase("detail.independence", {"lr": lr})
     return _p_check("var_independence", "christoffersen_p", level, tested, rule, what)
 
 
 def conditional_coverage_check(level: str, tested: dict, rule: P.PValueCheck) -> Check:
     lr = (tested.get("pooled") or {}).get("conditional_coverage_lr", math.nan)
-    what = f"breach rate and independence together, LR {lr:.2f} (2 df)"
+    what = Phrase("detail.conditional_coverage", {"lr": lr})
     return _p_check("var_conditional_coverage", "conditional_coverage_p", level, tested, rule, what)
 
 
@@ -418,18 +494,21 @@ def es_check(level: str, tested: dict, rule: P.EsBacktestCheck) -> Check:
     if "es_z2" not in pooled:
         return _missing("es_backtest", level)
     z2, mf = _num(pooled.get("es_z2")), _num(pooled.get("es_mcneil_frey_p"))
-    detail = (
-        (
-            f"Z2 {z2:+.2f} (zone {pooled.get('es_zone')})"
-            if z2 is not None
-            else "Z2 undefined (no row, or an ES on a breach day that is not a loss)"
-        )
-        + f"; McNeil-Frey p {f'{mf:.3g}' if mf is not None else '-'} over "
-        f"{pooled.get('es_exceedances', 0)} exceedances"
-        + _flagged_entities(tested, "es_z2", rule.red_below)
+    phrase = Phrase(
+        "detail.es",
+        {
+            "z2": (
+                Phrase("es.z2", {"z2": z2, "zone": word(f"zone.{pooled.get('es_zone')}")})
+                if z2 is not None
+                else word("es.z2_undefined")
+            ),
+            "p": Phrase("p", {"p": mf}) if mf is not None else word("none"),
+            "exceedances": pooled.get("es_exceedances", 0),
+            "flagged": _flagged_entities(tested, "es_z2", rule.red_below),
+        },
     )
     check = _thresholded(
-        "es_backtest", z2, rule, detail, _level_chart(level, "es_z2", rule.red_below)
+        "es_backtest", z2, rule, phrase, _level_chart(level, "es_z2", rule.red_below)
     )
     check.level = level
     return check

@@ -22,6 +22,7 @@ from riskcore.store import Run
 from riskcore.validation import checks as C
 from riskcore.validation import policy as P
 from riskcore.validation.errors import ValidateError
+from riskcore.validation.wording import Phrase, reasoned, word
 
 # the classification checks a quantile run skips, each with why
 CLASSIFICATION_CHECKS = (
@@ -35,12 +36,9 @@ CLASSIFICATION_CHECKS = (
     "input_psi",
     "adverse_impact",
 )
-NOT_PD = (
-    "a VaR / ES run gives return quantiles, not default probabilities: the var_* checks gate it"
-)
-SKIP_REASONS = {
-    "comparator": "a VaR / ES run is compared on the pinball loss instead (var_comparator)",
-    "adverse_impact": "no approval decision to compare across segments in a VaR / ES run",
+SKIP_REASONS = {  # why a classification check does not run (default: skip.not_pd)
+    "comparator": "skip.var_comparator",
+    "adverse_impact": "skip.var_adverse_impact",
 }
 TABLE_COLUMNS = [
     "level",
@@ -149,11 +147,7 @@ def quantile_checks(
     if policy.var_comparator.enabled:
         from riskcore.verdict import decide
 
-        where = (
-            "; on the run's test period (the comparators are not refit on new data)"
-            if kind == "new_data"
-            else ""
-        )
+        where = word("where.test_period") if kind == "new_data" else ""
         checks.append(C.comparator_check(decide(run.metrics), "var_comparator", where))
     return checks
 
@@ -163,10 +157,10 @@ def skipped_checks(policy: P.Policy, segment: str | None) -> list[dict]:
     out = []
     for name in CLASSIFICATION_CHECKS:
         if getattr(policy, name).enabled:
-            reason = SKIP_REASONS.get(name, NOT_PD)
+            reason = word(SKIP_REASONS.get(name, "skip.not_pd"))
             if name == "adverse_impact" and segment:
-                reason += f" (segment '{segment}' not used)"
-            out.append({"name": name, "reason": reason})
+                reason = Phrase("skip.segment_unused", {"reason": reason, "segment": segment})
+            out.append(reasoned(reason, name=name))
     return out
 
 

@@ -38,6 +38,7 @@ from riskcore.validation.errors import ValidateError
 from riskcore.validation.grades import assign, equal_count_bounds, grade_table
 from riskcore.validation.segments import decision_threshold, segment_labels, segment_table
 from riskcore.validation.stability import migration_matrix, psi_table
+from riskcore.validation.wording import Phrase, reasoned, word
 
 VALIDATION_FILE = "validation.json"
 VERSION = 1
@@ -55,7 +56,7 @@ class Sample:
     features: pd.DataFrame | None
     source: pd.DataFrame | None
     kind: str  # "test" (the run's own test split) or "new_data"
-    note: str = ""  # why inputs or source rows are missing
+    note: Phrase | None = None  # why inputs or source rows are missing
 
 
 @dataclass
@@ -212,17 +213,17 @@ def run_sample(run: Run) -> Sample:
         raise ValidateError(f"run {run.run_id} has no test predictions to validate")
     rows = _rows(test, _extra(run))
     if Q.is_quantile(run):  # its checks read the stored backtests: no inputs to rebuild
-        return Sample(rows, None, None, "test", "a VaR / ES run is validated on its backtests")
+        return Sample(rows, None, None, "test", word("skip.var_backtests"))
     if "row" not in test:
-        return Sample(rows, None, None, "test", "the run's predictions carry no panel row")
+        return Sample(rows, None, None, "test", word("skip.no_panel_row"))
     try:
         frames = run.inputs()
     except RunStoreError as exc:
-        return Sample(rows, None, None, "test", str(exc))
+        return Sample(rows, None, None, "test", Phrase("skip.store", {"text": str(exc)}))
     index = test["row"].to_numpy(dtype=int)
     source = _ordered_primary(run, frames["primary"]).iloc[index].reset_index(drop=True)
     if "preprocessor" not in run.state:
-        return Sample(rows, None, source, "test", "the run has no saved preprocessing")
+        return Sample(rows, None, source, "test", word("skip.no_preprocessing"))
     saved = saved_inputs(run, frames["primary"], frames.get("macro"), frames.get("sentiment"))
     return Sample(rows, feature_frame(saved.panel, index), source, "test")
 
@@ -311,11 +312,13 @@ def validate_run(
     if sample.kind == "test":
         entry = run.metrics.scores("model")
         overall = entry.get("roc_auc", math.nan)
-        gini, gini_ci, where = entry.get("gini", 2 * overall - 1), entry.get("gini_ci"), "test"
+        gini, gini_ci = entry.get("gini", 2 * overall - 1), entry.get("gini_ci")
+        where = word("where.test")
     else:
         boot = _resampling(run, lab["time"].to_numpy() if has_time else None, policy)()
         overall, lo, hi = auc_interval(y, rank, boot)
-        gini, gini_ci, where = 2 * overall - 1, [2 * lo - 1, 2 * hi - 1], f"{y.size} new rows"
+        gini, gini_ci = 2 * overall - 1, [2 * lo - 1, 2 * hi - 1]
+        where = Phrase("where.new_rows", {"n": int(y.size)})
     if policy.test_gini.enabled:
         checks.append(C.gini_check(gini, gini_ci, policy.test_gini, where))
     if policy.comparator.enabled:
@@ -385,7 +388,7 @@ def _validate_quantile(
         migration=pd.DataFrame(
             index=pd.Index([], name="from_grade"), columns=pd.Index([], name="to_grade")
         ),
-        migration_info={"entities": 0, "reason": "a VaR / ES run has no grades to migrate"},
+        migration_info=reasoned(word("skip.var_migration"), entities=0),
         segments=pd.DataFrame(),
         segment_info={"column": None},
         skipped=skipped,
@@ -421,12 +424,7 @@ def _segment_checks(
     """The segment table and its facts, and the adverse-impact check (skipped without a column)."""
     if not column:
         if policy.adverse_impact.enabled:
-            skipped.append(
-                {
-                    "name": "adverse_impact",
-                    "reason": "no segment column (--segment or segments.column)",
-                }
-            )
+            skipped.append(reasoned(word("skip.no_segment_column"), name="adverse_impact"))
         return pd.DataFrame(), {"column": column}
     segments, segment_info = _segments(run, sample, known, column, threshold, policy, by_time)
     if policy.adverse_impact.enabled:
@@ -483,7 +481,7 @@ def _periods(
     per = policy.periods
     if cross_sectional:
         if policy.discrimination.enabled:
-            skipped.append({"name": "discrimination", "reason": "no dates: cross-sectional data"})
+            skipped.append(reasoned(word("skip.cross_sectional"), name="discrimination"))
         return None, pd.DataFrame(columns=["period"])
     freq = auto_freq(rows["time"]) if per.freq == "auto" else per.freq
     y, rank = lab["y_true"].to_numpy(float), lab["rank"].to_numpy(float)
@@ -511,7 +509,7 @@ def _stability_checks(
     if policy.input_psi.enabled and (stability["feature"] != "score").any():
         checks.append(C.input_psi_check(stability, policy.input_psi, min_rows))
     elif policy.input_psi.enabled:
-        skipped.append({"name": "input_psi", "reason": sample.note or "no inputs to compare"})
+        skipped.append(reasoned(sample.note or word("skip.no_inputs"), name="input_psi"))
     return stability
 
 
@@ -547,7 +545,7 @@ def _resampling(run: Run, times: np.ndarray | None, policy: P.Policy):
 def _stability(run: Run, sample: Sample, freq: str | None, skipped: list) -> pd.DataFrame | None:
     path = run.path / "reference.csv"
     if not path.exists():
-        skipped.append({"name": "score_psi", "reason": "the run has no reference.csv"})
+        skipped.append(reasoned(word("skip.no_reference"), name="score_psi"))
         return None
     reference = pd.read_csv(path)
     current = (
@@ -568,7 +566,7 @@ def _migration(rows: pd.DataFrame, bounds, size: int, policy: P.Policy, cross_se
             index=pd.Index(range(1, size + 1), name="from_grade"),
             columns=pd.Index(range(1, size + 1), name="to_grade"),
         )
-        return empty, {"entities": 0, "reason": "no panel of entities over time"}
+        return empty, reasoned(word("skip.no_panel"), entities=0)
     grades = assign(rows["score"].to_numpy(float), bounds)
     return migration_matrix(
         rows["time"], rows["entity"], grades, size, policy.migration.start, policy.migration.end
@@ -583,7 +581,8 @@ def _segments(run, sample, known, column, threshold, policy, by_date):
         )
     if sample.source is None:
         raise ValidateError(
-            f"cannot segment by '{column}': {sample.note or 'the run has no saved inputs'}"
+            f"cannot segment by '{column}': "
+            + (sample.note.say() if sample.note else "the run has no saved inputs")
         )
     if column not in sample.source.columns:
         listed = ", ".join(c for c in sample.source.columns if not str(c).startswith("_"))
