@@ -520,3 +520,14 @@ def test_the_migration_summary_counts_beside_its_shares() -> None:
         1,
         1,
     )
+
+
+def test_an_interval_chart_shows_its_reference_line_when_the_interval_ends_short_of_it() -> None:
+    from riskcore.charts.validation import interval
+
+    spec = {"value": -0.15, "lo": -0.267, "hi": -0.073, "reference": 0.0}
+    fig = interval(spec, "advantage", "red", (), str)
+    lo, hi = fig.layout.xaxis.range
+    assert lo < -0.267 and hi > 0.0  # the 0 line was drawn on the plot's right edge
+    gini = interval({"value": 0.36, "lo": 0.0, "hi": 0.55}, "gini", "amber", (0.2, 0.6), str)
+    assert gini.layout.xaxis.range[1] > 0.6 and gini.layout.xaxis.range[0] < 0.0

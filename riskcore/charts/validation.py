@@ -56,9 +56,12 @@ def interval(spec: dict, title: str, light: str, thresholds: tuple, label: Label
             name=title,
         )
     )
-    for ref in (spec.get("reference"), *thresholds):
-        if ref is not None:
-            fig.add_vline(x=ref, line_dash="dash", line_color="#9ca3af")
+    refs = [r for r in (spec.get("reference"), *thresholds) if r is not None]
+    for ref in refs:
+        fig.add_vline(x=ref, line_dash="dash", line_color="#9ca3af")
+    ends = [v for v in (value, lo, hi, *refs) if v is not None]
+    pad = 0.08 * ((max(ends) - min(ends)) or 1.0)  # a line at an end of the range stays in view
+    fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
     fig.update_yaxes(visible=False)
     fig.update_layout(height=220, showlegend=False)
     return fig
