@@ -158,6 +158,21 @@ def no_exception(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+PUSHED_MARGINS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter((g) => g.offsetParent !== null && g._fullLayout)
+  .map((g) => {
+    const m = g._fullLayout.margin, s = g._fullLayout._size;
+    const pushed = ['l', 'r', 't', 'b'].filter((k) => Math.round(s[k]) > m[k] + 0.5);
+    return [(g.querySelector('.gtitle') || {}).textContent || '?', pushed.join('')];
+  })"""
+
+
+def pushed_margins(page) -> dict[str, str]:
+    """The visible charts whose labels pushed a margin out (Plotly's automargin then draws the
+    chart a second time), by title, with the sides pushed ("lb")."""
+    return {title: sides for title, sides in page.evaluate(PUSHED_MARGINS_JS) if sides}
+
+
 def go(page, link: str, heading: str) -> None:
     page.get_by_role("link", name=link, exact=True).click()
     page.get_by_role("heading", name=heading).first.wait_for()

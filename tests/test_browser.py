@@ -18,6 +18,7 @@ from tests.browser_support import (
     TINY_CONFIG,
     file_input,
     open_page,
+    pushed_margins,
     restore_config,
     serve,
     small_market,
@@ -86,6 +87,24 @@ def test_upload_train_and_read_the_metrics(trained) -> None:
     value = float(page.locator("[data-testid='stMetricValue']").first.inner_text())
     assert 0.0 <= value <= 1.0
     page.screenshot(path=ARTIFACTS / "browser_results.png", full_page=True)
+
+
+def test_the_results_charts_are_drawn_once(trained) -> None:
+    """Streamlit's theme sets the charts' side margins to 0, and Plotly's automargin then drew
+    each chart twice (measure the labels, make room, draw again): the risk timeline's redraw
+    on an entity pick took twice as long. The figures' own margins leave the room."""
+    page = trained  # on Results (the test above)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3")
+    page.wait_for_timeout(1500)
+    assert pushed_margins(page) == {}
+    page.get_by_role("tab", name="Risk timeline").click()
+    page.get_by_text("Risk over time:").first.wait_for()
+    page.wait_for_timeout(1500)
+    assert pushed_margins(page) == {}
+    page.get_by_role("tab", name="Threshold and cost").click()
+    page.get_by_text("Confusion matrix").first.wait_for()
+    page.wait_for_timeout(1500)
+    assert pushed_margins(page) == {}
 
 
 @pytest.mark.parametrize("after_s", [0.0, 0.5, 1.0])

@@ -22,6 +22,7 @@ from riskcore import metrics
 from riskcore.charts.base import (
     COLOURS,
     DEFAULT_LABELS,
+    MARGIN,
     PAIRED_HEIGHT,
     SEQUENCE,
     TEMPLATE,
@@ -88,7 +89,7 @@ def training_curves(history: pd.DataFrame, labels: Mapping[str, str] | None = No
     metric = next((m for m in TRAINING_METRICS if m in history), None)
     panels = ["loss"] + ([metric] if metric else [])
     fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.12)
-    fig.update_layout(template=TEMPLATE, title_text=lab["training_title"])
+    fig.update_layout(template=TEMPLATE, title_text=lab["training_title"], margin=MARGIN)
     for col, key in enumerate(panels, start=1):
         for split, dash in (("train", "solid"), ("validation", "dash")):
             column = key if split == "train" else f"val_{key}"
@@ -424,7 +425,8 @@ def confusion_matrix(
     total = max(z.sum(), 1.0)
     text = [[f"{int(c):,}<br>{c / total:.1%}" for c in row] for row in z]
     classes = [lab["non_event"], lab["event"]]
-    fig = figure(lab["confusion_title"], lab["predicted"], lab["actual"])
+    margin = {"l": 128, "b": 80}  # the class names and the axis title, in either language
+    fig = figure(lab["confusion_title"], lab["predicted"], lab["actual"], margin=margin)
     fig.add_trace(
         go.Heatmap(
             z=z,
