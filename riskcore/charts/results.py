@@ -30,8 +30,10 @@ from riskcore.charts.base import (
     figure,
     legend_below,
     legend_inside,
+    level_line,
     message,
     one_class,
+    period_band,
     reference,
     unit_axes,
 )
@@ -58,14 +60,15 @@ def _colour(name: str, position: int) -> str:
 
 def _threshold_line(fig: go.Figure, value: float, lab: Mapping[str, str], axis: str) -> None:
     """A dark dashed threshold line, vertical (axis="x") or horizontal (axis="y"), labelled."""
-    add = fig.add_vline if axis == "x" else fig.add_hline
-    add(
+    level_line(
+        fig,
+        axis,
         value,
         line={"color": COLOURS["threshold"], "dash": "dash", "width": 1.5},
-        annotation_text=lab["threshold_line"].format(value=value),
-        annotation_position="top right" if axis == "x" else "top left",
-        annotation_font_color=COLOURS["threshold"],
-        annotation_bgcolor="rgba(255,255,255,0.8)",  # readable where a score line crosses it
+        label=lab["threshold_line"].format(value=value),
+        right=axis == "x",
+        font={"color": COLOURS["threshold"]},
+        bgcolor="rgba(255,255,255,0.8)",  # readable where a score line crosses it
     )
 
 
@@ -572,16 +575,7 @@ def risk_timeline(
     for split in ("validation", "test"):
         period = rows.loc[rows["split"] == split, "time"]
         if not period.empty:
-            fig.add_vrect(
-                x0=period.min(),
-                x1=period.max(),
-                fillcolor=COLOURS[split],
-                opacity=0.35,
-                layer="below",
-                line_width=0,
-                annotation_text=lab[split],
-                annotation_position="top left",
-            )
+            period_band(fig, period.min(), period.max(), COLOURS[split], lab[split], opacity=0.35)
     if threshold is not None:
         _threshold_line(fig, float(threshold), lab, axis="y")
     date_axis(fig, lab)
