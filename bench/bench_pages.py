@@ -277,11 +277,14 @@ def slide_and_pick(page, slider, n_slider: int, n_select: int) -> dict:
     """On Results with the threshold tab open: move the slider, then pick entities on the
     timeline, timing each rerun (`trial`)."""
     out: dict = {}
-    slider.focus()
+    wait_idle(page)
     start_value = slider.input_value()
-    out["slider"] = [
-        trial(page, lambda: page.keyboard.press("ArrowRight")) for _ in range(n_slider)
-    ]
+
+    def move() -> None:  # focus each time: a slider drawn again after a focus loses it
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+
+    out["slider"] = [trial(page, move) for _ in range(n_slider)]
     out["slider_values"] = (start_value, slider.input_value())
     out["errors"] = exceptions(page)
 

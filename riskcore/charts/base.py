@@ -197,10 +197,12 @@ def level_line(
     line: dict,
     label: str = "",
     right: bool = False,
+    below: bool = False,
     **annotation: Any,
 ) -> None:
     """A line across the plot at `value` on `axis` ("x": vertical, "y": horizontal), its label at
-    the top, left or right of it: what fig.add_vline / add_hline draw, as plain shapes. Those
+    the top (a horizontal line's: above it, or `below`), left or right of it: what
+    fig.add_vline / add_hline draw, as plain shapes. Those
     helpers take about 5 ms a line to work out the axes they span, on every redraw of the risk
     timeline and the threshold charts; here they are named."""
     across = {"x": "y", "y": "x"}[axis]
@@ -221,7 +223,7 @@ def level_line(
             "xref": "x domain",
             "xanchor": "right" if right else "left",
         }
-        place |= {"y": value, "yref": "y", "yanchor": "bottom"}
+        place |= {"y": value, "yref": "y", "yanchor": "top" if below else "bottom"}
     fig.add_annotation(text=label, showarrow=False, **place, **annotation)
 
 

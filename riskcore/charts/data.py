@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, figure, message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, figure, message, period_band
 
 DATA_LABELS: dict[str, str] = {
     "lines_title": "{column} over time",
@@ -47,16 +47,8 @@ def _shade_outside(fig: go.Figure, lo: Any, hi: Any, start: date | None, end: da
     if end is not None and pd.Timestamp(end) + pd.Timedelta(days=1) < hi:
         bands.append((pd.Timestamp(end) + pd.Timedelta(days=1), hi))
     for i, (x0, x1) in enumerate(bands):
-        fig.add_vrect(
-            x0=x0,
-            x1=x1,
-            fillcolor=COLOURS["reference"],
-            opacity=0.25,
-            layer="below",
-            line_width=0,
-            annotation_text=lab["outside_range"] if i == 0 else None,
-            annotation_position="top left",
-        )
+        label = lab["outside_range"] if i == 0 else ""
+        period_band(fig, x0, x1, COLOURS["reference"], label, opacity=0.25)
 
 
 def column_lines(
@@ -152,16 +144,8 @@ def event_rate_chart(
     for split, (lo, hi) in periods.items():
         if lo is None:
             continue
-        fig.add_vrect(
-            x0=pd.Timestamp(lo),
-            x1=pd.Timestamp(hi) if hi is not None else last,
-            fillcolor=COLOURS[split],
-            opacity=0.35,
-            layer="below",
-            line_width=0,
-            annotation_text=lab[split],
-            annotation_position="top left",
-        )
+        x1 = pd.Timestamp(hi) if hi is not None else last
+        period_band(fig, pd.Timestamp(lo), x1, COLOURS[split], lab[split], opacity=0.35)
     fig.update_layout(
         yaxis={"tickformat": ".0%", "rangemode": "tozero"},
         yaxis2={

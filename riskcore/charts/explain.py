@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, level_line, message
 
 EXPLAIN_LABELS: dict[str, str] = {
     "importance_title": "What drives the score (mean |SHAP|)",
@@ -193,7 +193,7 @@ def beeswarm(
             )
         )
     fig.update_yaxes(tickvals=list(range(len(features))), ticktext=list(reversed(list(features))))
-    fig.add_vline(0, line={"color": COLOURS["reference"], "width": 1})
+    level_line(fig, "x", 0, line={"color": COLOURS["reference"], "width": 1})
     return fig
 
 
@@ -343,5 +343,5 @@ def dependence(
             showlegend=False,
         )
     )
-    fig.add_hline(0, line={"color": COLOURS["reference"], "width": 1})
+    level_line(fig, "y", 0, line={"color": COLOURS["reference"], "width": 1})
     return fig

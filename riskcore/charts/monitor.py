@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, figure, message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, figure, level_line, message
 
 MONITOR_LABELS: dict[str, str] = {
     "drift_title": "Drift against the training data, file by file (PSI)",
@@ -70,15 +70,17 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
         )
     # the labels sit on the far sides of the gap between the lines (moderate below its line,
     # major above), so they never overlap however the axis is scaled
-    for level, key, where in ((0.1, "moderate", "bottom left"), (0.25, "major", "top left")):
-        fig.add_hline(
+    for level, key, where in ((0.1, "moderate", "bottom"), (0.25, "major", "top")):
+        level_line(
+            fig,
+            "y",
             level,
             line={
                 "color": COLOURS["event"] if key == "major" else COLOURS["reference"],
                 "dash": "dot",
             },
-            annotation_text=f"{level:g} {lab[key]}",
-            annotation_position=where,
+            label=f"{level:g} {lab[key]}",
+            below=where == "bottom",
         )
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     _date_axis(fig, drift["when"])

@@ -624,7 +624,7 @@ def residuals(y: ArrayLike, pred: ArrayLike, labels: Mapping[str, str] | None = 
     y, pred = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
     fig = figure(lab["residuals_title"], lab["predicted"], lab["residual"])
     fig.add_trace(_scatter(pred, y - pred, lab["predictions"]))
-    fig.add_hline(0, line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5})
+    level_line(fig, "y", 0, line={"color": COLOURS["reference"], "dash": "dash", "width": 1.5})
     return fig
 
 
@@ -659,6 +659,6 @@ def psi_bars(drift: pd.DataFrame, labels: Mapping[str, str] | None = None) -> go
                 )
             )
     for cut in PSI_CUTS:
-        fig.add_vline(cut, line={"color": COLOURS["reference"], "dash": "dot", "width": 1})
+        level_line(fig, "x", cut, line={"color": COLOURS["reference"], "dash": "dot", "width": 1})
     fig.update_yaxes(categoryorder="array", categoryarray=data["feature"].astype(str).tolist())
     return fig

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, message
+from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, level_line, message
 from riskcore.charts.compare import PALETTE, legend_below
 from riskcore.quantiles import var_column
 from riskcore.scenarios.results import BP, ScenarioResult, value_columns
@@ -167,7 +167,7 @@ def _entity_bars(
             )
         )
     fig.update_xaxes(type="category")
-    fig.add_hline(0, line={"color": COLOURS["threshold"], "width": 1})
+    level_line(fig, "y", 0, line={"color": COLOURS["threshold"], "width": 1})
     return legend_below(fig)
 
 

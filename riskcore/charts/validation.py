@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import figure, message
+from riskcore.charts.base import figure, level_line, message
 
 Label = Callable[[str], str]
 LIGHT_COLOUR = {"green": "#2e8b57", "amber": "#e6a23c", "red": "#c0392b", "none": "#9ca3af"}
@@ -58,7 +58,7 @@ def interval(spec: dict, title: str, light: str, thresholds: tuple, label: Label
     )
     refs = [r for r in (spec.get("reference"), *thresholds) if r is not None]
     for ref in refs:
-        fig.add_vline(x=ref, line_dash="dash", line_color="#9ca3af")
+        level_line(fig, "x", ref, line={"dash": "dash", "color": "#9ca3af"})
     ends = [v for v in (value, lo, hi, *refs) if v is not None]
     pad = 0.08 * ((max(ends) - min(ends)) or 1.0)  # a line at an end of the range stays in view
     fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
@@ -91,7 +91,7 @@ def bars(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Figure
             drawn = [v for v, y in zip(lights, table[col], strict=True) if pd.notna(y)]
             light_legend(fig, label(f"col.{col}"), drawn, label)
     if spec.get("reference") is not None:
-        fig.add_hline(y=spec["reference"], line_dash="dash", line_color="#c0392b")
+        level_line(fig, "y", spec["reference"], line={"dash": "dash", "color": "#c0392b"})
     fig.update_layout(barmode="group")
     return fig
 

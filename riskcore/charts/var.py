@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, SEQUENCE, date_axis, figure, message
+from riskcore.charts.base import (
+    COLOURS,
+    DEFAULT_LABELS,
+    SEQUENCE,
+    date_axis,
+    figure,
+    level_line,
+    message,
+)
 from riskcore.quantiles import es_column, level_key, var_column
 
 VAR_COLOURS: dict[str, str] = {
@@ -155,11 +163,12 @@ def breach_rates(
             hovertemplate="%{x}: %{y:.2%}<extra></extra>",
         )
     )
-    fig.add_hline(
+    level_line(
+        fig,
+        "y",
         float(level),
         line={"color": COLOURS["threshold"], "dash": "dash", "width": 1.5},
-        annotation_text=lab["expected_rate"].format(level=key),
-        annotation_position="top left",
+        label=lab["expected_rate"].format(level=key),
     )
     fig.update_yaxes(tickformat=".1%", rangemode="tozero")
     return fig
