@@ -14,6 +14,7 @@ import pandas as pd
 
 from riskcore.errors import ConfigError
 from riskcore.metrics import CLASSIFICATION_METRICS, QUANTILE_METRICS, REGRESSION_METRICS
+from riskcore.phrases import Phrase, register, word
 from riskcore.store import Run
 
 
@@ -82,36 +83,61 @@ def data_differences(run: Run, sources: Iterable[Mapping[str, Any]]) -> list[str
     return sorted(role for role in mine if tuple(sorted(loaded.get(role, ()))) != mine[role])
 
 
-def _comparability(runs: list[Run]) -> str:
-    """Why the runs' test metrics cannot be compared side by side ("" when they can)."""
+COMPARE_PHRASES = {
+    "compare.no_files": (
+        "run {run} does not record the sha256 of its input files",
+        "运行 {run} 未记录其输入文件的 sha256",
+    ),
+    "compare.data": (
+        "runs {a} and {b} were trained on different data ({roles} file differs)",
+        "运行 {a} 与 {b} 的训练数据不同（{roles}文件不同）",
+    ),
+    "compare.period": (
+        "runs {a} and {b} test on different periods (test {period_a} vs {period_b})",
+        "运行 {a} 与 {b} 的测试期不同（{period_a}，而另一个{period_b}）",
+    ),
+    "compare.task": ("runs {a} and {b} solve different tasks", "运行 {a} 与 {b} 的任务不同"),
+    "compare.random": ("a random split (no time column)", "随机划分（无时间列）"),
+    "compare.from": ("from {date}", "测试期自 {date} 起"),
+    "role.primary": ("primary", "主数据"),
+    "role.macro": ("macro", "宏观数据"),
+    "role.sentiment": ("sentiment", "情绪数据"),
+}
+register(COMPARE_PHRASES)
+
+
+def _comparability(runs: list[Run]) -> list[Phrase]:
+    """Why the runs' test metrics cannot be compared side by side (none when they can)."""
     first, reasons = runs[0], []
     for run in runs:
         if not _files(run):
-            reasons.append(f"run {run.run_id} does not record the sha256 of its input files")
+            reasons.append(Phrase("compare.no_files", {"run": run.run_id}))
     for run in runs[1:]:
+        pair = {"a": first.run_id, "b": run.run_id}
         a, b = _files(first), _files(run)
         if a and b and a != b:
             roles = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-            reasons.append(
-                f"runs {first.run_id} and {run.run_id} were trained on different data "
-                f"({', '.join(roles)} file differs)"
-            )
+            named = [word(f"role.{r}") if f"role.{r}" in COMPARE_PHRASES else r for r in roles]
+            reasons.append(Phrase("compare.data", {**pair, "roles": named}))
         cut_a, cut_b = (r.state.get("cuts", {}).get("test") for r in (first, run))
         if cut_a != cut_b:
-            reasons.append(
-                f"runs {first.run_id} and {run.run_id} test on different periods "
-                f"(test {_period(cut_a)} vs {_period(cut_b)})"
-            )
+            periods = {"period_a": _period(cut_a), "period_b": _period(cut_b)}
+            reasons.append(Phrase("compare.period", pair | periods))
         if first.metrics.task != run.metrics.task:
-            reasons.append(f"runs {first.run_id} and {run.run_id} solve different tasks")
-    return "; ".join(reasons)
+            reasons.append(Phrase("compare.task", pair))
+    return reasons
 
 
-def _period(cut: str | None) -> str:
+def _period(cut: str | None) -> Phrase:
     """A run's test cut in words: its first date, or a random split without dates."""
     if not cut:
-        return "a random split (no time column)"
-    return f"from {str(cut)[:10]}"
+        return word("compare.random")
+    return Phrase("compare.from", {"date": str(cut)[:10]})
+
+
+def reason_text(reasons: list[Phrase], language: str = "en") -> str:
+    """The reasons as one sentence ("; "-separated; "；" in Chinese)."""
+    return ("；" if language == "zh" else "; ").join(r.say(language) for r in reasons)
 
 
 def compare_runs(runs: list[Run]) -> dict:
@@ -125,10 +151,11 @@ def compare_runs(runs: list[Run]) -> dict:
         [row for r in runs for row in _metric_rows(r)],
         columns=["run", "model", "metric", "value", "lo", "hi"],
     )
-    reason = _comparability(runs)
+    reasons = _comparability(runs)
     return {
         "metrics": metrics,
         "config_diff": _config_diff(runs),
-        "comparable": not reason,
-        "reason": reason,
+        "comparable": not reasons,
+        "reason": reason_text(reasons),  # English, as the CLI prints it
+        "reasons": reasons,  # riskcore.phrases: the page says them in its language
     }

@@ -144,13 +144,20 @@ def test_two_runs_side_by_side_and_the_not_comparable_label(page, runs) -> None:
     assert not at.exception, at.exception
     assert any(TEXT["compare.comparable"][0] in s.value for s in at.success)
     diff = _frame_with(at, TEXT["compare.field"][0])
-    assert list(diff[TEXT["compare.field"][0]]) == ["model.dropout"]
+    assert list(diff[TEXT["compare.field"][0]]) == [TEXT["train.dropout"][0]]  # as Train says
+    assert list(diff[TEXT["compare.key"][0]]) == ["model.dropout"]
     assert list(diff[runs["same"]]) == ["0.4"]
     assert len(at.get("plotly_chart")) >= 4  # metrics, training, ROC, PR
     at.multiselect(key="compare_runs").set_value([runs["base"], runs["other"]]).run()
     assert not at.exception
     warning = next(w.value for w in at.warning if "different data" in w.value)
     assert runs["other"] in warning and "primary" in warning
+    at.session_state["lang_picker"] = "zh"
+    at.run()
+    warning = next(w.value for w in at.warning if "训练数据不同" in w.value)
+    assert runs["other"] in warning and "主数据文件不同" in warning and "different" not in warning
+    at.session_state["lang_picker"] = "en"
+    at.run()
 
 
 def test_the_tune_page_checks_ranges_and_loads_the_best_config(page, runs) -> None:

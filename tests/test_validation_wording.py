@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import riskcore.compare  # noqa: F401  (registers the comparison's phrases)
+from riskcore.phrases import PHRASES, Phrase
 from riskcore.store import RunStore
 from riskcore.validation import checks as C
 from riskcore.validation import load_validation, save_validation, validate_run
 from riskcore.validation.policy import Policy, parse_policy
 from riskcore.validation.segments import segment_table
-from riskcore.validation.wording import PHRASES, Phrase, reason, word
+from riskcore.validation.wording import reason, word
 from riskcore.verdict import Verdict
 from tests.chinese import english_left, has_cjk
 from tests.test_validation import BOUNDS, _period_check, _portfolio, write_synthetic_run
@@ -113,4 +115,4 @@ def test_phrases_are_strict_json_and_an_older_file_still_reads() -> None:
 
 def test_an_unknown_key_is_said_as_itself_not_an_error() -> None:
     assert word("light.purple").say("zh") == "light.purple"
-    assert Phrase("term.test", {"value": "binomial"}).say("zh") == "二项"
+    assert word("term.test.binomial").say("zh") == "二项"

@@ -9,12 +9,12 @@ import streamlit as st
 
 from riskcore import charts
 from riskcore.charts import compare as CC
-from riskcore.compare import compare_runs
+from riskcore.compare import compare_runs, reason_text
 from riskcore.errors import RiskcoreError
 from riskcore.findings import DISPLAY_SCALE
 from riskcore.metrics import CLASSIFICATION_METRICS, REGRESSION_METRICS
 from riskcore.store import Run, run_label
-from ui.i18n import chart_labels, t
+from ui.i18n import TEXT, chart_labels, language, t
 from ui.page import load_run, show_error
 from ui.results_widgets import fmt_interval
 from ui.sidebar import visible_run_ids
@@ -96,7 +96,7 @@ def compare_section(active: str) -> None:
     if result["comparable"]:
         st.success(t("compare.comparable"), icon=":material/check_circle:")
     else:
-        reason = md_escape(result["reason"])  # names the runs' files
+        reason = md_escape(reason_text(result["reasons"], language()))  # names the runs
         st.warning(t("compare.not_comparable", reason=reason), icon=":material/warning:")
     baselines = st.toggle(t("compare.baselines"), key="compare_baselines")
     metrics = result["metrics"].assign(run=result["metrics"]["run"].map(names))
@@ -125,4 +125,36 @@ def compare_section(active: str) -> None:
     if diff.empty:
         st.caption(t("compare.same_config"))
     else:
-        st.dataframe(diff.rename(columns={"field": t("compare.field"), **names}), hide_index=True)
+        st.dataframe(config_diff_frame(diff, names), hide_index=True)
+
+
+def field_label(field: str) -> str:
+    """A config field as the Train and Data pages name it ("training.epochs" -> "Epochs"); a
+    field no page names stays as its key."""
+    last = field.rsplit(".", 1)[-1]
+    if field == "data.target.kind":
+        return t("data.target_kind")
+    return t(f"train.{last}", n=1) if f"train.{last}" in TEXT else field
+
+
+def _config_value(field: str, value: str) -> str:
+    if value == "null":
+        return "–"
+    if field == "data.target.kind" and f"target.{value}" in TEXT:
+        return t(f"target.{value}")
+    return value
+
+
+def config_diff_frame(diff: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The fields that differ, named in the page's language beside their config key."""
+    shown = pd.DataFrame(
+        {
+            t("compare.field"): diff["field"].map(field_label),
+            t("compare.key"): diff["field"],
+        }
+    )
+    for run_id, name in names.items():
+        if run_id in diff:
+            pairs = zip(diff["field"], diff[run_id], strict=True)
+            shown[name] = [_config_value(field, value) for field, value in pairs]
+    return shown

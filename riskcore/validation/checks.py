@@ -192,7 +192,7 @@ def grades_check(grades: pd.DataFrame, rule: P.GradesPolicy) -> Check:
     phrase = Phrase(
         "detail.grades",
         {
-            "test": Phrase("term.test", {"value": rule.test}),
+            "test": word(f"term.test.{rule.test}"),
             "side": word("side.under" if rule.side == "under" else "side.both"),
             "listed": listed or Phrase("grades.green", {"n": len(tested)}),
         },
