@@ -413,3 +413,20 @@ def test_saved_scenarios_round_trip_and_replace_by_name(run, inputs, store) -> N
     assert (loaded[0].table["delta"] == 0).all()
     stored = store.load(run.run_id).json("scenarios.json")["scenarios"][1]["summary"]
     assert stored["mean_delta"] == pytest.approx(first.summary()["mean_delta"])
+
+
+def test_a_shock_is_described_in_english_and_chinese() -> None:
+    from riskcore.scenarios.spec import Shock
+
+    shock = Shock.model_validate(
+        {"feature": "credit_spread", "op": "add", "value": 2, "unit": "std", "last_steps": 5,
+         "entities": ["A", "B"], "from": "2024-01-01", "to": "2024-03-31"}
+    )  # fmt: skip
+    assert shock.describe() == (
+        "credit_spread add +2 sd, last 5 steps, entities A, B, 2024-01-01 to 2024-03-31"
+    )
+    assert shock.describe("zh") == (
+        "credit_spread 加 +2 个标准差，最后 5 步，实体 A、B，2024-01-01 至 2024-03-31"
+    )
+    factor = Shock.model_validate({"feature": "ret_1d", "op": "multiply", "value": 2})
+    assert (factor.describe(), factor.describe("zh")) == ("ret_1d multiply 2", "ret_1d 乘以 2")

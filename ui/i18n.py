@@ -1491,6 +1491,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "scen.custom_name": ("Scenario name", "情景名称"),
     "scen.custom_default": ("my scenario", "我的情景"),
     "scen.col_feature": ("Feature", "特征"),
+    "scen.op_add": ("add", "加"),
+    "scen.op_multiply": ("multiply", "乘以"),
+    "scen.op_set": ("set", "设为"),
+    "scen.unit_raw": ("raw units", "原始单位"),
+    "scen.unit_std": ("standard deviations", "标准差"),
     "scen.col_op": ("Operation", "操作"),
     "scen.col_op_help": (
         "add a value, multiply by a factor, or set to a value",
@@ -1499,8 +1504,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "scen.col_value": ("Value", "数值"),
     "scen.col_unit": ("Unit", "单位"),
     "scen.col_unit_help": (
-        "raw: the data's own units; std: training standard deviations",
-        "raw：数据本身的单位；std：训练集标准差",
+        "raw units: the data's own; standard deviations: of the training data",
+        "原始单位：数据本身的单位；标准差：训练集的标准差",
     ),
     "scen.col_last_steps": ("Last steps", "最近步数"),
     "scen.col_last_help": (

@@ -45,7 +45,7 @@ from riskcore.scenarios.tables import (
 )
 from riskcore.store import Run, RunStore
 from ui import jobs_panel
-from ui.i18n import chart_labels, level_name, t
+from ui.i18n import chart_labels, language, level_name, t
 from ui.page import relabelled, show_error, threshold_slider
 from ui.state import run_threshold
 from ui.text import md_escape
@@ -200,11 +200,19 @@ def _custom(run: Run) -> Scenario | None:
                     t("scen.col_feature"), options=_features(run), required=True
                 ),
                 "op": st.column_config.SelectboxColumn(
-                    t("scen.col_op"), options=OPS, required=True, help=t("scen.col_op_help")
+                    t("scen.col_op"),
+                    options=OPS,
+                    required=True,
+                    help=t("scen.col_op_help"),
+                    format_func=lambda op: t(f"scen.op_{op}"),
                 ),
                 "value": st.column_config.NumberColumn(t("scen.col_value"), required=True),
                 "unit": st.column_config.SelectboxColumn(
-                    t("scen.col_unit"), options=UNITS, default="raw", help=t("scen.col_unit_help")
+                    t("scen.col_unit"),
+                    options=UNITS,
+                    default="raw",
+                    help=t("scen.col_unit_help"),
+                    format_func=lambda unit: t(f"scen.unit_{unit}"),
                 ),
                 "last_steps": st.column_config.NumberColumn(
                     t("scen.col_last_steps"), min_value=1, step=1, help=t("scen.col_last_help")
@@ -312,7 +320,8 @@ def _describe(scenario: Scenario) -> str:
         return t(key, start=scenario.replay.from_, end=scenario.replay.to)
     if not scenario.shocks:
         return t("scen.base_case")
-    return "; ".join(s.describe() for s in scenario.shocks)
+    lang = language()
+    return ("；" if lang == "zh" else "; ").join(s.describe(lang) for s in scenario.shocks)
 
 
 def _scenarios_done(status) -> None:

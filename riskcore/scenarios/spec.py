@@ -26,6 +26,7 @@ from pydantic import (
 from riskcore.dataset import saved_preprocessor
 from riskcore.errors import ConfigError, DataValidationError
 from riskcore.parsing import Hints, Strict, parse_model
+from riskcore.phrases import Phrase, register, word
 from riskcore.preprocess import BLOCKS, ColumnState, Preprocessor
 from riskcore.store import Run
 
@@ -68,17 +69,37 @@ class Shock(Strict):
         _check_period(self.from_, self.to)
         return self
 
-    def describe(self) -> str:
-        """One line for tables and reports, e.g. "credit_spread add +2 sd, last 5 steps"."""
+    def describe(self, language: str = "en") -> str:
+        """One line for tables and reports, e.g. "credit_spread add +2 sd, last 5 steps"
+        ("credit_spread 加 +2 个标准差，最后 5 步")."""
         sign = "+" if self.op == "add" and self.value >= 0 else ""
-        unit = " sd" if self.unit == "std" else ""
-        where = [f"last {self.last_steps} steps"] if self.last_steps else []
+        values = {"feature": self.feature, "value": f"{sign}{self.value:g}"}
+        values["unit"] = word("unit.sd") if self.unit == "std" else ""
+        where: list[Phrase] = []
+        if self.last_steps:
+            where.append(Phrase("shock.last", {"n": self.last_steps}))
         if self.entities:
-            where.append("entities " + ", ".join(self.entities))
+            where.append(Phrase("shock.entities", {"items": list(self.entities)}))
         if self.from_ or self.to:
-            where.append(f"{self.from_ or '...'} to {self.to or '...'}")
-        text = f"{self.feature} {self.op} {sign}{self.value:g}{unit}"
-        return ", ".join([text, *where])
+            period = {"start": str(self.from_ or "..."), "end": str(self.to or "...")}
+            where.append(Phrase("shock.period", period))
+        text = Phrase(f"shock.{self.op}", values)
+        for part in where:  # "..., last 5 steps, entities A, B": a comma before each part
+            text = Phrase("shock.where", {"text": text, "where": part})
+        return text.say(language)
+
+
+SHOCK_PHRASES = {
+    "shock.add": ("{feature} add {value}{unit}", "{feature} 加 {value}{unit}"),
+    "shock.multiply": ("{feature} multiply {value}{unit}", "{feature} 乘以 {value}{unit}"),
+    "shock.set": ("{feature} set {value}{unit}", "{feature} 设为 {value}{unit}"),
+    "unit.sd": (" sd", " 个标准差"),
+    "shock.last": ("last {n} steps", "最后 {n} 步"),
+    "shock.entities": ("entities {items}", "实体 {items}"),
+    "shock.period": ("{start} to {end}", "{start} 至 {end}"),
+    "shock.where": ("{text}, {where}", "{text}，{where}"),
+}
+register(SHOCK_PHRASES)
 
 
 class Replay(Strict):
