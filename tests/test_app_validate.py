@@ -172,6 +172,15 @@ def test_the_page_in_chinese(credit, monkeypatch) -> None:
         assert english_left(detail.removeprefix("**说明**："), inputs) == [], detail
     assert any(d.startswith("**说明**：测试集上的 Gini ") for d in details)
     assert any("逻辑回归" in d or "梯度提升" in d for d in details)
+    headline = [m.value for m in [*at.success, *at.warning, *at.error]]
+    assert any("默认政策" in h for h in headline) and not any("default" in h for h in headline)
+    psi = [c for c in _charts(at) if c["layout"]["title"]["text"].startswith("各期评分")]
+    heat = [c for c in _charts(at) if c["data"] and c["data"][0]["type"] == "heatmap"]
+    for chart in psi + heat:  # the whole split and the score in words; periods as written
+        assert chart["layout"]["xaxis"]["type"] == "category"
+        ticks = [x for trace in chart["data"] for x in trace.get("x", [])]
+        assert "整个测试集" in ticks and "all" not in ticks, ticks
+    assert psi and heat and "风险评分" in heat[0]["data"][0]["y"]
     skipped = [c.value for c in at.caption if c.value.startswith("未执行：")]
     assert all(english_left(c) == [] for c in skipped), skipped  # the VaR page has some
 

@@ -198,6 +198,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No PSI: the run has no training reference (reference.csv).",
         "无 PSI：该运行没有训练参照数据（reference.csv）。",
     ),
+    "validate.feature_score": ("risk score", "风险评分"),
     "validate.whole": ("whole split", "整个测试集"),
     "validate.yes": ("yes", "是"),
     "validate.no": ("no", "否"),

@@ -32,7 +32,9 @@ from riskcore.validation import (
     validate_run,
 )
 from riskcore.validation.checks import SCORE_PSI_CHART, ZONE_LIGHT
+from riskcore.validation.policy import DEFAULT_POLICY_NAME
 from riskcore.validation.segments import CATEGORY_LEVELS
+from riskcore.validation.stability import WHOLE
 from riskcore.validation.terms import scale_term
 from riskcore.validation.wording import reason as skip_reason
 from ui.auth import user_store
@@ -277,7 +279,7 @@ def headline(result: ValidationResult) -> None:
         red=counts["red"],
         amber=counts["amber"],
         green=counts["green"],
-        policy=md_escape(result.policy.name),
+        policy=policy_name(result.policy.name),
     )
     show = {"green": st.success, "amber": st.warning, "red": st.error}[result.light]
     show(words)
@@ -310,6 +312,11 @@ def headline(result: ValidationResult) -> None:
             period=period,
         )
     )
+
+
+def policy_name(name: str) -> str:
+    """A policy file's own name, or the built-in policy's in the page's language."""
+    return t("validate.policy_default") if name == DEFAULT_POLICY_NAME else md_escape(name)
 
 
 def checks_frame(result: ValidationResult) -> pd.DataFrame:
@@ -369,6 +376,8 @@ def check_figure(result: ValidationResult, check: Check) -> go.Figure:
             table = table[table[column] == value]
     if name == "backtests" and "scope" in table:  # the pooled row, in the reader's language
         table = table.assign(scope=_scopes(table))
+    if name == "stability" and table is not None and "period" in table:
+        table = stability_names(table)
     return VC.check_chart(
         spec, table, chart_title(check), check.light, (check.threshold, check.amber), _label
     )
@@ -511,13 +520,22 @@ def reading_text(reading) -> str:
     return str(reading) if text == key else text
 
 
+def period_text(period) -> str:
+    return t("validate.whole") if period == WHOLE else str(period)
+
+
+def stability_names(table: pd.DataFrame) -> pd.DataFrame:
+    """The whole split and the score named in the page's language (stored as "all" and
+    "score"); the inputs keep their column names."""
+    feature = table["feature"].map(lambda f: t("validate.feature_score") if f == "score" else f)
+    return table.assign(period=table["period"].map(period_text), feature=feature)
+
+
 def psi_frame(score: pd.DataFrame) -> pd.DataFrame:
     """The score's PSI per period: the whole split first, readings translated."""
     return pd.DataFrame(
         {
-            t("validate.col.period"): [
-                t("validate.whole") if v == "all" else v for v in score["period"]
-            ],
+            t("validate.col.period"): score["period"].map(period_text),
             t("validate.col.psi"): score["psi"].map(_fixed),
             t("validate.col.reading"): score["reading"].map(reading_text),
             t("validate.col.n"): score["n"].map(_count),

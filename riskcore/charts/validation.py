@@ -194,6 +194,7 @@ def heatmap(spec: dict, table: pd.DataFrame, title: str, label: Label) -> go.Fig
             colorbar={"title": label(f"col.{spec['z']}")},  # the column label of the table
         )
     )
+    fig.update_xaxes(type="category")  # periods as written, as in `line`
     return fig
 
 

@@ -39,6 +39,9 @@ def worst(lights) -> str:
     return LIGHTS[max(ranks)] if ranks else "green"
 
 
+DEFAULT_POLICY_NAME = "default"  # the built-in policy's name; the page says it in words
+
+
 class LowIsBad(Strict):
     """A check whose value is bad when low: red below `red_below`, amber below `amber_below`."""
 
@@ -237,7 +240,7 @@ class MigrationPolicy(Strict):
 
 class Policy(Strict):
     version: Literal[1] = 1
-    name: str = Field(default="default", max_length=200)
+    name: str = Field(default=DEFAULT_POLICY_NAME, max_length=200)
     test_gini: GiniCheck = Field(default_factory=GiniCheck)
     comparator: ComparatorCheck = Field(default_factory=ComparatorCheck)
     grades: GradesPolicy = Field(default_factory=GradesPolicy)

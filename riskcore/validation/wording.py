@@ -166,11 +166,11 @@ VALIDATION_PHRASES: dict[str, tuple[str, str]] = {
     "skip.not_pd": (
         "a VaR / ES run gives return quantiles, not default probabilities: the var_* checks "
         "gate it",
-        "VaR / ES 运行给出的是收益分位数而非违约概率：由 var_* 检查把关",
+        "VaR / ES 运行给出的是收益分位数而非违约概率：由 VaR / ES 回测检查把关",
     ),
     "skip.var_comparator": (
         "a VaR / ES run is compared on the pinball loss instead (var_comparator)",
-        "VaR / ES 运行改用分位数损失比较（var_comparator）",
+        "VaR / ES 运行改用分位数损失与对照模型比较",
     ),
     "skip.var_adverse_impact": (
         "no approval decision to compare across segments in a VaR / ES run",
