@@ -146,3 +146,20 @@ def test_the_beeswarm_colour_scale_speaks_the_session_language() -> None:
     zh = {"value_low": TEXT["chart.value_low"][1], "value_high": TEXT["chart.value_high"][1]}
     bar = beeswarm(rows, values, ["r"], zh).data[0].marker.colorbar
     assert list(bar.ticktext) == ["低", "高"]
+
+
+def test_every_multiselect_has_a_placeholder_in_the_pages_language() -> None:
+    """Streamlit's own placeholder, "Choose options", is English on the Chinese page."""
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "ui").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "multiselect"
+                and not any(k.arg == "placeholder" for k in node.keywords)
+            ):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []

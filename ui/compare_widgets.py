@@ -51,6 +51,7 @@ def _pick(active: str) -> list[str]:
         max_selections=4,
         format_func=_picker_label,
         help=t("compare.runs_help"),
+        placeholder=t("data.choose"),
     )
 
 

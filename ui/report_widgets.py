@@ -119,6 +119,7 @@ def report_options(run: Run) -> ReportOptions:
         format_func=lambda name: R.text(R.section_key(name, run.metrics.task), language()),
         key=SECTIONS_KEY,
         help=t("report.sections_help"),
+        placeholder=t("data.choose"),
     )
     threshold = _threshold(run)
     _keep()

@@ -112,6 +112,7 @@ def _presets(run: Run) -> list[Scenario]:
         format_func=lambda p: t(f"preset.{p}"),
         key=relabelled("scen_presets"),
         help=t("scen.presets_help"),
+        placeholder=t("data.choose"),
     )
     magnitude = c2.slider(
         t("scen.magnitude"),
@@ -341,7 +342,13 @@ def results_view(run: Run) -> list[ScenarioResult]:
         st.session_state["scen_shown"] = st.session_state.pop("scen_new")
     kept = [n for n in st.session_state.get("scen_shown", names[-4:]) if n in names]
     st.session_state["scen_shown"] = kept[:MAX_SHOWN]
-    chosen = st.multiselect(t("scen.show"), names, key="scen_shown", max_selections=MAX_SHOWN)
+    chosen = st.multiselect(
+        t("scen.show"),
+        names,
+        key="scen_shown",
+        max_selections=MAX_SHOWN,
+        placeholder=t("data.choose"),
+    )
     shown = [r for r in results if r.name in chosen]
     if not shown:
         return results

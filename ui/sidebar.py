@@ -192,6 +192,7 @@ def _share_control(store: RunStore, run_id: str, teams: list[str]) -> None:
         default=shared,
         help=t("sidebar.shared_help"),
         key=f"share_{run_id}",
+        placeholder=t("data.choose"),
     )
     if sorted(chosen) != sorted(shared):
         store.share(run_id, chosen)

@@ -49,6 +49,7 @@ def _range_inputs(name: str) -> dict:
             list(spec.choices),
             default=list(spec.choices),
             key=f"tune_{name}_choices",
+            placeholder=t("data.choose"),
         )
         return {"choices": choices}
     low, high, log = STARTING_RANGES[name]
@@ -81,6 +82,7 @@ def _space(run: Run):
         format_func=param_label,
         key=relabelled("tune_params", first),
         help=t("tune.params_help"),
+        placeholder=t("data.choose"),
     )
     params = {name: _range_inputs(name) for name in names}
     c1, c2, c3 = st.columns(3)

@@ -192,6 +192,7 @@ def series_section(run: Run) -> None:
         format_func=lambda m: model_label(m, test, t),
         key=relabelled("var_models", [m for m in ("model", "historical", "garch") if m in names]),
         help=t("var.models_help"),
+        placeholder=t("data.choose"),
     )
     models = ["model", *[m for m in shown if m != "model"]]
     st.plotly_chart(
