@@ -234,14 +234,21 @@ def tuning_estimate(
     )
 
 
-def format_duration(seconds: float) -> str:
-    """'40 s', '12 min', '3.5 h', '6.2 days': the unit a person reads a duration in."""
+DURATION_UNITS = {  # seconds, minutes, hours, days
+    "en": ("{n} s", "{n} min", "{n} h", "{n} days"),
+    "zh": ("{n} 秒", "{n} 分钟", "{n} 小时", "{n} 天"),
+}
+
+
+def format_duration(seconds: float, language: str = "en") -> str:
+    """'40 s', '12 min', '3.5 h', '6.2 days' ('12 分钟'): the unit a person reads it in."""
+    s, m, h, d = DURATION_UNITS.get(language, DURATION_UNITS["en"])
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return s.format(n=f"{seconds:.0f}")
     if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
+        return m.format(n=f"{seconds / 60:.0f}")
     hours = seconds / 3600
-    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:,.1f} days"
+    return h.format(n=f"{hours:.1f}") if hours < 48 else d.format(n=f"{hours / 24:,.1f}")
 
 
 def format_hours(hours: float) -> str:

@@ -163,3 +163,12 @@ def test_every_multiselect_has_a_placeholder_in_the_pages_language() -> None:
             ):
                 missing.append(f"{path.name}:{node.lineno}")
     assert missing == []
+
+
+def test_durations_are_said_in_the_pages_language() -> None:
+    from riskcore.cost import format_duration
+
+    said = [format_duration(s, lang) for lang in ("en", "zh") for s in (40, 720, 12_600, 5e5)]
+    assert said == [
+        "40 s", "12 min", "3.5 h", "5.8 days", "40 秒", "12 分钟", "3.5 小时", "5.8 天",
+    ]  # fmt: skip

@@ -916,7 +916,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "job.kind_explanation": ("explanation", "解释"),
     "job.kind_scenario": ("scenario", "情景分析"),
     "job.kind_attribution": ("scenario attribution", "情景归因"),
-    "job.days": ("{n} days", "{n} 天"),
     "train.duration": ("Expected duration", "预计耗时"),
     "train.duration_help": (
         "Estimated on this server before training, with every epoch run (early stopping can "

@@ -19,7 +19,7 @@ from riskcore.errors import JobError, RiskcoreError
 from riskcore.jobs import JobStatus, LostJob, get_manager
 from riskcore.tasks import Task
 from ui.auth import current_principal, job_identity
-from ui.i18n import TEXT, t
+from ui.i18n import TEXT, language, t
 from ui.page import show_error
 from ui.text import md_escape
 
@@ -341,11 +341,8 @@ def _epoch_bar(epoch: EpochEvent | None, batch: BatchEvent | None) -> None:
 
 
 def expected(seconds: float) -> str:
-    """An estimated duration in the units a person reads it in (riskcore.cost's, days in
-    the session's language)."""
-    if seconds >= 48 * 3600:
-        return t("job.days", n=f"{seconds / 86400:,.1f}")
-    return format_duration(seconds)
+    """An estimated duration in the units a person reads it in, in the session's language."""
+    return format_duration(seconds, language())
 
 
 def duration(seconds: float) -> str:
