@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from riskcore.charts.base import DEFAULT_LABELS
+from riskcore.chinese import cjk_spacing
 
 LANGUAGES = ("en", "zh")
 ModelName = Callable[[str], str | None]  # a model key -> its name in the caller's language
@@ -60,7 +61,8 @@ class Phrase:
             return self.key
         template = pair[LANGUAGES.index(language) if language in LANGUAGES else 0]
         said = {k: _said(v, language, model_name) for k, v in self.values.items()}
-        return _FORMAT.format(template, **said)
+        text = _FORMAT.format(template, **said)
+        return cjk_spacing(text) if language == "zh" else text
 
     def to_dict(self) -> dict:
         """JSON-ready: a non-finite number is stored as null (and said as nan again)."""

@@ -172,3 +172,16 @@ def test_durations_are_said_in_the_pages_language() -> None:
     assert said == [
         "40 s", "12 min", "3.5 h", "5.8 days", "40 秒", "12 分钟", "3.5 小时", "5.8 天",
     ]  # fmt: skip
+
+
+def test_a_chinese_name_in_a_template_keeps_no_spaces_around_it() -> None:
+    from riskcore.chinese import cjk_spacing
+    from riskcore.report.texts import text
+
+    assert cjk_spacing("深度模型的 分位数损失（pinball，基点） 为 12.1") == (
+        "深度模型的分位数损失（pinball，基点）为 12.1"
+    )
+    assert cjk_spacing("测试集上的 ROC-AUC 为 0.680") == "测试集上的 ROC-AUC 为 0.680"
+    values = {"model": "1", "base_value": "2", "base": "历史模拟法", "diff": "-1", "lo": "-2"}
+    said = text("verdict.facts", "zh", metric="分位数损失", hi="0", **values)
+    assert said.startswith("测试期内深度模型的分位数损失为 1，")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from riskcore.chinese import cjk_spacing
 from riskcore.findings import FINDINGS_TEXT
 from riskcore.quantiles import confidence, level_key
 
@@ -2243,8 +2244,9 @@ def t(key: str, **values) -> str:
     pair = TEXT.get(key)
     if pair is None:
         return key
-    text = pair[1] if language() == "zh" else pair[0]
-    return text.format(**values) if values else text
+    if language() != "zh":
+        return pair[0].format(**values) if values else pair[0]
+    return cjk_spacing(pair[1].format(**values)) if values else pair[1]
 
 
 def level_name(level: float) -> str:

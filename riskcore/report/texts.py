@@ -8,6 +8,7 @@ CLI and the Report page read their words here; nothing in this module reads a ru
 
 from __future__ import annotations
 
+from riskcore.chinese import cjk_spacing
 from riskcore.findings import FINDINGS_TEXT
 
 LANGUAGES = ("en", "zh")
@@ -980,4 +981,7 @@ def text(key: str, language: str = "en", **values: object) -> str:
     """One report string in the report's language, with its {placeholders} filled in (left as
     a template when no values are given)."""
     template = TEXTS[key][LANGUAGES.index(language)]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    text = template.format(**values)
+    return cjk_spacing(text) if language == "zh" else text
