@@ -84,12 +84,20 @@ OBSERVER_JS = """
 }
 """
 
-# True once the input of this trial was seen and the script state went back to "notRunning".
+# True once the input of this trial was seen and the script state went back to "notRunning";
+# or, for a fragment rerun so short that the state attribute never flipped, once the metrics
+# it changed have stood for 300 ms with the app not running.
 DONE_JS = """
 () => {
   const ev = window.__ev;
   const i = ev.findIndex((e) => e[0] === 'input');
-  return i >= 0 && ev.slice(i + 1).some((e) => e[0] === 'state' && e[1] === 'notRunning');
+  if (i < 0) return false;
+  const after = ev.slice(i + 1);
+  if (after.some((e) => e[0] === 'state' && e[1] === 'notRunning')) return true;
+  const changed = after.find((e) => e[0] === 'metrics');
+  const app = document.querySelector('[data-testid="stApp"]');
+  return Boolean(changed) && app.getAttribute('data-test-script-state') === 'notRunning'
+    && performance.now() - changed[2] > 300;
 }
 """
 
@@ -236,7 +244,7 @@ def trial(page, act) -> dict:
                 return e[2] - t0
         return None
 
-    idle = first("state", "notRunning")
+    idle = first("state", "notRunning") or first("metrics")  # see DONE_JS
     end = t0 + (idle or 0)
     busy = sum(
         min(e[2] + e[1], end) - max(e[2], t0)
