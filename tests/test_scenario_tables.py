@@ -125,7 +125,8 @@ def test_scenario_figures_show_every_scenario_and_rank_entities() -> None:
     assert [t.name for t in dist.data] == ["Base", "up", "down"]
     bars = entity_deltas(results)
     assert [t.name for t in bars.data] == ["up", "down"]
-    assert list(bars.data[0].x) == ["A", "B"]  # A moved, B did not
+    assert list(bars.data[0].y) == ["A", "B"]  # A moved, B did not: A on top
+    assert bars.data[0].orientation == "h" and bars.layout.yaxis.autorange == "reversed"
     shap = attribution_bars(pd.Series({"credit_spread": -0.2, "ret_1d": 0.01, "m": 0.0}), "ACME")
     assert list(shap.data[0].y)[-1] == "credit_spread"  # largest on top
     assert "ACME" in shap.layout.title.text

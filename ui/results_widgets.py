@@ -16,6 +16,7 @@ from riskcore import metrics as M
 from riskcore.artefacts import DISPLAY_ORDER
 from riskcore.findings import (
     DISPLAY_SCALE,
+    benchmark_label,
     model_label,
     recommendation_sentence,
     verdict_sentence,
@@ -92,7 +93,7 @@ def metric_cards(run: Run) -> None:
             base = model_label(verdict.comparator, test, md_t)  # a metric's delta is Markdown
             delta = t("results.vs", diff=f"{scale * verdict.advantage:+.3f}", base=base)
         col.metric(
-            model_label(name, test, md_t),  # four cards side by side: "· ROC-AUC" was cut
+            t(f"model.{name}"),  # four side by side: "· ROC-AUC", then the input's name, was cut
             fmt_metric(scale * test[name][head]),
             delta=delta,
             delta_color=verdict.colour,
@@ -102,6 +103,8 @@ def metric_cards(run: Run) -> None:
             help=t("results.ci", lo=fmt_metric(lo), hi=fmt_metric(hi)),
         )
         col.caption(t("results.ci", lo=fmt_metric(lo), hi=fmt_metric(hi)))
+        if name == "benchmark":  # which input: under the card, where it has the room
+            col.caption(benchmark_label(test.get("benchmark"), md_t))
         if name == (run.metrics.recommended or {}).get("model"):
             col.caption(f":material/recommend: {t('results.recommended_badge')}")
     rows = []

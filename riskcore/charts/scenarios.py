@@ -149,7 +149,9 @@ def _entity_bars(
     lab: dict,
     top: int,
 ) -> go.Figure:
-    fig = figure(title, lab["entity"], axis, barmode="group")
+    # entities down the side, the most moved on top: their names read level, and the legend
+    # below the numeric axis cannot meet them (rotated names under the bars ran into it)
+    fig = figure(title, axis, lab["entity"], barmode="group")
     if not results or all(r.table.empty for r in results):
         return message(fig, lab["no_data"])
     means = pd.DataFrame(
@@ -160,14 +162,15 @@ def _entity_bars(
     for i, name in enumerate(means.columns):
         fig.add_trace(
             go.Bar(
-                x=means.index.astype(str),
-                y=means[name],
+                x=means[name],
+                y=means.index.astype(str),
                 name=name,
+                orientation="h",
                 marker={"color": _colour(i)},
             )
         )
-    fig.update_xaxes(type="category")
-    level_line(fig, "y", 0, line={"color": COLOURS["threshold"], "width": 1})
+    fig.update_yaxes(type="category", autorange="reversed")
+    level_line(fig, "x", 0, line={"color": COLOURS["threshold"], "width": 1})
     return legend_below(fig)
 
 
