@@ -25,6 +25,7 @@ FINDINGS_TEXT: dict[str, tuple[str, str]] = {
     "model.garch": ("GARCH(1,1)-t", "GARCH(1,1)-t"),
     "model.fhs": ("Filtered historical simulation", "过滤历史模拟法"),
     "model.benchmark": ("Best single input", "最佳单一输入"),
+    "model.benchmark_named": ("Best single input: {input}", "最佳单一输入：{input}"),
     "benchmark.std": ("trailing volatility of {input}", "{input} 的窗口波动率"),
     "benchmark.mean": ("window mean of {input}", "{input} 的窗口均值"),
     "benchmark.last": ("{input} (latest value)", "{input}（最新值）"),
@@ -125,7 +126,7 @@ def benchmark_label(entry: dict | None, t: Translate) -> str:
 def model_label(name: str, test: dict, t: Translate) -> str:
     """A model's display name; the benchmark says which input it is."""
     if name == "benchmark":
-        return f"{t('model.benchmark')}: {benchmark_label(test.get('benchmark'), t)}"
+        return t("model.benchmark_named", input=benchmark_label(test.get("benchmark"), t))
     return t(f"model.{name}")
 
 

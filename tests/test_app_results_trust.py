@@ -95,4 +95,8 @@ def test_results_in_chinese_name_the_benchmark_in_chinese(leaky, monkeypatch) ->
     at = _results(home, run_id, monkeypatch, language="zh")
     labels = [m.label for m in at.metric]
     assert any(label.startswith("最佳单一输入") for label in labels), labels
+    columns = at.dataframe[0].value.columns  # the benchmark named with a Chinese colon
+    assert any(c.startswith("最佳单一输入：") for c in columns) and not any(
+        ": " in c for c in columns
+    )
     assert "好得难以置信" in " ".join(e.value for e in at.error)

@@ -192,7 +192,9 @@ class ReportContext:
         """A model's name; the benchmark's says which input it is, on a line of its own when
         `wrap` (a narrow column: Chinese wrapping would otherwise cut a feature name)."""
         label = model_label(name, self.test, self.t)
-        return label.replace(": ", ":\n", 1) if wrap and name == "benchmark" else label
+        if not (wrap and name == "benchmark"):
+            return label
+        return label.replace(": ", ":\n", 1).replace("：", "：\n", 1)
 
     @cached_property
     def validation(self) -> ValidationResult | None:
