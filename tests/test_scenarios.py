@@ -313,6 +313,10 @@ def test_presets_need_a_fitting_column(run) -> None:
         build_preset("credit_spread_up_2sd", None, run)
     with pytest.raises(ConfigError, match="unknown scenario preset 'crash'"):
         build_preset("crash", "m1", run)
+    zh = build_preset(
+        "credit_spread_up_2sd", "m1", run, label="信用利差 +2 个标准差", language="zh"
+    )
+    assert zh.name == "信用利差 +2 个标准差（m1）"
     scenario = build_preset("credit_spread_up_2sd", "m1", run, magnitude=0.5)
     assert scenario.shocks[0].value == 1.0 and scenario.shocks[0].unit == "std"
     assert scenario.shocks[0].describe() == "m1 add +1 sd"

@@ -154,7 +154,9 @@ def _presets(run: Run) -> list[Scenario]:
             sequence = _replay_sequence(run)
         try:
             out.append(
-                build_preset(preset, column, run, magnitude, t(f"preset.{preset}"), sequence)
+                build_preset(
+                    preset, column, run, magnitude, t(f"preset.{preset}"), sequence, language()
+                )
             )
         except RiskcoreError as exc:
             show_error(exc)

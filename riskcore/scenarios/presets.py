@@ -120,6 +120,7 @@ def build_preset(
     magnitude: float = 1.0,
     label: str | None = None,
     replay_sequence: bool = False,
+    language: str = "en",
 ) -> Scenario:
     """A valid scenario from a preset bound to `column`; magnitude is the UI's size slider.
 
@@ -143,7 +144,8 @@ def build_preset(
         if "last_steps" in shock:
             shock["last_steps"] = min(shock["last_steps"], run.config.window)
         size = f" x{magnitude:g}" if magnitude != 1.0 else ""
-        name = f"{label or preset} ({column}){size}"
+        bound = f"（{column}）" if language == "zh" else f" ({column})"  # the label's brackets
+        name = f"{label or preset}{bound}{size}"
         scenario = Scenario(name=name, shocks=[Shock.model_validate(shock)])
     validate_scenario(scenario, run)
     return scenario
