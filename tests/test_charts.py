@@ -194,14 +194,13 @@ def test_training_curves_during_the_first_epoch_and_before_it() -> None:
 def test_risk_timeline_marks_events_shades_periods_and_draws_the_threshold() -> None:
     pred = _predictions()
     fig = charts.risk_timeline(pred, "AAA", threshold=0.4)
-    events, line = fig.data  # the line last: drawn over the events' open rings
-    assert len(line.x) == 20
-    assert events.marker.symbol == "circle-open"
-    assert [pd.Timestamp(x) for x in events.x] == [
-        pd.Timestamp("2024-01-06"),
-        pd.Timestamp("2024-01-18"),
-    ]
-    assert events.marker.color == charts.COLOURS["event"]
+    strip, line = fig.data  # the events: a strip under the plot, one cell per date
+    assert len(line.x) == 20 and strip.type == "heatmap" and strip.yaxis == "y2"
+    marked = [pd.Timestamp(x) for x, z in zip(strip.x, strip.z[0], strict=True) if z == 1]
+    assert marked == [pd.Timestamp("2024-01-06"), pd.Timestamp("2024-01-18")]
+    assert {c for _, c in strip.colorscale} == {charts.COLOURS["event"]}
+    assert strip.name == DEFAULT_LABELS["actual_event"] and strip.showlegend
+    assert fig.layout.xaxis.anchor == "y2"  # the dates under the strip
     bands = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(pd.Timestamp(b.x0), pd.Timestamp(b.x1)) for b in bands] == [
         (pd.Timestamp("2024-01-13"), pd.Timestamp("2024-01-16")),
@@ -211,7 +210,8 @@ def test_risk_timeline_marks_events_shades_periods_and_draws_the_threshold() -> 
     assert {"Validation", "Test", "Threshold 0.40"} <= set(texts)
     assert len(_shapes_at(fig, "y", 0.4)) == 1
     assert "AAA" in fig.layout.title.text
-    assert len(charts.risk_timeline(pred, "BBB").data[0].x) == 0  # no events for BBB
+    quiet = charts.risk_timeline(pred, "BBB").data[0].z[0]  # no events for BBB
+    assert len(quiet) and all(z is None or np.isnan(z) for z in quiet)
     missing = charts.risk_timeline(pred, "ZZZ")
     assert missing.layout.annotations[0].text == DEFAULT_LABELS["no_data"]
 

@@ -521,6 +521,34 @@ def _spread_band(fig: go.Figure, rows: pd.DataFrame, name: str) -> None:
         )
 
 
+EVENT_STRIP = (0.0, 0.05)  # the timeline's bottom band, where the events are marked
+
+
+def _event_strip(fig: go.Figure, rows: pd.DataFrame, name: str) -> None:
+    """The actual events as a red strip under the plot, one cell per date: the score line stays
+    whole, and a run of event days reads as one bar. One image for the browser to draw, where
+    a ring per event was an SVG node each (a few hundred per entity on the 1M run)."""
+    event = np.where(rows["y_true"].to_numpy(dtype=float) == 1, 1.0, np.nan)
+    fig.add_trace(
+        go.Heatmap(
+            x=rows["time"],
+            y=[name],
+            z=[event],
+            yaxis="y2",
+            name=name,
+            showlegend=True,
+            showscale=False,
+            colorscale=[[0, COLOURS["event"]], [1, COLOURS["event"]]],
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        xaxis={"anchor": "y2"},  # the dates under the strip, not across it
+        yaxis={"domain": [EVENT_STRIP[1] + 0.04, 1]},
+        yaxis2={"domain": list(EVENT_STRIP), "visible": False, "fixedrange": True},
+    )
+
+
 def risk_timeline(
     pred: pd.DataFrame,
     entity: Any,
@@ -543,26 +571,13 @@ def risk_timeline(
         lab["timeline_title"].format(entity="" if entity is None else entity),
         lab["time"],
         lab["score"],
+        margin={"b": 96},  # the date ticks and title under the event strip
     )
     if rows.empty:
         return message(fig, lab["no_data"])
     if SPREAD_COLUMN in rows:  # a seed ensemble: score +- the networks' spread, drawn below
         _spread_band(fig, rows, lab["model_uncertainty"])
-    events = rows[rows["y_true"] == 1]
-    fig.add_trace(  # open rings under the line: the score stays readable through them
-        go.Scatter(
-            x=events["time"],
-            y=events["score"],
-            name=lab["actual_event"],
-            mode="markers",
-            marker={
-                "color": COLOURS["event"],
-                "size": 7,
-                "symbol": "circle-open",
-                "line": {"width": 1.5},
-            },
-        )
-    )
+    _event_strip(fig, rows, lab["actual_event"])
     fig.add_trace(
         go.Scatter(
             x=rows["time"],
