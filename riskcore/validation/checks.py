@@ -14,6 +14,7 @@ import pandas as pd
 
 from riskcore.charts.base import DEFAULT_LABELS
 from riskcore.findings import DISPLAY_SCALE
+from riskcore.phrases import ModelName
 from riskcore.quantiles import confidence
 from riskcore.validation import policy as P
 from riskcore.validation.grades import tested_p
@@ -71,7 +72,7 @@ class Check:
         if self.phrase is not None and not self.detail:
             self.detail = self.phrase.say()  # English: the CLI's, and an old reader's
 
-    def detail_in(self, language: str = "en", model_name=None) -> str:
+    def detail_in(self, language: str = "en", model_name: ModelName | None = None) -> str:
         """The detail in `language`; a check read from an older validation.json has only its
         English sentence."""
         return self.phrase.say(language, model_name) if self.phrase else self.detail
