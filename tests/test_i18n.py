@@ -185,3 +185,30 @@ def test_a_chinese_name_in_a_template_keeps_no_spaces_around_it() -> None:
     values = {"model": "1", "base_value": "2", "base": "历史模拟法", "diff": "-1", "lo": "-2"}
     said = text("verdict.facts", "zh", metric="分位数损失", hi="0", **values)
     assert said.startswith("测试期内深度模型的分位数损失为 1，")
+
+
+def test_a_metric_one_compared_run_lacks_reads_as_a_dash_not_none() -> None:
+    import pandas as pd
+
+    from ui.compare_widgets import _metric_table, config_diff_frame
+
+    metrics = pd.DataFrame(
+        {
+            "run": ["credit", "var"],
+            "model": ["model", "model"],
+            "metric": ["roc_auc", "pinball"],
+            "value": [0.7, 0.0011],
+            "lo": [0.6, 0.001],
+            "hi": [0.8, 0.0012],
+        }
+    )
+    table = _metric_table(metrics, with_baselines=False)
+    assert (table == "–").to_numpy().sum() == 2 and "None" not in table.to_string()
+    diff = pd.DataFrame(
+        {"field": ["task", "data.entity"], "credit": ["classification", "borrower_id"],
+         "var": ["quantile", "null"]}
+    )  # fmt: skip
+    shown = config_diff_frame(diff, {"credit": "credit", "var": "var"})
+    assert shown.iloc[:, 0].tolist() == ["Task", "Entity column"]
+    assert shown["credit"].tolist() == ["Classification", "borrower_id"]
+    assert shown["var"].tolist() == ["VaR / ES (quantiles)", "–"]

@@ -70,7 +70,7 @@ def _metric_table(metrics: pd.DataFrame, with_baselines: bool) -> pd.DataFrame:
     wide = wide.reset_index().rename(
         columns={"metric": t("chart.metric"), "model": t("compare.model")}
     )
-    return wide
+    return wide.fillna("–")  # a metric one run's task has no value for (it showed "None")
 
 
 def _test(run: Run) -> tuple[np.ndarray, np.ndarray]:
@@ -129,21 +129,34 @@ def compare_section(active: str) -> None:
         st.dataframe(config_diff_frame(diff, names), hide_index=True)
 
 
+FIELD_TEXT = {  # config fields the Data page names under another key than train.<name>
+    "data.time": "data.time",
+    "data.entity": "data.entity",
+    "data.sequence_features": "data.sequence",
+    "data.static_features": "data.static",
+    "data.macro_features": "data.macro",
+    "data.sentiment_features": "data.sentiment",
+    "data.target.kind": "data.target_kind",
+    "data.target.column": "data.target_column_column",
+    "task": "compare.task",
+}
+VALUE_TEXT = {"data.target.kind": "target.{}", "task": "results.task.{}"}
+
+
 def field_label(field: str) -> str:
     """A config field as the Train and Data pages name it ("training.epochs" -> "Epochs"); a
     field no page names stays as its key."""
+    if field in FIELD_TEXT:
+        return t(FIELD_TEXT[field])
     last = field.rsplit(".", 1)[-1]
-    if field == "data.target.kind":
-        return t("data.target_kind")
     return t(f"train.{last}", n=1) if f"train.{last}" in TEXT else field
 
 
 def _config_value(field: str, value: str) -> str:
     if value == "null":
         return "–"
-    if field == "data.target.kind" and f"target.{value}" in TEXT:
-        return t(f"target.{value}")
-    return value
+    key = VALUE_TEXT.get(field, "").format(value)
+    return t(key) if key in TEXT else value
 
 
 def config_diff_frame(diff: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:

@@ -1615,6 +1615,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare.config_diff": ("Settings that differ", "不同的设置"),
     "compare.same_config": ("The runs share every setting.", "这些运行的设置完全相同。"),
     "compare.field": ("Setting", "设置项"),
+    "compare.task": ("Task", "任务"),
     "compare.key": ("Config key", "配置键"),
     # tuning
     "nav.tune": ("Tune", "自动调参"),

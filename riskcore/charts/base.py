@@ -293,14 +293,16 @@ def date_axis(fig: go.Figure, labels: dict[str, str], axis: str = "x") -> None:
 PAIRED_HEIGHT = 480  # a chart with its legend below, and the chart beside it on the page
 
 
-def legend_below(fig: go.Figure) -> None:
+def legend_below(fig: go.Figure) -> go.Figure:
     """The legend under the plot, for a chart with no corner its data always leave empty
-    (calibration points can sit anywhere in the unit square)."""
+    (calibration points can sit anywhere in the unit square) or with names too long for the
+    space above it (run ids, scenario names)."""
     fig.update_layout(
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top"},
         margin={"t": 48, "b": 200},  # two rows of legend under the axis title
         height=PAIRED_HEIGHT,
     )
+    return fig
 
 
 def legend_inside(fig: go.Figure, corner: str) -> None:

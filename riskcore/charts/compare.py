@@ -18,6 +18,7 @@ from riskcore.charts.base import (
     DEFAULT_LABELS,
     SEQUENCE,
     figure,
+    legend_below,
     message,
     one_class,
     reference,
@@ -47,16 +48,6 @@ PALETTE: tuple[str, ...] = tuple(c for i, c in enumerate(SEQUENCE) if i != 1)
 def _colour(position: int) -> str:
     """Runs by position, in the colours charts.metric_comparison gives them on the same tab."""
     return SEQUENCE[position % len(SEQUENCE)]
-
-
-def legend_below(fig: go.Figure) -> go.Figure:
-    """Legend under the plot: run ids and scenario names are long and would cover the title."""
-    fig.update_layout(
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"},
-        margin={"b": 120},
-        height=460,
-    )
-    return fig
 
 
 def roc_overlay(curves: Curves, labels: Mapping[str, str] | None = None) -> go.Figure:

@@ -15,8 +15,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from riskcore.charts.base import COLOURS, DEFAULT_LABELS, figure, level_line, message
-from riskcore.charts.compare import PALETTE, legend_below
+from riskcore.charts.base import (
+    COLOURS,
+    DEFAULT_LABELS,
+    figure,
+    legend_below,
+    level_line,
+    message,
+)
+from riskcore.charts.compare import PALETTE
 from riskcore.quantiles import var_column
 from riskcore.scenarios.results import BP, ScenarioResult, value_columns
 
