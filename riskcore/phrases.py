@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskcore.charts.base import DEFAULT_LABELS
 from riskcore.chinese import cjk_spacing
 
 LANGUAGES = ("en", "zh")
@@ -55,7 +54,14 @@ class Phrase:
         does (the page's translated labels), else the charts' English names."""
         if self.key == "model":
             key = self.values["name"]
-            return (model_name(key) if model_name else None) or DEFAULT_LABELS.get(key, key)
+            named = model_name(key) if model_name else None
+            if named:
+                return named
+            # here, not at the top: riskcore.charts pulls in plotly and scikit-learn, which
+            # the modules that only register phrases (compare, scenarios) do not need
+            from riskcore.charts.base import DEFAULT_LABELS
+
+            return DEFAULT_LABELS.get(key, key)
         pair = PHRASES.get(self.key)
         if pair is None:
             return self.key

@@ -116,3 +116,20 @@ def test_phrases_are_strict_json_and_an_older_file_still_reads() -> None:
 def test_an_unknown_key_is_said_as_itself_not_an_error() -> None:
     assert word("light.purple").say("zh") == "light.purple"
     assert word("term.test.binomial").say("zh") == "二项"
+
+
+def test_registering_phrases_does_not_import_the_charts() -> None:
+    """Compare and the scenario specs only register phrases: importing them pulled in plotly
+    and scikit-learn through riskcore.charts (0.4 -> 1.2 s for riskcore.scenarios.spec)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; import riskcore.phrases, riskcore.compare, riskcore.scenarios.spec; "
+        "bad = [m for m in ('plotly', 'riskcore.charts') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
