@@ -22,6 +22,7 @@ LEVEL_COLUMNS = ["breach_rate", "kupiec_p", "christoffersen_p", "conditional_cov
 @pytest.fixture(params=["en", "zh"])
 def lang(request, monkeypatch) -> str:
     monkeypatch.setattr(i18n, "language", lambda: request.param)
+    monkeypatch.setattr(V, "language", lambda: request.param)  # imported by name there
     return request.param
 
 

@@ -112,10 +112,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "validate.col.period_roc_auc_hi": ("95% CI upper", "95% 区间上限"),
     "validate.col.period_flagged": ("Below the whole test", "低于整体测试值"),
     # riskcore.drift.psi_reading, spaces as underscores
-    "validate.reading.stable": ("stable", "稳定"),
-    "validate.reading.moderate_shift": ("moderate shift", "中度偏移"),
-    "validate.reading.major_shift": ("major shift", "显著偏移"),
-    "validate.reading.unknown": ("unknown", "未知"),
     # chart titles: what each chart draws (a check's chart "title" in riskcore/validation/checks)
     "validate.chart.grades": (
         "Mean PD and observed default rate per grade",

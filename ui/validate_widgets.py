@@ -19,6 +19,7 @@ import streamlit as st
 
 from riskcore.charts import validation as VC
 from riskcore.errors import RiskcoreError
+from riskcore.phrases import Phrase
 from riskcore.quantiles import confidence
 from riskcore.store import Run
 from riskcore.validation import (
@@ -36,6 +37,7 @@ from riskcore.validation.policy import DEFAULT_POLICY_NAME
 from riskcore.validation.segments import CATEGORY_LEVELS
 from riskcore.validation.stability import WHOLE
 from riskcore.validation.terms import scale_term
+from riskcore.validation.wording import reading
 from riskcore.validation.wording import reason as skip_reason
 from ui.auth import user_store
 from ui.i18n import chart_labels, language, t
@@ -513,11 +515,10 @@ def periods_frame(periods: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def reading_text(reading) -> str:
+def reading_text(value) -> str:
     """riskcore.drift's reading of a PSI ("moderate shift") in the session's language."""
-    key = f"validate.reading.{str(reading).replace(' ', '_')}"
-    text = t(key)
-    return str(reading) if text == key else text
+    said = reading(value)
+    return said.say(language()) if isinstance(said, Phrase) else said
 
 
 def period_text(period) -> str:

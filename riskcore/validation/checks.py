@@ -19,7 +19,7 @@ from riskcore.quantiles import confidence
 from riskcore.validation import policy as P
 from riskcore.validation.grades import tested_p
 from riskcore.validation.stability import WHOLE
-from riskcore.validation.wording import Phrase, model, word
+from riskcore.validation.wording import Phrase, model, reading, word
 from riskcore.verdict import Verdict
 
 LABELS = {
@@ -298,7 +298,7 @@ def _psi_value(
         "feature": word("psi.score") if top["feature"] == "score" else str(top["feature"]),
         "where": where,
         "psi": float(top["psi"]),
-        "reading": word(f"reading.{str(top['reading']).replace(' ', '_')}"),
+        "reading": reading(top["reading"]),
     }
     return float(top["psi"]), Phrase("detail.psi", {"where": Phrase("psi.at", at)})
 

@@ -190,6 +190,13 @@ register(VALIDATION_PHRASES)
 register({f"term.{kind}.{value}": words for (kind, value), words in SCALE_TERMS.items()})
 
 
+def reading(value: object) -> Phrase | str:
+    """riskcore.drift's reading of a PSI ("moderate shift") as a phrase; an unknown one as
+    stored. One table for the check details and the Validate page's PSI table."""
+    key = f"reading.{str(value).replace(' ', '_')}"
+    return word(key) if key in VALIDATION_PHRASES else str(value)
+
+
 def reason(item: Mapping, language: str = "en") -> str:
     """A skipped check's (or the migration matrix's) reason in `language`: from its phrase
     when stored, else the English text an older validation.json holds."""
