@@ -202,9 +202,9 @@ def level_line(
 ) -> None:
     """A line across the plot at `value` on `axis` ("x": vertical, "y": horizontal), its label at
     the top (a horizontal line's: above it, or `below`), left or right of it: what
-    fig.add_vline / add_hline draw, as plain shapes. Those
-    helpers take about 5 ms a line to work out the axes they span, on every redraw of the risk
-    timeline and the threshold charts; here they are named."""
+    fig.add_vline / add_hline draw, as plain shapes. Those helpers take about 5 ms a line to
+    work out the axes they span, on every redraw of the risk timeline and the threshold
+    charts; here they are named."""
     across = {"x": "y", "y": "x"}[axis]
     fig.add_shape(
         type="line",

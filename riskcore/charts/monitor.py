@@ -70,7 +70,7 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
         )
     # the labels sit on the far sides of the gap between the lines (moderate below its line,
     # major above), so they never overlap however the axis is scaled
-    for level, key, where in ((0.1, "moderate", "bottom"), (0.25, "major", "top")):
+    for level, key, below in ((0.1, "moderate", True), (0.25, "major", False)):
         level_line(
             fig,
             "y",
@@ -80,7 +80,7 @@ def drift_over_time(drift: pd.DataFrame, labels: Mapping[str, str] | None = None
                 "dash": "dot",
             },
             label=f"{level:g} {lab[key]}",
-            below=where == "bottom",
+            below=below,
         )
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     _date_axis(fig, drift["when"])

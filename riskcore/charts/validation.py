@@ -58,7 +58,7 @@ def interval(spec: dict, title: str, light: str, thresholds: tuple, label: Label
     )
     refs = [r for r in (spec.get("reference"), *thresholds) if r is not None]
     for ref in refs:
-        level_line(fig, "x", ref, line={"dash": "dash", "color": "#9ca3af"})
+        level_line(fig, "x", ref, line={"dash": "dash", "color": REFERENCE_COLOUR})
     ends = [v for v in (value, lo, hi, *refs) if v is not None]
     pad = 0.08 * ((max(ends) - min(ends)) or 1.0)  # a line at an end of the range stays in view
     fig.update_xaxes(range=[min(ends) - pad, max(ends) + pad])
