@@ -121,7 +121,11 @@ def test_a_config_restored_while_the_primary_file_loads_is_applied(
     file_input(page, "Primary time series").set_input_files(str(data))
     page.wait_for_timeout(after_s * 1000)
     file_input(page, "Restore a config").set_input_files(str(config))
-    page.get_by_text("Config restored from tiny.json").wait_for()
+    try:  # the upload is read in a child process: slow at the suite's start, on a loaded box
+        page.get_by_text("Config restored from tiny.json").wait_for(timeout=90_000)
+    except Exception:  # keep what the page showed: a slow read, or a lost config?
+        page.screenshot(path=ARTIFACTS / f"config_restore_{after_s}.png", full_page=True)
+        raise
     page.get_by_text("market_prices.csv:").first.wait_for()  # the primary file is still loaded
     page.get_by_text("Samples per split").wait_for()
     window = page.get_by_test_id("stSlider").filter(has_text="Window (rows of history)")
